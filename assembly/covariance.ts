@@ -1,0 +1,1 @@
+// Covariance kernels (filled in by the linear-algebra work).

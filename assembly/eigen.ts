@@ -1,0 +1,1 @@
+// Symmetric eigen-solver (filled in by the linear-algebra work).
