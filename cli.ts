@@ -1,0 +1,296 @@
+#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env
+/**
+ * Command-line interface of aedyn.
+ *
+ *   deno run -A cli.ts simulate --D 500 --K 3 --activation erf --lr 1 --out out/run
+ *   deno run -A cli.ts demo --out out/demo
+ *   deno run -A cli.ts pca --D 500 --K 3
+ *
+ * Exit codes: 0 success, 1 a run that failed (e.g. diverged), 2 bad input
+ * (nothing is written then).
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, DivergenceError } from "./src/errors.ts";
+import { VERSION } from "./src/version.ts";
+import { type FlagValues, PROBLEM_FLAGS, PROBLEM_HELP, problemFromFlags, type ProblemFiles } from "./src/cli/args.ts";
+import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/config.ts";
+import { type Progress, simulate } from "./src/simulate.ts";
+import { drawInitialWeights } from "./src/simulate.ts";
+import { pca } from "./src/pca.ts";
+import { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";
+import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
+import { resultFigures } from "./src/cli/figures.ts";
+import type { CurveResult, GaussianModel, Run } from "./src/types.ts";
+
+const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
+
+Usage: deno run -A cli.ts <command> [flags]
+
+Commands:
+  simulate   online SGD on a data model; curves, order parameters, plots
+  demo       the package's main job on its embedded default (spiked model,
+             D = 500, K = 3, erf, untied, 3 seeds) with its plots
+  pca        spectrum and PCA errors eps_PCA(m) of a data model
+
+Flags:
+  -h, --help     help (also after a command: cli.ts simulate --help)
+  -V, --version  print the version
+
+Exit codes: 0 success, 1 a run failed (e.g. diverged), 2 bad input.`;
+
+const OUTPUT_HELP = `Output:
+  --out DIR            write result.json, *.vl.json and *.svg there
+  --no-svg             write the Vega-Lite specs only
+  --save-init FILE     write the initial weights of the first seed
+                       ({"W": KxD, "V": KxD, "b": K}) and continue
+  --save-spectrum FILE write the data model's covariance
+                       ({"eigenvalues", "eigenvectors", "bulk"}) and continue
+  --quiet              no progress or summary on stderr`;
+
+const SIMULATE_HELP = `Usage: deno run -A cli.ts simulate [flags]
+
+Online SGD of a shallow autoencoder, one fresh sample per step, time
+t = steps / D. Records the test error on a held-out set and the order
+parameters Q, R, T, T0 on a log-spaced time grid, for every seed.
+An interrupted run with --out resumes where it stopped: finished seeds
+are kept in DIR/.partial and not run again.
+
+${PROBLEM_HELP}
+
+${OUTPUT_HELP}`;
+
+const DEMO_HELP = `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-svg]
+
+Spiked covariance model (D = 500, spikes 3, 5, 9, random directions),
+K = 3 erf units, untied, vanilla SGD, lr = 1, seeds 1-3, t up to 1000:
+the test error descends through plateaus at eps_PCA(1), eps_PCA(2) to
+eps_PCA(3). Writes the error curve and the components picture to DIR
+(default out/demo) and prints where they went. Any simulate flag may be
+added to change the problem.`;
+
+const PCA_HELP = `Usage: deno run -A cli.ts pca [flags]
+
+Prints the leading eigenvalues of the data model's covariance and the PCA
+errors eps_PCA(m) = (1/2D) * (sum of all but the m largest eigenvalues).
+
+Flags: the data flags of simulate (--D, --spikes, --sigma, --directions,
+--data-seed, --no-normalise, --spectrum FILE), --K N (levels m = 0..K),
+--save-spectrum FILE, --json (print JSON).`;
+
+const OUTPUT_FLAGS = {
+  out: { type: "string" },
+  "no-svg": { type: "boolean" },
+  "save-init": { type: "string" },
+  "save-spectrum": { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The demo's problem: every number of it lives here. */
+export const DEMO_PROBLEM: SimulateInput = {
+  network: { K: 3, activation: "erf", tied: false, bias: false },
+  rule: "vanilla",
+  lr: 1,
+  tMax: 1000,
+  seeds: [1, 2, 3],
+  nTimes: 60,
+};
+
+class UsageError extends Error {}
+
+function parse(args: string[], options: Record<string, { type: "string" | "boolean"; short?: string }>) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as FlagValues;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+async function readProblemFiles(flags: FlagValues): Promise<ProblemFiles> {
+  const files: ProblemFiles = {};
+  if (typeof flags.config === "string") {
+    const text = await readTextFile(flags.config, "--config");
+    try {
+      files.config = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError("--config", `${flags.config} (${(e as Error).message})`, "a JSON file");
+    }
+  }
+  if (typeof flags.spectrum === "string") {
+    files.spectrum = parseCovariance(await readTextFile(flags.spectrum, "--spectrum"), `--spectrum ${flags.spectrum}`);
+  }
+  if (typeof flags.init === "string") {
+    files.init = parseInitialWeights(await readTextFile(flags.init, "--init"), `--init ${flags.init}`);
+  }
+  return files;
+}
+
+function progressPrinter(quiet: boolean): ((p: Progress) => void) | undefined {
+  if (quiet || !Deno.stderr.isTerminal()) return undefined;
+  const enc = new TextEncoder();
+  return (p) => {
+    const pct = (100 * p.fraction).toFixed(0).padStart(3);
+    Deno.stderr.writeSync(enc.encode(`\r  run ${p.run + 1}/${p.runs}  t = ${p.t.toPrecision(4)} / ${p.tMax}  ${pct}%  `));
+  };
+}
+
+function fingerprint(cfg: SimulateConfig): string {
+  const { seeds: _seeds, ...rest } = cfg;
+  return JSON.stringify(rest);
+}
+
+/** Run a simulation with resume support in `out/.partial`. */
+async function runWithCheckpoints(cfg: SimulateConfig, out: string | undefined, quiet: boolean): Promise<CurveResult> {
+  const partialDir = out ? `${out}/.partial` : undefined;
+  const key = fingerprint(cfg);
+  const done: Run[] = [];
+  if (partialDir) {
+    for (const item of await readJsonFiles(partialDir)) {
+      const rec = item as { key?: string; run?: Run };
+      if (rec.key === key && rec.run && cfg.seeds.includes(rec.run.seed)) done.push(rec.run);
+    }
+    if (done.length && !quiet) console.error(`resuming: ${done.length} finished run(s) found in ${partialDir}`);
+  }
+  const printer = progressPrinter(quiet);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted; rerun the same command to resume"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  try {
+    const result = await simulate(cfg, {
+      done,
+      signal: controller.signal,
+      onProgress: printer,
+      onRun: partialDir
+        ? async (run) => {
+          await Deno.mkdir(partialDir, { recursive: true });
+          await writeAtomic(`${partialDir}/run-${run.seed}.json`, JSON.stringify({ key, run }));
+        }
+        : undefined,
+    });
+    if (printer) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+    return result;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}
+
+function spectrumModel(cfg: SimulateConfig): GaussianModel {
+  const { spectrum } = pca(cfg.data, cfg.network.K);
+  const D = spectrum.D;
+  const M = spectrum.eigenvalues.length;
+  const rows: number[][] = [];
+  for (let m = 0; m < M; m++) rows.push(Array.from(spectrum.eigenvectors.subarray(m * D, (m + 1) * D)));
+  return { kind: "gaussian", D, eigenvalues: Array.from(spectrum.eigenvalues), eigenvectors: rows, bulk: spectrum.bulk };
+}
+
+function summary(result: CurveResult): string {
+  const last = result.times.length - 1;
+  const K = (result.config as { network: { K: number } }).network.K;
+  const lines = [
+    `final test error at t = ${result.times[last]}: ${result.eps[last].toPrecision(4)}` +
+    (result.runs.length > 1 ? ` ± ${result.epsStd[last].toPrecision(2)} (std over ${result.runs.length} seeds)` : ""),
+    `PCA levels: ${result.pca.epsPCA.map((e, m) => `eps_PCA(${m}) = ${e.toPrecision(4)}`).join(", ")}`,
+    `final / eps_PCA(${K}) = ${(result.eps[last] / result.pca.epsPCA[K]).toFixed(3)}`,
+    `wall time ${result.seconds.toFixed(1)} s`,
+  ];
+  return lines.join("\n");
+}
+
+async function commandSimulate(args: string[], defaults: SimulateInput = {}, defaultOut?: string): Promise<number> {
+  const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS });
+  if (flags.help) {
+    console.log(defaultOut ? DEMO_HELP : SIMULATE_HELP);
+    return 0;
+  }
+  const files = await readProblemFiles(flags);
+  if (defaultOut) files.config = { ...defaults, ...(files.config as object ?? {}) };
+  const input = problemFromFlags(flags, files);
+  const cfg = resolveSimulateConfig(input);
+  const out = (flags.out as string | undefined) ?? defaultOut;
+  const quiet = Boolean(flags.quiet);
+  if (typeof flags["save-init"] === "string") {
+    const w = cfg.network.init ?? drawInitialWeights(cfg.network, cfg.data.D, cfg.seeds[0], cfg.rule);
+    await writeAtomic(flags["save-init"], formatInitialWeights(w));
+    if (!quiet) console.error(`wrote initial weights of seed ${cfg.seeds[0]} to ${flags["save-init"]}`);
+  }
+  if (typeof flags["save-spectrum"] === "string") {
+    await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(cfg)));
+    if (!quiet) console.error(`wrote the covariance spectrum to ${flags["save-spectrum"]}`);
+  }
+  const result = await runWithCheckpoints(cfg, out, quiet);
+  if (!quiet) console.error(summary(result));
+  if (out) {
+    const figures = await resultFigures(result, cfg, { svg: !flags["no-svg"] });
+    const written = await writeFiles(out, { "result.json": JSON.stringify(result), ...figures });
+    await removeDir(`${out}/.partial`);
+    console.log(written.join("\n"));
+  } else {
+    console.log(JSON.stringify(result));
+  }
+  return 0;
+}
+
+async function commandPca(args: string[]): Promise<number> {
+  const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, json: { type: "boolean" } });
+  if (flags.help) {
+    console.log(PCA_HELP);
+    return 0;
+  }
+  const input = problemFromFlags(flags, await readProblemFiles(flags));
+  const cfg = resolveSimulateConfig(input);
+  const K = cfg.network.K;
+  const { spectrum, epsPCA } = pca(cfg.data, K);
+  if (typeof flags["save-spectrum"] === "string") {
+    await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(cfg)));
+  }
+  if (flags.json) {
+    console.log(JSON.stringify({
+      D: spectrum.D,
+      traceOverD: spectrum.traceOverD,
+      eigenvalues: Array.from(spectrum.eigenvalues),
+      bulk: spectrum.bulk,
+      epsPCA,
+    }));
+  } else {
+    console.log(`D = ${spectrum.D}, tr(Omega)/D = ${spectrum.traceOverD.toPrecision(6)}`);
+    console.log(`leading eigenvalues: ${Array.from(spectrum.eigenvalues.subarray(0, 10), (v) => v.toPrecision(6)).join(", ")}`);
+    if (spectrum.eigenvalues.length < spectrum.D) {
+      console.log(`bulk eigenvalue (x ${spectrum.D - spectrum.eigenvalues.length}): ${spectrum.bulk.toPrecision(6)}`);
+    }
+    epsPCA.forEach((e, m) => console.log(`eps_PCA(${m}) = ${e.toPrecision(6)}`));
+  }
+  return 0;
+}
+
+/** Run the CLI on `args`; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+      console.log(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === "-V" || command === "--version") {
+      console.log(`aedyn ${VERSION}`);
+      return 0;
+    }
+    if (command === "simulate") return await commandSimulate(rest);
+    if (command === "demo") return await commandSimulate(rest, DEMO_PROBLEM, "out/demo");
+    if (command === "pca") return await commandPca(rest);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; allowed: simulate, demo, pca (see --help)`);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      console.error(`aedyn: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof DivergenceError) {
+      console.error(`aedyn: ${e.message}`);
+      return 1;
+    }
+    console.error(`aedyn: ${(e as Error)?.message ?? e}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,25 @@
+/**
+ * aedyn — the learning dynamics of shallow autoencoders: online SGD in SIMD
+ * WebAssembly, PCA of the input model, and Vega-Lite plots of the results.
+ * Browser-safe: nothing here touches the file system.
+ *
+ * @example
+ * ```ts
+ * import { pca, simulate, spikedModel } from "./mod.ts";
+ * const data = spikedModel({ D: 60 });
+ * const res = await simulate({ data, network: { K: 2 }, lr: 1, tMax: 2, nTimes: 3, nTest: 100 });
+ * console.assert(res.pca.epsPCA.length === 3 && pca(data, 2).epsPCA[0] > 0);
+ * ```
+ * @module
+ */
+export * from "./src/types.ts";
+export { ConfigError, DivergenceError } from "./src/errors.ts";
+export { VERSION } from "./src/version.ts";
+export { spikedModel, spikeDirections, materialise } from "./src/data.ts";
+export type { LowRankCovariance, MaterialisedModel, SamplerSpec } from "./src/data.ts";
+export { covarianceSpectrum, pca, pcaErrors } from "./src/pca.ts";
+export type { Pca, Spectrum } from "./src/pca.ts";
+export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/config.ts";
+export type { SimulateConfig, SimulateInput } from "./src/config.ts";
+export { recordingTimes, simulate } from "./src/simulate.ts";
+export type { Progress, SimulateControl } from "./src/simulate.ts";

@@ -1,0 +1,45 @@
+/**
+ * The figures written beside a result: the error curve, the learned decoder
+ * vectors next to the top principal components, and the overlap heatmap —
+ * each as a Vega-Lite spec and, optionally, an SVG.
+ * @module
+ */
+import type { CurveResult } from "../types.ts";
+import type { SimulateConfig } from "../config.ts";
+import { pca } from "../pca.ts";
+import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, type VegaLiteSpec } from "../plot.ts";
+import { renderSvg } from "../render.ts";
+
+/** File name -> text for the figures of a simulation result. */
+export async function resultFigures(
+  result: CurveResult,
+  cfg: SimulateConfig,
+  opts: { svg: boolean },
+): Promise<Record<string, string>> {
+  const { K } = cfg.network;
+  const { spectrum } = pca(cfg.data, K);
+  const D = spectrum.D;
+  const M = Math.min(spectrum.eigenvalues.length, Math.max(K, 1));
+  const pcs: Float64Array[] = [];
+  for (let m = 0; m < M; m++) pcs.push(spectrum.eigenvectors.subarray(m * D, (m + 1) * D));
+  const specs: Record<string, VegaLiteSpec> = {
+    error_curve: errorCurveSpec(result, { title: "Test error of online SGD with the PCA levels" }),
+  };
+  const last = result.runs[0].snapshots.at(-1);
+  if (last) {
+    const sanger = cfg.rule === "sanger";
+    specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
+      name: sanger ? "w" : "v",
+      title: `Learned ${sanger ? "encoder" : "decoder"} vectors (seed ${result.runs[0].seed}, t = ${last.t}) and principal components`,
+    });
+  }
+  if (result.runs[0].order[0].a[0].length > 0) {
+    specs.overlaps = overlapHeatmapSpec(result, { D, title: "|cos(w^k, e_m)| over time" });
+  }
+  const files: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    files[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
+    if (opts.svg) files[`${name}.svg`] = await renderSvg(spec);
+  }
+  return files;
+}
