@@ -18,6 +18,7 @@ import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "
 import { type Progress, simulate } from "./src/simulate.ts";
 import { drawInitialWeights } from "./src/simulate.ts";
 import { pca } from "./src/pca.ts";
+import { spikedModel } from "./src/data.ts";
 import { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
 import { resultFigures } from "./src/cli/figures.ts";
@@ -62,7 +63,7 @@ ${OUTPUT_HELP}`;
 
 const DEMO_HELP = `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-svg]
 
-Spiked covariance model (D = 500, spikes 3, 5, 9, random directions),
+Spiked covariance model (D = 500, spikes 3, 5, 9, sinusoidal directions),
 K = 3 erf units, untied, vanilla SGD, lr = 1, seeds 1-3, t up to 1000:
 the test error descends through plateaus at eps_PCA(1), eps_PCA(2) to
 eps_PCA(3). Writes the error curve and the components picture to DIR
@@ -89,6 +90,7 @@ const OUTPUT_FLAGS = {
 
 /** The demo's problem: every number of it lives here. */
 export const DEMO_PROBLEM: SimulateInput = {
+  data: spikedModel({ D: 500, spikes: [3, 5, 9], directions: "sinusoidal" }),
   network: { K: 3, activation: "erf", tied: false, bias: false },
   rule: "vanilla",
   lr: 1,
@@ -100,8 +102,19 @@ export const DEMO_PROBLEM: SimulateInput = {
 class UsageError extends Error {}
 
 function parse(args: string[], options: Record<string, { type: "string" | "boolean"; short?: string }>) {
+  // "--lr -1": let a negative number be the value of a string flag (parseArgs
+  // would take it for a flag), so that range validation can name it
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith("--") ? args[i].slice(2) : "";
+    if (options[name]?.type === "string" && /^-[\d.]/.test(args[i + 1] ?? "")) {
+      joined.push(`${args[i]}=${args[++i]}`);
+    } else {
+      joined.push(args[i]);
+    }
+  }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as FlagValues;
+    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values as FlagValues;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -1,1 +1,684 @@
-// Symmetric eigen-solver (filled in by the linear-algebra work).
+// Symmetric eigen-solver: A = V^T diag(lambda) V for a real symmetric n x n
+// matrix (f64, row-major), eigenvectors returned as the ROWS of V.
+//
+//  1. Scale A by an exact power of two so that max |a_ij| is in [1, 2).
+//  2. Householder tridiagonalisation on the upper triangle, T = Q^T A Q with
+//     Q = H_0 H_1 ... H_{n-3}. Each step applies the rank-2 update of the
+//     trailing block and, in the same pass over each row, accumulates the
+//     product of the updated block with the NEXT Householder vector, so the
+//     trailing triangle is read once per step. Householder vector k is kept in
+//     row k of A (columns k+1..n-1, unit first entry), its beta in the work.
+//  3. V = Q^T, built row by row (row r of Q^T is e_r^T H_{n-3} ... H_0) with
+//     blocks of NB reflectors applied to each row while it sits in L1.
+//  4. Implicit symmetric QR on T (bulge chasing with Givens rotations,
+//     Wilkinson shift, deflation from the bottom, 2x2 blocks finished by one
+//     Jacobi rotation). Each rotation acts on two adjacent rows of V
+//     (V <- R V). Rotations are buffered and applied in column panels of 8
+//     (a panel of V stays in L2 while whole sweeps run down it, the carried
+//     row lives in registers).
+//  5. Sort descending (rows of V follow), fix signs: in every eigenvector the
+//     component of largest magnitude (first one on exact ties) is positive.
+//
+// Pointers are byte addresses; no allocation.
+
+const EPS: f64 = 2.220446049250313e-16;
+/** Values below this (after scaling to max |a_ij| ~ 1) are treated as zero. */
+const TINY: f64 = 1e-290;
+/** Reflectors per block when forming Q^T. */
+const NB: i32 = 16;
+/** QR iterations allowed per eigenvalue (on average). */
+const MAX_ITER_PER_VALUE: i32 = 30;
+
+/** Status: success. */
+const OK: i32 = 0;
+/** Status: the QR iteration did not converge within the iteration budget. */
+const ERR_NO_CONVERGENCE: i32 = -1;
+/** Status: n < 1. */
+const ERR_BAD_SIZE: i32 = -2;
+
+// ---- small SIMD vector helpers (contiguous f64, unaligned allowed) ----
+
+@inline function vptr(base: usize, i: i32): usize {
+  return base + ((<usize>i) << 3);
+}
+
+@inline function mptr(a: usize, n: i32, i: i32, j: i32): usize {
+  return a + ((<usize>i * <usize>n + <usize>j) << 3);
+}
+
+/** sum x_j y_j, j < m. */
+function vdot(x: usize, y: usize, m: i32): f64 {
+  let s0 = f64x2.splat(0.0);
+  let s1 = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = (<usize>j) << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
+  }
+  s0 = f64x2.add(s0, s1);
+  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; j < m; j++) r += load<f64>(vptr(x, j)) * load<f64>(vptr(y, j));
+  return r;
+}
+
+/** y_j += alpha x_j, j < m. */
+function vaxpy(y: usize, alpha: f64, x: usize, m: i32): void {
+  const va = f64x2.splat(alpha);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = (<usize>j) << 3;
+    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
+    v128.store(y + o, f64x2.add(v128.load(y + o, 16), f64x2.mul(va, v128.load(x + o, 16))), 16);
+  }
+  for (; j < m; j++) {
+    const o = vptr(y, j);
+    store<f64>(o, load<f64>(o) + alpha * load<f64>(vptr(x, j)));
+  }
+}
+
+/** x_j *= alpha, j < m. */
+function vscal(x: usize, alpha: f64, m: i32): void {
+  const va = f64x2.splat(alpha);
+  let j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const o = x + ((<usize>j) << 3);
+    v128.store(o, f64x2.mul(va, v128.load(o)));
+  }
+  for (; j < m; j++) {
+    const o = vptr(x, j);
+    store<f64>(o, alpha * load<f64>(o));
+  }
+}
+
+/** Returns sum x_j v_j and does p_j += alpha x_j, j < m. */
+function dotAxpy(x: usize, v: usize, p: usize, alpha: f64, m: i32): f64 {
+  const va = f64x2.splat(alpha);
+  let s0 = f64x2.splat(0.0);
+  let s1 = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = (<usize>j) << 3;
+    const x0 = v128.load(x + o);
+    const x1 = v128.load(x + o, 16);
+    s0 = f64x2.add(s0, f64x2.mul(x0, v128.load(v + o)));
+    s1 = f64x2.add(s1, f64x2.mul(x1, v128.load(v + o, 16)));
+    v128.store(p + o, f64x2.add(v128.load(p + o), f64x2.mul(va, x0)));
+    v128.store(p + o, f64x2.add(v128.load(p + o, 16), f64x2.mul(va, x1)), 16);
+  }
+  s0 = f64x2.add(s0, s1);
+  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; j < m; j++) {
+    const xj = load<f64>(vptr(x, j));
+    r += xj * load<f64>(vptr(v, j));
+    const o = vptr(p, j);
+    store<f64>(o, load<f64>(o) + alpha * xj);
+  }
+  return r;
+}
+
+/** Symmetric rank-2 row update: a_j -= vi w_j + wi v_j, j < m. */
+function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
+  const nvi = f64x2.splat(-vi);
+  const nwi = f64x2.splat(-wi);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = (<usize>j) << 3;
+    const t0 = f64x2.add(f64x2.mul(nvi, v128.load(w + o)), f64x2.mul(nwi, v128.load(v + o)));
+    const t1 = f64x2.add(f64x2.mul(nvi, v128.load(w + o, 16)), f64x2.mul(nwi, v128.load(v + o, 16)));
+    v128.store(a + o, f64x2.add(v128.load(a + o), t0));
+    v128.store(a + o, f64x2.add(v128.load(a + o, 16), t1), 16);
+  }
+  for (; j < m; j++) {
+    const o = vptr(a, j);
+    store<f64>(o, load<f64>(o) - (vi * load<f64>(vptr(w, j)) + wi * load<f64>(vptr(v, j))));
+  }
+}
+
+/**
+ * Rank-2 row update fused with the next matrix-vector product:
+ * a_j -= vi w_j + wi v_j; then returns sum a_j vn_j and does pn_j += vni a_j
+ * (with the updated a), j < m.
+ */
+function updRowFused(
+  a: usize, v: usize, w: usize, vn: usize, pn: usize, vi: f64, wi: f64, vni: f64, m: i32,
+): f64 {
+  const nvi = f64x2.splat(-vi);
+  const nwi = f64x2.splat(-wi);
+  const vb = f64x2.splat(vni);
+  let s0 = f64x2.splat(0.0);
+  let s1 = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const o = (<usize>j) << 3;
+    const a0 = f64x2.add(
+      v128.load(a + o),
+      f64x2.add(f64x2.mul(nvi, v128.load(w + o)), f64x2.mul(nwi, v128.load(v + o))),
+    );
+    const a1 = f64x2.add(
+      v128.load(a + o, 16),
+      f64x2.add(f64x2.mul(nvi, v128.load(w + o, 16)), f64x2.mul(nwi, v128.load(v + o, 16))),
+    );
+    v128.store(a + o, a0);
+    v128.store(a + o, a1, 16);
+    s0 = f64x2.add(s0, f64x2.mul(a0, v128.load(vn + o)));
+    s1 = f64x2.add(s1, f64x2.mul(a1, v128.load(vn + o, 16)));
+    v128.store(pn + o, f64x2.add(v128.load(pn + o), f64x2.mul(vb, a0)));
+    v128.store(pn + o, f64x2.add(v128.load(pn + o, 16), f64x2.mul(vb, a1)), 16);
+  }
+  s0 = f64x2.add(s0, s1);
+  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  for (; j < m; j++) {
+    const o = vptr(a, j);
+    const aj = load<f64>(o) - (vi * load<f64>(vptr(w, j)) + wi * load<f64>(vptr(v, j)));
+    store<f64>(o, aj);
+    r += aj * load<f64>(vptr(vn, j));
+    const q = vptr(pn, j);
+    store<f64>(q, load<f64>(q) + vni * aj);
+  }
+  return r;
+}
+
+// ---- Householder tridiagonalisation ----
+
+/** alpha of the last reflector built by house(). */
+let gAlpha: f64 = 0.0;
+
+/**
+ * Build H = I - beta v v^T with H x = alpha e_1 for x (m contiguous values),
+ * overwriting x by v (v_0 = 1). Returns beta (0: no reflection, x untouched);
+ * alpha goes to gAlpha.
+ */
+function house(x: usize, m: i32): f64 {
+  const x0 = load<f64>(x);
+  const sigma = vdot(x + 8, x + 8, m - 1);
+  if (sigma <= TINY) {
+    gAlpha = x0;
+    return 0.0;
+  }
+  const norm = Math.sqrt(x0 * x0 + sigma);
+  const alpha = x0 >= 0.0 ? -norm : norm;
+  const v0 = x0 - alpha;
+  vscal(x + 8, 1.0 / v0, m - 1);
+  store<f64>(x, 1.0);
+  gAlpha = alpha;
+  return (2.0 * v0 * v0) / (v0 * v0 + sigma);
+}
+
+/** p_j = sum_i a_ji v_i over the trailing block i, j >= i0 (upper triangle of a). */
+function symv(a: usize, n: i32, i0: i32, v: usize, p: usize): void {
+  memory.fill(vptr(p, i0), 0, (<usize>(n - i0)) << 3);
+  for (let i = i0; i < n; i++) {
+    const ai = mptr(a, n, i, i);
+    const vi = load<f64>(vptr(v, i));
+    const s = load<f64>(ai) * vi + dotAxpy(ai + 8, vptr(v, i + 1), vptr(p, i + 1), vi, n - 1 - i);
+    const o = vptr(p, i);
+    store<f64>(o, load<f64>(o) + s);
+  }
+}
+
+/**
+ * Reduce the upper triangle of a (n >= 1) to tridiagonal form: diagonal d,
+ * off-diagonal e (e[k] couples k and k+1, e[n-1] = 0), reflector k in row k of
+ * a with beta bet[k] (0 for none). p, pn, w: n slots each, all indexed by
+ * column.
+ */
+function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn0: usize, w: usize): void {
+  memory.fill(bet, 0, (<usize>n) << 3);
+  let p = p0;
+  let pn = pn0;
+  if (n >= 3) {
+    const b0 = house(mptr(a, n, 0, 1), n - 1);
+    store<f64>(e, gAlpha);
+    store<f64>(bet, b0);
+    if (b0 != 0.0) symv(a, n, 1, a, p);
+  }
+  for (let k = 0; k <= n - 3; k++) {
+    store<f64>(vptr(d, k), load<f64>(mptr(a, n, k, k)));
+    const vb = mptr(a, n, k, 0); // v_j at vb + 8j, j > k
+    const beta = load<f64>(vptr(bet, k));
+    const k1 = k + 1;
+    const hasNext = k1 <= n - 3;
+    if (beta != 0.0) {
+      const m = n - k1;
+      const pk = vptr(p, k1);
+      const vk = vptr(vb, k1);
+      const wk = vptr(w, k1);
+      vscal(pk, beta, m);
+      const kk = 0.5 * beta * vdot(pk, vk, m);
+      // w = p - kk v
+      for (let j = 0; j < m; j++) {
+        store<f64>(vptr(wk, j), load<f64>(vptr(pk, j)) - kk * load<f64>(vptr(vk, j)));
+      }
+      updRow(mptr(a, n, k1, k1), vk, wk, load<f64>(vk), load<f64>(wk), m);
+      let b1 = 0.0;
+      if (hasNext) {
+        b1 = house(mptr(a, n, k1, k1 + 1), n - k1 - 1);
+        store<f64>(vptr(e, k1), gAlpha);
+        store<f64>(vptr(bet, k1), b1);
+      }
+      if (b1 != 0.0) {
+        const vn = mptr(a, n, k1, 0);
+        memory.fill(vptr(pn, k1 + 1), 0, (<usize>(n - k1 - 1)) << 3);
+        for (let i = k1 + 1; i < n; i++) {
+          const ai = mptr(a, n, i, i);
+          const vi = load<f64>(vptr(vb, i));
+          const wi = load<f64>(vptr(w, i));
+          const vni = load<f64>(vptr(vn, i));
+          const aii = load<f64>(ai) - 2.0 * vi * wi;
+          store<f64>(ai, aii);
+          const s = aii * vni +
+            updRowFused(
+              ai + 8, vptr(vb, i + 1), vptr(w, i + 1), vptr(vn, i + 1), vptr(pn, i + 1), vi, wi, vni,
+              n - 1 - i,
+            );
+          const o = vptr(pn, i);
+          store<f64>(o, load<f64>(o) + s);
+        }
+      } else {
+        for (let i = k1 + 1; i < n; i++) {
+          updRow(mptr(a, n, i, i), vptr(vb, i), vptr(w, i), load<f64>(vptr(vb, i)), load<f64>(vptr(w, i)), n - i);
+        }
+      }
+    } else if (hasNext) {
+      const b1 = house(mptr(a, n, k1, k1 + 1), n - k1 - 1);
+      store<f64>(vptr(e, k1), gAlpha);
+      store<f64>(vptr(bet, k1), b1);
+      if (b1 != 0.0) symv(a, n, k1 + 1, mptr(a, n, k1, 0), pn);
+    }
+    const t = p;
+    p = pn;
+    pn = t;
+  }
+  if (n >= 2) {
+    store<f64>(vptr(d, n - 2), load<f64>(mptr(a, n, n - 2, n - 2)));
+    store<f64>(vptr(e, n - 2), load<f64>(mptr(a, n, n - 2, n - 1)));
+  }
+  store<f64>(vptr(d, n - 1), load<f64>(mptr(a, n, n - 1, n - 1)));
+  store<f64>(vptr(e, n - 1), 0.0);
+}
+
+/** v (n x n) = Q^T = H_{n-3} ... H_0, from the reflectors stored in a / bet. */
+function formQt(a: usize, n: i32, bet: usize, v: usize): void {
+  memory.fill(v, 0, (<usize>n * <usize>n) << 3);
+  for (let i = 0; i < n; i++) store<f64>(mptr(v, n, i, i), 1.0);
+  const kmax = n - 3;
+  if (kmax < 0) return;
+  for (let kb = (kmax / NB) * NB; kb >= 0; kb -= NB) {
+    const ke = min(kb + NB - 1, kmax);
+    for (let r = kb + 1; r < n; r++) {
+      const row = mptr(v, n, r, 0);
+      for (let k = min(r - 1, ke); k >= kb; k--) {
+        const b = load<f64>(vptr(bet, k));
+        if (b == 0.0) continue;
+        const seg = vptr(row, k + 1);
+        const hv = mptr(a, n, k, k + 1);
+        const m = n - k - 1;
+        const s = b * vdot(seg, hv, m);
+        vaxpy(seg, -s, hv, m);
+      }
+    }
+  }
+}
+
+let dbgStop: i32 = 0;
+export function eighDbg(s: i32): void { dbgStop = s; }
+export function eighDbgRot(): i32 { return gTotRot; }
+let gTotRot: i32 = 0;
+// ---- implicit QR on the tridiagonal matrix, with buffered rotations ----
+
+let gV: usize = 0; // eigenvector rows
+let gN: i32 = 0;
+let gCs: usize = 0; // (c, s) pairs
+let gSw: usize = 0; // sweeps: (lo: i32, count: i32)
+let gCap: i32 = 0; // capacity in rotations (and in sweeps)
+let gNrot: i32 = 0;
+let gNsw: i32 = 0;
+
+/** Rotation buffer capacity for size n. */
+function rotCap(n: i32): i32 {
+  return max(64 * n, 1024);
+}
+
+/** f64 slots of workspace for eigh with size n. */
+export function eighWorkSize(n: i32): i32 {
+  const n2 = (max(n, 1) + 1) & ~1;
+  return 6 * n2 + 3 * rotCap(n);
+}
+
+/** Apply all buffered sweeps to columns col0..col0+7 of V. */
+function panel8(col0: i32): void {
+  const rs = (<usize>gN) << 3;
+  const base = gV + ((<usize>col0) << 3);
+  let cs = gCs;
+  for (let q = 0; q < gNsw; q++) {
+    const lo = load<i32>(gSw + ((<usize>q) << 3));
+    const cnt = load<i32>(gSw + ((<usize>q) << 3), 4);
+    let pr = base + <usize>lo * rs;
+    let x0 = v128.load(pr);
+    let x1 = v128.load(pr, 16);
+    let x2 = v128.load(pr, 32);
+    let x3 = v128.load(pr, 48);
+    for (let t = 0; t < cnt; t++) {
+      const cv = v128.load(cs);
+      cs += 16;
+      const c = v128.shuffle<f64>(cv, cv, 0, 0);
+      const s = v128.shuffle<f64>(cv, cv, 1, 1);
+      const qr = pr + rs;
+      const y0 = v128.load(qr);
+      const y1 = v128.load(qr, 16);
+      const y2 = v128.load(qr, 32);
+      const y3 = v128.load(qr, 48);
+      v128.store(pr, f64x2.add(f64x2.mul(c, x0), f64x2.mul(s, y0)));
+      v128.store(pr, f64x2.add(f64x2.mul(c, x1), f64x2.mul(s, y1)), 16);
+      v128.store(pr, f64x2.add(f64x2.mul(c, x2), f64x2.mul(s, y2)), 32);
+      v128.store(pr, f64x2.add(f64x2.mul(c, x3), f64x2.mul(s, y3)), 48);
+      x0 = f64x2.sub(f64x2.mul(c, y0), f64x2.mul(s, x0));
+      x1 = f64x2.sub(f64x2.mul(c, y1), f64x2.mul(s, x1));
+      x2 = f64x2.sub(f64x2.mul(c, y2), f64x2.mul(s, x2));
+      x3 = f64x2.sub(f64x2.mul(c, y3), f64x2.mul(s, x3));
+      pr = qr;
+    }
+    v128.store(pr, x0);
+    v128.store(pr, x1, 16);
+    v128.store(pr, x2, 32);
+    v128.store(pr, x3, 48);
+  }
+}
+
+/** Apply all buffered sweeps to columns col0, col0+1 of V. */
+function panel2(col0: i32): void {
+  const rs = (<usize>gN) << 3;
+  const base = gV + ((<usize>col0) << 3);
+  let cs = gCs;
+  for (let q = 0; q < gNsw; q++) {
+    const lo = load<i32>(gSw + ((<usize>q) << 3));
+    const cnt = load<i32>(gSw + ((<usize>q) << 3), 4);
+    let pr = base + <usize>lo * rs;
+    let x0 = v128.load(pr);
+    for (let t = 0; t < cnt; t++) {
+      const cv = v128.load(cs);
+      cs += 16;
+      const c = v128.shuffle<f64>(cv, cv, 0, 0);
+      const s = v128.shuffle<f64>(cv, cv, 1, 1);
+      const qr = pr + rs;
+      const y0 = v128.load(qr);
+      v128.store(pr, f64x2.add(f64x2.mul(c, x0), f64x2.mul(s, y0)));
+      x0 = f64x2.sub(f64x2.mul(c, y0), f64x2.mul(s, x0));
+      pr = qr;
+    }
+    v128.store(pr, x0);
+  }
+}
+
+/** Apply all buffered sweeps to column col of V. */
+function panel1(col: i32): void {
+  const rs = (<usize>gN) << 3;
+  const base = gV + ((<usize>col) << 3);
+  let cs = gCs;
+  for (let q = 0; q < gNsw; q++) {
+    const lo = load<i32>(gSw + ((<usize>q) << 3));
+    const cnt = load<i32>(gSw + ((<usize>q) << 3), 4);
+    let pr = base + <usize>lo * rs;
+    let x = load<f64>(pr);
+    for (let t = 0; t < cnt; t++) {
+      const c = load<f64>(cs);
+      const s = load<f64>(cs, 8);
+      cs += 16;
+      const qr = pr + rs;
+      const y = load<f64>(qr);
+      store<f64>(pr, c * x + s * y);
+      x = c * y - s * x;
+      pr = qr;
+    }
+    store<f64>(pr, x);
+  }
+}
+
+/** Apply and clear the rotation buffer. */
+function flush(): void {
+  if (gNsw == 0) return;
+  let col = 0;
+  for (; col + 8 <= gN; col += 8) panel8(col);
+  for (; col + 2 <= gN; col += 2) panel2(col);
+  if (col < gN) panel1(col);
+  gNrot = 0;
+  gNsw = 0;
+}
+
+/** Start a sweep of cnt rotations on rows lo..lo+cnt (flushing if the buffer is full). */
+function beginSweep(lo: i32, cnt: i32): void {
+  if (gNrot + cnt > gCap || gNsw >= gCap) flush();
+  const o = gSw + ((<usize>gNsw) << 3);
+  store<i32>(o, lo);
+  store<i32>(o, cnt, 4);
+  gNsw++;
+}
+
+@inline function pushRot(c: f64, s: f64): void {
+  const o = gCs + ((<usize>gNrot) << 4);
+  store<f64>(o, c);
+  store<f64>(o, s, 8);
+  gNrot++;
+  gTotRot++;
+}
+
+/** sqrt(x^2 + y^2) without overflow or destructive underflow. */
+function hyp(x: f64, y: f64): f64 {
+  const ax = Math.abs(x);
+  const ay = Math.abs(y);
+  const big = max(ax, ay);
+  if (big == 0.0) return 0.0;
+  const t = min(ax, ay) / big;
+  return big * Math.sqrt(1.0 + t * t);
+}
+
+/** e[i] negligible against its diagonal neighbours. */
+@inline function negligible(d: usize, e: usize, i: i32): bool {
+  const ee = Math.abs(load<f64>(vptr(e, i)));
+  return ee <= EPS * (Math.abs(load<f64>(vptr(d, i))) + Math.abs(load<f64>(vptr(d, i + 1)))) || ee <= TINY;
+}
+
+/** Diagonalise the 2x2 block at (k, k+1) with one Jacobi rotation. */
+function jacobi2(d: usize, e: usize, k: i32): void {
+  const a = load<f64>(vptr(d, k));
+  const b = load<f64>(vptr(e, k));
+  const c = load<f64>(vptr(d, k + 1));
+  const tau = (c - a) / (2.0 * b);
+  const t = (tau >= 0.0 ? -1.0 : 1.0) / (Math.abs(tau) + Math.sqrt(1.0 + tau * tau));
+  const cc = 1.0 / Math.sqrt(1.0 + t * t);
+  const ss = t * cc;
+  store<f64>(vptr(d, k), a + t * b);
+  store<f64>(vptr(d, k + 1), c - t * b);
+  store<f64>(vptr(e, k), 0.0);
+  beginSweep(k, 1);
+  pushRot(cc, ss);
+}
+
+/** One implicit QR step with Wilkinson shift on the unreduced block lo..hi. */
+function qrStep(d: usize, e: usize, lo: i32, hi: i32): void {
+  const a = load<f64>(vptr(d, hi - 1));
+  const b = load<f64>(vptr(e, hi - 1));
+  const c = load<f64>(vptr(d, hi));
+  const delta = 0.5 * (a - c);
+  const r = hyp(delta, b);
+  const den = delta >= 0.0 ? delta + r : delta - r;
+  const mu = c - (b / den) * b;
+  let x = load<f64>(vptr(d, lo)) - mu;
+  let z = load<f64>(vptr(e, lo));
+  beginSweep(lo, hi - lo);
+  for (let k = lo; k < hi; k++) {
+    const rr = hyp(x, z);
+    let cc = 1.0;
+    let ss = 0.0;
+    if (rr != 0.0) {
+      cc = x / rr;
+      ss = z / rr;
+    }
+    if (k > lo) store<f64>(vptr(e, k - 1), rr);
+    const ak = load<f64>(vptr(d, k));
+    const bk = load<f64>(vptr(e, k));
+    const ak1 = load<f64>(vptr(d, k + 1));
+    const c2 = cc * cc;
+    const s2 = ss * ss;
+    const csb = 2.0 * cc * ss * bk;
+    store<f64>(vptr(d, k), c2 * ak + csb + s2 * ak1);
+    store<f64>(vptr(d, k + 1), s2 * ak - csb + c2 * ak1);
+    const bnew = cc * ss * (ak1 - ak) + (c2 - s2) * bk;
+    store<f64>(vptr(e, k), bnew);
+    if (k < hi - 1) {
+      const ek1 = load<f64>(vptr(e, k + 1));
+      z = ss * ek1;
+      store<f64>(vptr(e, k + 1), cc * ek1);
+      x = bnew;
+    }
+    pushRot(cc, ss);
+  }
+}
+
+/** Diagonalise (d, e) in place, rotating the rows of gV; returns a status. */
+function tridiagQR(d: usize, e: usize, n: i32): i32 {
+  const maxIter = MAX_ITER_PER_VALUE * n;
+  let iters = 0;
+  let hi = n - 1;
+  while (hi > 0) {
+    let lo = hi;
+    while (lo > 0) {
+      if (negligible(d, e, lo - 1)) {
+        store<f64>(vptr(e, lo - 1), 0.0);
+        break;
+      }
+      lo--;
+    }
+    if (lo == hi) {
+      hi--;
+      continue;
+    }
+    if (lo == hi - 1) {
+      jacobi2(d, e, lo);
+      hi -= 2;
+      continue;
+    }
+    if (++iters > maxIter) {
+      flush();
+      return ERR_NO_CONVERGENCE;
+    }
+    qrStep(d, e, lo, hi);
+  }
+  flush();
+  return OK;
+}
+
+/** 2^p for p in [-1022, 1023]. */
+@inline function pow2(p: i32): f64 {
+  return reinterpret<f64>((<u64>(p + 1023)) << 52);
+}
+
+/**
+ * Eigen-decomposition of the real symmetric matrix a (n x n, row-major; only
+ * the upper triangle j >= i is read; a is destroyed).
+ * values (n): eigenvalues, descending.
+ * vectors (n x n, row-major): row i is the unit eigenvector of values[i]; the
+ * component of largest magnitude in each row is positive (first one on ties).
+ * work: eighWorkSize(n) f64 slots (16-byte aligned).
+ * Returns 0 on success, -1 if the QR iteration did not converge (30 n
+ * iterations), -2 if n < 1.
+ */
+export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usize): i32 {
+  if (n < 1) return ERR_BAD_SIZE;
+  // scale to max |a_ij| in [1, 2) by an exact power of two
+  let amax = 0.0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) amax = max(amax, Math.abs(load<f64>(mptr(a, n, i, j))));
+  }
+  if (amax == 0.0) {
+    memory.fill(values, 0, (<usize>n) << 3);
+    memory.fill(vectors, 0, (<usize>n * <usize>n) << 3);
+    for (let i = 0; i < n; i++) store<f64>(mptr(vectors, n, i, i), 1.0);
+    return OK;
+  }
+  let p = <i32>((reinterpret<u64>(amax) >> 52) & 0x7ff) - 1023;
+  p = min(max(p, -1022), 1022);
+  const sc = pow2(-p);
+  const inv = pow2(p);
+  if (p != 0) {
+    for (let i = 0; i < n; i++) vscal(mptr(a, n, i, i), sc, n - i);
+  }
+
+  const n2 = (n + 1) & ~1;
+  const d = work;
+  const e = vptr(d, n2);
+  const bet = vptr(e, n2);
+  const p0 = vptr(bet, n2);
+  const p1 = vptr(p0, n2);
+  const w = vptr(p1, n2);
+  const cap = rotCap(n);
+  gCs = vptr(w, n2);
+  gSw = gCs + ((<usize>cap) << 4);
+  gCap = cap;
+  gNrot = 0;
+  gNsw = 0;
+  gV = vectors;
+  gN = n;
+
+  tridiag(a, n, d, e, bet, p0, p1, w);
+  if (dbgStop == 1) return 0;
+  formQt(a, n, bet, vectors);
+  if (dbgStop == 2) return 0;
+  const status = tridiagQR(d, e, n);
+  if (dbgStop == 3) return 0;
+  if (status != OK) return status;
+
+  // sort descending (selection; rows of V follow), scale back
+  const rowBytes = (<usize>n) << 3;
+  for (let i = 0; i < n; i++) {
+    let jm = i;
+    let vm = load<f64>(vptr(d, i));
+    for (let j = i + 1; j < n; j++) {
+      const vj = load<f64>(vptr(d, j));
+      if (vj > vm) {
+        vm = vj;
+        jm = j;
+      }
+    }
+    if (jm != i) {
+      store<f64>(vptr(d, jm), load<f64>(vptr(d, i)));
+      store<f64>(vptr(d, i), vm);
+      swapRows(mptr(vectors, n, i, 0), mptr(vectors, n, jm, 0), n);
+    }
+    store<f64>(vptr(values, i), vm * inv);
+  }
+  // sign: largest-magnitude component positive
+  for (let i = 0; i < n; i++) {
+    const row = vectors + <usize>i * rowBytes;
+    let best = -1.0;
+    let sgn = 1.0;
+    for (let j = 0; j < n; j++) {
+      const x = load<f64>(vptr(row, j));
+      const ax = Math.abs(x);
+      if (ax > best) {
+        best = ax;
+        sgn = x;
+      }
+    }
+    if (sgn < 0.0) vscal(row, -1.0, n);
+  }
+  return OK;
+}
+
+/** Swap m contiguous f64 between x and y. */
+function swapRows(x: usize, y: usize, m: i32): void {
+  let j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const o = (<usize>j) << 3;
+    const t = v128.load(x + o);
+    v128.store(x + o, v128.load(y + o));
+    v128.store(y + o, t);
+  }
+  for (; j < m; j++) {
+    const o = (<usize>j) << 3;
+    const t = load<f64>(x + o);
+    store<f64>(x + o, load<f64>(y + o));
+    store<f64>(y + o, t);
+  }
+}

@@ -169,7 +169,7 @@ export function validateDataModel(model: DataModel): void {
       throw new ConfigError("eigenvectors", model.eigenvectors?.length, `${M} rows, one per eigenvalue`);
     }
     model.eigenvectors.forEach((row, i) => {
-      if (!Array.isArray(row) && !(row instanceof Float64Array) || row.length !== D) {
+      if (!Array.isArray(row) || row.length !== D) {
         throw new ConfigError(`eigenvectors[${i}]`, row?.length, `a row of D = ${D} numbers`);
       }
       let n2 = 0;

@@ -29,6 +29,16 @@ const AXIS_CONFIG = {
   titleFontWeight: "normal",
   gridColor: "#e6e6e6",
 };
+const LINE_LEGEND = {
+  title: null,
+  orient: "top",
+  symbolType: "stroke",
+  symbolSize: 400,
+  symbolStrokeWidth: 2,
+  labelLimit: 400,
+  gridAlign: "none",
+  columnPadding: 24,
+};
 const CONFIG = {
   axis: AXIS_CONFIG,
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: "normal" },
@@ -56,8 +66,9 @@ export interface ErrorCurveOptions {
   pcaLevels?: boolean | number[];
   /** Figure title (default none). */
   title?: string;
-  /** Plot width and height in pixels (default 560 x 340). */
+  /** Plot width in pixels (default 560). */
   width?: number;
+  /** Plot height in pixels (default 340). */
   height?: number;
 }
 
@@ -144,6 +155,7 @@ export function errorCurveSpec(
       if (keep(t, lo) && keep(t, hi)) bandRows.push({ series, t, lo, hi });
     });
   });
+  const pcaRows = pcaLevelRows(list[0], opts.pcaLevels ?? true, logY);
   if (meanRows.length === 0) {
     throw new ConfigError(
       "results",
@@ -152,27 +164,46 @@ export function errorCurveSpec(
     );
   }
 
-  const pcaRows = pcaLevelRows(list[0], opts.pcaLevels ?? true, logY);
   const n = labels.length;
   const yTitle = "test error ε";
+  const ts = meanRows.map((r) => r.t as number);
   const x = {
     field: "t",
     type: "quantitative",
     scale: { type: "log" },
-    axis: { title: "time t = steps / D", format: "~g" },
+    axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
   };
+  // A log error axis spans the data and the rules only (no rounding to decades).
+  const levels = [meanRows, runRows, pcaRows].flatMap((rows) => rows.map((r) => r.eps as number))
+    .concat(bandRows.flatMap((r) => [r.lo as number, r.hi as number]));
+  const yDomain = [Math.min(...levels) / 1.12, Math.max(...levels) * 1.06];
   const y = (field: string) => ({
     field,
     type: "quantitative",
-    scale: { type: yScale, ...(logY ? {} : { zero: true }) },
-    axis: { title: yTitle, ...(logY ? { format: "~g" } : {}) },
+    scale: logY ? { type: "log", domain: yDomain, nice: false } : { type: "linear", zero: true },
+    axis: {
+      title: yTitle,
+      ...(logY ? { format: "~g", values: logTicks(yDomain) } : {}),
+    },
   });
+  const spreadNote = {
+    runs: "thin lines: single seeds",
+    minmax: "band: min–max over seeds",
+    std: "band: mean ± std over seeds",
+    none: null,
+  }[spread];
+  const hasSpread = runRows.length + bandRows.length > 0;
   const color = {
     field: "series",
     type: "nominal",
     scale: { domain: labels, range: cycle(PALETTE, n) },
     legend: {
-      title: null,
+      title: hasSpread ? spreadNote : null,
+      titleFontSize: 11,
+      titleColor: "#555555",
+      titleLimit: 300,
+      symbolOpacity: 1,
+      labelLimit: 300,
       orient: "bottom-left",
       fillColor: "white",
       strokeColor: "#cccccc",
@@ -225,9 +256,9 @@ export function errorCurveSpec(
       mark: {
         type: "text",
         align: "right",
-        baseline: "bottom",
+        baseline: "top",
         dx: -4,
-        dy: -2,
+        dy: 3,
         fontSize: 11,
         color: "#444444",
       },
@@ -254,8 +285,9 @@ export interface ComponentsOptions {
    * |cos| (default), "index" vector k with component k.
    */
   match?: "best" | "index";
-  /** Width and height of one panel in pixels (default 560 x 110). */
+  /** Width of one panel in pixels (default 560). */
   width?: number;
+  /** Height of one panel in pixels (default 110). */
   height?: number;
   /** Figure title (default none). */
   title?: string;
@@ -278,8 +310,10 @@ export interface ComponentsOptions {
  * @example
  * ```ts
  * import { componentsSpec } from "./plot.ts";
- * const spec = componentsSpec([[0, -2, 0, 0]], [[0, 1, 0, 0], [1, 0, 0, 0]]);
- * console.assert(Array.isArray(spec.data && (spec.data as { values: unknown[] }).values));
+ * const spec = componentsSpec([[0, -2, 0, 0]], [[1, 0, 0, 0], [0, 1, 0, 0]]);
+ * const rows = (spec.data as { values: { i: number; value: number; curve: string }[] }).values;
+ * const w2 = rows.find((r) => r.i === 2 && r.curve.startsWith("learned"));
+ * console.assert(w2?.value === 1); // matched with m = 2, flipped and rescaled
  * ```
  */
 export function componentsSpec(
@@ -289,14 +323,12 @@ export function componentsSpec(
 ): VegaLiteSpec {
   const name = opts.name ?? "w";
   const pairs = matchComponents(vectors, components, opts.match ?? "best");
-  const learned = `learned ${name}ᵏ`;
-  const pc = "principal component";
+  const learned = `learned ${name}ᵏ (unit norm, sign-aligned)`;
+  const pc = "principal component eₘ";
   const values: Record<string, unknown>[] = [];
   const panels: string[] = [];
   for (const p of pairs) {
-    const panel = `unit k = ${p.k + 1} · component m = ${p.m + 1} · |cos| = ${
-      p.cos.toFixed(2)
-    }`;
+    const panel = `unit k = ${p.k + 1} · component m = ${p.m + 1} · |cos| = ${p.cos.toFixed(2)}`;
     panels.push(panel);
     for (let i = 0; i < p.w.length; i++) {
       values.push({ panel, i: i + 1, value: p.w[i], curve: learned });
@@ -337,13 +369,13 @@ export function componentsSpec(
           field: "curve",
           type: "nominal",
           scale: { domain: [learned, pc], range: [PALETTE[0], "#222222"] },
-          legend: { title: null, orient: "top", symbolType: "stroke", symbolSize: 400 },
+          legend: LINE_LEGEND,
         },
         strokeDash: {
           field: "curve",
           type: "nominal",
           scale: { domain: [learned, pc], range: [DASHES[0], [5, 3]] },
-          legend: { title: null, orient: "top", symbolType: "stroke", symbolSize: 400 },
+          legend: LINE_LEGEND,
         },
       },
     },
@@ -375,8 +407,8 @@ export interface ImageGridOptions {
  * @param components principal components, M x D.
  * @param opts `imageShape` [h, w] with h * w = D, and sizes; see
  *   {@linkcode ImageGridOptions}.
- * @returns a Vega-Lite specification faceted in rows (learned / components)
- *   and columns (index).
+ * @returns a Vega-Lite specification: two rows (learned / components) of
+ *   images, one column per index.
  * @throws ConfigError on empty inputs, rows of different lengths, or an
  *   `imageShape` that does not multiply to D.
  *
@@ -404,7 +436,7 @@ export function imageGridSpec(
   if (h * w !== D) {
     throw new ConfigError("imageShape", shape, `[h, w] with h * w = D = ${D}`);
   }
-  const px = opts.pixelSize ?? Math.max(1, Math.round(90 / Math.max(h, w)));
+  const px = opts.pixelSize ?? Math.max(1, Math.round(100 / Math.max(h, w)));
   positive("pixelSize", px);
   const name = opts.name ?? "w";
   const pairs = matchComponents(vectors, components, "best");
@@ -412,64 +444,68 @@ export function imageGridSpec(
   const pcRow = "principal components eₘ";
   const values: Record<string, unknown>[] = [];
   let cmax = 0;
-  const push = (row: string, index: number, v: ArrayLike<number>) => {
+  const push = (row: string, label: string, v: ArrayLike<number>) => {
     for (let i = 0; i < D; i++) {
-      values.push({ row, index, c: i % w, r: Math.floor(i / w), value: v[i] });
+      values.push({ row, label, c: i % w, r: Math.floor(i / w), value: v[i] });
       cmax = Math.max(cmax, Math.abs(v[i]));
     }
   };
-  pairs.forEach((p) => push(learnedRow, p.k + 1, p.w));
-  components.forEach((e, m) => push(pcRow, m + 1, unit(e)));
+  const learnedLabels = pairs.map((p) => `k = ${p.k + 1}`);
+  const pcLabels = components.map((_, m) => `m = ${m + 1}`);
+  pairs.forEach((p, k) => push(learnedRow, learnedLabels[k], p.w));
+  components.forEach((e, m) => push(pcRow, pcLabels[m], unit(e)));
   if (cmax === 0) cmax = 1;
   const c = Number(cmax.toPrecision(2));
+  const image = {
+    width: w * px,
+    height: h * px,
+    mark: { type: "rect", strokeWidth: 0 },
+    encoding: {
+      x: { field: "c", type: "quantitative", scale: { domain: [0, w], nice: false }, axis: null },
+      x2: { field: "c1" },
+      y: {
+        field: "r",
+        type: "quantitative",
+        scale: { domain: [0, h], nice: false, reverse: true },
+        axis: null,
+      },
+      y2: { field: "r1" },
+      color: {
+        field: "value",
+        type: "quantitative",
+        scale: { domain: [-c, c], range: DIVERGING, clamp: true },
+        legend: { title: "value (unit norm)", gradientLength: Math.max(80, 2 * h * px) },
+      },
+    },
+  };
+  const row = (title: string, labels: string[]) => ({
+    title: { text: title, anchor: "start", fontSize: 13, fontWeight: "normal" },
+    transform: [{ filter: { field: "row", equal: title } }],
+    facet: {
+      column: {
+        field: "label",
+        type: "nominal",
+        sort: labels,
+        header: { title: null, labelOrient: "bottom" },
+      },
+    },
+    spacing: 6,
+    spec: image,
+  });
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: opts.title } : {}),
     padding: 12,
     data: { values },
-    transform: [{ calculate: "datum.c + 1", as: "c1" }, { calculate: "datum.r + 1", as: "r1" }],
-    facet: {
-      row: {
-        field: "row",
-        type: "nominal",
-        sort: [learnedRow, pcRow],
-        header: { title: null, labelAngle: 0, labelAlign: "left", labelOrient: "top" },
-      },
-      column: {
-        field: "index",
-        type: "ordinal",
-        header: { title: "unit k / component m", titleOrient: "bottom", labelOrient: "bottom" },
-      },
-    },
-    spacing: { row: 8, column: 6 },
-    spec: {
-      width: w * px,
-      height: h * px,
-      mark: { type: "rect", strokeWidth: 0 },
-      encoding: {
-        x: {
-          field: "c",
-          type: "quantitative",
-          scale: { domain: [0, w], nice: false, zero: false },
-          axis: null,
-        },
-        x2: { field: "c1" },
-        y: {
-          field: "r",
-          type: "quantitative",
-          scale: { domain: [0, h], nice: false, zero: false, reverse: true },
-          axis: null,
-        },
-        y2: { field: "r1" },
-        color: {
-          field: "value",
-          type: "quantitative",
-          scale: { domain: [-c, c], range: DIVERGING, clamp: true },
-          legend: { title: "value (unit norm)", gradientLength: Math.max(80, 2 * h * px) },
-        },
-      },
-    },
-    config: { ...CONFIG, view: { stroke: "#888888" } },
+    // Pixels overlap their right and lower neighbours slightly: no seams between them.
+    transform: [
+      { calculate: `min(datum.c + 1.2, ${w})`, as: "c1" },
+      { calculate: `min(datum.r + 1.2, ${h})`, as: "r1" },
+    ],
+    vconcat: [row(learnedRow, learnedLabels), row(pcRow, pcLabels)],
+    spacing: 14,
+    resolve: { scale: { color: "shared" } },
+    config: { ...CONFIG, view: { stroke: null } },
   };
 }
 
@@ -548,12 +584,18 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
   const picks = pickTimes(times, opts.times, opts.count ?? 4);
   const values: Record<string, unknown>[] = [];
   const labels: string[] = [];
-  let K = 0, M = 0;
+  let M = 0;
   for (const i of picks) {
     const { a, WW } = run.order[i];
+    if (!Array.isArray(a) || !Array.isArray(WW) || WW.length !== a.length) {
+      throw new ConfigError(
+        `runs[${runIndex}].order[${i}].WW.length`,
+        Array.isArray(WW) ? WW.length : WW,
+        `K = ${Array.isArray(a) ? a.length : "?"}, the number of rows of a`,
+      );
+    }
     const label = `t = ${fmt(times[i])}`;
     labels.push(label);
-    K = Math.max(K, a.length);
     a.forEach((row, k) => {
       const norm = Math.sqrt(D * WW[k][k]);
       M = Math.max(M, row.length);
@@ -567,7 +609,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
   const x = {
     field: "m",
     type: "ordinal",
-    axis: { title: "principal component m", labelAngle: 0 },
+    axis: { title: "component m", labelAngle: 0 },
   };
   const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } };
   return {
@@ -581,7 +623,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
       sort: labels,
       header: { title: null, labelFontSize: 12 },
     },
-    columns: Math.min(labels.length, Math.max(1, Math.floor(560 / (cell * M + 60)))),
+    columns: Math.min(labels.length, Math.max(1, Math.floor(900 / (cell * M + 70)))),
     spec: {
       width: { step: cell },
       height: { step: cell },
@@ -696,7 +738,11 @@ function checkRows(name: string, rows: ReadonlyArray<ArrayLike<number>>, D?: num
   if (!(width > 0)) throw new ConfigError(`${name}[0].length`, width, "a positive length D");
   rows.forEach((row, k) => {
     if (row?.length !== width) {
-      throw new ConfigError(`${name}[${k}].length`, row?.length, `${width}, the same D for all rows`);
+      throw new ConfigError(
+        `${name}[${k}].length`,
+        row?.length,
+        `${width}, the same D for all rows`,
+      );
     }
   });
   return { D: width };
@@ -727,7 +773,7 @@ function matchComponents(
     if (match === "best") {
       for (let j = 1; j < dots.length; j++) if (Math.abs(dots[j]) > Math.abs(dots[m])) m = j;
     }
-    if (dots[m] < 0) for (let i = 0; i < D; i++) w[i] = -w[i];
+    if (dots[m] < 0) { for (let i = 0; i < D; i++) w[i] = -w[i]; }
     return { k, m, cos: Math.abs(dots[m]), w, e: es[m] };
   });
 }
@@ -735,7 +781,7 @@ function matchComponents(
 function unit(v: ArrayLike<number>): Float64Array {
   const out = Float64Array.from(v);
   const n = Math.sqrt(dot(out, out));
-  if (n > 0) for (let i = 0; i < out.length; i++) out[i] /= n;
+  if (n > 0) { for (let i = 0; i < out.length; i++) out[i] /= n; }
   return out;
 }
 
@@ -766,7 +812,11 @@ function pickTimes(times: number[], wanted: number[] | undefined, count: number)
     }
     const picks = wanted.map((t) => {
       if (!(t >= Math.min(...times) && t <= Math.max(...times))) {
-        throw new ConfigError("times", wanted, `times within [${fmt(Math.min(...times))}, ${fmt(Math.max(...times))}]`);
+        throw new ConfigError(
+          "times",
+          wanted,
+          `times within [${fmt(Math.min(...times))}, ${fmt(Math.max(...times))}]`,
+        );
       }
       let best = 0;
       for (let i = 1; i < n; i++) {
@@ -787,13 +837,38 @@ function pickTimes(times: number[], wanted: number[] | undefined, count: number)
     const target = lo + (hi - lo) * j / (count - 1);
     let best = first;
     for (let i = first; i < n; i++) {
-      if (times[i] > 0 && Math.abs(Math.log(times[i]) - target) < Math.abs(Math.log(times[best]) - target)) {
+      if (
+        times[i] > 0 &&
+        Math.abs(Math.log(times[i]) - target) < Math.abs(Math.log(times[best]) - target)
+      ) {
         best = i;
       }
     }
     picks.push(best);
   }
   return [...new Set(picks)].sort((p, q) => p - q);
+}
+
+/**
+ * Tick values m * 10^e inside the range of `xs` (all > 0): m in 1, 2, 5 over
+ * more than two decades, 1..9 over one or two, and halves added below one.
+ */
+function logTicks(xs: number[]): number[] {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades > 2
+    ? [1, 2, 5]
+    : decades > 1
+    ? [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    : [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9];
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
+    }
+  }
+  return ticks;
 }
 
 function positive(name: string, v: number): number {

@@ -63,7 +63,9 @@ export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): Compile
   }
   if (strict && log.warnings.length > 0) {
     throw new Error(
-      `compileSpec: Vega-Lite warned (pass { strict: false } to accept): ${log.warnings.join("; ")}`,
+      `compileSpec: Vega-Lite warned (pass { strict: false } to accept): ${
+        log.warnings.join("; ")
+      }`,
     );
   }
   return { spec, warnings: log.warnings };

@@ -47,6 +47,14 @@ export interface KernelExports {
     w: number, v: number, vscale: number, b: number, bias: number, xs: number, n: number,
     d: number, k: number, act: number, work: number,
   ): number;
+  covWorkSize(d: number): number;
+  covAccumulate(x: number, n: number, d: number, mean: number, c: number, work: number): void;
+  covFinalize(c: number, d: number, scale: number): void;
+  covariance(x: number, n: number, d: number, mean: number, c: number, work: number): void;
+  f32ToF64(dst: number, src: number, n: number): void;
+  u8ToF64(dst: number, src: number, n: number, scale: number): void;
+  eighWorkSize(n: number): number;
+  eigh(a: number, n: number, values: number, vectors: number, work: number): number;
   // deno-lint-ignore no-explicit-any
   [name: string]: any;
 }

@@ -31,7 +31,9 @@ function order(t: number, shift: number): OrderParameters {
     [Math.sqrt(D) * step(t, 3 * shift), 0.3],
     [0.2, Math.sqrt(D) * step(t, 60 * shift)],
   ];
-  const WW = a.map((row, k) => row.map((_, l) => (k === l ? (row[0] ** 2 + row[1] ** 2 + 1) / D : 0)));
+  const WW = a.map((row, k) =>
+    row.map((_, l) => (k === l ? (row[0] ** 2 + row[1] ** 2 + 1) / D : 0))
+  );
   return { Q: zero, R: zero, T: zero, T0: zero, WW, a, b: zero, bias: [0, 0] };
 }
 
@@ -67,8 +69,10 @@ const theory = fabricate("theory", [1]);
 
 /** Unit vectors along the first m coordinates... made less trivial by a sine. */
 function components(m: number): number[][] {
-  return Array.from({ length: m }, (_, j) =>
-    Array.from({ length: D }, (_, i) => Math.sin(((j + 1) * Math.PI * (i + 0.5)) / D)));
+  return Array.from(
+    { length: m },
+    (_, j) => Array.from({ length: D }, (_, i) => Math.sin(((j + 1) * Math.PI * (i + 0.5)) / D)),
+  );
 }
 
 type Layer = { data: { values: Record<string, unknown>[] }; mark: { type: string } };
@@ -155,8 +159,10 @@ Deno.test("components: sign-aligned unit vectors on top of their best component"
   assert.equal(panels.length, K);
   assert.match(panels[0], /unit k = 1 · component m = 2 · \|cos\| = 0\.9\d/);
   assert.match(panels[1], /unit k = 2 · component m = 1 · \|cos\| = 1\.00/);
-  const learned = rows.filter((r) => r.panel === panels[0] && r.curve === "learned wᵏ");
-  const pc = rows.filter((r) => r.panel === panels[0] && r.curve === "principal component");
+  const learned = rows.filter((r) =>
+    r.panel === panels[0] && r.curve === "learned wᵏ (unit norm, sign-aligned)"
+  );
+  const pc = rows.filter((r) => r.panel === panels[0] && r.curve === "principal component eₘ");
   assert.equal(learned.length, D);
   const norm = Math.hypot(...learned.map((r) => r.value as number));
   assert.ok(Math.abs(norm - 1) < 1e-12);
@@ -176,9 +182,11 @@ Deno.test("image grid: one heatmap per vector and component, with the right shap
   const rows = values(spec);
   assert.equal(rows.length, (K + 3) * D);
   assert.ok(rows.every((r) => (r.c as number) < 5 && (r.r as number) < 4));
-  const second = rows.filter((r) => r.row === "learned wᵏ" && r.index === 2);
-  const third = rows.filter((r) => r.row === "principal components eₘ" && r.index === 3);
-  second.forEach((r, i) => assert.ok(Math.abs((r.value as number) - (third[i].value as number)) < 1e-12));
+  const second = rows.filter((r) => r.row === "learned wᵏ" && r.label === "k = 2");
+  const third = rows.filter((r) => r.row === "principal components eₘ" && r.label === "m = 3");
+  second.forEach((r, i) =>
+    assert.ok(Math.abs((r.value as number) - (third[i].value as number)) < 1e-12)
+  );
   const svg = await renderSvg(spec);
   assert.ok(svg.includes("value (unit norm)"));
   assert.throws(() => imageGridSpec(pcs, pcs, { imageShape: [3, 5] }), /h \* w = D = 20/);
@@ -198,7 +206,7 @@ Deno.test("overlap heatmap: |cos| from a and WW at selected times", async () => 
   assert.ok(Math.abs((last.find((r) => r.k === 1 && r.m === 1)!.cos as number) - expected) < 1e-4);
   assert.ok(rows.every((r) => (r.cos as number) >= 0 && (r.cos as number) <= 1));
   const svg = await renderSvg(spec);
-  assert.ok(svg.includes("hidden unit k") && svg.includes("principal component m"));
+  assert.ok(svg.includes("hidden unit k") && svg.includes("component m"));
   const byDefault = values(overlapHeatmapSpec(theory));
   assert.equal(new Set(byDefault.map((r) => r.time)).size, 4);
   assert.throws(() => overlapHeatmapSpec(simulation, { run: 5 }), /run: got 5/);
@@ -206,6 +214,12 @@ Deno.test("overlap heatmap: |cos| from a and WW at selected times", async () => 
   assert.throws(() => overlapHeatmapSpec(noD), /invalid D/);
   const short = { ...simulation, runs: [{ ...simulation.runs[0], order: [] }] };
   assert.throws(() => overlapHeatmapSpec(short), /order\.length: got 0; allowed: 41/);
+  const order0 = { ...simulation.runs[0].order[40], WW: [[1]] };
+  const badWW = {
+    ...simulation,
+    runs: [{ ...simulation.runs[0], order: [...simulation.runs[0].order.slice(0, 40), order0] }],
+  };
+  assert.throws(() => overlapHeatmapSpec(badWW), /order\[40\]\.WW\.length: got 1; allowed: K = 2/);
 });
 
 Deno.test("compileSpec: a broken spec throws, a warning is raised in strict mode", () => {
@@ -217,7 +231,10 @@ Deno.test("compileSpec: a broken spec throws, a warning is raised in strict mode
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     data: { values: [{ a: 1 }] },
     mark: "point",
-    encoding: { x: { field: "a", type: "quantitative" }, shape: { field: "a", type: "quantitative" } },
+    encoding: {
+      x: { field: "a", type: "quantitative" },
+      shape: { field: "a", type: "quantitative" },
+    },
   };
   assert.throws(() => compileSpec(warned), /compileSpec: Vega-Lite warned/);
   assert.ok(compileSpec(warned, { strict: false }).warnings.length > 0);

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", CLI, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SMALL = ["--D", "40", "--K", "2", "--t-max", "2", "--n-times", "4", "--n-test", "100", "--quiet"];
+
+Deno.test("cli: --version and --help on every command", async () => {
+  const v = await run("--version");
+  assert.equal(v.code, 0);
+  assert.match(v.stdout, /^aedyn \d+\.\d+\.\d+/);
+  for (const cmd of ["simulate", "demo", "pca"]) {
+    const h = await run(cmd, "--help");
+    assert.equal(h.code, 0, cmd);
+    assert.match(h.stdout, /Usage: deno run -A cli.ts/);
+  }
+  const main = await run("--help");
+  assert.match(main.stdout, /simulate/);
+});
+
+Deno.test("cli: bad input exits 2, names the parameter and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const cases: [string[], RegExp][] = [
+    [["--D", "-5"], /D.*-5/],
+    [["--D", "10", "--K", "11"], /K.*11.*K <= D = 10/],
+    [["--activation", "tanh"], /activation.*"tanh".*linear, erf, relu/],
+    [["--rule", "adam"], /rule.*vanilla, truncated, sanger/],
+    [["--lr", "abc"], /--lr.*abc/],
+    [["--lr", "-1"], /lr.*-1/],
+    [["--frobnicate"], /frobnicate/],
+    [["--init", `${dir}/missing.json`], /--init.*does not exist/],
+    [["--rule", "sanger", "--activation", "erf"], /activation.*linear/],
+  ];
+  for (const [args, re] of cases) {
+    const out = `${dir}/out`;
+    const r = await run("simulate", ...SMALL, ...args, "--out", out);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(" "));
+    assert.equal(await exists(out), false, `${args.join(" ")} wrote output`);
+  }
+  await Deno.writeTextFile(`${dir}/bad.json`, '{"W": [[1, 2]]');
+  const r = await run("simulate", ...SMALL, "--init", `${dir}/bad.json`, "--out", `${dir}/out`);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--init .*bad.json.*JSON/);
+  await Deno.writeTextFile(`${dir}/short.json`, JSON.stringify({ W: [[1, 2], [3, 4]], V: [[1, 2], [3, 4]] }));
+  const s = await run("simulate", ...SMALL, "--init", `${dir}/short.json`, "--out", `${dir}/out`);
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /init.W\[0\].*2 numbers.*D = 40/);
+  assert.equal(await exists(`${dir}/out`), false);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli: simulate writes result.json, specs and SVGs; --save-init round-trips", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await run("simulate", ...SMALL, "--seed", "3,4", "--out", `${dir}/a`, "--save-init", `${dir}/init.json`);
+  assert.equal(r.code, 0, r.stderr);
+  for (const f of ["result.json", "error_curve.vl.json", "error_curve.svg", "components.vl.json", "components.svg"]) {
+    assert.ok(await exists(`${dir}/a/${f}`), f);
+  }
+  assert.equal(await exists(`${dir}/a/.partial`), false);
+  const result = JSON.parse(await Deno.readTextFile(`${dir}/a/result.json`));
+  assert.deepEqual(result.runs.map((x: { seed: number }) => x.seed), [3, 4]);
+  assert.match(await Deno.readTextFile(`${dir}/a/error_curve.svg`), /<svg/);
+  // the saved initial weights reproduce seed 3's run exactly
+  const b = await run("simulate", ...SMALL, "--seed", "3", "--init", `${dir}/init.json`, "--out", `${dir}/b`);
+  assert.equal(b.code, 0, b.stderr);
+  const again = JSON.parse(await Deno.readTextFile(`${dir}/b/result.json`));
+  assert.deepEqual(again.runs[0].eps, result.runs[0].eps);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli: a run resumes from the finished seeds kept in .partial", async () => {
+  const dir = await Deno.makeTempDir();
+  const first = await run("simulate", ...SMALL, "--seed", "5", "--out", `${dir}/one`);
+  assert.equal(first.code, 0, first.stderr);
+  const done = JSON.parse(await Deno.readTextFile(`${dir}/one/result.json`));
+  // fake an interrupted two-seed run whose first seed had finished, with a marker value
+  const key = (await resumeKey(["--seed", "5,6"]));
+  const marked = { ...done.runs[0], eps: done.runs[0].eps.map(() => 0.123) };
+  await Deno.mkdir(`${dir}/two/.partial`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/two/.partial/run-5.json`, JSON.stringify({ key, run: marked }));
+  const second = await run("simulate", ...SMALL.filter((a) => a !== "--quiet"), "--seed", "5,6", "--out", `${dir}/two`);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stderr, /resuming: 1 finished run/);
+  const res = JSON.parse(await Deno.readTextFile(`${dir}/two/result.json`));
+  assert.deepEqual(res.runs[0].eps, marked.eps); // taken from the checkpoint, not rerun
+  assert.notDeepEqual(res.runs[1].eps, marked.eps);
+  assert.equal(await exists(`${dir}/two/.partial`), false);
+  await Deno.remove(dir, { recursive: true });
+});
+
+async function resumeKey(extra: string[]): Promise<string> {
+  const { problemFromFlags, PROBLEM_FLAGS } = await import("../src/cli/args.ts");
+  const { resolveSimulateConfig } = await import("../src/config.ts");
+  const { parseArgs } = await import("node:util");
+  const args = [...SMALL.filter((a) => a !== "--quiet"), ...extra];
+  const flags = parseArgs({ args, options: PROBLEM_FLAGS, strict: true }).values;
+  const { seeds: _s, ...rest } = resolveSimulateConfig(problemFromFlags(flags, {}));
+  return JSON.stringify(rest);
+}
+
+Deno.test("cli: pca prints the PCA levels computed from the model", async () => {
+  const r = await run("pca", "--D", "100", "--spikes", "3", "--K", "1", "--json");
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  // one spike s = 3, sigma = 1, normalised: rho_1 = (9 D + 1) / 10, bulk 1/10
+  assert.ok(Math.abs(out.eigenvalues[0] - (9 * 100 + 1) / 10) < 1e-9);
+  assert.ok(Math.abs(out.epsPCA[0] - 0.5) < 1e-12);
+  assert.ok(Math.abs(out.epsPCA[1] - (99 * 0.1) / 200) < 1e-12);
+});
