@@ -23,3 +23,15 @@ export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/config.ts";
 export type { SimulateConfig, SimulateInput } from "./src/config.ts";
 export { recordingTimes, simulate } from "./src/simulate.ts";
 export type { Progress, SimulateControl } from "./src/simulate.ts";
+export { componentsSpec, errorCurveSpec, imageGridSpec, overlapHeatmapSpec, VEGA_LITE_SCHEMA } from "./src/plot.ts";
+export type {
+  ComponentsOptions,
+  ErrorCurveOptions,
+  ImageGridOptions,
+  OverlapOptions,
+  OverlapSource,
+  VegaLiteSpec,
+} from "./src/plot.ts";
+export { covariance, eigh } from "./src/linalg.ts";
+export { drawInitialWeights } from "./src/simulate.ts";
+export { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";

@@ -334,6 +334,7 @@ let gSw: usize = 0; // sweeps: (lo: i32, count: i32)
 let gCap: i32 = 0; // capacity in rotations (and in sweeps)
 let gNrot: i32 = 0;
 let gNsw: i32 = 0;
+let gPanel: usize = 0; // contiguous copy of one 8-column panel (n x 8)
 
 /** Rotation buffer capacity for size n. */
 function rotCap(n: i32): i32 {
@@ -343,18 +344,31 @@ function rotCap(n: i32): i32 {
 /** f64 slots of workspace for eigh with size n. */
 export function eighWorkSize(n: i32): i32 {
   const n2 = (max(n, 1) + 1) & ~1;
-  return 6 * n2 + 3 * rotCap(n);
+  return 14 * n2 + 3 * rotCap(n);
 }
 
-/** Apply all buffered sweeps to columns col0..col0+7 of V. */
+/**
+ * Apply all buffered sweeps to columns col0..col0+7 of V. The panel is first
+ * copied to a contiguous buffer (64 bytes per row): rows of V are n * 8 bytes
+ * apart, which for power-of-two n maps a whole panel onto a few cache sets.
+ */
 function panel8(col0: i32): void {
   const rs = (<usize>gN) << 3;
-  const base = gV + ((<usize>col0) << 3);
+  const src = gV + ((<usize>col0) << 3);
+  const buf = gPanel;
+  for (let i = 0; i < gN; i++) {
+    const s = src + <usize>i * rs;
+    const b = buf + ((<usize>i) << 6);
+    v128.store(b, v128.load(s));
+    v128.store(b, v128.load(s, 16), 16);
+    v128.store(b, v128.load(s, 32), 32);
+    v128.store(b, v128.load(s, 48), 48);
+  }
   let cs = gCs;
   for (let q = 0; q < gNsw; q++) {
     const lo = load<i32>(gSw + ((<usize>q) << 3));
     const cnt = load<i32>(gSw + ((<usize>q) << 3), 4);
-    let pr = base + <usize>lo * rs;
+    let pr = buf + ((<usize>lo) << 6);
     let x0 = v128.load(pr);
     let x1 = v128.load(pr, 16);
     let x2 = v128.load(pr, 32);
@@ -364,11 +378,10 @@ function panel8(col0: i32): void {
       cs += 16;
       const c = v128.shuffle<f64>(cv, cv, 0, 0);
       const s = v128.shuffle<f64>(cv, cv, 1, 1);
-      const qr = pr + rs;
-      const y0 = v128.load(qr);
-      const y1 = v128.load(qr, 16);
-      const y2 = v128.load(qr, 32);
-      const y3 = v128.load(qr, 48);
+      const y0 = v128.load(pr, 64);
+      const y1 = v128.load(pr, 80);
+      const y2 = v128.load(pr, 96);
+      const y3 = v128.load(pr, 112);
       v128.store(pr, f64x2.add(f64x2.mul(c, x0), f64x2.mul(s, y0)));
       v128.store(pr, f64x2.add(f64x2.mul(c, x1), f64x2.mul(s, y1)), 16);
       v128.store(pr, f64x2.add(f64x2.mul(c, x2), f64x2.mul(s, y2)), 32);
@@ -377,12 +390,20 @@ function panel8(col0: i32): void {
       x1 = f64x2.sub(f64x2.mul(c, y1), f64x2.mul(s, x1));
       x2 = f64x2.sub(f64x2.mul(c, y2), f64x2.mul(s, x2));
       x3 = f64x2.sub(f64x2.mul(c, y3), f64x2.mul(s, x3));
-      pr = qr;
+      pr += 64;
     }
     v128.store(pr, x0);
     v128.store(pr, x1, 16);
     v128.store(pr, x2, 32);
     v128.store(pr, x3, 48);
+  }
+  for (let i = 0; i < gN; i++) {
+    const s = src + <usize>i * rs;
+    const b = buf + ((<usize>i) << 6);
+    v128.store(s, v128.load(b));
+    v128.store(s, v128.load(b, 16), 16);
+    v128.store(s, v128.load(b, 32), 32);
+    v128.store(s, v128.load(b, 48), 48);
   }
 }
 
@@ -613,7 +634,8 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
   const p1 = vptr(p0, n2);
   const w = vptr(p1, n2);
   const cap = rotCap(n);
-  gCs = vptr(w, n2);
+  gPanel = vptr(w, n2);
+  gCs = gPanel + ((<usize>n2) << 6);
   gSw = gCs + ((<usize>cap) << 4);
   gCap = cap;
   gNrot = 0;

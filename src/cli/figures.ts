@@ -34,7 +34,20 @@ export async function resultFigures(
     });
   }
   if (result.runs[0].order[0].a[0].length > 0) {
-    specs.overlaps = overlapHeatmapSpec(result, { D, title: "|cos(w^k, e_m)| over time" });
+    // The encoder keeps O(1) components in every bulk direction, so its
+    // cosines with the spikes stay small; the decoder's show what is learnt.
+    // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heatmap as a = sqrt(D) b, WW = T0.
+    const sanger = cfg.rule === "sanger";
+    const source = sanger ? result : {
+      times: result.times,
+      runs: result.runs.map((r) => ({
+        order: r.order.map((o) => ({ a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))), WW: o.T0 })),
+      })),
+    };
+    specs.overlaps = overlapHeatmapSpec(source, {
+      D,
+      title: sanger ? "|cos(w^k, e_m)| over time" : "|cos(v^k, e_m)| of the decoder over time",
+    });
   }
   const files: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
