@@ -13,7 +13,14 @@
 import { parseArgs } from "node:util";
 import { ConfigError, DivergenceError } from "./src/errors.ts";
 import { VERSION } from "./src/version.ts";
-import { type FlagValues, PROBLEM_FLAGS, PROBLEM_HELP, problemFromFlags, type ProblemFiles } from "./src/cli/args.ts";
+import {
+  type FlagValues,
+  numberFlag,
+  PROBLEM_FLAGS,
+  PROBLEM_HELP,
+  problemFromFlags,
+  type ProblemFiles,
+} from "./src/cli/args.ts";
 import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/config.ts";
 import { type Progress, simulate } from "./src/simulate.ts";
 import { drawInitialWeights } from "./src/simulate.ts";
@@ -23,6 +30,8 @@ import { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWe
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
 import { resultFigures } from "./src/cli/figures.ts";
 import type { CurveResult, GaussianModel, Run } from "./src/types.ts";
+import { resolveTheoryOptions, theory, type TheoryInput } from "./src/theory/theory.ts";
+import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compare.ts";
 
 const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
 
@@ -32,6 +41,9 @@ Commands:
   simulate   online SGD on a data model; curves, order parameters, plots
   demo       the package's main job on its embedded default (spiked model,
              D = 500, K = 3, erf, untied, 3 seeds) with its plots
+  theory     integrate the exact equations of the learning dynamics
+  compare    simulation (several seeds) and theory from the same initial
+             weights, with the PCA levels and the plateaus, in one plot
   pca        spectrum and PCA errors eps_PCA(m) of a data model
 
 Flags:
@@ -78,6 +90,47 @@ errors eps_PCA(m) = (1/2D) * (sum of all but the m largest eigenvalues).
 Flags: the data flags of simulate (--D, --spikes, --sigma, --directions,
 --data-seed, --no-normalise, --spectrum FILE), --K N (levels m = 0..K),
 --save-spectrum FILE, --json (print JSON).`;
+
+const THEORY_HELP_FLAGS = `Solver:
+  --form F             projected (default) | density (the published q, r, t form)
+  --integrator I       adaptive (Dormand-Prince 5(4), default) | rk4 | euler
+  --h X                step of rk4 (default 0.01) and euler (default 1/D)
+  --atol X, --rtol X   tolerances of the adaptive integrator (1e-10, 1e-8)`;
+
+const THEORY_HELP = `Usage: deno run -A cli.ts theory [flags]
+
+Integrates the exact equations of the learning dynamics (D -> infinity,
+projected form) from the initial weights of each seed (or --init FILE) and
+records the predicted test error and the order parameters Q, R, T, T0 on
+the time grid. result.json holds times, eps and Q, R, T, T0 (K x K per time,
+first seed) beside the full result record.
+
+${PROBLEM_HELP}
+
+${THEORY_HELP_FLAGS}
+
+${OUTPUT_HELP}`;
+
+const COMPARE_HELP = `Usage: deno run -A cli.ts compare [flags]
+
+Runs online SGD for every seed and the theory from the same initial weights,
+prints the deviation between them and the plateaus of both curves matched to
+the PCA levels, and writes one error-curve plot and one JSON
+(comparison.json: simulation, theory, deviation, plateaus).
+
+${PROBLEM_HELP}
+
+${THEORY_HELP_FLAGS}
+
+${OUTPUT_HELP}`;
+
+const THEORY_FLAGS = {
+  form: { type: "string" },
+  integrator: { type: "string" },
+  h: { type: "string" },
+  atol: { type: "string" },
+  rtol: { type: "string" },
+} as const;
 
 const OUTPUT_FLAGS = {
   out: { type: "string" },
@@ -244,6 +297,63 @@ async function commandSimulate(args: string[], defaults: SimulateInput = {}, def
   return 0;
 }
 
+function theorySettings(flags: FlagValues): Partial<TheoryInput> {
+  const out: Partial<TheoryInput> = {};
+  if (flags.form !== undefined) out.form = flags.form as TheoryInput["form"];
+  if (flags.integrator !== undefined) out.integrator = flags.integrator as TheoryInput["integrator"];
+  for (const key of ["h", "atol", "rtol"] as const) {
+    if (flags[key] !== undefined) out[key] = numberFlag(`--${key}`, flags[key] as string);
+  }
+  return out;
+}
+
+async function prepare(args: string[], help: string) {
+  const flags = parse(args, { ...PROBLEM_FLAGS, ...THEORY_FLAGS, ...OUTPUT_FLAGS });
+  if (flags.help) {
+    console.log(help);
+    return undefined;
+  }
+  const input = problemFromFlags(flags, await readProblemFiles(flags));
+  const cfg = resolveSimulateConfig(input);
+  const settings = theorySettings(flags);
+  resolveTheoryOptions(settings, cfg.data.D);
+  return { flags, cfg, settings, out: flags.out as string | undefined, quiet: Boolean(flags.quiet) };
+}
+
+async function commandTheory(args: string[]): Promise<number> {
+  const p = await prepare(args, THEORY_HELP);
+  if (!p) return 0;
+  const result = await theory({ ...p.cfg, ...p.settings });
+  if (!p.quiet) console.error(summary(result));
+  const first = result.runs[0].order;
+  const record = { ...result, Q: first.map((o) => o.Q), R: first.map((o) => o.R), T: first.map((o) => o.T), T0: first.map((o) => o.T0) };
+  if (p.out) {
+    const figures = await theoryFigures(result, { svg: !p.flags["no-svg"] });
+    console.log((await writeFiles(p.out, { "result.json": JSON.stringify(record), ...figures })).join("\n"));
+  } else {
+    console.log(JSON.stringify(record));
+  }
+  return 0;
+}
+
+async function commandCompare(args: string[]): Promise<number> {
+  const p = await prepare(args, COMPARE_HELP);
+  if (!p) return 0;
+  const simulation = await runWithCheckpoints(p.cfg, p.out, p.quiet);
+  const theoryResult = await theory({ ...p.cfg, ...p.settings });
+  const comparison = compareCurves(simulation, theoryResult);
+  console.error(comparison.text);
+  if (p.out) {
+    const figures = await comparisonFigures(simulation, theoryResult, { svg: !p.flags["no-svg"] });
+    const written = await writeFiles(p.out, { "comparison.json": JSON.stringify(comparison.record), ...figures });
+    await removeDir(`${p.out}/.partial`);
+    console.log(written.join("\n"));
+  } else {
+    console.log(JSON.stringify(comparison.record));
+  }
+  return 0;
+}
+
 async function commandPca(args: string[]): Promise<number> {
   const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, json: { type: "boolean" } });
   if (flags.help) {
@@ -290,8 +400,12 @@ export async function main(args: string[]): Promise<number> {
     }
     if (command === "simulate") return await commandSimulate(rest);
     if (command === "demo") return await commandSimulate(rest, DEMO_PROBLEM, "out/demo");
+    if (command === "theory") return await commandTheory(rest);
+    if (command === "compare") return await commandCompare(rest);
     if (command === "pca") return await commandPca(rest);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; allowed: simulate, demo, pca (see --help)`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(command)}; allowed: simulate, demo, theory, compare, pca (see --help)`,
+    );
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       console.error(`aedyn: ${e.message}`);

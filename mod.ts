@@ -35,3 +35,12 @@ export type {
 export { covariance, eigh } from "./src/linalg.ts";
 export { drawInitialWeights } from "./src/simulate.ts";
 export { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";
+export { INTEGRATORS, resolveTheoryOptions, theory } from "./src/theory/theory.ts";
+export type { Integrator, TheoryInput, TheoryOptions } from "./src/theory/theory.ts";
+export { FORMS } from "./src/theory/system.ts";
+export type { Form } from "./src/theory/system.ts";
+export { averagesFor, quadratureAverages } from "./src/theory/averages.ts";
+export type { ActivationAverages } from "./src/theory/averages.ts";
+export { DomainError, IntegrationError, solve } from "./src/theory/integrate.ts";
+export { deviation } from "./src/compare.ts";
+export type { Deviation } from "./src/compare.ts";

@@ -98,3 +98,50 @@ export function lowRankApply(
     }
   }
 }
+
+/**
+ * out[0] = a . x and out[1] = b . x over n elements in one pass over x, each
+ * summed exactly as {@link dot} sums it (same partial sums, same order).
+ */
+export function dot2(a: usize, b: usize, x: usize, n: i32, out: usize): void {
+  let a0 = f64x2.splat(0.0);
+  let a1 = f64x2.splat(0.0);
+  let b0 = f64x2.splat(0.0);
+  let b1 = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 3;
+    const x0 = v128.load(x + o);
+    const x1 = v128.load(x + o, 16);
+    a0 = f64x2.add(a0, f64x2.mul(v128.load(a + o), x0));
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(a + o, 16), x1));
+    b0 = f64x2.add(b0, f64x2.mul(v128.load(b + o), x0));
+    b1 = f64x2.add(b1, f64x2.mul(v128.load(b + o, 16), x1));
+  }
+  a0 = f64x2.add(a0, a1);
+  b0 = f64x2.add(b0, b1);
+  let ra = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  let rb = f64x2.extract_lane(b0, 0) + f64x2.extract_lane(b0, 1);
+  for (; i < n; i++) {
+    const o = (<usize>i) << 3;
+    const xi = load<f64>(x + o);
+    ra += load<f64>(a + o) * xi;
+    rb += load<f64>(b + o) * xi;
+  }
+  store<f64>(out, ra);
+  store<f64>(out, rb, 8);
+}
+
+/**
+ * out[j] = A_j . x for the m rows of A (m x n, row-major), two rows per pass
+ * over x ({@link dot2}); every value is bit-identical to dot(A_j, x, n).
+ */
+export function dotRows(a: usize, m: i32, x: usize, n: i32, out: usize): void {
+  const rowBytes = (<usize>n) << 3;
+  let j = 0;
+  for (; j + 2 <= m; j += 2) {
+    const aj = a + <usize>j * rowBytes;
+    dot2(aj, aj + rowBytes, x, n, out + ((<usize>j) << 3));
+  }
+  if (j < m) store<f64>(out + ((<usize>j) << 3), dot(a + <usize>j * rowBytes, x, n));
+}

@@ -325,6 +325,22 @@ let dbgStop: i32 = 0;
 export function eighDbg(s: i32): void { dbgStop = s; }
 export function eighDbgRot(): i32 { return gTotRot; }
 let gTotRot: i32 = 0;
+let gTiny: i32 = 0;
+let gSub: i32 = 0;
+export function eighDbgTiny(): i32 { return gTiny; }
+export function eighDbgSub(): i32 { return gSub; }
+export function eighDbgSweeps(): i32 { return gSwTot; }
+let gSwTot: i32 = 0;
+export function eighDbgPanel(v: usize, n: i32, work: usize, nsweeps: i32): void {
+  const n2 = (n + 1) & ~1;
+  gV = v; gN = n; gPanel = work + ((<usize>(6 * n2)) << 3); gCs = gPanel + ((<usize>n2) << 6);
+  gCap = rotCap(n); gSw = gCs + ((<usize>gCap) << 4); gNrot = 0; gNsw = 0;
+  for (let q = 0; q < nsweeps; q++) {
+    beginSweep(0, n - 1);
+    for (let k = 0; k < n - 1; k++) { const th = <f64>(k + q) * 0.001; pushRot(Math.cos(th), Math.sin(th)); }
+  }
+  flush();
+}
 // ---- implicit QR on the tridiagonal matrix, with buffered rotations ----
 
 let gV: usize = 0; // eigenvector rows
@@ -459,6 +475,7 @@ function panel1(col: i32): void {
 /** Apply and clear the rotation buffer. */
 function flush(): void {
   if (gNsw == 0) return;
+  if (dbgStop == 9) { gNrot = 0; gNsw = 0; return; }
   let col = 0;
   for (; col + 8 <= gN; col += 8) panel8(col);
   for (; col + 2 <= gN; col += 2) panel2(col);
@@ -474,6 +491,7 @@ function beginSweep(lo: i32, cnt: i32): void {
   store<i32>(o, lo);
   store<i32>(o, cnt, 4);
   gNsw++;
+  gSwTot++;
 }
 
 @inline function pushRot(c: f64, s: f64): void {
@@ -482,6 +500,8 @@ function beginSweep(lo: i32, cnt: i32): void {
   store<f64>(o, s, 8);
   gNrot++;
   gTotRot++;
+  if (Math.abs(s) < 1e-150) gTiny++;
+  if (Math.abs(s) < 1e-290 && s != 0) gSub++;
 }
 
 /** sqrt(x^2 + y^2) without overflow or destructive underflow. */
@@ -648,7 +668,7 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
   formQt(a, n, bet, vectors);
   if (dbgStop == 2) return 0;
   const status = tridiagQR(d, e, n);
-  if (dbgStop == 3) return 0;
+  if (dbgStop == 3 || dbgStop == 9) return 0;
   if (status != OK) return status;
 
   // sort descending (selection; rows of V follow), scale back

@@ -15,3 +15,4 @@ export * from "./eigen";
 export function heapBase(): usize {
   return __heap_base;
 }
+export * from "./theory";

@@ -15,14 +15,34 @@ export function sampleSpiked(
   st: usize, u: usize, coef: usize, r: i32, sigma: f64, d: i32, out: usize, n: i32, z: usize,
 ): void {
   const rowBytes = (<usize>d) << 3;
+  const vs = f64x2.splat(sigma);
   for (let j = 0; j < n; j++) {
     const x = out + <usize>j * rowBytes;
     rngFillNormal(st, z, r);
     rngFillNormal(st, x, d);
-    scale(x, sigma, x, d);
+    // z[m] <- coef[m] z[m]; then x <- sigma x + c_0 u_0 + c_1 u_1 + ... in one
+    // pass, added in that order (as scale then one axpy per spike would).
     for (let m = 0; m < r; m++) {
-      const c = load<f64>(coef + ((<usize>m) << 3)) * load<f64>(z + ((<usize>m) << 3));
-      axpy(x, c, u + <usize>m * rowBytes, d);
+      const zm = z + ((<usize>m) << 3);
+      store<f64>(zm, load<f64>(coef + ((<usize>m) << 3)) * load<f64>(zm));
+    }
+    let i = 0;
+    for (; i + 2 <= d; i += 2) {
+      const o = (<usize>i) << 3;
+      let acc = f64x2.mul(vs, v128.load(x + o));
+      for (let m = 0; m < r; m++) {
+        const c = f64x2.splat(load<f64>(z + ((<usize>m) << 3)));
+        acc = f64x2.add(acc, f64x2.mul(c, v128.load(u + <usize>m * rowBytes + o)));
+      }
+      v128.store(x + o, acc);
+    }
+    for (; i < d; i++) {
+      const o = (<usize>i) << 3;
+      let acc = sigma * load<f64>(x + o);
+      for (let m = 0; m < r; m++) {
+        acc = acc + load<f64>(z + ((<usize>m) << 3)) * load<f64>(u + <usize>m * rowBytes + o);
+      }
+      store<f64>(x + o, acc);
     }
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * What `cli.ts theory` and `cli.ts compare` write and print: the figures and
+ * the comparison record with its plain-text report.
+ * @module
+ */
+import type { CurveResult } from "../types.ts";
+import { deviation } from "../compare.ts";
+import { errorCurveSpec, type VegaLiteSpec } from "../plot.ts";
+import { renderSvg } from "../render.ts";
+import { findPlateaus, formatPlateauTable, matchPlateaus } from "../plateaus.ts";
+
+async function files(specs: Record<string, VegaLiteSpec>, svg: boolean): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    out[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
+    if (svg) out[`${name}.svg`] = await renderSvg(spec);
+  }
+  return out;
+}
+
+/** The error curve of a theory result. */
+export function theoryFigures(result: CurveResult, opts: { svg: boolean }): Promise<Record<string, string>> {
+  return files({ error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }) }, opts.svg);
+}
+
+/** Simulation and theory overlaid in one error-curve plot. */
+export function comparisonFigures(
+  simulation: CurveResult,
+  theory: CurveResult,
+  opts: { svg: boolean },
+): Promise<Record<string, string>> {
+  return files({
+    error_curve: errorCurveSpec([simulation, theory], {
+      labels: [`SGD simulation (${simulation.runs.length} seeds)`, "theory"],
+      title: "Online SGD and the exact equations, with the PCA levels",
+    }),
+  }, opts.svg);
+}
+
+/** The comparison record (written as comparison.json) and its text report. */
+export function compareCurves(simulation: CurveResult, theory: CurveResult) {
+  const dev = deviation(simulation, theory);
+  const levels = simulation.pca.epsPCA;
+  const plateaus = {
+    simulation: matchPlateaus(findPlateaus(simulation.times, simulation.eps), levels),
+    theory: matchPlateaus(findPlateaus(theory.times, theory.eps), levels),
+  };
+  const text = [
+    `deviation of the mean simulated error from the theory: max ${(100 * dev.max).toFixed(2)}% (at t = ${dev.maxAt}), mean ${(100 * dev.mean).toFixed(2)}% over ${simulation.times.length - 1} log-spaced times`,
+    "plateaus of the simulation:",
+    formatPlateauTable(plateaus.simulation),
+    "plateaus of the theory:",
+    formatPlateauTable(plateaus.theory),
+  ].join("\n");
+  const record = {
+    simulation,
+    theory,
+    deviation: { max: dev.max, maxAt: dev.maxAt, mean: dev.mean, relative: dev.relative },
+    plateaus,
+    epsPCA: levels,
+  };
+  return { text, record };
+}

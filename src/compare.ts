@@ -1,0 +1,50 @@
+/**
+ * Agreement between a simulation and the theory on the same time grid.
+ * @module
+ */
+import type { CurveResult } from "./types.ts";
+import { ConfigError } from "./errors.ts";
+
+/** Relative deviation |eps_sim / eps_theory - 1| of the mean simulated error, time by time. */
+export interface Deviation {
+  /** Largest relative deviation over the recorded times t > 0. */
+  max: number;
+  /** Time at which it occurs. */
+  maxAt: number;
+  /** Mean relative deviation over the recorded times t > 0 (log-spaced). */
+  mean: number;
+  /** The relative deviation at every recorded time (0 at t = 0 included). */
+  relative: number[];
+}
+
+/**
+ * Deviation of a simulation's mean test error from the theory's, on the
+ * shared time grid (the two results must have the same times).
+ *
+ * @example
+ * ```ts
+ * import { deviation } from "./compare.ts";
+ * const base = { kind: "theory", version: "", config: {}, seconds: 0, runs: [], epsStd: [0, 0],
+ *   epsMin: [0, 0], epsMax: [0, 0], pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] }, times: [0, 1] } as const;
+ * const d = deviation({ ...base, kind: "simulation", eps: [0.5, 0.11] }, { ...base, eps: [0.5, 0.1] });
+ * console.assert(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1);
+ * ```
+ */
+export function deviation(simulation: CurveResult, theory: CurveResult): Deviation {
+  const { times } = simulation;
+  if (times.length !== theory.times.length || times.some((t, i) => Math.abs(t - theory.times[i]) > 1e-12 * Math.max(1, t))) {
+    throw new ConfigError("times", theory.times.length, `the simulation's ${times.length} recorded times`);
+  }
+  const relative = times.map((_, i) => Math.abs(simulation.eps[i] / theory.eps[i] - 1));
+  let max = 0, maxAt = 0, sum = 0, n = 0;
+  times.forEach((t, i) => {
+    if (t <= 0) return;
+    sum += relative[i];
+    n++;
+    if (relative[i] > max) {
+      max = relative[i];
+      maxAt = t;
+    }
+  });
+  return { max, maxAt, mean: n ? sum / n : 0, relative };
+}

@@ -1,0 +1,276 @@
+/**
+ * The projected (and density) form of the equations as an ODE system on one
+ * flat state vector, with its right-hand side in WebAssembly.
+ *
+ * State layout (f64): Y (2K x n, the vectors [a; b] of the n explicit
+ * directions, row i = component i across directions), then one Gram block
+ * S_g = sum_{tau in g} [a; b][a; b]^T (2K x 2K) per group of directions that
+ * share an eigenvalue. The density form keeps no explicit vectors: every
+ * direction is a group of one (S = [[q, r^T], [r, t]]).
+ * @module
+ */
+import type { Rule } from "../types.ts";
+import type { Spectrum } from "../pca.ts";
+import {
+  type EquationAverages,
+  flowMatrices,
+  type Overlaps,
+  overlapsFromMoments,
+  predictedError,
+} from "./equations.ts";
+import { type Kernels, sharedKernels } from "../wasm.ts";
+
+/** How the directions of a spectrum are carried. */
+export type Form = "projected" | "density";
+/** The allowed forms. */
+export const FORMS: readonly Form[] = ["projected", "density"];
+
+/** Directions of the flow: explicit ones (with eigenvectors) and degenerate groups. */
+export interface Directions {
+  D: number;
+  /** Eigenvalues of the explicit directions (n). */
+  rho: Float64Array;
+  /** Their unit eigenvectors, n x D. */
+  vectors: Float64Array;
+  /** Eigenvalue of each group. */
+  groupRho: Float64Array;
+  /** Members of each group: eigenvector rows (n_g x D), or null for the complement of all listed directions (a bulk). */
+  groupVectors: (Float64Array | null)[];
+  /** tr(Omega) / D. */
+  traceOverD: number;
+}
+
+/**
+ * Split a spectrum into explicit directions and groups: the bulk (the D - M
+ * unlisted directions) is one group; listed eigenvalues equal to within
+ * 1e-12 (relative) in runs longer than 2K are aggregated into a group too.
+ * The density form makes every listed direction a group of one.
+ */
+export function directionsOf(spec: Spectrum, K: number, form: Form): Directions {
+  const { D } = spec;
+  const M = spec.eigenvalues.length;
+  const explicit: number[] = [];
+  const groups: { rho: number; members: number[] | null }[] = [];
+  let i = 0;
+  while (i < M) {
+    let j = i + 1;
+    const r = spec.eigenvalues[i];
+    while (j < M && Math.abs(spec.eigenvalues[j] - r) <= 1e-12 * Math.abs(r)) j++;
+    const run = Array.from({ length: j - i }, (_, t) => i + t);
+    if (form === "density") {
+      run.forEach((t) => groups.push({ rho: spec.eigenvalues[t], members: [t] }));
+    } else if (run.length > 2 * K) groups.push({ rho: r, members: run });
+    else explicit.push(...run);
+    i = j;
+  }
+  if (M < D) groups.push({ rho: spec.bulk, members: null });
+  const rows = (idx: number[]) => {
+    const out = new Float64Array(idx.length * D);
+    idx.forEach((t, s) => out.set(spec.eigenvectors.subarray(t * D, (t + 1) * D), s * D));
+    return out;
+  };
+  return {
+    D,
+    rho: new Float64Array(explicit.map((t) => spec.eigenvalues[t])),
+    vectors: rows(explicit),
+    groupRho: new Float64Array(groups.map((g) => g.rho)),
+    groupVectors: groups.map((g) => (g.members ? rows(g.members) : null)),
+    traceOverD: spec.traceOverD,
+  };
+}
+
+/**
+ * Initial state from weights W, V (K x D each, rows = units):
+ * a_k(tau) = w^k . e_tau, b_k(tau) = v^k . e_tau / sqrt(D); Gram blocks summed
+ * over their members; the bulk block is X X^T minus the listed directions'
+ * y y^T, with X = [W; V / sqrt(D)].
+ */
+export function initialState(
+  dirs: Directions,
+  K: number,
+  W: number[][],
+  V: number[][],
+): Float64Array {
+  const { D } = dirs;
+  const m = 2 * K;
+  const n = dirs.rho.length;
+  const nG = dirs.groupRho.length;
+  const y = new Float64Array(m * n + nG * m * m);
+  const sd = Math.sqrt(D);
+  const X = [...W, ...V.map((row) => row.map((x) => x / sd))];
+  const project = (e: Float64Array, off: number) =>
+    X.map((row) => {
+      let s = 0;
+      for (let t = 0; t < D; t++) s += row[t] * e[off + t];
+      return s;
+    });
+  const listedGram = new Float64Array(m * m);
+  const addOuter = (target: Float64Array, base: number, p: number[]) => {
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) target[base + i * m + j] += p[i] * p[j];
+  };
+  for (let t = 0; t < n; t++) {
+    const p = project(dirs.vectors, t * D);
+    for (let i = 0; i < m; i++) y[i * n + t] = p[i];
+    addOuter(listedGram, 0, p);
+  }
+  let bulk = -1;
+  dirs.groupVectors.forEach((vecs, g) => {
+    const base = m * n + g * m * m;
+    if (vecs === null) {
+      bulk = g;
+      return;
+    }
+    for (let s = 0; s < vecs.length / D; s++) {
+      const p = project(vecs, s * D);
+      addOuter(y, base, p);
+      addOuter(listedGram, 0, p);
+    }
+  });
+  if (bulk >= 0) {
+    const base = m * n + bulk * m * m;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let t = 0; t < D; t++) s += X[i][t] * X[j][t];
+        y[base + i * m + j] = s - listedGram[i * m + j];
+      }
+    }
+  }
+  return y;
+}
+
+/** The right-hand side and the observables of one problem, with its wasm buffers. */
+export class FlowSystem {
+  readonly K: number;
+  readonly n: number;
+  readonly nG: number;
+  readonly size: number;
+  readonly overlaps: Overlaps;
+  readonly WW: Float64Array;
+  readonly #k: Kernels;
+  readonly #m1: Float64Array;
+  readonly #m0: Float64Array;
+  readonly #P: Float64Array;
+  readonly #U: Float64Array;
+  readonly #ptr: {
+    y: number;
+    dy: number;
+    rho: number;
+    grho: number;
+    m1: number;
+    m0: number;
+    p: number;
+    u: number;
+    work: number;
+  };
+  rhsCount = 0;
+
+  constructor(
+    readonly dirs: Directions,
+    K: number,
+    readonly rule: Rule,
+    readonly lr: number,
+    readonly avg: EquationAverages,
+    kernels: Kernels = sharedKernels(),
+  ) {
+    this.K = K;
+    const m = 2 * K;
+    this.n = dirs.rho.length;
+    this.nG = dirs.groupRho.length;
+    this.size = m * this.n + this.nG * m * m;
+    this.#k = kernels;
+    this.#ptr = {
+      y: kernels.f64(this.size),
+      dy: kernels.f64(this.size),
+      rho: kernels.put(dirs.rho),
+      grho: kernels.put(dirs.groupRho),
+      m1: kernels.f64(m * m),
+      m0: kernels.f64(m * m),
+      p: kernels.f64(m * m),
+      u: kernels.f64(m * m),
+      work: kernels.f64(m * m),
+    };
+    this.#m1 = new Float64Array(m * m);
+    this.#m0 = new Float64Array(m * m);
+    this.#P = new Float64Array(m * m);
+    this.#U = new Float64Array(m * m);
+    const kk = K * K;
+    this.overlaps = {
+      Q: new Float64Array(kk),
+      R: new Float64Array(kk),
+      T: new Float64Array(kk),
+      T0: new Float64Array(kk),
+    };
+    this.WW = new Float64Array(kk);
+  }
+
+  /** Compute the overlaps (this.overlaps, this.WW) of state y already in wasm memory. */
+  #moments(): void {
+    const { K, n, nG } = this;
+    const m = 2 * K;
+    const x = this.#k.x;
+    const p = this.#ptr;
+    x.projectedMoments(p.y, p.rho, n, m, p.p, p.u);
+    x.gramMoments(p.y + 8 * m * n, p.grho, nG, m, p.p, p.u);
+    this.#P.set(this.#k.view(p.p, m * m));
+    this.#U.set(this.#k.view(p.u, m * m));
+    overlapsFromMoments(K, this.dirs.D, this.#P, this.#U, this.overlaps, this.WW);
+  }
+
+  /** Load y and compute the overlaps; returns them. */
+  observe(y: Float64Array): Overlaps {
+    this.#k.write(this.#ptr.y, y);
+    this.#moments();
+    return this.overlaps;
+  }
+
+  /** Predicted test error of the overlaps last computed. */
+  error(): number {
+    return predictedError(this.K, this.dirs.traceOverD, this.avg, this.overlaps);
+  }
+
+  /** dy/dt at state y. */
+  rhs = (_t: number, y: Float64Array, dy: Float64Array): void => {
+    const { K, n, nG } = this;
+    const m = 2 * K;
+    const x = this.#k.x;
+    const p = this.#ptr;
+    this.rhsCount++;
+    this.#k.write(p.y, y);
+    this.#moments();
+    flowMatrices(K, this.rule, this.lr, this.dirs.D, this.avg, this.overlaps, this.#m1, this.#m0);
+    this.#k.write(p.m1, this.#m1);
+    this.#k.write(p.m0, this.#m0);
+    x.projectedRhs(p.y, p.rho, n, m, p.m1, p.m0, p.dy);
+    x.gramRhs(p.y + 8 * m * n, p.grho, nG, m, p.m1, p.m0, p.dy + 8 * m * n, p.work);
+    dy.set(this.#k.view(p.dy, this.size));
+  };
+
+  /** A message when the state has left the physical domain (a variance <= 0), else null. */
+  check = (_t: number, y: Float64Array): string | null => {
+    const o = this.observe(y);
+    const K = this.K;
+    for (let k = 0; k < K; k++) {
+      const kk = k * K + k;
+      if (!(o.Q[kk] > 0)) return `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`;
+      if (!(o.T[kk] >= 0)) return `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`;
+      if (!(o.T0[kk] >= 0)) return `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`;
+      if (!(o.Q[kk] * o.T[kk] - o.R[kk] ** 2 >= -1e-12 * Math.abs(o.Q[kk] * o.T[kk]))) {
+        return `Q_kk T_kk - R_kk^2 < 0 for k = ${k + 1} (a covariance that is not positive)`;
+      }
+    }
+    return null;
+  };
+
+  /** Projections a (K x nTop) and b (K x nTop) on the first nTop explicit directions. */
+  projections(y: Float64Array, nTop: number): { a: number[][]; b: number[][] } {
+    const { K, n } = this;
+    const top = Math.min(nTop, n);
+    const a: number[][] = [], b: number[][] = [];
+    for (let k = 0; k < K; k++) {
+      a.push(Array.from(y.subarray(k * n, k * n + top)));
+      b.push(Array.from(y.subarray((K + k) * n, (K + k) * n + top)));
+    }
+    return { a, b };
+  }
+}

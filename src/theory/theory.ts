@@ -1,0 +1,166 @@
+/**
+ * `theory`: the predicted learning curve of a configuration from the exact
+ * equations (THEORY.md section 4, projected form of 4b), started from the
+ * same initial weights as `simulate` for each seed, returned in the same
+ * result shape so one plot overlays both.
+ * @module
+ */
+import type { CurveResult, OrderParameters, Run } from "../types.ts";
+import { ConfigError } from "../errors.ts";
+import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../config.ts";
+import { covarianceSpectrum, pcaSummary, type Spectrum } from "../pca.ts";
+import { materialise } from "../data.ts";
+import { drawInitialWeights, recordingTimes, summarise } from "../simulate.ts";
+import { createKernels } from "../wasm.ts";
+import { VERSION } from "../version.ts";
+import { type OdeMethod, solve } from "./integrate.ts";
+import { directionsOf, FlowSystem, type Form, FORMS, initialState } from "./system.ts";
+import { averagesFor } from "./averages.ts";
+
+/** Integrators offered by {@link theory}. */
+export type Integrator = "euler" | "rk4" | "adaptive";
+/** The allowed integrators. */
+export const INTEGRATORS: readonly Integrator[] = ["euler", "rk4", "adaptive"];
+
+/** Solver settings of {@link theory}. */
+export interface TheoryOptions {
+  /** "adaptive" (Dormand–Prince 5(4), default), "rk4" (fixed step) or "euler" (fixed step, default 1/D). */
+  integrator: Integrator;
+  /** "projected" (default) or "density". */
+  form: Form;
+  /** Step of the fixed-step integrators (default: 1/D for Euler, 0.01 for RK4). */
+  h?: number;
+  /** Tolerances of the adaptive integrator (defaults 1e-10 and 1e-8). */
+  atol: number;
+  rtol: number;
+}
+
+/** Input of {@link theory}: the problem of `simulate` plus the solver settings. */
+export type TheoryInput = SimulateInput & Partial<TheoryOptions>;
+
+/** Fill in and check the solver settings. */
+export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): TheoryOptions {
+  const integrator = input.integrator ?? "adaptive";
+  if (!INTEGRATORS.includes(integrator)) {
+    throw new ConfigError("integrator", integrator, INTEGRATORS.join(", "));
+  }
+  const form = input.form ?? "projected";
+  if (!FORMS.includes(form)) throw new ConfigError("form", form, FORMS.join(", "));
+  const h = input.h ?? (integrator === "euler" ? 1 / D : integrator === "rk4" ? 0.01 : undefined);
+  if (h !== undefined && !(Number.isFinite(h) && h > 0)) {
+    throw new ConfigError("h", h, "a step > 0");
+  }
+  const atol = input.atol ?? 1e-10;
+  const rtol = input.rtol ?? 1e-8;
+  if (!(atol >= 0 && Number.isFinite(atol))) throw new ConfigError("atol", atol, "a number >= 0");
+  if (!(rtol > 0 && Number.isFinite(rtol))) throw new ConfigError("rtol", rtol, "a number > 0");
+  return { integrator, form, atol, rtol, ...(h !== undefined ? { h } : {}) };
+}
+
+/** Configurations the equations cover so far; throws a ConfigError for the others. */
+function checkSupported(cfg: SimulateConfig): void {
+  if (cfg.rule === "sanger") {
+    throw new ConfigError("rule", cfg.rule, "vanilla or truncated for the theory");
+  }
+  if (cfg.network.tied) throw new ConfigError("tied", true, "false (untied) for the theory");
+  if (cfg.network.bias) throw new ConfigError("bias", true, "false (no bias) for the theory");
+}
+
+/**
+ * Integrate the equations for every seed of the configuration (each from the
+ * initial weights `simulate` draws for that seed, or from `network.init`).
+ *
+ * @example
+ * ```ts
+ * import { theory, spikedModel } from "../../mod.ts";
+ * const res = await theory({ data: spikedModel({ D: 100 }), network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
+ * console.assert(res.kind === "theory" && res.eps.length === res.times.length);
+ * ```
+ */
+export async function theory(input: TheoryInput): Promise<CurveResult> {
+  const started = performance.now();
+  const { integrator, form, h, atol, rtol, ...problem } = input;
+  const cfg = resolveSimulateConfig(problem);
+  checkSupported(cfg);
+  const D = cfg.data.D;
+  const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol }, D);
+  const spectrum = covarianceSpectrum(
+    materialise(cfg.data).covariance,
+    cfg.data.kind === "gaussian",
+  );
+  const times = recordingTimes(cfg);
+  const runs: Run[] = [];
+  let steps = 0, rhsEvaluations = 0;
+  for (const seed of cfg.seeds) {
+    const out = await theoryRun(cfg, opts, spectrum, times, seed);
+    runs.push(out.run);
+    steps += out.steps;
+    rhsEvaluations += out.rhsEvaluations;
+  }
+  return {
+    kind: "theory",
+    version: VERSION,
+    config: { ...cfg, D, solver: opts, steps, rhsEvaluations } as unknown as Record<
+      string,
+      unknown
+    >,
+    times,
+    ...summarise(runs.map((r) => r.eps)),
+    runs,
+    pca: pcaSummary(spectrum, cfg.network.K),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const METHOD: Record<Integrator, OdeMethod> = { euler: "euler", rk4: "rk4", adaptive: "dopri5" };
+const MAX_PROJECTIONS = 16;
+
+async function theoryRun(
+  cfg: SimulateConfig,
+  opts: TheoryOptions,
+  spectrum: Spectrum,
+  times: number[],
+  seed: number,
+) {
+  const { K } = cfg.network;
+  const D = cfg.data.D;
+  const w0 = cfg.network.init ?? drawInitialWeights(cfg.network, D, seed, cfg.rule);
+  if (!w0.V) throw new ConfigError("init.V", undefined, "a K x D decoder for an untied network");
+  const dirs = directionsOf(spectrum, K, opts.form);
+  const y0 = initialState(dirs, K, w0.W, w0.V);
+  const sys = new FlowSystem(
+    dirs,
+    K,
+    cfg.rule,
+    cfg.lr,
+    averagesFor(cfg.network.activation),
+    await createKernels(),
+  );
+  const sol = solve({ rhs: sys.rhs, y0 }, times, {
+    method: METHOD[opts.integrator],
+    ...(opts.h !== undefined ? { h: opts.h } : {}),
+    atol: opts.atol,
+    rtol: opts.rtol,
+    maxSteps: 10_000_000,
+    check: sys.check,
+  });
+  const eps: number[] = [];
+  const order: OrderParameters[] = [];
+  const mat = (x: Float64Array) =>
+    Array.from({ length: K }, (_, k) => Array.from(x.subarray(k * K, (k + 1) * K)));
+  for (const y of sol.states) {
+    const o = sys.observe(y);
+    eps.push(sys.error());
+    order.push({
+      Q: mat(o.Q),
+      R: mat(o.R),
+      T: mat(o.T),
+      T0: mat(o.T0),
+      WW: mat(sys.WW),
+      ...sys.projections(y, MAX_PROJECTIONS),
+      bias: new Array(K).fill(0),
+    });
+  }
+  const run: Run = { seed, eps, order, snapshots: [] };
+  return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations };
+}

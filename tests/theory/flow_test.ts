@@ -1,0 +1,226 @@
+// The equations against the exact population gradient flow in weight space.
+//
+// For Gaussian inputs the test error is a function f(Q, R, T, T0) of the
+// overlaps (THEORY.md section 4). The mean SGD step is a gradient step on it:
+// vanilla SGD follows dw^k/dt = -eta grad_{w^k} f, dv^k/dt = -eta D grad_{v^k} f;
+// truncated SGD does the same for unit k on the loss of units 1..k. Here the
+// gradient is taken by fourth-order finite differences of f in the overlaps and
+// the chain rule, in the eigenbasis of Omega, independently of the Stein-form
+// averages the equations use.
+import assert from "node:assert/strict";
+import { averagesFor } from "../../src/theory/averages.ts";
+import { type Overlaps, predictedError } from "../../src/theory/equations.ts";
+import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
+import { createKernels } from "../../src/wasm.ts";
+import { covarianceSpectrum, materialise, spikedModel } from "../../mod.ts";
+import type { Spectrum } from "../../src/pca.ts";
+import type { Activation, Rule } from "../../src/types.ts";
+import { solve } from "../../src/theory/integrate.ts";
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function gauss(u: () => number) {
+  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+/** Overlaps of weights given in eigen-coordinates (w(tau), v(tau)) for diagonal Omega = rho. */
+function overlaps(K: number, D: number, rho: Float64Array, w: Float64Array[], v: Float64Array[], units: number): Overlaps {
+  const o = { Q: new Float64Array(K * K), R: new Float64Array(K * K), T: new Float64Array(K * K), T0: new Float64Array(K * K) };
+  for (let k = 0; k < units; k++) {
+    for (let l = 0; l < units; l++) {
+      let q = 0, r = 0, t = 0, t0 = 0;
+      for (let i = 0; i < D; i++) {
+        q += rho[i] * w[k][i] * w[l][i];
+        r += rho[i] * v[k][i] * w[l][i];
+        t += rho[i] * v[k][i] * v[l][i];
+        t0 += v[k][i] * v[l][i];
+      }
+      o.Q[k * K + l] = q / D;
+      o.R[k * K + l] = r / D ** 1.5;
+      o.T[k * K + l] = t / D ** 2;
+      o.T0[k * K + l] = t0 / D;
+    }
+  }
+  return o;
+}
+
+/** Gradient of f = predictedError over `units` units w.r.t. every overlap entry (4th-order differences). */
+function overlapGradient(units: number, K: number, traceOverD: number, act: Activation, o: Overlaps) {
+  const avg = averagesFor(act);
+  const sub = (x: Float64Array) => {
+    const s = new Float64Array(units * units);
+    for (let k = 0; k < units; k++) for (let l = 0; l < units; l++) s[k * units + l] = x[k * K + l];
+    return s;
+  };
+  const base: Overlaps = { Q: sub(o.Q), R: sub(o.R), T: sub(o.T), T0: sub(o.T0) };
+  const grad: Record<keyof Overlaps, Float64Array> = {
+    Q: new Float64Array(K * K), R: new Float64Array(K * K), T: new Float64Array(K * K), T0: new Float64Array(K * K),
+  };
+  for (const key of ["Q", "R", "T", "T0"] as const) {
+    for (let k = 0; k < units; k++) {
+      for (let l = 0; l < units; l++) {
+        const x = base[key];
+        const i = k * units + l;
+        const x0 = x[i];
+        const h = 1e-3 * Math.max(Math.abs(base.Q[k * units + k]), 1e-2);
+        const f = (d: number) => {
+          x[i] = x0 + d;
+          const v = predictedError(units, traceOverD, avg, base);
+          x[i] = x0;
+          return v;
+        };
+        grad[key][k * K + l] = (8 * (f(h) - f(-h)) - (f(2 * h) - f(-2 * h))) / (12 * h);
+      }
+    }
+  }
+  return grad;
+}
+
+/** Weight-space flow (dw, dv per unit, eigen-coordinates) from the gradient of the population loss. */
+function weightFlow(
+  K: number, D: number, rho: Float64Array, traceOverD: number, act: Activation, rule: Rule, lr: number,
+  w: Float64Array[], v: Float64Array[],
+) {
+  const dw = w.map(() => new Float64Array(D));
+  const dv = v.map(() => new Float64Array(D));
+  const sets = rule === "vanilla" ? [K] : Array.from({ length: K }, (_, k) => k + 1);
+  for (const units of sets) {
+    const o = overlaps(K, D, rho, w, v, units);
+    const g = overlapGradient(units, K, traceOverD, act, o);
+    const owners = rule === "vanilla" ? Array.from({ length: K }, (_, k) => k) : [units - 1];
+    for (const k of owners) {
+      for (let i = 0; i < D; i++) {
+        let gw = 0, gv = 0;
+        for (let a = 0; a < units; a++) {
+          // dQ_ab/dw^k = (d_ak rho w^b + d_bk rho w^a)/D ; dR_ab/dw^k = d_bk rho v^a / D^1.5
+          gw += (g.Q[k * K + a] + g.Q[a * K + k]) * rho[i] * w[a][i] / D + g.R[a * K + k] * rho[i] * v[a][i] / D ** 1.5;
+          // dR_ab/dv^k = d_ak rho w^b / D^1.5 ; dT_ab/dv^k = (d_ak rho v^b + d_bk rho v^a)/D^2 ; dT0 likewise / D
+          gv += g.R[k * K + a] * rho[i] * w[a][i] / D ** 1.5 +
+            (g.T[k * K + a] + g.T[a * K + k]) * rho[i] * v[a][i] / D ** 2 +
+            (g.T0[k * K + a] + g.T0[a * K + k]) * v[a][i] / D;
+        }
+        dw[k][i] = -lr * gw;
+        dv[k][i] = -lr * D * gv;
+      }
+    }
+  }
+  return { dw, dv };
+}
+
+/** A spectrum with D distinct eigenvalues: a few spikes of order D and a bulk of order 1, standard basis. */
+function randomSpectrum(D: number, seed: number): Spectrum {
+  const u = rng(seed);
+  const vals = Array.from({ length: D }, (_, i) => (i < 3 ? (0.5 - 0.12 * i) * D : 0.3 + u()));
+  vals.sort((a, b) => b - a);
+  const eigenvectors = new Float64Array(D * D);
+  for (let i = 0; i < D; i++) eigenvectors[i * D + i] = 1;
+  const eigenvalues = new Float64Array(vals);
+  return { D, eigenvalues, eigenvectors, bulk: 0, traceOverD: vals.reduce((s, x) => s + x, 0) / D };
+}
+
+for (const rule of ["vanilla", "truncated"] as const) {
+  for (const act of ["linear", "erf", "relu"] as const) {
+    Deno.test(`projected right-hand side = population gradient flow in weight space (${act}, ${rule})`, async () => {
+      const D = 24, K = 3, lr = 0.7;
+      const spec = randomSpectrum(D, 11);
+      const u = rng(5);
+      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+      const v = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+      for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) { w[k][m] += gauss(u) / 4; v[k][m] += 2 * gauss(u); }
+      const dirs = directionsOf(spec, K, "projected");
+      assert.equal(dirs.rho.length, D);
+      const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels());
+      const y = initialState(dirs, K, w.map((r) => Array.from(r)), v.map((r) => Array.from(r)));
+      const dy = new Float64Array(y.length);
+      sys.rhs(0, y, dy);
+      const flow = weightFlow(K, D, spec.eigenvalues, spec.traceOverD, act, rule, lr, w, v);
+      let maxErr = 0, scale = 0;
+      for (let k = 0; k < K; k++) {
+        for (let t = 0; t < D; t++) {
+          const da = dy[k * D + t], db = dy[(K + k) * D + t];
+          const ea = flow.dw[k][t], eb = flow.dv[k][t] / Math.sqrt(D);
+          maxErr = Math.max(maxErr, Math.abs(da - ea), Math.abs(db - eb));
+          scale = Math.max(scale, Math.abs(ea), Math.abs(eb));
+        }
+      }
+      assert.ok(maxErr <= 1e-8 * scale, `max deviation ${maxErr} vs scale ${scale}`);
+    });
+  }
+}
+
+Deno.test("projected form, density form and the weight-space flow agree to 1e-9 on eps(t), t <= 20", async () => {
+  const D = 100, K = 3, lr = 0.5, act = "erf" as const;
+  const model = spikedModel({ D, spikes: [3, 5, 9], seed: 2 });
+  const spec = covarianceSpectrum(materialise(model).covariance);
+  const u = rng(9);
+  const W = Array.from({ length: K }, () => Array.from({ length: D }, () => 0.1 * gauss(u)));
+  const V = Array.from({ length: K }, () => Array.from({ length: D }, () => 0.1 * gauss(u)));
+  const times = [0, 1, 2, 5, 10, 15, 20];
+  const curve = async (form: "projected" | "density") => {
+    const dirs = directionsOf(spec, K, form);
+    const sys = new FlowSystem(dirs, K, "vanilla", lr, averagesFor(act), await createKernels());
+    const sol = solve({ rhs: sys.rhs, y0: initialState(dirs, K, W, V) }, times, { method: "rk4", h: 0.01 });
+    return sol.states.map((y) => (sys.observe(y), sys.error()));
+  };
+  const projected = await curve("projected");
+  const density = await curve("density");
+  // weight space: a full orthonormal eigenbasis (the spike eigenvectors, completed by Gram-Schmidt)
+  const r = spec.eigenvalues.length;
+  const basis: Float64Array[] = [];
+  for (let m = 0; m < r; m++) basis.push(spec.eigenvectors.slice(m * D, (m + 1) * D));
+  for (let i = 0; basis.length < D; i++) {
+    const e = new Float64Array(D);
+    e[i] = 1;
+    for (const b of basis) {
+      let d = 0;
+      for (let t = 0; t < D; t++) d += b[t] * e[t];
+      for (let t = 0; t < D; t++) e[t] -= d * b[t];
+    }
+    let n2 = 0;
+    for (const x of e) n2 += x * x;
+    if (n2 < 1e-8) continue;
+    for (let t = 0; t < D; t++) e[t] /= Math.sqrt(n2);
+    basis.push(e);
+  }
+  const rho = Float64Array.from({ length: D }, (_, i) => (i < r ? spec.eigenvalues[i] : spec.bulk));
+  const coords = (M: number[][]) => M.map((row) => Float64Array.from(basis, (e) => row.reduce((s, x, t) => s + x * e[t], 0)));
+  const w0 = coords(W), v0 = coords(V);
+  const y0 = new Float64Array(2 * K * D);
+  for (let k = 0; k < K; k++) {
+    y0.set(w0[k], k * D);
+    y0.set(v0[k], (K + k) * D);
+  }
+  const unpack = (y: Float64Array) => ({
+    w: Array.from({ length: K }, (_, k) => y.subarray(k * D, (k + 1) * D)),
+    v: Array.from({ length: K }, (_, k) => y.subarray((K + k) * D, (K + k + 1) * D)),
+  });
+  const avg = averagesFor(act);
+  const sol = solve({
+    rhs: (_t, y, dy) => {
+      const { w, v } = unpack(y);
+      const f = weightFlow(K, D, rho, spec.traceOverD, act, "vanilla", lr, w, v);
+      for (let k = 0; k < K; k++) {
+        dy.set(f.dw[k], k * D);
+        dy.set(f.dv[k], (K + k) * D);
+      }
+    },
+    y0,
+  }, times, { method: "rk4", h: 0.01 });
+  const weight = sol.states.map((y) => {
+    const { w, v } = unpack(y);
+    return predictedError(K, spec.traceOverD, avg, overlaps(K, D, rho, w, v, K));
+  });
+  for (let i = 0; i < times.length; i++) {
+    assert.ok(Math.abs(density[i] / projected[i] - 1) < 1e-9, `t=${times[i]}: density ${density[i]} projected ${projected[i]}`);
+    assert.ok(Math.abs(weight[i] / projected[i] - 1) < 1e-9, `t=${times[i]}: weight ${weight[i]} projected ${projected[i]}`);
+  }
+  assert.ok(projected.at(-1)! < 0.5 * projected[0], "the error has dropped by t = 20");
+});
