@@ -322,6 +322,10 @@ function formQt(a: usize, n: i32, bet: usize, v: usize): void {
 }
 
 let dbgStop: i32 = 0;
+let r1: i32 = 0; let r2: i32 = 0; let r3: i32 = 0; let r4: i32 = 0;
+export function eighDbgRat(i: i32): i32 { return i == 1 ? r1 : i == 2 ? r2 : i == 3 ? r3 : r4; }
+let h0: i32 = 0; let h1: i32 = 0; let h2: i32 = 0; let h3: i32 = 0;
+export function eighDbgHist(i: i32): i32 { return i == 0 ? h0 : i == 1 ? h1 : i == 2 ? h2 : h3; }
 export function eighDbg(s: i32): void { dbgStop = s; }
 export function eighDbgRot(): i32 { return gTotRot; }
 let gTotRot: i32 = 0;
@@ -514,14 +518,35 @@ function hyp(x: f64, y: f64): f64 {
   return big * Math.sqrt(1.0 + t * t);
 }
 
-/** e[i] negligible against its diagonal neighbours. */
-@inline function negligible(d: usize, e: usize, i: i32): bool {
-  const ee = Math.abs(load<f64>(vptr(e, i)));
-  return ee <= EPS * (Math.abs(load<f64>(vptr(d, i))) + Math.abs(load<f64>(vptr(d, i + 1)))) || ee <= TINY;
+/** Absolute deflation threshold of the current QR pass: EPS * ||T||_inf. */
+let gTol: f64 = 0.0;
+
+/** ||T||_inf of the tridiagonal (d, e). */
+function tnorm(d: usize, e: usize, n: i32): f64 {
+  let t = 0.0;
+  let prev = 0.0;
+  for (let i = 0; i < n; i++) {
+    const ei = Math.abs(load<f64>(vptr(e, i)));
+    t = max(t, prev + Math.abs(load<f64>(vptr(d, i))) + ei);
+    prev = ei;
+  }
+  return t;
 }
 
-/** Diagonalise the 2x2 block at (k, k+1) with one Jacobi rotation. */
-function jacobi2(d: usize, e: usize, k: i32): void {
+/**
+ * e[i] negligible: below EPS times its diagonal neighbours, or below EPS
+ * ||T|| (norm-wise backward stable; keeps a near-zero eigenvalue from
+ * needing extra sweeps).
+ */
+@inline function negligible(d: usize, e: usize, i: i32): bool {
+  const ee = Math.abs(load<f64>(vptr(e, i)));
+  return ee <= gTol ||
+    ee <= EPS * (Math.abs(load<f64>(vptr(d, i))) + Math.abs(load<f64>(vptr(d, i + 1)))) ||
+    ee <= TINY;
+}
+
+/** Diagonalise the 2x2 block at (k, k+1) with one Jacobi rotation (recorded if rec). */
+function jacobi2(d: usize, e: usize, k: i32, rec: bool): void {
   const a = load<f64>(vptr(d, k));
   const b = load<f64>(vptr(e, k));
   const c = load<f64>(vptr(d, k + 1));
@@ -532,22 +557,32 @@ function jacobi2(d: usize, e: usize, k: i32): void {
   store<f64>(vptr(d, k), a + t * b);
   store<f64>(vptr(d, k + 1), c - t * b);
   store<f64>(vptr(e, k), 0.0);
-  beginSweep(k, 1);
-  pushRot(cc, ss);
+  if (rec) {
+    beginSweep(k, 1);
+    pushRot(cc, ss);
+  }
 }
 
-/** One implicit QR step with Wilkinson shift on the unreduced block lo..hi. */
-function qrStep(d: usize, e: usize, lo: i32, hi: i32): void {
+/** Wilkinson shift: the eigenvalue of the trailing 2x2 of the block ending at hi nearer d[hi]. */
+function wilkinson(d: usize, e: usize, hi: i32): f64 {
   const a = load<f64>(vptr(d, hi - 1));
   const b = load<f64>(vptr(e, hi - 1));
   const c = load<f64>(vptr(d, hi));
   const delta = 0.5 * (a - c);
   const r = hyp(delta, b);
   const den = delta >= 0.0 ? delta + r : delta - r;
-  const mu = c - (b / den) * b;
+  return c - (b / den) * b;
+}
+
+/**
+ * One implicit QR step with shift mu on the unreduced block lo..hi: a bulge
+ * chase with Givens rotations R_k on (k, k+1), T <- R_k T R_k^T, recorded
+ * (rows of V: V <- R_k V) if rec.
+ */
+function qrStep(d: usize, e: usize, lo: i32, hi: i32, mu: f64, rec: bool): void {
   let x = load<f64>(vptr(d, lo)) - mu;
   let z = load<f64>(vptr(e, lo));
-  beginSweep(lo, hi - lo);
+  if (rec) beginSweep(lo, hi - lo);
   for (let k = lo; k < hi; k++) {
     const rr = hyp(x, z);
     let cc = 1.0;
@@ -573,15 +608,75 @@ function qrStep(d: usize, e: usize, lo: i32, hi: i32): void {
       store<f64>(vptr(e, k + 1), cc * ek1);
       x = bnew;
     }
-    pushRot(cc, ss);
+    if (rec) pushRot(cc, ss);
   }
 }
 
-/** Diagonalise (d, e) in place, rotating the rows of gV; returns a status. */
-function tridiagQR(d: usize, e: usize, n: i32): i32 {
+/** Index of the unused entry of lam (n values, ascending) nearest x, or -1. */
+function nearestUnused(lam: usize, used: usize, n: i32, x: f64): i32 {
+  // first index with lam >= x
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (load<f64>(vptr(lam, mid)) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  let r = lo;
+  while (r < n && load<f64>(vptr(used, r)) != 0.0) r++;
+  let l = lo - 1;
+  while (l >= 0 && load<f64>(vptr(used, l)) != 0.0) l--;
+  if (l < 0) return r < n ? r : -1;
+  if (r >= n) return l;
+  return x - load<f64>(vptr(lam, l)) <= load<f64>(vptr(lam, r)) - x ? l : r;
+}
+
+/** Mark the unused entry of lam nearest x as used. */
+function markUsed(lam: usize, used: usize, n: i32, x: f64): void {
+  const j = nearestUnused(lam, used, n, x);
+  if (j >= 0) store<f64>(vptr(used, j), 1.0);
+}
+
+/** Sort n f64 ascending in place (heapsort). */
+function sortAscending(x: usize, n: i32): void {
+  for (let start = (n >> 1) - 1; start >= 0; start--) siftDown(x, start, n);
+  for (let end = n - 1; end > 0; end--) {
+    const t = load<f64>(x);
+    store<f64>(x, load<f64>(vptr(x, end)));
+    store<f64>(vptr(x, end), t);
+    siftDown(x, 0, end);
+  }
+}
+
+function siftDown(x: usize, i0: i32, n: i32): void {
+  let i = i0;
+  const v = load<f64>(vptr(x, i));
+  while (true) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && load<f64>(vptr(x, c + 1)) > load<f64>(vptr(x, c))) c++;
+    const vc = load<f64>(vptr(x, c));
+    if (vc <= v) break;
+    store<f64>(vptr(x, i), vc);
+    i = c;
+  }
+  store<f64>(vptr(x, i), v);
+}
+
+/**
+ * Diagonalise (d, e) in place by implicit QR with deflation from the bottom.
+ * rec: record the rotations (applied to the rows of gV). lam != 0: ascending
+ * eigenvalues of the same matrix from an earlier pass, used as shifts (the
+ * unused one nearest the Wilkinson shift; plain Wilkinson after two misses on
+ * the same bottom row), used: n flags. Returns a status.
+ */
+function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize): i32 {
   const maxIter = MAX_ITER_PER_VALUE * n;
+  gTol = EPS * tnorm(d, e, n);
   let iters = 0;
   let hi = n - 1;
+  let lastHi = -1;
+  let tries = 0;
   while (hi > 0) {
     let lo = hi;
     while (lo > 0) {
@@ -592,22 +687,55 @@ function tridiagQR(d: usize, e: usize, n: i32): i32 {
       lo--;
     }
     if (lo == hi) {
+      if (lam != 0) { markUsed(lam, used, n, load<f64>(vptr(d, hi))); const tt = hi == lastHi ? tries : 0; if (tt == 0) h0++; else if (tt == 1) h1++; else if (tt == 2) h2++; else h3++; }
       hi--;
       continue;
     }
     if (lo == hi - 1) {
-      jacobi2(d, e, lo);
+      jacobi2(d, e, lo, rec);
+      if (lam != 0) {
+        markUsed(lam, used, n, load<f64>(vptr(d, lo)));
+        markUsed(lam, used, n, load<f64>(vptr(d, hi)));
+      }
       hi -= 2;
       continue;
     }
     if (++iters > maxIter) {
-      flush();
+      if (rec) flush();
       return ERR_NO_CONVERGENCE;
     }
-    qrStep(d, e, lo, hi);
+    if (hi != lastHi) {
+      lastHi = hi;
+      tries = 0;
+    }
+    let mu = wilkinson(d, e, hi);
+    if (lam != 0 && tries < 2) {
+      const j = nearestUnused(lam, used, n, mu);
+      if (j >= 0) mu = load<f64>(vptr(lam, j));
+    }
+    tries++;
+    qrStep(d, e, lo, hi, mu, rec);
+    if (lam != 0 && tries == 1) { const rat = Math.abs(load<f64>(vptr(e, hi - 1))) / gTol; if (rat <= 1) {} else if (rat < 10) r1++; else if (rat < 1000) r2++; else if (rat < 1e6) r3++; else r4++; }
   }
-  flush();
+  if (rec) flush();
   return OK;
+}
+
+/**
+ * Eigenvalues and rotated gV for the tridiagonal (d, e): a first QR pass on
+ * copies computes the eigenvalues alone (O(n^2)); the second pass, which
+ * records the rotations, uses them as shifts so that most eigenvalues
+ * deflate after a single sweep. Scratch: dd, ee, lam, used (n slots each).
+ */
+function tridiagQR(d: usize, e: usize, n: i32, dd: usize, ee: usize, lam: usize, used: usize): i32 {
+  memory.copy(dd, d, (<usize>n) << 3);
+  memory.copy(ee, e, (<usize>n) << 3);
+  const st = qrLoop(dd, ee, n, false, 0, 0);
+  if (st != OK) return st;
+  memory.copy(lam, dd, (<usize>n) << 3);
+  sortAscending(lam, n);
+  memory.fill(used, 0, (<usize>n) << 3);
+  return qrLoop(d, e, n, true, lam, used);
 }
 
 /** 2^p for p in [-1022, 1023]. */
@@ -667,7 +795,7 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
   if (dbgStop == 1) return 0;
   formQt(a, n, bet, vectors);
   if (dbgStop == 2) return 0;
-  const status = tridiagQR(d, e, n);
+  const status = tridiagQR(d, e, n, p0, p1, w, bet);
   if (dbgStop == 3 || dbgStop == 9) return 0;
   if (status != OK) return status;
 

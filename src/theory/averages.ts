@@ -224,35 +224,35 @@ export interface ActivationFunctions {
   g2?: ScalarFunction;
   /** g'''(u), where it is a function (not for relu). */
   g3?: ScalarFunction;
-  /** Points where g is not smooth ([0] for relu). */
-  kinks: number[];
+  /** Points where g is not smooth or varies fastest (0 for relu and erf), to split integrals at. */
+  splitAt: number[];
 }
 
 /**
- * g, g', g'', g''' and the kinks of a built-in activation.
+ * g, g', g'', g''' of a built-in activation, and where to split integrals.
  *
  * @example
  * ```ts
  * import { activationFunctions, averagesFor, quadratureAverages } from "./averages.ts";
- * const { g, g1, kinks } = activationFunctions("relu");
- * const q = quadratureAverages(g, g1, undefined, undefined, { kinks });
+ * const { g, g1 } = activationFunctions("relu");
+ * const q = quadratureAverages(g, g1); // integrals split at the kink u = 0
  * console.assert(Math.abs(q.I2(1, 0.3, 2) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-13);
  * ```
  */
 export function activationFunctions(activation: Activation): ActivationFunctions {
   switch (activation) {
     case "linear":
-      return { g: (u) => u, g1: () => 1, g2: () => 0, g3: () => 0, kinks: [] };
+      return { g: (u) => u, g1: () => 1, g2: () => 0, g3: () => 0, splitAt: [0] };
     case "erf":
       return {
         g: (u) => erf(u * INV_SQRT2),
         g1: (u) => SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
         g2: (u) => -u * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
         g3: (u) => (u * u - 1) * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-        kinks: [],
+        splitAt: [0],
       };
     case "relu":
-      return { g: (u) => (u > 0 ? u : 0), g1: (u) => (u > 0 ? 1 : 0), kinks: [0] };
+      return { g: (u) => (u > 0 ? u : 0), g1: (u) => (u > 0 ? 1 : 0), splitAt: [0] };
     default:
       throw new ConfigError("activation", activation, '"linear", "erf" or "relu"');
   }
@@ -270,9 +270,14 @@ export interface QuadratureAveragesOptions {
   mean?: readonly number[];
   /** Gauss–Hermite nodes per dimension (default 48). */
   n?: number;
-  /** Points u where g is not smooth (e.g. [0] for relu): the integrals are split there. */
-  kinks?: readonly number[];
-  /** Gauss–Legendre nodes per piece of a split dimension (default 48). */
+  /**
+   * Points u where g is not smooth or varies fastest (relu's kink, erf's
+   * inflection point); each field entering g or a derivative is integrated
+   * piecewise, split where its argument crosses them. Default [0]; [] gives
+   * plain Gauss–Hermite.
+   */
+  splitAt?: readonly number[];
+  /** Gauss–Legendre nodes per piece of a split dimension (default 48; 64 for variances >~ 20). */
   legendreNodes?: number;
 }
 
@@ -286,7 +291,14 @@ export interface QuadratureAveragesOptions {
  *   E[(g g')'(x+m)] = E[x g(x+m) g'(x+m)] / q,
  *   E[g''(x_k+m1) g(x_a+m2)] = (E[x_k g'(x_k+m1) g(x_a+m2)] - qka E[g' g']) / qkk.
  * These need q > 0 (NaN otherwise). Not for hot loops: every call builds a
- * tensor grid (48^2 to 96^3 evaluations).
+ * tensor grid (up to 96^2 points in 2-d, 96 x 48 x 96 for I3).
+ *
+ * Accuracy against the closed forms (tests/theory/averages_test.ts), with
+ * the defaults (split at 0, 48 Gauss–Legendre nodes per piece): erf ~1e-13
+ * relative for variances up to ~12 (1e-8 at 50; 64 nodes give 1e-12 there),
+ * relu ~1e-14 (piecewise polynomial integrands). Plain Gauss–Hermite
+ * (splitAt: []) is as good for variances <~ 2 but degrades fast beyond
+ * (erf at variance 12 with n = 48: 1e-3).
  *
  * @param g the activation
  * @param g1 its derivative g'
@@ -317,15 +329,14 @@ export function quadratureAverages(
   const m2 = mean[1] ?? 0;
   const m3 = mean[2] ?? 0;
   const n = opts.n ?? 48;
-  const kinks = opts.kinks ?? [];
+  const splitAt = opts.splitAt ?? [0];
+  if (splitAt.some((u) => !Number.isFinite(u))) throw new ConfigError("splitAt", splitAt, "finite numbers");
   const legendreNodes = opts.legendreNodes ?? 48;
   const zero1 = [0];
   const zero2 = [0, 0];
   const zero3 = [0, 0, 0];
   // breaks of field i (zero-mean) when it enters g or a derivative with offset m
-  const at = (
-    m: number,
-  ): number[] | undefined => (kinks.length ? kinks.map((u) => u - m) : undefined);
+  const at = (m: number): number[] | undefined => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
 
   const e1 = (f: (x: Float64Array) => number, q: number): number =>
     gaussianExpectation(f, zero1, [[q]], n, { breaks: [at(m1)], legendreNodes });

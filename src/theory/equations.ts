@@ -26,11 +26,23 @@ function inA(rule: Rule, k: number, a: number): boolean {
 }
 
 /**
- * Fill M1 and M0 (2K x 2K, row-major; rows/columns 0..K-1 are a, K..2K-1 are b):
+ * Fill M1 and M0 (2K x 2K, row-major; rows/columns 0..K-1 are a, K..2K-1 are b)
+ * for vanilla and truncated SGD, untied:
  *   M1[a_k, a_m] = (eta/D) A1_km,  M1[a_k, b_k] = M1[b_k, a_k] = (eta/D) j_k,
  *   M0[b_k, b_a] = -eta I2_ka for a in A(k),
- * with A1_kk = R_kk E[g'''_k] - T0_kk E[g''_k g_k + g'_k^2] - sum_{a in A(k), a != k} T0_ka E[g''_k g_a]
- * and A1_ka = -T0_ka E[g'_k g'_a] (a in A(k), a != k).
+ * with A1_kk = R_kk E[g3_k] - T0_kk E[g2_k g_k + g1_k^2] - sum_{a in A(k), a != k} T0_ka E[g2_k g_a]
+ * and A1_ka = -T0_ka E[g1_k g1_a] (a in A(k), a != k), where g1, g2, g3 are
+ * the first three derivatives of g and g_k = g(lambda_k).
+ *
+ * Tied weights (v^k = w^k, so b = a / sqrt(D)): both updates act on w, so
+ * da/dt = rho (M1aa + M1ab / sqrt(D) + sqrt(D) M1ba) a + sqrt(D) M0bb b; written
+ * on the 2K state as M1'[a,a] = M1aa + sqrt(D) M1ba, M1'[a,b] = M1ab,
+ * M0'[a,b] = sqrt(D) M0bb, and the b rows equal to the a rows / sqrt(D), which
+ * keeps b = a / sqrt(D) along the flow.
+ *
+ * Sanger's rule (linear, y = W x / sqrt(D), effective decoder v = w / sqrt(D),
+ * so b = a / D): dw^k/dt = (eta/D) (Omega w^k - sum_{a <= k} Q_ka w^a), i.e.
+ * M1[a_k, a_k] = eta/D, M0[a_k, a_a] = -(eta/D) Q_ka (a <= k), b rows = a rows / D.
  */
 export function flowMatrices(
   K: number,
@@ -41,11 +53,20 @@ export function flowMatrices(
   o: Overlaps,
   M1: Float64Array,
   M0: Float64Array,
+  tied = false,
 ): void {
   const m = 2 * K;
   M1.fill(0);
   M0.fill(0);
   const c = lr / D;
+  if (rule === "sanger") {
+    for (let k = 0; k < K; k++) {
+      M1[k * m + k] = c;
+      for (let a = 0; a <= k; a++) M0[k * m + a] = -c * o.Q[k * K + a];
+    }
+    copyRowsScaled(K, M1, M0, 1 / D);
+    return;
+  }
   for (let k = 0; k < K; k++) {
     const qkk = o.Q[k * K + k];
     const jk = avg.j(qkk);
@@ -64,6 +85,27 @@ export function flowMatrices(
     for (let a = 0; a < K; a++) {
       if (!inA(rule, k, a)) continue;
       M0[(K + k) * m + K + a] = -lr * avg.I2(qkk, o.Q[k * K + a], o.Q[a * K + a]);
+    }
+  }
+  if (tied) {
+    const sd = Math.sqrt(D);
+    for (let k = 0; k < K; k++) {
+      for (let a = 0; a < K; a++) {
+        M1[k * m + a] += sd * M1[(K + k) * m + a];
+        M0[k * m + K + a] = sd * M0[(K + k) * m + K + a];
+      }
+    }
+    copyRowsScaled(K, M1, M0, 1 / sd);
+  }
+}
+
+/** Set the b rows of M1 and M0 to their a rows times f. */
+function copyRowsScaled(K: number, M1: Float64Array, M0: Float64Array, f: number): void {
+  const m = 2 * K;
+  for (let k = 0; k < K; k++) {
+    for (let j = 0; j < m; j++) {
+      M1[(K + k) * m + j] = f * M1[k * m + j];
+      M0[(K + k) * m + j] = f * M0[k * m + j];
     }
   }
 }

@@ -172,6 +172,7 @@ export class FlowSystem {
     readonly lr: number,
     readonly avg: EquationAverages,
     kernels: Kernels = sharedKernels(),
+    readonly tied = false,
   ) {
     this.K = K;
     const m = 2 * K;
@@ -238,7 +239,7 @@ export class FlowSystem {
     this.rhsCount++;
     this.#k.write(p.y, y);
     this.#moments();
-    flowMatrices(K, this.rule, this.lr, this.dirs.D, this.avg, this.overlaps, this.#m1, this.#m0);
+    flowMatrices(K, this.rule, this.lr, this.dirs.D, this.avg, this.overlaps, this.#m1, this.#m0, this.tied);
     this.#k.write(p.m1, this.#m1);
     this.#k.write(p.m0, this.#m0);
     x.projectedRhs(p.y, p.rho, n, m, p.m1, p.m0, p.dy);

@@ -59,10 +59,6 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
 
 /** Configurations the equations cover so far; throws a ConfigError for the others. */
 function checkSupported(cfg: SimulateConfig): void {
-  if (cfg.rule === "sanger") {
-    throw new ConfigError("rule", cfg.rule, "vanilla or truncated for the theory");
-  }
-  if (cfg.network.tied) throw new ConfigError("tied", true, "false (untied) for the theory");
   if (cfg.network.bias) throw new ConfigError("bias", true, "false (no bias) for the theory");
 }
 
@@ -125,9 +121,9 @@ async function theoryRun(
   const { K } = cfg.network;
   const D = cfg.data.D;
   const w0 = cfg.network.init ?? drawInitialWeights(cfg.network, D, seed, cfg.rule);
-  if (!w0.V) throw new ConfigError("init.V", undefined, "a K x D decoder for an untied network");
+  const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(spectrum, K, opts.form);
-  const y0 = initialState(dirs, K, w0.W, w0.V);
+  const y0 = initialState(dirs, K, w0.W, V);
   const sys = new FlowSystem(
     dirs,
     K,
@@ -135,6 +131,7 @@ async function theoryRun(
     cfg.lr,
     averagesFor(cfg.network.activation),
     await createKernels(),
+    cfg.network.tied,
   );
   const sol = solve({ rhs: sys.rhs, y0 }, times, {
     method: METHOD[opts.integrator],
@@ -163,4 +160,15 @@ async function theoryRun(
   }
   const run: Run = { seed, eps, order, snapshots: [] };
   return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations };
+}
+
+/** The decoder the equations see: V (untied), W (tied) or W / sqrt(D) (Sanger's rule). */
+function decoderOf(cfg: SimulateConfig, W: number[][], V: number[][] | undefined): number[][] {
+  if (cfg.rule === "sanger") {
+    const s = 1 / Math.sqrt(cfg.data.D);
+    return W.map((row) => row.map((x) => x * s));
+  }
+  if (cfg.network.tied) return W;
+  if (!V) throw new ConfigError("init.V", undefined, "a K x D decoder for an untied network");
+  return V;
 }

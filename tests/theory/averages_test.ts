@@ -121,12 +121,12 @@ function entries(C: Mat3): Entry[] {
   return out;
 }
 
-/** Quadrature averages of a built-in activation (g'' and g''' used when they exist). */
+/** Quadrature averages of a built-in activation (g'' and g''' used when they exist, unless stein). */
 function quadFor(act: Activation, opts: { mean?: number[]; stein?: boolean } = {}): ActivationAverages {
   const f = activationFunctions(act);
   return opts.stein
-    ? quadratureAverages(f.g, f.g1, undefined, undefined, { kinks: f.kinks, mean: opts.mean })
-    : quadratureAverages(f.g, f.g1, f.g2, f.g3, { kinks: f.kinks, mean: opts.mean });
+    ? quadratureAverages(f.g, f.g1, undefined, undefined, { mean: opts.mean })
+    : quadratureAverages(f.g, f.g1, f.g2, f.g3, { mean: opts.mean });
 }
 
 // ------------------------------------------------------------- quadrature
@@ -143,7 +143,7 @@ Deno.test("Gauss-Hermite rules integrate Gaussian moments exactly up to degree 2
     assert.equal(nodes.length, n);
     for (let i = 0; i < n; i++) {
       assert.ok(weights[i] > 0);
-      assert.equal(nodes[i], -nodes[n - 1 - i], "symmetric");
+      assert.ok(nodes[i] === -nodes[n - 1 - i], "symmetric");
       if (i > 0) assert.ok(nodes[i] > nodes[i - 1], "ascending");
     }
     for (let m = 0; 2 * m <= 2 * n - 1 && m <= 50; m++) {
@@ -264,40 +264,63 @@ Deno.test("relu closed forms: limits and special values", () => {
 
 // ------------------------------------------------------------- Monte Carlo
 
-/** Per-sample estimators of every average (Stein forms for derivative averages). */
-function mcEstimators(
-  C: Mat3,
-  fns: { g: (u: number) => number; g1: (u: number) => number; g2?: (u: number) => number; g3?: (u: number) => number },
-  mean: number[],
-): { label: string; f: (x: Float64Array, gx: Float64Array, g1x: Float64Array) => number }[] {
-  const est: { label: string; f: (x: Float64Array, gx: Float64Array, g1x: Float64Array) => number }[] = [];
+/**
+ * Labels of the per-sample estimators filled by {@link estimate}, in order.
+ * Derivative averages use Stein forms (valid for relu's delta functions):
+ *   E[g''(x_i) g(x_j)] = (E[x_i g'(x_i) g(x_j)] - C_ij E[g'(x_i) g'(x_j)]) / C_ii,
+ *   E[g'''(x)] = E[g'(x) (x^2/q - 1)] / q,   E[(g g')'(x)] = E[x g(x) g'(x)] / q;
+ * with `direct`, also g'' and g''' themselves (erf).
+ */
+function estimatorLabels(direct: boolean): string[] {
+  const out: string[] = [];
   for (const [i, j] of PAIRS) {
-    const qii = C[i][i], qij = C[i][j];
-    est.push({ label: `I2(${i},${j})`, f: (_x, gx) => gx[i] * gx[j] });
-    est.push({ label: `J2(${i},${j})`, f: (x, gx) => x[i] * gx[j] });
-    est.push({ label: `I21(${i},${j})`, f: (x, _gx, g1x) => g1x[i] * x[i] * x[j] });
-    est.push({ label: `I22(${i},${j})`, f: (x, _gx, g1x) => g1x[i] * x[j] * x[j] });
-    est.push({ label: `g1g1(${i},${j})`, f: (_x, _gx, g1x) => g1x[i] * g1x[j] });
-    // Stein: E[x_i g'(x_i) g(x_j)] = q_ii E[g''(x_i) g(x_j)] + q_ij E[g'(x_i) g'(x_j)]
-    est.push({ label: `d2g(${i},${j})`, f: (x, gx, g1x) => (x[i] * g1x[i] * gx[j] - qij * g1x[i] * g1x[j]) / qii });
-    const g2 = fns.g2;
-    if (g2) est.push({ label: `d2g(${i},${j})`, f: (x, gx) => g2(x[i] + mean[i]) * gx[j] });
+    for (const name of ["I2", "J2", "I21", "I22", "g1g1", "d2g"]) out.push(`${name}(${i},${j})`);
+    if (direct) out.push(`d2g(${i},${j})`);
   }
-  for (const [i, j, l] of TRIPLES) {
-    est.push({ label: `I3(${i},${j},${l})`, f: (x, gx, g1x) => g1x[i] * x[j] * gx[l] });
+  for (const [i, j, l] of TRIPLES) out.push(`I3(${i},${j},${l})`);
+  for (let i = 0; i < 3; i++) {
+    for (const name of ["j", "d3", "d2gPlusG1sq"]) out.push(`${name}(${i})`);
+    if (direct) out.push(`d3(${i})`, `d2gPlusG1sq(${i})`);
+  }
+  return out;
+}
+
+/** One sample's estimator values, in the order of {@link estimatorLabels}. */
+function estimate(
+  C: Mat3,
+  x: Float64Array,
+  g: Float64Array,
+  g1: Float64Array,
+  g2: Float64Array,
+  g3: Float64Array,
+  direct: boolean,
+  out: Float64Array,
+): void {
+  let e = 0;
+  for (let p = 0; p < PAIRS.length; p++) {
+    const i = PAIRS[p][0], j = PAIRS[p][1];
+    out[e++] = g[i] * g[j];
+    out[e++] = x[i] * g[j];
+    out[e++] = g1[i] * x[i] * x[j];
+    out[e++] = g1[i] * x[j] * x[j];
+    out[e++] = g1[i] * g1[j];
+    out[e++] = (x[i] * g1[i] * g[j] - C[i][j] * g1[i] * g1[j]) / C[i][i];
+    if (direct) out[e++] = g2[i] * g[j];
+  }
+  for (let t = 0; t < TRIPLES.length; t++) {
+    const [i, j, l] = TRIPLES[t];
+    out[e++] = g1[i] * x[j] * g[l];
   }
   for (let i = 0; i < 3; i++) {
     const q = C[i][i];
-    est.push({ label: `j(${i})`, f: (_x, _gx, g1x) => g1x[i] });
-    est.push({ label: `d3(${i})`, f: (x, _gx, g1x) => (g1x[i] * (x[i] * x[i] / q - 1)) / q });
-    est.push({ label: `d2gPlusG1sq(${i})`, f: (x, gx, g1x) => (x[i] * gx[i] * g1x[i]) / q });
-    const { g2, g3 } = fns;
-    if (g3) est.push({ label: `d3(${i})`, f: (x) => g3(x[i] + mean[i]) });
-    if (g2) {
-      est.push({ label: `d2gPlusG1sq(${i})`, f: (x, gx, g1x) => g2(x[i] + mean[i]) * gx[i] + g1x[i] * g1x[i] });
+    out[e++] = g1[i];
+    out[e++] = (g1[i] * (x[i] * x[i] / q - 1)) / q;
+    out[e++] = (x[i] * g[i] * g1[i]) / q;
+    if (direct) {
+      out[e++] = g3[i];
+      out[e++] = g2[i] * g[i] + g1[i] * g1[i];
     }
   }
-  return est;
 }
 
 /** Lower Cholesky factor of a PSD 3 x 3 (zero columns for collinear variables). */
@@ -318,59 +341,70 @@ function chol3(C: Mat3): number[][] {
 }
 
 /**
- * Monte Carlo check of every average of `A` against N samples of x ~ N(0, C):
- * |mean - A| <= 5 standard errors (from the same samples); returns the max |z|.
- * `mean` are the offsets inside g (biases), as in quadratureAverages.
+ * Monte Carlo check of the expected values `want` (by label) from N samples
+ * of x ~ N(0, C), with g evaluated at x_i + bias[i]: |MC mean - want| must be
+ * below 5 standard errors estimated from the same samples. Returns the max |z|.
  */
 function monteCarlo(
   act: Activation,
-  A: ActivationAverages,
+  want: Map<string, number>,
   C: Mat3,
   N: number,
   seed: number,
-  mean = [0, 0, 0],
+  bias = [0, 0, 0],
 ): { maxZ: number; where: string } {
   const fns = activationFunctions(act);
-  const est = mcEstimators(C, fns, mean);
-  const want = new Map(entries(C).map((e) => [e.label, e.value(A)]));
-  const sum = new Float64Array(est.length);
-  const sum2 = new Float64Array(est.length);
+  const direct = fns.g2 !== undefined && fns.g3 !== undefined;
+  const labels = estimatorLabels(direct);
+  const sum = new Float64Array(labels.length);
+  const sum2 = new Float64Array(labels.length);
+  const out = new Float64Array(labels.length);
   const L = chol3(C);
   const rng = makeRng(seed);
-  const x = new Float64Array(3), gx = new Float64Array(3), g1x = new Float64Array(3);
+  const x = new Float64Array(3), g = new Float64Array(3), g1 = new Float64Array(3);
+  const g2 = new Float64Array(3), g3 = new Float64Array(3);
   for (let s = 0; s < N; s++) {
     const z0 = rng.normal(), z1 = rng.normal(), z2 = rng.normal();
     x[0] = L[0][0] * z0;
     x[1] = L[1][0] * z0 + L[1][1] * z1;
     x[2] = L[2][0] * z0 + L[2][1] * z1 + L[2][2] * z2;
     for (let i = 0; i < 3; i++) {
-      gx[i] = fns.g(x[i] + mean[i]);
-      g1x[i] = fns.g1(x[i] + mean[i]);
+      const u = x[i] + bias[i];
+      g[i] = fns.g(u);
+      g1[i] = fns.g1(u);
+      if (direct) {
+        g2[i] = fns.g2!(u);
+        g3[i] = fns.g3!(u);
+      }
     }
-    for (let e = 0; e < est.length; e++) {
-      const v = est[e].f(x, gx, g1x);
-      sum[e] += v;
-      sum2[e] += v * v;
+    estimate(C, x, g, g1, g2, g3, direct, out);
+    for (let e = 0; e < out.length; e++) {
+      sum[e] += out[e];
+      sum2[e] += out[e] * out[e];
     }
   }
   let maxZ = 0;
   let where = "";
-  for (let e = 0; e < est.length; e++) {
+  for (let e = 0; e < labels.length; e++) {
     const m = sum[e] / N;
     const se = Math.sqrt(Math.max(0, sum2[e] / N - m * m) / (N - 1));
-    const target = want.get(est[e].label)!;
+    const target = want.get(labels[e]);
+    assert.ok(target !== undefined, labels[e]);
     const diff = Math.abs(m - target);
     if (se < 1e-13 * Math.max(1, Math.abs(target))) {
       // a constant estimator (e.g. linear j = 1): exact up to round-off
-      assert.ok(diff <= 1e-12 * Math.max(1, Math.abs(target)), `${act} ${est[e].label}: ${m} vs ${target}`);
+      assert.ok(diff <= 1e-12 * Math.max(1, Math.abs(target)), `${act} ${labels[e]}: ${m} vs ${target}`);
       continue;
     }
     const z = diff / se;
-    if (z > maxZ) [maxZ, where] = [z, est[e].label];
-    assert.ok(z < 5, `${act} ${est[e].label}: MC ${m} +- ${se}, expected ${target} (z = ${z.toFixed(2)})`);
+    if (z > maxZ) [maxZ, where] = [z, labels[e]];
+    assert.ok(z < 5, `${act} ${labels[e]}: MC ${m} +- ${se}, expected ${target} (z = ${z.toFixed(2)})`);
   }
   return { maxZ, where };
 }
+
+const valuesOf = (A: ActivationAverages, C: Mat3): Map<string, number> =>
+  new Map(entries(C).map((e) => [e.label, e.value(A)]));
 
 Deno.test("closed forms of every activation agree with Monte Carlo within 5 standard errors", () => {
   const N = 200_000;
@@ -378,34 +412,59 @@ Deno.test("closed forms of every activation agree with Monte Carlo within 5 stan
     let worst = 0;
     let where = "";
     CASES.forEach(({ name, C }, c) => {
-      const r = monteCarlo(act, averagesFor(act), C, N, 1234 + 17 * c);
+      const r = monteCarlo(act, valuesOf(averagesFor(act), C), C, N, 1234 + 17 * c);
       if (r.maxZ > worst) [worst, where] = [r.maxZ, `${name} ${r.where}`];
     });
     report(`Monte Carlo ${act}: max |z| = ${worst.toFixed(2)} (${where}), N = ${N}`);
   }
 });
 
-Deno.test("quadrature with biases agrees with Monte Carlo and with the bias closed form of j", () => {
-  const mean = [0.3, -0.5, 0.2];
+Deno.test("quadrature with biases agrees with Monte Carlo and with closed forms of the biased relu", () => {
+  const bias = [0.3, -0.5, 0.2];
   const C = CASES[0].C;
   for (const act of ["erf", "relu"] as const) {
-    const r = monteCarlo(act, quadFor(act, { mean, stein: act === "relu" }), C, 200_000, 99);
+    // biases are per argument position in quadratureAverages: one instance per pair / triple
+    const want = new Map<string, number>();
+    const at = (idx: number[]) => quadFor(act, { mean: idx.map((i) => bias[i]) });
+    for (const [i, j] of PAIRS) {
+      const A = at([i, j]);
+      const [a, b, c] = [C[i][i], C[i][j], C[j][j]];
+      want.set(`I2(${i},${j})`, A.I2(a, b, c));
+      want.set(`J2(${i},${j})`, A.J2(a, b, c));
+      want.set(`I21(${i},${j})`, A.I21(a, b, c));
+      want.set(`I22(${i},${j})`, A.I22(a, b, c));
+      want.set(`g1g1(${i},${j})`, A.g1g1(a, b, c));
+      want.set(`d2g(${i},${j})`, A.d2g(a, b, c));
+    }
+    for (const [i, j, l] of TRIPLES) {
+      want.set(`I3(${i},${j},${l})`, at([i, j, l]).I3(C[i][i], C[i][j], C[i][l], C[j][j], C[j][l], C[l][l]));
+    }
+    for (let i = 0; i < 3; i++) {
+      const A = at([i]);
+      want.set(`j(${i})`, A.j(C[i][i]));
+      want.set(`d3(${i})`, A.d3(C[i][i]));
+      want.set(`d2gPlusG1sq(${i})`, A.d2gPlusG1sq(C[i][i]));
+    }
+    const r = monteCarlo(act, want, C, 200_000, 99, bias);
     report(`Monte Carlo with biases ${act}: max |z| = ${r.maxZ.toFixed(2)} (${r.where})`);
   }
   // erf: the g'' / g''' path and the Stein path agree with biases
-  const direct = quadFor("erf", { mean });
-  const stein = quadFor("erf", { mean, stein: true });
+  const direct = quadFor("erf", { mean: bias });
+  const stein = quadFor("erf", { mean: bias, stein: true });
   for (const e of entries(C)) {
     const a = e.value(direct), b = e.value(stein);
     assert.ok(Math.abs(a - b) < 1e-12 * Math.max(1, Math.abs(a)), `${e.label}: ${a} vs ${b}`);
   }
-  // relu: E[g'(x + m)] = P(x > -m) = (1 + erf(m / sqrt(2q))) / 2; E[g'''(x + m)] = -p'(-m)
-  const relu = quadFor("relu", { mean });
+  // relu with bias m, x ~ N(0, q): E[g'(x + m)] = P(x > -m) = (1 + erf(m / sqrt(2q))) / 2,
+  // E[g'''(x + m)] = -p'(-m) = -(m/q) p(-m), E[g''(x + m) g(x + m) + g'^2] = E[g'(x + m)]
+  const relu = quadFor("relu", { mean: bias });
   for (const q of [0.01, 1, 5]) {
-    const m = mean[0];
-    assert.ok(Math.abs(relu.j(q) - 0.5 * (1 + erf(m / Math.sqrt(2 * q)))) < 1e-14);
+    const m = bias[0];
+    const jm = 0.5 * (1 + erf(m / Math.sqrt(2 * q)));
+    assert.ok(Math.abs(relu.j(q) - jm) < 1e-14, `j q=${q}`);
+    assert.ok(Math.abs(relu.d2gPlusG1sq(q) - jm) < 1e-13, `d2gPlusG1sq q=${q}`);
     const dens = Math.exp(-(m * m) / (2 * q)) / Math.sqrt(2 * Math.PI * q);
-    assert.ok(Math.abs(relu.d3(q) - (-m / q) * dens) < 1e-12 * Math.max(1, dens / q), `d3 q=${q}`);
+    assert.ok(Math.abs(relu.d3(q) + (m / q) * dens) < 1e-12 * Math.max(1, dens / q), `d3 q=${q}`);
   }
 });
 

@@ -224,3 +224,56 @@ Deno.test("projected form, density form and the weight-space flow agree to 1e-9 
   }
   assert.ok(projected.at(-1)! < 0.5 * projected[0], "the error has dropped by t = 20");
 });
+
+for (const rule of ["vanilla", "truncated"] as const) {
+  for (const act of ["linear", "erf", "relu"] as const) {
+    Deno.test(`tied weights: the flow is the encoder plus the decoder gradient flow at v = w (${act}, ${rule})`, async () => {
+      const D = 20, K = 2, lr = 0.6;
+      const spec = randomSpectrum(D, 4);
+      const u = rng(8);
+      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.5 * gauss(u)));
+      for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) w[k][m] += gauss(u);
+      const dirs = directionsOf(spec, K, "projected");
+      const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels(), true);
+      const W = w.map((r) => Array.from(r));
+      const y = initialState(dirs, K, W, W);
+      const dy = new Float64Array(y.length);
+      sys.rhs(0, y, dy);
+      const flow = weightFlow(K, D, spec.eigenvalues, spec.traceOverD, act, rule, lr, w, w);
+      let maxErr = 0, scale = 0;
+      for (let k = 0; k < K; k++) {
+        for (let t = 0; t < D; t++) {
+          const expected = flow.dw[k][t] + flow.dv[k][t];
+          maxErr = Math.max(maxErr, Math.abs(dy[k * D + t] - expected));
+          // b = a / sqrt(D) is kept along the flow
+          maxErr = Math.max(maxErr, Math.abs(dy[(K + k) * D + t] - dy[k * D + t] / Math.sqrt(D)));
+          scale = Math.max(scale, Math.abs(expected));
+        }
+      }
+      assert.ok(maxErr <= 1e-8 * scale, `max deviation ${maxErr} vs scale ${scale}`);
+    });
+  }
+}
+
+Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", async () => {
+  const D = 20, K = 3, lr = 0.8;
+  const spec = randomSpectrum(D, 6);
+  const u = rng(3);
+  const W = Array.from({ length: K }, () => Array.from({ length: D }, () => gauss(u)));
+  const dirs = directionsOf(spec, K, "projected");
+  const sys = new FlowSystem(dirs, K, "sanger", lr, averagesFor("linear"), await createKernels());
+  const V = W.map((row) => row.map((x) => x / Math.sqrt(D)));
+  const y = initialState(dirs, K, W, V);
+  const dy = new Float64Array(y.length);
+  sys.rhs(0, y, dy);
+  const Q = (k: number, a: number) => W[k].reduce((s, x, i) => s + spec.eigenvalues[i] * x * W[a][i], 0) / D;
+  for (let k = 0; k < K; k++) {
+    for (let t = 0; t < D; t++) {
+      let expected = spec.eigenvalues[t] * W[k][t];
+      for (let a = 0; a <= k; a++) expected -= Q(k, a) * W[a][t];
+      expected *= lr / D;
+      assert.ok(Math.abs(dy[k * D + t] - expected) <= 1e-12 * Math.max(1, Math.abs(expected)));
+      assert.ok(Math.abs(dy[(K + k) * D + t] - expected / D) <= 1e-14 * Math.max(1, Math.abs(expected)));
+    }
+  }
+});

@@ -92,6 +92,15 @@ Deno.test("Euler with h = 1/D takes exactly t D steps to integer times", () => {
   for (let i = 0; i < times.length; i++) {
     assert.ok(relErr(sol.states[i][0], Math.pow(1 - 1 / D, D * times[i])) < 1e-12);
   }
+  // a log-spaced grid of whole SGD steps s / D, as recorded by simulate()
+  const D2 = 500;
+  const stepsGrid = [0, 1, 2, 5, 13, 37, 101, 271, 733, 1999, 5437, 14779, 40000];
+  const grid = stepsGrid.map((s) => s / D2);
+  const ends: number[] = [];
+  const sol2 = euler(exponential(-1), grid, 1 / D2, { onStep: (t) => ends.push(t) });
+  assert.equal(sol2.steps, 40000);
+  for (let i = 0; i < ends.length; i++) assert.ok(Math.abs(ends[i] * D2 - (i + 1)) < 1e-8);
+  assert.ok(relErr(sol2.states[grid.length - 1][0], Math.pow(1 - 1 / D2, 40000)) < 1e-11);
 });
 
 Deno.test("fixed-step methods shorten the last step before an off-grid time", () => {

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import {
+  ConfigError,
+  deviation,
+  drawInitialWeights,
+  materialise,
+  pca,
+  simulate,
+  spikedModel,
+  theory,
+} from "../../mod.ts";
+import { averagesFor } from "../../src/theory/averages.ts";
+import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
+import { createKernels } from "../../src/wasm.ts";
+
+const gap = spikedModel({ D: 200, spikes: [9, 5, 3], seed: 1 });
+
+Deno.test("the projected form runs to t = 10,000 for every activation x rule without leaving the domain", async () => {
+  const levels = pca(gap, 3).epsPCA;
+  const cases = [
+    ...(["linear", "erf", "relu"] as const).flatMap((activation) =>
+      (["vanilla", "truncated"] as const).flatMap((rule) =>
+        [false, true].map((tied) => ({ activation, rule, tied }))
+      )
+    ),
+    { activation: "linear" as const, rule: "sanger" as const, tied: false },
+  ];
+  for (const c of cases) {
+    const res = await theory({
+      data: gap, network: { K: 3, activation: c.activation, tied: c.tied }, rule: c.rule, lr: 1, tMax: 10_000,
+      times: [0, 100, 1000, 10_000],
+    });
+    assert.ok(res.eps.every((e) => Number.isFinite(e) && e > 0), JSON.stringify(c));
+    const final = res.eps.at(-1)!;
+    assert.ok(final >= levels[3] * (1 - 1e-6), `${JSON.stringify(c)}: ${final} below eps_PCA(3)`);
+    if (c.activation === "linear") {
+      assert.ok(final < 1.02 * levels[3], `${JSON.stringify(c)}: linear ends at ${final / levels[3]} x eps_PCA(3)`);
+    }
+  }
+});
+
+Deno.test("the untied erf autoencoder keeps approaching eps_PCA(K); the tied one stays above it", async () => {
+  const levels = pca(gap, 3).epsPCA;
+  const run = (tied: boolean) =>
+    theory({ data: gap, network: { K: 3, activation: "erf", tied }, lr: 1, tMax: 10_000, times: [0, 100, 1000, 10_000] });
+  const untied = await run(false);
+  const gaps = untied.eps.slice(1).map((e) => e / levels[3] - 1);
+  console.log(`untied erf: gap to eps_PCA(3) at t = 100, 1000, 10000: ${gaps.map((g) => (100 * g).toFixed(2) + "%").join(", ")}`);
+  assert.ok(gaps[0] > gaps[1] && gaps[1] > gaps[2] && gaps[2] > 0, `gaps ${gaps}`);
+  const tied = await run(true);
+  assert.ok(tied.eps.at(-1)! > 1.2 * levels[3], `tied erf ${tied.eps.at(-1)} vs eps_PCA(3) ${levels[3]}`);
+});
+
+Deno.test("one Euler step of length 1/D is the mean of one SGD step", async () => {
+  const D = 40, K = 2, lr = 0.8, N = 40_000;
+  const data = spikedModel({ D, spikes: [4, 2], seed: 3 });
+  const mat = materialise(data);
+  const { spectrum } = pca(data, 2);
+  const net = { K, activation: "erf" as const, tied: false, bias: false, sigma0: 0.5 };
+  const w0 = drawInitialWeights(net, D, 4);
+  // SGD: N independent single steps from (W0, V0), averaged
+  const k = await createKernels();
+  const W = k.f64(K * D), V = k.f64(K * D), b = k.f64(K), X = k.f64(D), work = k.f64(k.x.sgdWorkSize(D, K));
+  const z = k.f64(2), st = k.alloc(24), U = k.put(mat.sampler.kind === "spiked" ? mat.sampler.U : []);
+  const coef = k.put(mat.sampler.kind === "spiked" ? mat.sampler.coef : []);
+  const sigma = mat.sampler.kind === "spiked" ? mat.sampler.sigma : 0;
+  k.x.rngSeed(st, 77);
+  const W0 = w0.W.flat(), V0 = w0.V!.flat();
+  const sumW = new Float64Array(K * D), sumV = new Float64Array(K * D);
+  const sqW = new Float64Array(K * D);
+  for (let s = 0; s < N; s++) {
+    k.write(W, W0);
+    k.write(V, V0);
+    k.x.sampleSpiked(st, U, coef, 2, sigma, D, X, 1, z);
+    k.x.sgdSteps(W, V, b, X, 1, D, K, lr, 1, 0, 0, 0, work);
+    const w = k.view(W, K * D), v = k.view(V, K * D);
+    for (let i = 0; i < K * D; i++) {
+      sumW[i] += w[i] - W0[i];
+      sqW[i] += (w[i] - W0[i]) ** 2;
+      sumV[i] += v[i] - V0[i];
+    }
+  }
+  // theory: one Euler step h = 1/D from the same weights, over the full eigenbasis
+  const dirs = directionsOf(spectrum, K, "projected");
+  const sys = new FlowSystem(dirs, K, "vanilla", lr, averagesFor("erf"), await createKernels());
+  const y = initialState(dirs, K, w0.W, w0.V!);
+  const dy = new Float64Array(y.length);
+  sys.rhs(0, y, dy);
+  // compare along the explicit (spike) directions: mean SGD change of a_k(tau) = w^k . e_tau
+  const n = dirs.rho.length;
+  for (let kk = 0; kk < K; kk++) {
+    for (let t = 0; t < n; t++) {
+      const e = dirs.vectors.subarray(t * D, (t + 1) * D);
+      let mean = 0, se2 = 0;
+      for (let i = 0; i < D; i++) {
+        mean += (sumW[kk * D + i] / N) * e[i];
+        se2 += e[i] * e[i] * (sqW[kk * D + i] / N - (sumW[kk * D + i] / N) ** 2);
+      }
+      const predicted = dy[kk * n + t] / D;
+      const se = Math.sqrt(se2 * D / N); // generous: ignores correlations between coordinates (bounded by D x)
+      assert.ok(Math.abs(mean - predicted) < 5 * se, `unit ${kk}, direction ${t}: ${mean} vs ${predicted} (se ${se})`);
+      assert.ok(Math.abs(predicted) > 3 * se / Math.sqrt(D), "the check has power");
+    }
+  }
+});
+
+Deno.test("theory and SGD at D = 1000 (5 seeds) agree; at D = 250 they deviate more", async () => {
+  const dev: Record<number, ReturnType<typeof deviation>> = {};
+  for (const D of [1000, 250]) {
+    const cfg = {
+      data: spikedModel({ D, spikes: [3, 5, 9] }), network: { K: 3, activation: "erf" as const }, lr: 1, tMax: 200,
+      seeds: [1, 2, 3, 4, 5], nTimes: 40, nTest: 5000,
+    };
+    dev[D] = deviation(await simulate(cfg), await theory(cfg));
+    console.log(`D = ${D}: max deviation ${(100 * dev[D].max).toFixed(2)}% at t = ${dev[D].maxAt}, mean ${(100 * dev[D].mean).toFixed(2)}%`);
+  }
+  assert.ok(dev[1000].max <= 0.15 && dev[1000].mean <= 0.05);
+  assert.ok(dev[250].mean > dev[1000].mean, "finite-size deviation grows as D shrinks");
+});
+
+Deno.test("theory: bad solver settings name the parameter", async () => {
+  const data = spikedModel({ D: 20 });
+  await assert.rejects(theory({ data, integrator: "leapfrog" as never }), (e: unknown) => e instanceof ConfigError && /integrator/.test(e.message));
+  await assert.rejects(theory({ data, form: "dense" as never }), /form/);
+  await assert.rejects(theory({ data, integrator: "rk4", h: -1 }), /h/);
+});
+
+Deno.test("a state that leaves the domain is a clear error, not NaN", async () => {
+  const data = spikedModel({ D: 50, spikes: [5] });
+  await assert.rejects(
+    theory({ data, network: { K: 1, activation: "linear" }, lr: 2000, tMax: 100, integrator: "euler", h: 1 }),
+    /domain|variance|finite|t = /,
+  );
+});
