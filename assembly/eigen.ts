@@ -672,7 +672,7 @@ function siftDown(x: usize, i0: i32, n: i32): void {
  */
 function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize): i32 {
   const maxIter = MAX_ITER_PER_VALUE * n;
-  gTol = EPS * tnorm(d, e, n);
+  gTol = 8.0 * EPS * tnorm(d, e, n);
   let iters = 0;
   let hi = n - 1;
   let lastHi = -1;
@@ -715,7 +715,7 @@ function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize):
     }
     tries++;
     qrStep(d, e, lo, hi, mu, rec);
-    if (lam != 0 && tries == 1) { const rat = Math.abs(load<f64>(vptr(e, hi - 1))) / gTol; if (rat <= 1) {} else if (rat < 10) r1++; else if (rat < 1000) r2++; else if (rat < 1e6) r3++; else r4++; }
+    if (lam != 0 && tries == 1) { const rat = Math.abs(load<f64>(vptr(e, hi - 1))) / gTol; if (rat <= 1) {} else if (rat < 2) r1++; else if (rat < 4) r2++; else if (rat < 10) r3++; else r4++; }
   }
   if (rec) flush();
   return OK;

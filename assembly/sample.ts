@@ -15,35 +15,67 @@ export function sampleSpiked(
   st: usize, u: usize, coef: usize, r: i32, sigma: f64, d: i32, out: usize, n: i32, z: usize,
 ): void {
   const rowBytes = (<usize>d) << 3;
-  const vs = f64x2.splat(sigma);
   for (let j = 0; j < n; j++) {
     const x = out + <usize>j * rowBytes;
     rngFillNormal(st, z, r);
     rngFillNormal(st, x, d);
-    // z[m] <- coef[m] z[m]; then x <- sigma x + c_0 u_0 + c_1 u_1 + ... in one
-    // pass, added in that order (as scale then one axpy per spike would).
-    for (let m = 0; m < r; m++) {
-      const zm = z + ((<usize>m) << 3);
-      store<f64>(zm, load<f64>(coef + ((<usize>m) << 3)) * load<f64>(zm));
-    }
-    let i = 0;
-    for (; i + 2 <= d; i += 2) {
-      const o = (<usize>i) << 3;
-      let acc = f64x2.mul(vs, v128.load(x + o));
-      for (let m = 0; m < r; m++) {
-        const c = f64x2.splat(load<f64>(z + ((<usize>m) << 3)));
-        acc = f64x2.add(acc, f64x2.mul(c, v128.load(u + <usize>m * rowBytes + o)));
+    // x <- sigma x + c_0 u_0 + c_1 u_1 + ..., c_m = coef[m] z[m], added in that
+    // order (as scale and then one axpy per spike would), up to 3 spikes per pass.
+    let m = 0;
+    let first = true;
+    do {
+      const cnt = r - m < 3 ? r - m : 3;
+      const c0 = cnt > 0 ? load<f64>(coef + ((<usize>m) << 3)) * load<f64>(z + ((<usize>m) << 3)) : 0.0;
+      const c1 = cnt > 1 ? load<f64>(coef + ((<usize>m) << 3), 8) * load<f64>(z + ((<usize>m) << 3), 8) : 0.0;
+      const c2 = cnt > 2 ? load<f64>(coef + ((<usize>m) << 3), 16) * load<f64>(z + ((<usize>m) << 3), 16) : 0.0;
+      const um = u + <usize>m * rowBytes;
+      if (first) {
+        if (cnt == 3) spikePass(x, d, rowBytes, um, 3, c0, c1, c2, true, sigma);
+        else if (cnt == 2) spikePass(x, d, rowBytes, um, 2, c0, c1, c2, true, sigma);
+        else if (cnt == 1) spikePass(x, d, rowBytes, um, 1, c0, c1, c2, true, sigma);
+        else spikePass(x, d, rowBytes, um, 0, c0, c1, c2, true, sigma);
+      } else {
+        if (cnt == 3) spikePass(x, d, rowBytes, um, 3, c0, c1, c2, false, sigma);
+        else if (cnt == 2) spikePass(x, d, rowBytes, um, 2, c0, c1, c2, false, sigma);
+        else spikePass(x, d, rowBytes, um, 1, c0, c1, c2, false, sigma);
       }
-      v128.store(x + o, acc);
-    }
-    for (; i < d; i++) {
-      const o = (<usize>i) << 3;
-      let acc = sigma * load<f64>(x + o);
-      for (let m = 0; m < r; m++) {
-        acc = acc + load<f64>(z + ((<usize>m) << 3)) * load<f64>(u + <usize>m * rowBytes + o);
-      }
-      store<f64>(x + o, acc);
-    }
+      first = false;
+      m += cnt;
+    } while (m < r);
+  }
+}
+
+// x <- (scaled ? sigma x : x) + c0 u_0 + c1 u_1 + c2 u_2 (the first cnt terms, in
+// that order), u_i rows of stride rowBytes from u. Inlined with constant cnt, scaled.
+// @ts-ignore: decorator
+@inline function spikePass(
+  x: usize, d: i32, rowBytes: usize, u: usize, cnt: i32, c0: f64, c1: f64, c2: f64,
+  scaled: bool, sigma: f64,
+): void {
+  const vs = f64x2.splat(sigma);
+  const v0 = f64x2.splat(c0);
+  const v1 = f64x2.splat(c1);
+  const v2 = f64x2.splat(c2);
+  const u1 = u + rowBytes;
+  const u2 = u1 + rowBytes;
+  let i = 0;
+  for (; i + 2 <= d; i += 2) {
+    const o = (<usize>i) << 3;
+    let acc = v128.load(x + o);
+    if (scaled) acc = f64x2.mul(vs, acc);
+    if (cnt > 0) acc = f64x2.add(acc, f64x2.mul(v0, v128.load(u + o)));
+    if (cnt > 1) acc = f64x2.add(acc, f64x2.mul(v1, v128.load(u1 + o)));
+    if (cnt > 2) acc = f64x2.add(acc, f64x2.mul(v2, v128.load(u2 + o)));
+    v128.store(x + o, acc);
+  }
+  for (; i < d; i++) {
+    const o = (<usize>i) << 3;
+    let acc = load<f64>(x + o);
+    if (scaled) acc = sigma * acc;
+    if (cnt > 0) acc = acc + c0 * load<f64>(u + o);
+    if (cnt > 1) acc = acc + c1 * load<f64>(u1 + o);
+    if (cnt > 2) acc = acc + c2 * load<f64>(u2 + o);
+    store<f64>(x + o, acc);
   }
 }
 

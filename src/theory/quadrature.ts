@@ -32,6 +32,8 @@ export interface QuadratureRule {
 export const MAX_NODES = 200;
 
 const INV_SQRT_2PI = 0.3989422804014327;
+/** Inner spread (in units of z_j) below which a break is also split in an outer dimension. */
+const NARROW = 0.5;
 
 /**
  * Gauss rule for a symmetric weight with mass mu0 whose orthonormal
@@ -306,19 +308,35 @@ export function gaussianExpectation(
   const gh = hermiteRule(n);
   const gl = legendreRule(nl);
 
-  // For each dimension j: the coordinates whose breaks are kinks in z_j
-  // (their last non-zero entry of L is in column j).
+  // For each dimension j: the coordinates x_i with breaks that depend on z_j,
+  // with the spread w_ij = sqrt(sum_{k>j} L_ik^2) / |L_ij| of their inner part
+  // in units of z_j. In its last dimension (w = 0) a break is a kink of the
+  // integrand. In earlier ones the inner integrals smooth it over a width
+  // w_ij: when that is narrow (nearly collinear fields) z_j is split where
+  // x_i crosses the break with the inner z = 0, and cutoff * w_ij either side
+  // of it, so that the steep region gets its own pieces.
   const breakCoords: number[][] = [];
-  for (let j = 0; j < d; j++) breakCoords.push([]);
+  const spread: number[][] = [];
+  for (let j = 0; j < d; j++) {
+    breakCoords.push([]);
+    spread.push([]);
+  }
   for (let i = 0; i < breaks.length; i++) {
     const bi = breaks[i];
     if (!bi || bi.length === 0) continue;
     for (const u of bi) {
       if (!Number.isFinite(u)) throw new ConfigError("breaks", breaks, "finite numbers");
     }
-    let last = -1;
-    for (let k = 0; k <= i; k++) if (L[i * d + k] !== 0) last = k;
-    if (last >= 0) breakCoords[last].push(i); // a constant x_i has no kink
+    for (let j = 0; j <= i; j++) {
+      const lij = L[i * d + j];
+      if (lij === 0) continue;
+      let inner = 0;
+      for (let k = j + 1; k <= i; k++) inner += L[i * d + k] * L[i * d + k];
+      const w = Math.sqrt(inner) / Math.abs(lij);
+      if (w >= NARROW) continue;
+      breakCoords[j].push(i);
+      spread[j].push(w);
+    }
   }
 
   const z = new Float64Array(d);
@@ -351,16 +369,21 @@ export function gaussianExpectation(
     }
     // breakpoints in z_j given z_0..z_{j-1}
     const start = pieces.length;
-    for (const i of coords) {
+    for (let c = 0; c < coords.length; c++) {
+      const i = coords[c];
+      const w = spread[j][c];
       let s = mean[i];
       for (let k = 0; k < j; k++) s += L[i * d + k] * z[k];
       for (const u of breaks[i]!) {
         const p = (u - s) / L[i * d + j];
-        if (p > -cutoff && p < cutoff) pieces.push(p);
+        pieces.push(p);
+        if (w > 0) pieces.push(p - cutoff * w, p + cutoff * w);
       }
     }
-    const cuts = pieces.splice(start).sort((a, b) => a - b);
-    cuts.unshift(-cutoff);
+    const cuts = [-cutoff];
+    for (const p of pieces.splice(start).sort((a, b) => a - b)) {
+      if (p > cuts[cuts.length - 1] + 1e-12 && p < cutoff - 1e-12) cuts.push(p);
+    }
     cuts.push(cutoff);
     let total = 0;
     for (let p = 0; p + 1 < cuts.length; p++) {

@@ -229,7 +229,9 @@ Deno.test("closed forms of every activation agree with quadrature", () => {
       let worst = 0;
       let where = "";
       for (const { name: cname, C } of CASES) {
-        for (const e of entries(C)) {
+        // the Stein path differs from the direct one only in the derivative averages
+        const only = name === "Stein" ? /^(d3|d2g|d2gPlusG1sq)\(/ : /./;
+        for (const e of entries(C).filter((e) => only.test(e.label))) {
           const want = e.value(closed);
           const got = e.value(A);
           const rel = Math.abs(got - want) / Math.max(Math.abs(want), 1e-6);
