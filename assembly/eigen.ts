@@ -672,7 +672,7 @@ function siftDown(x: usize, i0: i32, n: i32): void {
  */
 function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize): i32 {
   const maxIter = MAX_ITER_PER_VALUE * n;
-  gTol = 16.0 * EPS * tnorm(d, e, n);
+  gTol = 8.0 * EPS * tnorm(d, e, n);
   let iters = 0;
   let hi = n - 1;
   let lastHi = -1;

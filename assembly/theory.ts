@@ -9,67 +9,56 @@
 // in the density form) is carried by S = sum_tau y y^T (2K x 2K), with
 //   dS/dt = M S + S M^T,  M = rho M1 + M0.
 
+import { axpy, dot } from "./blas";
+
 /**
  * dY = (rho M1 + M0) Y column by column (per direction) for Y (m x n),
- * m = 2K, rho (n), M1 and M0 (m x m, row-major).
+ * m = 2K, given RY = rho Y (row i times rho, elementwise; as left by
+ * projectedMoments), M1 and M0 (m x m, row-major). Zero coefficients are
+ * skipped, so the cost is (non-zeros of M1 and M0) x n.
  */
-export function projectedRhs(y: usize, rho: usize, n: i32, m: i32, m1: usize, m0: usize, dy: usize): void {
+export function projectedRhs(y: usize, ry: usize, n: i32, m: i32, m1: usize, m0: usize, dy: usize): void {
   const rowBytes = (<usize>n) << 3;
-  let t = 0;
-  for (; t + 2 <= n; t += 2) {
-    const o = (<usize>t) << 3;
-    const r = v128.load(rho + o);
-    for (let i = 0; i < m; i++) {
-      let acc = f64x2.splat(0.0);
-      for (let j = 0; j < m; j++) {
-        const ij = (<usize>(i * m + j)) << 3;
-        const coef = f64x2.add(f64x2.mul(f64x2.splat(load<f64>(m1 + ij)), r), f64x2.splat(load<f64>(m0 + ij)));
-        acc = f64x2.add(acc, f64x2.mul(coef, v128.load(y + <usize>j * rowBytes + o)));
-      }
-      v128.store(dy + <usize>i * rowBytes + o, acc);
-    }
-  }
-  for (; t < n; t++) {
-    const o = (<usize>t) << 3;
-    const r = load<f64>(rho + o);
-    for (let i = 0; i < m; i++) {
-      let acc = 0.0;
-      for (let j = 0; j < m; j++) {
-        const ij = (<usize>(i * m + j)) << 3;
-        acc += (load<f64>(m1 + ij) * r + load<f64>(m0 + ij)) * load<f64>(y + <usize>j * rowBytes + o);
-      }
-      store<f64>(dy + <usize>i * rowBytes + o, acc);
+  for (let i = 0; i < m; i++) {
+    const di = dy + <usize>i * rowBytes;
+    memory.fill(di, 0, rowBytes);
+    for (let j = 0; j < m; j++) {
+      const ij = (<usize>(i * m + j)) << 3;
+      const c1 = load<f64>(m1 + ij);
+      const c0 = load<f64>(m0 + ij);
+      if (c1 != 0.0) axpy(di, c1, ry + <usize>j * rowBytes, n);
+      if (c0 != 0.0) axpy(di, c0, y + <usize>j * rowBytes, n);
     }
   }
 }
 
 /**
  * Moments of the explicit directions: P = sum_tau rho_tau y(tau) y(tau)^T and
- * U = sum_tau y(tau) y(tau)^T, both m x m (full, symmetric), for Y (m x n).
+ * U = sum_tau y(tau) y(tau)^T, both m x m (full, symmetric), for Y (m x n);
+ * also leaves RY = rho Y (m x n) for projectedRhs.
  */
-export function projectedMoments(y: usize, rho: usize, n: i32, m: i32, p: usize, u: usize): void {
+export function projectedMoments(y: usize, rho: usize, n: i32, m: i32, p: usize, u: usize, ry: usize): void {
   const rowBytes = (<usize>n) << 3;
   for (let i = 0; i < m; i++) {
     const yi = y + <usize>i * rowBytes;
+    const ri = ry + <usize>i * rowBytes;
+    let t = 0;
+    for (; t + 2 <= n; t += 2) {
+      const o = (<usize>t) << 3;
+      v128.store(ri + o, f64x2.mul(v128.load(yi + o), v128.load(rho + o)));
+    }
+    for (; t < n; t++) {
+      const o = (<usize>t) << 3;
+      store<f64>(ri + o, load<f64>(yi + o) * load<f64>(rho + o));
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const yi = y + <usize>i * rowBytes;
+    const ri = ry + <usize>i * rowBytes;
     for (let j = i; j < m; j++) {
       const yj = y + <usize>j * rowBytes;
-      let sp = f64x2.splat(0.0);
-      let su = f64x2.splat(0.0);
-      let t = 0;
-      for (; t + 2 <= n; t += 2) {
-        const o = (<usize>t) << 3;
-        const prod = f64x2.mul(v128.load(yi + o), v128.load(yj + o));
-        su = f64x2.add(su, prod);
-        sp = f64x2.add(sp, f64x2.mul(prod, v128.load(rho + o)));
-      }
-      let vp = f64x2.extract_lane(sp, 0) + f64x2.extract_lane(sp, 1);
-      let vu = f64x2.extract_lane(su, 0) + f64x2.extract_lane(su, 1);
-      for (; t < n; t++) {
-        const o = (<usize>t) << 3;
-        const prod = load<f64>(yi + o) * load<f64>(yj + o);
-        vu += prod;
-        vp += prod * load<f64>(rho + o);
-      }
+      const vp = dot(ri, yj, n);
+      const vu = dot(yi, yj, n);
       store<f64>(p + ((<usize>(i * m + j)) << 3), vp);
       store<f64>(p + ((<usize>(j * m + i)) << 3), vp);
       store<f64>(u + ((<usize>(i * m + j)) << 3), vu);

@@ -31,7 +31,7 @@
  */
 import type { Activation } from "../types.ts";
 import { ConfigError } from "../errors.ts";
-import { gaussianExpectation } from "./quadrature.ts";
+import { gaussianExpectation, MAX_NODES } from "./quadrature.ts";
 
 /**
  * The Gaussian averages of one activation g over zero-mean jointly Gaussian
@@ -277,7 +277,11 @@ export interface QuadratureAveragesOptions {
    * plain Gauss–Hermite.
    */
   splitAt?: readonly number[];
-  /** Gauss–Legendre nodes per piece of a split dimension (default 48; 64 for variances >~ 20). */
+  /**
+   * Gauss–Legendre nodes per piece of a split dimension in 2-d and 3-d
+   * integrals, twice that (at most 200) in 1-d ones (default 48; 64 for
+   * variances >~ 20).
+   */
   legendreNodes?: number;
 }
 
@@ -338,8 +342,10 @@ export function quadratureAverages(
   // breaks of field i (zero-mean) when it enters g or a derivative with offset m
   const at = (m: number): number[] | undefined => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
 
+  // 1-d integrals are cheap: twice the nodes (products like g'(x)^2 are twice as peaked)
+  const legendreNodes1 = Math.min(2 * legendreNodes, MAX_NODES);
   const e1 = (f: (x: Float64Array) => number, q: number): number =>
-    gaussianExpectation(f, zero1, [[q]], n, { breaks: [at(m1)], legendreNodes });
+    gaussianExpectation(f, zero1, [[q]], n, { breaks: [at(m1)], legendreNodes: legendreNodes1 });
   const e2 = (
     f: (x: Float64Array) => number,
     c11: number,

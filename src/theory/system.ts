@@ -162,6 +162,7 @@ export class FlowSystem {
     p: number;
     u: number;
     work: number;
+    ry: number;
   };
   rhsCount = 0;
 
@@ -190,6 +191,7 @@ export class FlowSystem {
       p: kernels.f64(m * m),
       u: kernels.f64(m * m),
       work: kernels.f64(m * m),
+      ry: kernels.f64(m * Math.max(this.n, 1)),
     };
     this.#m1 = new Float64Array(m * m);
     this.#m0 = new Float64Array(m * m);
@@ -211,7 +213,7 @@ export class FlowSystem {
     const m = 2 * K;
     const x = this.#k.x;
     const p = this.#ptr;
-    x.projectedMoments(p.y, p.rho, n, m, p.p, p.u);
+    x.projectedMoments(p.y, p.rho, n, m, p.p, p.u, p.ry);
     x.gramMoments(p.y + 8 * m * n, p.grho, nG, m, p.p, p.u);
     this.#P.set(this.#k.view(p.p, m * m));
     this.#U.set(this.#k.view(p.u, m * m));
@@ -242,7 +244,7 @@ export class FlowSystem {
     flowMatrices(K, this.rule, this.lr, this.dirs.D, this.avg, this.overlaps, this.#m1, this.#m0, this.tied);
     this.#k.write(p.m1, this.#m1);
     this.#k.write(p.m0, this.#m0);
-    x.projectedRhs(p.y, p.rho, n, m, p.m1, p.m0, p.dy);
+    x.projectedRhs(p.y, p.ry, n, m, p.m1, p.m0, p.dy);
     x.gramRhs(p.y + 8 * m * n, p.grho, nG, m, p.m1, p.m0, p.dy + 8 * m * n, p.work);
     dy.set(this.#k.view(p.dy, this.size));
   };
