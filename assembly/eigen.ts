@@ -298,24 +298,211 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
   store<f64>(vptr(e, n - 1), 0.0);
 }
 
-/** v (n x n) = Q^T = H_{n-3} ... H_0, from the reflectors stored in a / bet. */
-function formQt(a: usize, n: i32, bet: usize, v: usize): void {
+/**
+ * Pack group g of reflectors (k = kg+3, kg+2, kg+1, kg, in the order they are
+ * applied) as 4 zero-padded vectors over columns kg+1..n-1 (stride m), and
+ * their parameters at par: beta_0..3 then the Gram entries v_i . v_j (i > j):
+ * G10, G20, G21, G30, G31, G32. Missing reflectors (k > kmax, beta 0) are zero.
+ */
+function packGroup(a: usize, n: i32, bet: usize, kg: i32, kmax: i32, vb: usize, par: usize): void {
+  const m = n - kg - 1;
+  for (let i = 0; i < 4; i++) {
+    const k = kg + 3 - i;
+    const dst = vb + <usize>i * ((<usize>m) << 3);
+    let b = 0.0;
+    if (k <= kmax) b = load<f64>(vptr(bet, k));
+    store<f64>(vptr(par, i), b);
+    if (b == 0.0) {
+      memory.fill(dst, 0, (<usize>m) << 3);
+    } else {
+      const lead = k - kg; // zeros for columns kg+1..k
+      memory.fill(dst, 0, (<usize>lead) << 3);
+      memory.copy(vptr(dst, lead), mptr(a, n, k, k + 1), (<usize>(m - lead)) << 3);
+    }
+  }
+  const mb = (<usize>m) << 3;
+  store<f64>(vptr(par, 4), vdot(vb + mb, vb, m));
+  store<f64>(vptr(par, 5), vdot(vb + 2 * mb, vb, m));
+  store<f64>(vptr(par, 6), vdot(vb + 2 * mb, vb + mb, m));
+  store<f64>(vptr(par, 7), vdot(vb + 3 * mb, vb, m));
+  store<f64>(vptr(par, 8), vdot(vb + 3 * mb, vb + mb, m));
+  store<f64>(vptr(par, 9), vdot(vb + 3 * mb, vb + 2 * mb, m));
+}
+
+/** Coefficients s_i of x <- x (H_0 H_1 H_2 H_3) = x - sum_i s_i v_i from the dots t_i = x . v_i. */
+let gS0: f64 = 0.0;
+let gS1: f64 = 0.0;
+let gS2: f64 = 0.0;
+let gS3: f64 = 0.0;
+
+@inline function groupCoefs(par: usize, t0: f64, t1: f64, t2: f64, t3: f64): void {
+  const s0 = load<f64>(par) * t0;
+  const s1 = load<f64>(par, 8) * (t1 - s0 * load<f64>(par, 32));
+  const s2 = load<f64>(par, 16) * (t2 - s0 * load<f64>(par, 40) - s1 * load<f64>(par, 48));
+  const s3 = load<f64>(par, 24) *
+    (t3 - s0 * load<f64>(par, 56) - s1 * load<f64>(par, 64) - s2 * load<f64>(par, 72));
+  gS0 = s0;
+  gS1 = s1;
+  gS2 = s2;
+  gS3 = s3;
+}
+
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** Apply a packed group of 4 reflectors to two row segments x, y (m values each). */
+function applyGroup2(x: usize, y: usize, vb: usize, m: i32, par: usize): void {
+  const mb = (<usize>m) << 3;
+  const v1 = vb + mb;
+  const v2 = v1 + mb;
+  const v3 = v2 + mb;
+  let a0 = f64x2.splat(0.0);
+  let a1 = f64x2.splat(0.0);
+  let a2 = f64x2.splat(0.0);
+  let a3 = f64x2.splat(0.0);
+  let b0 = f64x2.splat(0.0);
+  let b1 = f64x2.splat(0.0);
+  let b2 = f64x2.splat(0.0);
+  let b3 = f64x2.splat(0.0);
+  const me = m & ~1;
+  for (let j = 0; j < me; j += 2) {
+    const o = (<usize>j) << 3;
+    const xv = v128.load(x + o);
+    const yv = v128.load(y + o);
+    let w = v128.load(vb + o);
+    a0 = f64x2.add(a0, f64x2.mul(xv, w));
+    b0 = f64x2.add(b0, f64x2.mul(yv, w));
+    w = v128.load(v1 + o);
+    a1 = f64x2.add(a1, f64x2.mul(xv, w));
+    b1 = f64x2.add(b1, f64x2.mul(yv, w));
+    w = v128.load(v2 + o);
+    a2 = f64x2.add(a2, f64x2.mul(xv, w));
+    b2 = f64x2.add(b2, f64x2.mul(yv, w));
+    w = v128.load(v3 + o);
+    a3 = f64x2.add(a3, f64x2.mul(xv, w));
+    b3 = f64x2.add(b3, f64x2.mul(yv, w));
+  }
+  let ta0 = hsum(a0);
+  let ta1 = hsum(a1);
+  let ta2 = hsum(a2);
+  let ta3 = hsum(a3);
+  let tb0 = hsum(b0);
+  let tb1 = hsum(b1);
+  let tb2 = hsum(b2);
+  let tb3 = hsum(b3);
+  if (me < m) {
+    const o = (<usize>me) << 3;
+    const xs = load<f64>(x + o);
+    const ys = load<f64>(y + o);
+    ta0 += xs * load<f64>(vb + o);
+    ta1 += xs * load<f64>(v1 + o);
+    ta2 += xs * load<f64>(v2 + o);
+    ta3 += xs * load<f64>(v3 + o);
+    tb0 += ys * load<f64>(vb + o);
+    tb1 += ys * load<f64>(v1 + o);
+    tb2 += ys * load<f64>(v2 + o);
+    tb3 += ys * load<f64>(v3 + o);
+  }
+  groupCoefs(par, ta0, ta1, ta2, ta3);
+  const sa0 = gS0;
+  const sa1 = gS1;
+  const sa2 = gS2;
+  const sa3 = gS3;
+  groupCoefs(par, tb0, tb1, tb2, tb3);
+  const sb0 = gS0;
+  const sb1 = gS1;
+  const sb2 = gS2;
+  const sb3 = gS3;
+  const ca0 = f64x2.splat(sa0);
+  const ca1 = f64x2.splat(sa1);
+  const ca2 = f64x2.splat(sa2);
+  const ca3 = f64x2.splat(sa3);
+  const cb0 = f64x2.splat(sb0);
+  const cb1 = f64x2.splat(sb1);
+  const cb2 = f64x2.splat(sb2);
+  const cb3 = f64x2.splat(sb3);
+  for (let j = 0; j < me; j += 2) {
+    const o = (<usize>j) << 3;
+    const w0 = v128.load(vb + o);
+    const w1 = v128.load(v1 + o);
+    const w2 = v128.load(v2 + o);
+    const w3 = v128.load(v3 + o);
+    const ux = f64x2.add(
+      f64x2.add(f64x2.mul(ca0, w0), f64x2.mul(ca1, w1)),
+      f64x2.add(f64x2.mul(ca2, w2), f64x2.mul(ca3, w3)),
+    );
+    const uy = f64x2.add(
+      f64x2.add(f64x2.mul(cb0, w0), f64x2.mul(cb1, w1)),
+      f64x2.add(f64x2.mul(cb2, w2), f64x2.mul(cb3, w3)),
+    );
+    v128.store(x + o, f64x2.sub(v128.load(x + o), ux));
+    v128.store(y + o, f64x2.sub(v128.load(y + o), uy));
+  }
+  if (me < m) {
+    const o = (<usize>me) << 3;
+    const w0 = load<f64>(vb + o);
+    const w1 = load<f64>(v1 + o);
+    const w2 = load<f64>(v2 + o);
+    const w3 = load<f64>(v3 + o);
+    store<f64>(x + o, load<f64>(x + o) - (sa0 * w0 + sa1 * w1 + sa2 * w2 + sa3 * w3));
+    store<f64>(y + o, load<f64>(y + o) - (sb0 * w0 + sb1 * w1 + sb2 * w2 + sb3 * w3));
+  }
+}
+
+/** Apply a packed group of 4 reflectors to one row segment x (m values). */
+function applyGroup1(x: usize, vb: usize, m: i32, par: usize): void {
+  const mb = (<usize>m) << 3;
+  const t0 = vdot(x, vb, m);
+  const t1 = vdot(x, vb + mb, m);
+  const t2 = vdot(x, vb + 2 * mb, m);
+  const t3 = vdot(x, vb + 3 * mb, m);
+  groupCoefs(par, t0, t1, t2, t3);
+  vaxpy(x, -gS0, vb, m);
+  vaxpy(x, -gS1, vb + mb, m);
+  vaxpy(x, -gS2, vb + 2 * mb, m);
+  vaxpy(x, -gS3, vb + 3 * mb, m);
+}
+
+/** Reflector groups (of 4) per block in formQt. */
+const NG: i32 = NB >> 2;
+
+/**
+ * v (n x n) = Q^T = H_{n-3} ... H_0 from the reflectors stored in a / bet;
+ * row r of Q^T is e_r^T H_{n-3} ... H_0. Blocks of NB reflectors (NG groups
+ * of 4, packed and zero-padded in buf) are applied to pairs of rows of v
+ * while they stay in cache; within a group the four reflectors are applied
+ * at once (compact WY form: one pass for the 4 dot products, one for the
+ * update). buf: NB * n + 16 * NG f64 slots.
+ */
+function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize): void {
   memory.fill(v, 0, (<usize>n * <usize>n) << 3);
   for (let i = 0; i < n; i++) store<f64>(mptr(v, n, i, i), 1.0);
   const kmax = n - 3;
   if (kmax < 0) return;
+  const parBase = vptr(buf, NB * n);
   for (let kb = (kmax / NB) * NB; kb >= 0; kb -= NB) {
-    const ke = min(kb + NB - 1, kmax);
-    for (let r = kb + 1; r < n; r++) {
-      const row = mptr(v, n, r, 0);
-      for (let k = min(r - 1, ke); k >= kb; k--) {
-        const b = load<f64>(vptr(bet, k));
-        if (b == 0.0) continue;
-        const seg = vptr(row, k + 1);
-        const hv = mptr(a, n, k, k + 1);
-        const m = n - k - 1;
-        const s = b * vdot(seg, hv, m);
-        vaxpy(seg, -s, hv, m);
+    let ng = 0;
+    for (let g = 0; g < NG; g++) {
+      const kg = kb + 4 * g;
+      if (kg > kmax) break;
+      packGroup(a, n, bet, kg, kmax, vptr(buf, 4 * g * n), vptr(parBase, 16 * g));
+      ng++;
+    }
+    let r = kb + 1;
+    for (; r + 1 < n; r += 2) {
+      const x = mptr(v, n, r, 0);
+      const y = x + ((<usize>n) << 3);
+      for (let g = ng - 1; g >= 0; g--) {
+        const kg = kb + 4 * g;
+        applyGroup2(vptr(x, kg + 1), vptr(y, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
+      }
+    }
+    if (r < n) {
+      const x = mptr(v, n, r, 0);
+      for (let g = ng - 1; g >= 0; g--) {
+        const kg = kb + 4 * g;
+        applyGroup1(vptr(x, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
       }
     }
   }
@@ -358,7 +545,7 @@ let gPanel: usize = 0; // contiguous copy of one 8-column panel (n x 8)
 
 /** Rotation buffer capacity for size n. */
 function rotCap(n: i32): i32 {
-  return max(64 * n, 1024);
+  return max(64 * n, 1024); // >= (NB * n + 16 * NG) / 2: formQt borrows the buffer
 }
 
 /** f64 slots of workspace for eigh with size n. */
@@ -793,7 +980,7 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
 
   tridiag(a, n, d, e, bet, p0, p1, w);
   if (dbgStop == 1) return 0;
-  formQt(a, n, bet, vectors);
+  formQt(a, n, bet, vectors, gCs);
   if (dbgStop == 2) return 0;
   const status = tridiagQR(d, e, n, p0, p1, w, bet);
   if (dbgStop == 3 || dbgStop == 9) return 0;

@@ -24,9 +24,12 @@ export interface Deviation {
  * @example
  * ```ts
  * import { deviation } from "./compare.ts";
- * const base = { kind: "theory", version: "", config: {}, seconds: 0, runs: [], epsStd: [0, 0],
- *   epsMin: [0, 0], epsMax: [0, 0], pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] }, times: [0, 1] } as const;
- * const d = deviation({ ...base, kind: "simulation", eps: [0.5, 0.11] }, { ...base, eps: [0.5, 0.1] });
+ * import type { CurveResult } from "./types.ts";
+ * const curve = (kind: "simulation" | "theory", eps: number[]): CurveResult => ({
+ *   kind, version: "", config: {}, seconds: 0, runs: [], times: [0, 1], eps,
+ *   epsStd: [0, 0], epsMin: eps, epsMax: eps, pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] },
+ * });
+ * const d = deviation(curve("simulation", [0.5, 0.11]), curve("theory", [0.5, 0.1]));
  * console.assert(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1);
  * ```
  */

@@ -334,13 +334,17 @@ export function quadratureAverages(
   const m3 = mean[2] ?? 0;
   const n = opts.n ?? 48;
   const splitAt = opts.splitAt ?? [0];
-  if (splitAt.some((u) => !Number.isFinite(u))) throw new ConfigError("splitAt", splitAt, "finite numbers");
+  if (splitAt.some((u) => !Number.isFinite(u))) {
+    throw new ConfigError("splitAt", splitAt, "finite numbers");
+  }
   const legendreNodes = opts.legendreNodes ?? 48;
   const zero1 = [0];
   const zero2 = [0, 0];
   const zero3 = [0, 0, 0];
   // breaks of field i (zero-mean) when it enters g or a derivative with offset m
-  const at = (m: number): number[] | undefined => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
+  const at = (
+    m: number,
+  ): number[] | undefined => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
 
   // 1-d integrals are cheap: twice the nodes (products like g'(x)^2 are twice as peaked)
   const legendreNodes1 = Math.min(2 * legendreNodes, MAX_NODES);
