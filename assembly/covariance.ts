@@ -93,63 +93,77 @@ function addTileEdge(
   }
 }
 
-/** Accumulate all upper-triangle tiles of one packed block (kb rows) into C. */
+/**
+ * C[i0..i0+3][j0..j0+3] += A^T B for the packed 4-column panels pa, pb (kb
+ * rows each): the register-blocked micro-kernel.
+ */
+function tile(pa0: usize, pb0: usize, kb: i32, c: usize, d: i32, i0: i32, j0: i32): void {
+  let pa = pa0;
+  let pb = pb0;
+  let c0a = f64x2.splat(0.0);
+  let c0b = f64x2.splat(0.0);
+  let c1a = f64x2.splat(0.0);
+  let c1b = f64x2.splat(0.0);
+  let c2a = f64x2.splat(0.0);
+  let c2b = f64x2.splat(0.0);
+  let c3a = f64x2.splat(0.0);
+  let c3b = f64x2.splat(0.0);
+  for (let t = 0; t < kb; t++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load64_splat(pa);
+    c0a = f64x2.add(c0a, f64x2.mul(a, b0));
+    c0b = f64x2.add(c0b, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 8);
+    c1a = f64x2.add(c1a, f64x2.mul(a, b0));
+    c1b = f64x2.add(c1b, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 16);
+    c2a = f64x2.add(c2a, f64x2.mul(a, b0));
+    c2b = f64x2.add(c2b, f64x2.mul(a, b1));
+    a = v128.load64_splat(pa, 24);
+    c3a = f64x2.add(c3a, f64x2.mul(a, b0));
+    c3b = f64x2.add(c3b, f64x2.mul(a, b1));
+    pa += 32;
+    pb += 32;
+  }
+  if (i0 + 4 <= d && j0 + 4 <= d) {
+    const rowBytes = (<usize>d) << 3;
+    let o = c + <usize>i0 * rowBytes + ((<usize>j0) << 3);
+    v128.store(o, f64x2.add(v128.load(o), c0a));
+    v128.store(o, f64x2.add(v128.load(o, 16), c0b), 16);
+    o += rowBytes;
+    v128.store(o, f64x2.add(v128.load(o), c1a));
+    v128.store(o, f64x2.add(v128.load(o, 16), c1b), 16);
+    o += rowBytes;
+    v128.store(o, f64x2.add(v128.load(o), c2a));
+    v128.store(o, f64x2.add(v128.load(o, 16), c2b), 16);
+    o += rowBytes;
+    v128.store(o, f64x2.add(v128.load(o), c3a));
+    v128.store(o, f64x2.add(v128.load(o, 16), c3b), 16);
+  } else {
+    addTileEdge(c, d, i0, j0, c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b);
+  }
+}
+
+/**
+ * Accumulate all upper-triangle tiles of one packed block (kb rows) into C.
+ * (tile has two call sites, the diagonal tile and the ones right of it, which
+ * keeps it out of line: V8 then tiers it up after a few calls instead of
+ * running a whole block in its baseline compiler.)
+ */
 function blockUpdate(buf: usize, kb: i32, d: i32, c: usize): void {
   const np = (d + 3) >> 2;
   const panelBytes = (<usize>kb) << 5;
-  const rowBytes = (<usize>d) << 3;
   for (let jb = 0; jb < np; jb += JB) {
     const je = min(jb + JB, np);
     for (let pi = 0; pi < je; pi++) {
-      const paBase = buf + <usize>pi * panelBytes;
-      const i0 = pi << 2;
-      for (let pj = max(pi, jb); pj < je; pj++) {
-        let pa = paBase;
-        let pb = buf + <usize>pj * panelBytes;
-        let c0a = f64x2.splat(0.0);
-        let c0b = f64x2.splat(0.0);
-        let c1a = f64x2.splat(0.0);
-        let c1b = f64x2.splat(0.0);
-        let c2a = f64x2.splat(0.0);
-        let c2b = f64x2.splat(0.0);
-        let c3a = f64x2.splat(0.0);
-        let c3b = f64x2.splat(0.0);
-        for (let t = 0; t < kb; t++) {
-          const b0 = v128.load(pb);
-          const b1 = v128.load(pb, 16);
-          let a = v128.load64_splat(pa);
-          c0a = f64x2.add(c0a, f64x2.mul(a, b0));
-          c0b = f64x2.add(c0b, f64x2.mul(a, b1));
-          a = v128.load64_splat(pa, 8);
-          c1a = f64x2.add(c1a, f64x2.mul(a, b0));
-          c1b = f64x2.add(c1b, f64x2.mul(a, b1));
-          a = v128.load64_splat(pa, 16);
-          c2a = f64x2.add(c2a, f64x2.mul(a, b0));
-          c2b = f64x2.add(c2b, f64x2.mul(a, b1));
-          a = v128.load64_splat(pa, 24);
-          c3a = f64x2.add(c3a, f64x2.mul(a, b0));
-          c3b = f64x2.add(c3b, f64x2.mul(a, b1));
-          pa += 32;
-          pb += 32;
-        }
-        const j0 = pj << 2;
-        if (i0 + 4 <= d && j0 + 4 <= d) {
-          let o = c + <usize>i0 * rowBytes + ((<usize>j0) << 3);
-          v128.store(o, f64x2.add(v128.load(o), c0a));
-          v128.store(o, f64x2.add(v128.load(o, 16), c0b), 16);
-          o += rowBytes;
-          v128.store(o, f64x2.add(v128.load(o), c1a));
-          v128.store(o, f64x2.add(v128.load(o, 16), c1b), 16);
-          o += rowBytes;
-          v128.store(o, f64x2.add(v128.load(o), c2a));
-          v128.store(o, f64x2.add(v128.load(o, 16), c2b), 16);
-          o += rowBytes;
-          v128.store(o, f64x2.add(v128.load(o), c3a));
-          v128.store(o, f64x2.add(v128.load(o, 16), c3b), 16);
-        } else {
-          addTileEdge(c, d, i0, j0, c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b);
-        }
+      const pa = buf + <usize>pi * panelBytes;
+      let pj = max(pi, jb);
+      if (pj == pi) {
+        tile(pa, pa, kb, c, d, pi << 2, pi << 2);
+        pj++;
       }
+      for (; pj < je; pj++) tile(pa, buf + <usize>pj * panelBytes, kb, c, d, pi << 2, pj << 2);
     }
   }
 }

@@ -8,16 +8,27 @@
 //     product of the updated block with the NEXT Householder vector, so the
 //     trailing triangle is read once per step. Householder vector k is kept in
 //     row k of A (columns k+1..n-1, unit first entry), its beta in the work.
-//  3. V = Q^T, built row by row (row r of Q^T is e_r^T H_{n-3} ... H_0) with
-//     blocks of NB reflectors applied to each row while it sits in L1.
+//  3. V = Q^T, built row by row (row r of Q^T is e_r^T H_{n-3} ... H_0):
+//     groups of 4 reflectors are applied at once in compact WY form to pairs
+//     of rows, blocks of NB reflectors per pass over V.
 //  4. Implicit symmetric QR on T (bulge chasing with Givens rotations,
-//     Wilkinson shift, deflation from the bottom, 2x2 blocks finished by one
-//     Jacobi rotation). Each rotation acts on two adjacent rows of V
-//     (V <- R V). Rotations are buffered and applied in column panels of 8
-//     (a panel of V stays in L2 while whole sweeps run down it, the carried
-//     row lives in registers).
+//     deflation from the bottom, 2x2 blocks finished by one Jacobi rotation),
+//     in two passes: the first, on a copy of T and without vectors (O(n^2)),
+//     gives the eigenvalues; the second uses them as shifts (the unused one
+//     nearest the Wilkinson shift, plain Wilkinson after two misses), so most
+//     eigenvalues deflate after a single sweep. Each rotation acts on two
+//     adjacent rows of V (V <- R V). Rotations are buffered and applied in
+//     column panels of 8, copied to a contiguous buffer that stays in L2
+//     while whole sweeps run down it (the carried row lives in registers).
+//     An off-diagonal e_i is dropped when |e_i| <= 8 eps ||T||_inf or
+//     |e_i| <= eps (|d_i| + |d_i+1|).
 //  5. Sort descending (rows of V follow), fix signs: in every eigenvector the
 //     component of largest magnitude (first one on exact ties) is positive.
+//
+// Hot loops live in functions with several call sites: binaryen inlines
+// single-caller functions, and V8 only switches a function to optimised code
+// on its next call, so a long loop inlined into a function called once would
+// run in the baseline compiler throughout.
 //
 // Pointers are byte addresses; no allocation.
 
@@ -91,32 +102,6 @@ function vscal(x: usize, alpha: f64, m: i32): void {
   }
 }
 
-/** Returns sum x_j v_j and does p_j += alpha x_j, j < m. */
-function dotAxpy(x: usize, v: usize, p: usize, alpha: f64, m: i32): f64 {
-  const va = f64x2.splat(alpha);
-  let s0 = f64x2.splat(0.0);
-  let s1 = f64x2.splat(0.0);
-  let j = 0;
-  for (; j + 4 <= m; j += 4) {
-    const o = (<usize>j) << 3;
-    const x0 = v128.load(x + o);
-    const x1 = v128.load(x + o, 16);
-    s0 = f64x2.add(s0, f64x2.mul(x0, v128.load(v + o)));
-    s1 = f64x2.add(s1, f64x2.mul(x1, v128.load(v + o, 16)));
-    v128.store(p + o, f64x2.add(v128.load(p + o), f64x2.mul(va, x0)));
-    v128.store(p + o, f64x2.add(v128.load(p + o, 16), f64x2.mul(va, x1)), 16);
-  }
-  s0 = f64x2.add(s0, s1);
-  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  for (; j < m; j++) {
-    const xj = load<f64>(vptr(x, j));
-    r += xj * load<f64>(vptr(v, j));
-    const o = vptr(p, j);
-    store<f64>(o, load<f64>(o) + alpha * xj);
-  }
-  return r;
-}
-
 /** Symmetric rank-2 row update: a_j -= vi w_j + wi v_j, j < m. */
 function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
   const nvi = f64x2.splat(-vi);
@@ -136,47 +121,58 @@ function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
 }
 
 /**
- * Rank-2 row update fused with the next matrix-vector product:
- * a_j -= vi w_j + wi v_j; then returns sum a_j vn_j and does pn_j += vni a_j
- * (with the updated a), j < m.
+ * One row of the fused pass over the trailing triangle. With ai = &a[i][i]
+ * and v, w, vn, pn pointing at column i (m = n - i values):
+ * a_ij -= vi w_j + wi v_j for j >= i (the rank-2 update of the current step),
+ * then the updated row enters the product with the next Householder vector:
+ * pn_i += sum_{j>=i} a_ij vn_j and pn_j += vn_i a_ij for j > i.
+ * With vi = wi = 0 the row is left as it is (plain symmetric product).
+ * Kept out of line (two callers) so that V8 tiers it up after a few calls.
  */
-function updRowFused(
-  a: usize, v: usize, w: usize, vn: usize, pn: usize, vi: f64, wi: f64, vni: f64, m: i32,
-): f64 {
+function fusedRow(ai: usize, v: usize, w: usize, vn: usize, pn: usize, vi: f64, wi: f64, m: i32): void {
+  const vni = load<f64>(vn);
+  const aii = load<f64>(ai) - 2.0 * vi * wi;
+  store<f64>(ai, aii);
   const nvi = f64x2.splat(-vi);
   const nwi = f64x2.splat(-wi);
   const vb = f64x2.splat(vni);
   let s0 = f64x2.splat(0.0);
   let s1 = f64x2.splat(0.0);
+  const a = ai + 8;
+  const vv = v + 8;
+  const ww = w + 8;
+  const vnn = vn + 8;
+  const pnn = pn + 8;
+  const len = m - 1;
   let j = 0;
-  for (; j + 4 <= m; j += 4) {
+  for (; j + 4 <= len; j += 4) {
     const o = (<usize>j) << 3;
     const a0 = f64x2.add(
       v128.load(a + o),
-      f64x2.add(f64x2.mul(nvi, v128.load(w + o)), f64x2.mul(nwi, v128.load(v + o))),
+      f64x2.add(f64x2.mul(nvi, v128.load(ww + o)), f64x2.mul(nwi, v128.load(vv + o))),
     );
     const a1 = f64x2.add(
       v128.load(a + o, 16),
-      f64x2.add(f64x2.mul(nvi, v128.load(w + o, 16)), f64x2.mul(nwi, v128.load(v + o, 16))),
+      f64x2.add(f64x2.mul(nvi, v128.load(ww + o, 16)), f64x2.mul(nwi, v128.load(vv + o, 16))),
     );
     v128.store(a + o, a0);
     v128.store(a + o, a1, 16);
-    s0 = f64x2.add(s0, f64x2.mul(a0, v128.load(vn + o)));
-    s1 = f64x2.add(s1, f64x2.mul(a1, v128.load(vn + o, 16)));
-    v128.store(pn + o, f64x2.add(v128.load(pn + o), f64x2.mul(vb, a0)));
-    v128.store(pn + o, f64x2.add(v128.load(pn + o, 16), f64x2.mul(vb, a1)), 16);
+    s0 = f64x2.add(s0, f64x2.mul(a0, v128.load(vnn + o)));
+    s1 = f64x2.add(s1, f64x2.mul(a1, v128.load(vnn + o, 16)));
+    v128.store(pnn + o, f64x2.add(v128.load(pnn + o), f64x2.mul(vb, a0)));
+    v128.store(pnn + o, f64x2.add(v128.load(pnn + o, 16), f64x2.mul(vb, a1)), 16);
   }
   s0 = f64x2.add(s0, s1);
-  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  for (; j < m; j++) {
+  let r = aii * vni + (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1));
+  for (; j < len; j++) {
     const o = vptr(a, j);
-    const aj = load<f64>(o) - (vi * load<f64>(vptr(w, j)) + wi * load<f64>(vptr(v, j)));
+    const aj = load<f64>(o) - (vi * load<f64>(vptr(ww, j)) + wi * load<f64>(vptr(vv, j)));
     store<f64>(o, aj);
-    r += aj * load<f64>(vptr(vn, j));
-    const q = vptr(pn, j);
+    r += aj * load<f64>(vptr(vnn, j));
+    const q = vptr(pnn, j);
     store<f64>(q, load<f64>(q) + vni * aj);
   }
-  return r;
+  store<f64>(pn, load<f64>(pn) + r);
 }
 
 // ---- Householder tridiagonalisation ----
@@ -209,11 +205,7 @@ function house(x: usize, m: i32): f64 {
 function symv(a: usize, n: i32, i0: i32, v: usize, p: usize): void {
   memory.fill(vptr(p, i0), 0, (<usize>(n - i0)) << 3);
   for (let i = i0; i < n; i++) {
-    const ai = mptr(a, n, i, i);
-    const vi = load<f64>(vptr(v, i));
-    const s = load<f64>(ai) * vi + dotAxpy(ai + 8, vptr(v, i + 1), vptr(p, i + 1), vi, n - 1 - i);
-    const o = vptr(p, i);
-    store<f64>(o, load<f64>(o) + s);
+    fusedRow(mptr(a, n, i, i), vptr(v, i), vptr(v, i), vptr(v, i), vptr(p, i), 0.0, 0.0, n - i);
   }
 }
 
@@ -261,19 +253,10 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
         const vn = mptr(a, n, k1, 0);
         memory.fill(vptr(pn, k1 + 1), 0, (<usize>(n - k1 - 1)) << 3);
         for (let i = k1 + 1; i < n; i++) {
-          const ai = mptr(a, n, i, i);
-          const vi = load<f64>(vptr(vb, i));
-          const wi = load<f64>(vptr(w, i));
-          const vni = load<f64>(vptr(vn, i));
-          const aii = load<f64>(ai) - 2.0 * vi * wi;
-          store<f64>(ai, aii);
-          const s = aii * vni +
-            updRowFused(
-              ai + 8, vptr(vb, i + 1), vptr(w, i + 1), vptr(vn, i + 1), vptr(pn, i + 1), vi, wi, vni,
-              n - 1 - i,
-            );
-          const o = vptr(pn, i);
-          store<f64>(o, load<f64>(o) + s);
+          fusedRow(
+            mptr(a, n, i, i), vptr(vb, i), vptr(w, i), vptr(vn, i), vptr(pn, i),
+            load<f64>(vptr(vb, i)), load<f64>(vptr(w, i)), n - i,
+          );
         }
       } else {
         for (let i = k1 + 1; i < n; i++) {
@@ -450,20 +433,6 @@ function applyGroup2(x: usize, y: usize, vb: usize, m: i32, par: usize): void {
   }
 }
 
-/** Apply a packed group of 4 reflectors to one row segment x (m values). */
-function applyGroup1(x: usize, vb: usize, m: i32, par: usize): void {
-  const mb = (<usize>m) << 3;
-  const t0 = vdot(x, vb, m);
-  const t1 = vdot(x, vb + mb, m);
-  const t2 = vdot(x, vb + 2 * mb, m);
-  const t3 = vdot(x, vb + 3 * mb, m);
-  groupCoefs(par, t0, t1, t2, t3);
-  vaxpy(x, -gS0, vb, m);
-  vaxpy(x, -gS1, vb + mb, m);
-  vaxpy(x, -gS2, vb + 2 * mb, m);
-  vaxpy(x, -gS3, vb + 3 * mb, m);
-}
-
 /** Reflector groups (of 4) per block in formQt. */
 const NG: i32 = NB >> 2;
 
@@ -473,9 +442,9 @@ const NG: i32 = NB >> 2;
  * of 4, packed and zero-padded in buf) are applied to pairs of rows of v
  * while they stay in cache; within a group the four reflectors are applied
  * at once (compact WY form: one pass for the 4 dot products, one for the
- * update). buf: NB * n + 16 * NG f64 slots.
+ * update). buf: NB * n + 16 * NG f64 slots; zrow: n slots of scratch.
  */
-function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize): void {
+function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize, zrow: usize): void {
   memory.fill(v, 0, (<usize>n * <usize>n) << 3);
   for (let i = 0; i < n; i++) store<f64>(mptr(v, n, i, i), 1.0);
   const kmax = n - 3;
@@ -499,39 +468,17 @@ function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize): void {
       }
     }
     if (r < n) {
+      // last row alone: pair it with a row of zeros, which stays zero
       const x = mptr(v, n, r, 0);
+      memory.fill(zrow, 0, (<usize>n) << 3);
       for (let g = ng - 1; g >= 0; g--) {
         const kg = kb + 4 * g;
-        applyGroup1(vptr(x, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
+        applyGroup2(vptr(x, kg + 1), vptr(zrow, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
       }
     }
   }
 }
 
-let dbgStop: i32 = 0;
-let r1: i32 = 0; let r2: i32 = 0; let r3: i32 = 0; let r4: i32 = 0;
-export function eighDbgRat(i: i32): i32 { return i == 1 ? r1 : i == 2 ? r2 : i == 3 ? r3 : r4; }
-let h0: i32 = 0; let h1: i32 = 0; let h2: i32 = 0; let h3: i32 = 0;
-export function eighDbgHist(i: i32): i32 { return i == 0 ? h0 : i == 1 ? h1 : i == 2 ? h2 : h3; }
-export function eighDbg(s: i32): void { dbgStop = s; }
-export function eighDbgRot(): i32 { return gTotRot; }
-let gTotRot: i32 = 0;
-let gTiny: i32 = 0;
-let gSub: i32 = 0;
-export function eighDbgTiny(): i32 { return gTiny; }
-export function eighDbgSub(): i32 { return gSub; }
-export function eighDbgSweeps(): i32 { return gSwTot; }
-let gSwTot: i32 = 0;
-export function eighDbgPanel(v: usize, n: i32, work: usize, nsweeps: i32): void {
-  const n2 = (n + 1) & ~1;
-  gV = v; gN = n; gPanel = work + ((<usize>(6 * n2)) << 3); gCs = gPanel + ((<usize>n2) << 6);
-  gCap = rotCap(n); gSw = gCs + ((<usize>gCap) << 4); gNrot = 0; gNsw = 0;
-  for (let q = 0; q < nsweeps; q++) {
-    beginSweep(0, n - 1);
-    for (let k = 0; k < n - 1; k++) { const th = <f64>(k + q) * 0.001; pushRot(Math.cos(th), Math.sin(th)); }
-  }
-  flush();
-}
 // ---- implicit QR on the tridiagonal matrix, with buffered rotations ----
 
 let gV: usize = 0; // eigenvector rows
@@ -666,9 +613,15 @@ function panel1(col: i32): void {
 /** Apply and clear the rotation buffer. */
 function flush(): void {
   if (gNsw == 0) return;
-  if (dbgStop == 9) { gNrot = 0; gNsw = 0; return; }
   let col = 0;
-  for (; col + 8 <= gN; col += 8) panel8(col);
+  for (; col + 16 <= gN; col += 16) {
+    panel8(col);
+    panel8(col + 8);
+  }
+  if (col + 8 <= gN) {
+    panel8(col);
+    col += 8;
+  }
   for (; col + 2 <= gN; col += 2) panel2(col);
   if (col < gN) panel1(col);
   gNrot = 0;
@@ -682,7 +635,6 @@ function beginSweep(lo: i32, cnt: i32): void {
   store<i32>(o, lo);
   store<i32>(o, cnt, 4);
   gNsw++;
-  gSwTot++;
 }
 
 @inline function pushRot(c: f64, s: f64): void {
@@ -690,9 +642,6 @@ function beginSweep(lo: i32, cnt: i32): void {
   store<f64>(o, c);
   store<f64>(o, s, 8);
   gNrot++;
-  gTotRot++;
-  if (Math.abs(s) < 1e-150) gTiny++;
-  if (Math.abs(s) < 1e-290 && s != 0) gSub++;
 }
 
 /** sqrt(x^2 + y^2) without overflow or destructive underflow. */
@@ -874,7 +823,7 @@ function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize):
       lo--;
     }
     if (lo == hi) {
-      if (lam != 0) { markUsed(lam, used, n, load<f64>(vptr(d, hi))); const tt = hi == lastHi ? tries : 0; if (tt == 0) h0++; else if (tt == 1) h1++; else if (tt == 2) h2++; else h3++; }
+      if (lam != 0) markUsed(lam, used, n, load<f64>(vptr(d, hi)));
       hi--;
       continue;
     }
@@ -902,7 +851,6 @@ function qrLoop(d: usize, e: usize, n: i32, rec: bool, lam: usize, used: usize):
     }
     tries++;
     qrStep(d, e, lo, hi, mu, rec);
-    if (lam != 0 && tries == 1) { const rat = Math.abs(load<f64>(vptr(e, hi - 1))) / gTol; if (rat <= 1) {} else if (rat < 2) r1++; else if (rat < 4) r2++; else if (rat < 10) r3++; else r4++; }
   }
   if (rec) flush();
   return OK;
@@ -979,11 +927,8 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
   gN = n;
 
   tridiag(a, n, d, e, bet, p0, p1, w);
-  if (dbgStop == 1) return 0;
-  formQt(a, n, bet, vectors, gCs);
-  if (dbgStop == 2) return 0;
+  formQt(a, n, bet, vectors, gCs, gPanel);
   const status = tridiagQR(d, e, n, p0, p1, w, bet);
-  if (dbgStop == 3 || dbgStop == 9) return 0;
   if (status != OK) return status;
 
   // sort descending (selection; rows of V follow), scale back

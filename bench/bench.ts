@@ -9,8 +9,12 @@
  *   sample   spiked-model sampling alone (3 spikes), in blocks;
  *   sim      sampling + step as a simulation runs them: blocks of BLOCK samples,
  *            then sgdSteps on the block.
- * Each figure is the median of REPEATS timed runs after a warm-up run.
- * GFLOP/s counts 8 K D floating-point operations per SGD step.
+ * Each figure is the median of REPEATS timed runs after a warm-up run, the
+ * wasm and TS runs alternating so that both see the same machine load. Rates
+ * are per second of CPU time of this process (process.cpuUsage), which other
+ * processes competing for the core do not inflate; the wasm rate per
+ * wall-clock second is printed too. GFLOP/s counts 8 K D floating-point
+ * operations per SGD step.
  *
  * Options: --quick (fewer, shorter repeats), --json (machine-readable output).
  * @module

@@ -302,3 +302,38 @@ function logTimeMean(x: number[], y: number[], a: number, b: number): number {
   for (let j = a; j < b; j++) s += 0.5 * (y[j] + y[j + 1]) * (x[j + 1] - x[j]);
   return s / (x[b] - x[a]);
 }
+
+/**
+ * How long a decreasing learning curve lingers at a level: the ratio
+ * t_exit / t_enter of the times at which it enters the band
+ * [level / factor, level * factor] from above and leaves it below (log-log
+ * interpolation between recorded times). 1 when it passes straight through
+ * (or never reaches the band), larger for a plateau at that level.
+ *
+ * @example
+ * ```ts
+ * import { dwell } from "./plateaus.ts";
+ * const times = [1, 2, 4, 8, 16, 32];
+ * const eps = [0.5, 0.11, 0.1, 0.095, 0.02, 0.01];
+ * console.assert(dwell(times, eps, 0.1, 1.2) > 3);
+ * ```
+ */
+export function dwell(times: readonly number[], eps: readonly number[], level: number, factor: number): number {
+  const hi = level * factor, lo = level / factor;
+  const cross = (threshold: number): number => {
+    for (let i = 1; i < times.length; i++) {
+      const [t0, t1, e0, e1] = [times[i - 1], times[i], eps[i - 1], eps[i]];
+      if (t0 <= 0 || e0 <= 0 || e1 <= 0) continue;
+      if (e0 > threshold && e1 <= threshold) {
+        const f = Math.log(e0 / threshold) / Math.log(e0 / e1);
+        return Math.exp(Math.log(t0) + f * Math.log(t1 / t0));
+      }
+    }
+    return NaN;
+  };
+  const enter = cross(hi);
+  const exit = cross(lo);
+  if (!Number.isFinite(enter)) return 1;
+  if (!Number.isFinite(exit)) return times[times.length - 1] / enter;
+  return Math.max(exit / enter, 1);
+}

@@ -119,7 +119,17 @@ Deno.test("no module in the graph of mod.ts uses the Deno namespace", async () =
       }
     });
   }
-  assert.deepEqual(offenders, [], `the Deno namespace is used under mod.ts:\n${offenders.join("\n")}`);
+  assert.deepEqual(
+    offenders,
+    [],
+    `the Deno namespace is used under mod.ts:\n${offenders.join("\n")}`,
+  );
+  // Positive control: the same scan finds the uses in scripts/build.ts.
+  const build = codeOnly(await Deno.readTextFile(new URL("scripts/build.ts", ROOT)));
+  assert.ok(
+    /(?<![\w$])Deno\s*(\?\.|\.|\[)/.test(build),
+    "the scan missed Deno in scripts/build.ts",
+  );
 });
 
 /** The payload of the first wasm section with id `id` (the module must be well formed). */
@@ -160,7 +170,10 @@ Deno.test("the embedded module is valid WebAssembly with SIMD instructions", asy
   const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
   assert.equal(hex, KERNELS_WASM_SHA256);
   assert.deepEqual(Array.from(bytes.subarray(0, 8)), [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-  assert.ok(WebAssembly.validate(bytes as BufferSource), "WebAssembly.validate rejected the kernels");
+  assert.ok(
+    WebAssembly.validate(bytes as BufferSource),
+    "WebAssembly.validate rejected the kernels",
+  );
   const code = wasmSection(bytes, 10);
   assert.ok(code, "no code section");
   assert.ok(code.includes(0xfd), "no 0xfd (SIMD) prefix in the code section");

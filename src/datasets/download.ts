@@ -1,0 +1,241 @@
+/**
+ * Download support for the real-image data sets, with `fetch` only (no file
+ * system: the caller passes `writeFile(name, bytes)`). Each archive is
+ * fetched whole, its MD5 compared with the published checksum, and only when
+ * every file of the data set is complete and verified are the files handed
+ * to `writeFile`: a truncated download or a checksum mismatch writes nothing.
+ *
+ * - `cifar10`: `cifar-10-binary.tar.gz` from the Toronto site (md5 published
+ *   on https://www.cs.toronto.edu/~kriz/cifar.html), gunzipped and untarred;
+ *   the files are written under their archive paths
+ *   (`cifar-10-batches-bin/data_batch_1.bin`, ..., `test_batch.bin`,
+ *   `batches.meta.txt`, `readme.html`).
+ * - `fashion-mnist`: the four `*-ubyte.gz` IDX files from the zalando
+ *   research GitHub repository (md5s published in its README), written as
+ *   they are (gzipped: the IDX readers inflate them).
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import { DownloadError } from "./errors.ts";
+import { Md5 } from "./md5.ts";
+import { readTar } from "./tar.ts";
+
+/** The data sets {@link downloadDataset} knows. */
+export type DatasetName = "cifar10" | "fashion-mnist";
+
+/** One file to fetch and its published checksum. */
+export interface RemoteFile {
+  /** File name, appended to the base URL. */
+  name: string;
+  /** Published MD5, 32 lowercase hexadecimal digits. */
+  md5: string;
+}
+
+/** Where a data set is published and how it is packed. */
+export interface DatasetSource {
+  /** URL of the folder holding the files (ending in "/"). */
+  baseUrl: string;
+  /** The files and their checksums. */
+  files: readonly RemoteFile[];
+  /** "tar.gz": one archive to gunzip and untar; "none": files written as fetched. */
+  unpack: "tar.gz" | "none";
+}
+
+/** Default URL of the CIFAR-10 binary archive's folder. */
+export const CIFAR10_BASE_URL = "https://www.cs.toronto.edu/~kriz/";
+/** Default URL of the FashionMNIST files' folder (raw files of the GitHub repository). */
+export const FASHION_MNIST_BASE_URL =
+  "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/";
+
+/** The published locations and MD5 checksums. */
+export const DATASET_SOURCES: Readonly<Record<DatasetName, DatasetSource>> = {
+  cifar10: {
+    baseUrl: CIFAR10_BASE_URL,
+    files: [{ name: "cifar-10-binary.tar.gz", md5: "c32a1d4ab5d03f1284b67883e8d87530" }],
+    unpack: "tar.gz",
+  },
+  "fashion-mnist": {
+    baseUrl: FASHION_MNIST_BASE_URL,
+    files: [
+      { name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d" },
+      { name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe" },
+      { name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79" },
+      { name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310" },
+    ],
+    unpack: "none",
+  },
+};
+
+/** Progress of one file's download. */
+export interface DownloadProgress {
+  /** File name. */
+  file: string;
+  /** Its URL. */
+  url: string;
+  /** Bytes received so far. */
+  loaded: number;
+  /** Bytes announced by content-length, or null when not announced. */
+  total: number | null;
+}
+
+/** Options of {@link downloadDataset}. */
+export interface DownloadOptions {
+  /** Store one file (name relative, "/"-separated); awaited before the next. */
+  writeFile: (name: string, bytes: Uint8Array) => void | Promise<void>;
+  /** Replace the folder URL the file names are appended to (a mirror, a local server). */
+  baseUrl?: string;
+  /** Replace expected checksums, by file name (e.g. for a mirror with other files). */
+  md5?: Record<string, string>;
+  /** Called as bytes arrive (at most once per MiB of a file, and at its end). */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** The fetch to use; the global one by default. */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  /** Abort the download. */
+  signal?: AbortSignal;
+}
+
+/** What was downloaded and written. */
+export interface DownloadResult {
+  dataset: DatasetName;
+  /** The files fetched, with their size and verified MD5. */
+  downloaded: { name: string; url: string; bytes: number; md5: string }[];
+  /** The files handed to writeFile, with their sizes. */
+  written: { name: string; bytes: number }[];
+}
+
+const PROGRESS_STEP = 1 << 20;
+
+/** Fetch a URL whole, hashing as it arrives; truncated bodies and checksum mismatches throw. */
+async function fetchVerified(
+  file: RemoteFile,
+  url: string,
+  options: DownloadOptions,
+): Promise<{ bytes: Uint8Array; md5: string }> {
+  const doFetch = options.fetch ?? ((u: string, init?: RequestInit) => fetch(u, init));
+  let res: Response;
+  try {
+    res = await doFetch(url, { signal: options.signal });
+  } catch (e) {
+    throw new DownloadError(url, `no response (${(e as Error).message}); nothing was written`);
+  }
+  if (!res.ok || res.body === null) {
+    await res.body?.cancel();
+    throw new DownloadError(url, `HTTP ${res.status} ${res.statusText}`.trim() + "; nothing was written");
+  }
+  const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
+  const announced = res.headers.get("content-length");
+  const total = !encoded && announced !== null && /^\d+$/.test(announced) ? Number(announced) : null;
+  const hash = new Md5();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  let reported = 0;
+  const report = () => {
+    reported = loaded;
+    options.onProgress?.({ file: file.name, url, loaded, total });
+  };
+  const reader = res.body.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      hash.update(value);
+      chunks.push(value);
+      loaded += value.length;
+      if (loaded - reported >= PROGRESS_STEP) report();
+    }
+  } catch (e) {
+    const of = total === null ? "" : ` of ${total}`;
+    throw new DownloadError(
+      url,
+      `truncated: the transfer broke after ${loaded}${of} bytes (${(e as Error).message}); nothing was written`,
+    );
+  }
+  report();
+  if (total !== null && loaded !== total) {
+    throw new DownloadError(
+      url,
+      `truncated: received ${loaded} bytes of the ${total} announced by content-length; nothing was written`,
+    );
+  }
+  const md5 = hash.hex();
+  const expected = (options.md5?.[file.name] ?? file.md5).toLowerCase();
+  if (md5 !== expected) {
+    throw new DownloadError(
+      url,
+      `checksum mismatch: expected md5 ${expected}, got ${md5} for ${loaded} bytes; nothing was written`,
+    );
+  }
+  const bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(loaded);
+  if (chunks.length !== 1) {
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+  }
+  return { bytes, md5 };
+}
+
+/**
+ * Download a data set, verify it and hand its files to `writeFile` (see the
+ * module documentation for the sources and what is written).
+ *
+ * @example
+ * ```ts ignore
+ * import { downloadDataset } from "./download.ts";
+ * await downloadDataset("fashion-mnist", {
+ *   writeFile: (name, bytes) => Deno.writeFile(`data/${name}`, bytes),
+ *   onProgress: (p) => console.log(p.file, p.loaded, p.total),
+ * });
+ * ```
+ */
+export async function downloadDataset(name: DatasetName, options: DownloadOptions): Promise<DownloadResult> {
+  const spec = DATASET_SOURCES[name];
+  if (!Object.hasOwn(DATASET_SOURCES, name) || spec === undefined) {
+    throw new ConfigError("dataset", name, Object.keys(DATASET_SOURCES).map((k) => `"${k}"`).join(" or "));
+  }
+  if (typeof options?.writeFile !== "function") {
+    throw new ConfigError("writeFile", options?.writeFile, "a function (name, bytes) storing one file");
+  }
+  for (const [file, sum] of Object.entries(options.md5 ?? {})) {
+    if (!spec.files.some((f) => f.name === file)) {
+      throw new ConfigError("md5", file, spec.files.map((f) => f.name).join(", "));
+    }
+    if (!/^[0-9a-fA-F]{32}$/.test(sum)) throw new ConfigError(`md5 of ${file}`, sum, "32 hexadecimal digits");
+  }
+  let base = options.baseUrl ?? spec.baseUrl;
+  if (!base.endsWith("/")) base += "/";
+  try {
+    new URL(base);
+  } catch {
+    throw new ConfigError("baseUrl", options.baseUrl, "an absolute URL of a folder");
+  }
+
+  // Fetch and verify everything before anything is written.
+  const fetched: { file: RemoteFile; url: string; bytes: Uint8Array; md5: string }[] = [];
+  for (const file of spec.files) {
+    const url = new URL(file.name, base).href;
+    const { bytes, md5 } = await fetchVerified(file, url, options);
+    fetched.push({ file, url, bytes, md5 });
+  }
+
+  const written: { name: string; bytes: number }[] = [];
+  for (const { file, url, bytes } of fetched) {
+    if (spec.unpack === "none") {
+      await options.writeFile(file.name, bytes);
+      written.push({ name: file.name, bytes: bytes.length });
+      continue;
+    }
+    const tar = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
+    for await (const entry of readTar(tar, `${file.name} (${url})`)) {
+      await options.writeFile(entry.name, entry.bytes);
+      written.push({ name: entry.name, bytes: entry.bytes.length });
+    }
+    if (written.length === 0) throw new DownloadError(url, "the archive holds no files");
+  }
+  return {
+    dataset: name,
+    downloaded: fetched.map(({ file, url, bytes, md5 }) => ({ name: file.name, url, bytes: bytes.length, md5 })),
+    written,
+  };
+}

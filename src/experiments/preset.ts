@@ -1,0 +1,103 @@
+/**
+ * Experiment presets: a claim of THEORY.md section 5 as plain data (the JSON
+ * files in examples/), with the problem, the variants compared and the sizes
+ * at which to run it.
+ * @module
+ */
+import type { SimulateInput } from "../config.ts";
+import type { Network, Rule } from "../types.ts";
+import { ConfigError } from "../errors.ts";
+
+/** The experiments the package knows how to analyse. */
+export type ExperimentKind = "sequential" | "tied" | "relu-bias" | "truncated" | "components";
+/** The allowed experiment kinds. */
+export const EXPERIMENTS: readonly ExperimentKind[] = ["sequential", "tied", "relu-bias", "truncated", "components"];
+
+/** One network/rule compared within an experiment. */
+export interface Variant {
+  /** Legend name. */
+  label: string;
+  /** Overrides of the preset's network. */
+  network?: Partial<Network>;
+  /** Overrides of the preset's rule. */
+  rule?: Rule;
+  /** Overrides of the preset's learning rate. */
+  lr?: number;
+}
+
+/** Overrides for a run size: the data dimension D and any simulate field. */
+export type SizeOverrides = Partial<Pick<SimulateInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">> & {
+  D?: number;
+};
+
+/** Run sizes: "reduced" (tests), "default" (deno task figures), "full" (paper-sized). */
+export type Size = "reduced" | "default" | "full";
+/** The allowed sizes. */
+export const SIZES: readonly Size[] = ["reduced", "default", "full"];
+
+/** A preset, as stored in examples/NAME.json. */
+export interface Preset {
+  /** What is analysed, and how. */
+  experiment: ExperimentKind;
+  /** Figure and report title. */
+  title: string;
+  /** The claim, in words. */
+  claim: string;
+  /** The shared problem at the default size. */
+  problem: SimulateInput;
+  /** The variants compared (default: the problem alone). */
+  variants?: Variant[];
+  /** Overrides per size. */
+  sizes?: Partial<Record<"reduced" | "full", SizeOverrides>>;
+  /** Time up to which the theory is integrated for the long-time analysis (tied). */
+  longTime?: number;
+}
+
+/** Parse and check a preset (the JSON text of an examples/ file). */
+export function parsePreset(text: string, source = "preset"): Preset {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(source, `text that is not JSON (${(e as Error).message})`, "a JSON preset");
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+    throw new ConfigError(source, obj, "an object with experiment, title, claim, problem");
+  }
+  const p = obj as Preset;
+  if (!EXPERIMENTS.includes(p.experiment)) {
+    throw new ConfigError(`${source}: experiment`, p.experiment, EXPERIMENTS.join(", "));
+  }
+  for (const key of ["title", "claim"] as const) {
+    if (typeof p[key] !== "string" || p[key].length === 0) throw new ConfigError(`${source}: ${key}`, p[key], "a non-empty string");
+  }
+  if (typeof p.problem !== "object" || p.problem === null) {
+    throw new ConfigError(`${source}: problem`, p.problem, "simulate()'s fields as an object");
+  }
+  if (p.variants !== undefined) {
+    if (!Array.isArray(p.variants) || p.variants.length === 0) {
+      throw new ConfigError(`${source}: variants`, p.variants, "a non-empty list of {label, network?, rule?}");
+    }
+    const labels = p.variants.map((v) => v.label);
+    if (labels.some((l) => typeof l !== "string" || !l) || new Set(labels).size !== labels.length) {
+      throw new ConfigError(`${source}: variants`, labels, "distinct non-empty labels");
+    }
+  }
+  return p;
+}
+
+/** The problem of one variant at one size. */
+export function variantProblem(preset: Preset, variant: Variant | undefined, size: Size): SimulateInput {
+  const over: SizeOverrides = size === "default" ? {} : preset.sizes?.[size] ?? {};
+  const { D, ...rest } = over;
+  const base = preset.problem;
+  const data = base.data && D !== undefined ? { ...base.data, D } : base.data;
+  return {
+    ...base,
+    ...rest,
+    ...(data ? { data } : {}),
+    network: { ...base.network, ...variant?.network },
+    ...(variant?.rule ? { rule: variant.rule } : {}),
+    ...(variant?.lr !== undefined ? { lr: variant.lr } : {}),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Running a preset: every variant simulated and (where the equations cover
+ * it) integrated from the same initial weights, then analysed into numbers,
+ * checks with a verdict, and figures.
+ * @module
+ */
+import type { CurveResult, OrderParameters } from "../types.ts";
+import { resolveSimulateConfig, type SimulateConfig } from "../config.ts";
+import { simulate, type SimulateControl } from "../simulate.ts";
+import { theory } from "../theory/theory.ts";
+import { deviation } from "../compare.ts";
+import { ConfigError } from "../errors.ts";
+import type { VegaLiteSpec } from "../plot.ts";
+import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
+import { ANALYSES } from "./analyses.ts";
+
+/** One variant's curves. */
+export interface VariantRun {
+  label: string;
+  config: SimulateConfig;
+  simulation: CurveResult;
+  /** The equations' prediction, when they cover this variant. */
+  theory?: CurveResult;
+  /** Why there is no theory, when there is none. */
+  theoryMissing?: string;
+}
+
+/** A numeric check of a claim: `value op threshold`. */
+export interface Check {
+  what: string;
+  value: number;
+  op: "<" | "<=" | ">" | ">=";
+  threshold: number;
+  holds: boolean;
+}
+
+/** Build a check and evaluate it. */
+export function check(what: string, value: number, op: Check["op"], threshold: number): Check {
+  const holds = op === "<" ? value < threshold : op === "<=" ? value <= threshold : op === ">" ? value > threshold : value >= threshold;
+  return { what, value, op, threshold, holds: Number.isFinite(value) && holds };
+}
+
+/** What an analysis produces. */
+export interface Analysis {
+  numbers: Record<string, unknown>;
+  checks: Check[];
+  figures: Record<string, VegaLiteSpec>;
+}
+
+/** The record of one experiment, as stored in summary.json (figures as file names). */
+export interface ExperimentSummary {
+  name: string;
+  experiment: Preset["experiment"];
+  title: string;
+  claim: string;
+  size: Size;
+  seconds: number;
+  holds: boolean;
+  checks: Check[];
+  /** Simulation vs theory, per variant with a theory. */
+  agreement: { label: string; max: number; maxAt: number; mean: number }[];
+  numbers: Record<string, unknown>;
+  figures: string[];
+}
+
+/** Agreement tolerances of the theory issue: max and mean relative deviation. */
+export const AGREEMENT = { max: 0.15, mean: 0.05 };
+
+/** Run every variant of a preset at a size. */
+export async function runVariants(preset: Preset, size: Size, control: SimulateControl = {}): Promise<VariantRun[]> {
+  const variants: (Variant | undefined)[] = preset.variants ?? [undefined];
+  const out: VariantRun[] = [];
+  for (const v of variants) {
+    const problem = variantProblem(preset, v, size);
+    const config = resolveSimulateConfig(problem);
+    const simulation = await simulate(config, control);
+    let theoryResult: CurveResult | undefined;
+    let theoryMissing: string | undefined;
+    try {
+      theoryResult = await theory(config);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      theoryMissing = e.message;
+    }
+    out.push({
+      label: v?.label ?? preset.title,
+      config,
+      simulation,
+      ...(theoryResult ? { theory: theoryResult } : { theoryMissing }),
+    });
+  }
+  return out;
+}
+
+/** Run a preset and analyse it. */
+export async function runPreset(
+  name: string,
+  preset: Preset,
+  size: Size,
+  control: SimulateControl = {},
+): Promise<{ summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }> {
+  const started = performance.now();
+  const runs = await runVariants(preset, size, control);
+  const analysis = await ANALYSES[preset.experiment](preset, runs, size);
+  const agreement = runs.filter((r) => r.theory).map((r) => {
+    const d = deviation(r.simulation, r.theory!);
+    return { label: r.label, max: d.max, maxAt: d.maxAt, mean: d.mean };
+  });
+  const checks = [
+    ...analysis.checks,
+    ...agreement.flatMap((a) => [
+      check(`${a.label}: max deviation simulation vs theory`, a.max, "<=", AGREEMENT.max),
+      check(`${a.label}: mean deviation simulation vs theory`, a.mean, "<=", AGREEMENT.mean),
+    ]),
+  ];
+  const figures: Record<string, VegaLiteSpec> = {};
+  for (const [k, spec] of Object.entries(analysis.figures)) figures[`${name}_${k}`] = spec;
+  const summary: ExperimentSummary = {
+    name,
+    experiment: preset.experiment,
+    title: preset.title,
+    claim: preset.claim,
+    size,
+    seconds: (performance.now() - started) / 1000,
+    holds: checks.every((c) => c.holds),
+    checks,
+    agreement,
+    numbers: analysis.numbers,
+    figures: Object.keys(figures),
+  };
+  return { summary, figures, runs };
+}
+
+/** |cos(v^k, e_m)| = |b_k(m)| / sqrt(T0_kk), K x M (the decoder's overlap with the top eigenvectors). */
+export function cosines(o: OrderParameters): number[][] {
+  return o.b.map((row, k) => row.map((x) => Math.abs(x) / Math.sqrt(o.T0[k][k])));
+}
+
+/** Mean of |cos(v^k, e_k)| over the units: 1 when unit k has learnt component k, in order. */
+export function alignment(o: OrderParameters): number {
+  const c = cosines(o);
+  const K = c.length;
+  let s = 0;
+  for (let k = 0; k < K; k++) s += c[k][k] ?? 0;
+  return s / K;
+}
