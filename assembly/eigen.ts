@@ -73,21 +73,6 @@ function vdot(x: usize, y: usize, m: i32): f64 {
   return r;
 }
 
-/** y_j += alpha x_j, j < m. */
-function vaxpy(y: usize, alpha: f64, x: usize, m: i32): void {
-  const va = f64x2.splat(alpha);
-  let j = 0;
-  for (; j + 4 <= m; j += 4) {
-    const o = (<usize>j) << 3;
-    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(va, v128.load(x + o))));
-    v128.store(y + o, f64x2.add(v128.load(y + o, 16), f64x2.mul(va, v128.load(x + o, 16))), 16);
-  }
-  for (; j < m; j++) {
-    const o = vptr(y, j);
-    store<f64>(o, load<f64>(o) + alpha * load<f64>(vptr(x, j)));
-  }
-}
-
 /** x_j *= alpha, j < m. */
 function vscal(x: usize, alpha: f64, m: i32): void {
   const va = f64x2.splat(alpha);
@@ -121,58 +106,110 @@ function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
 }
 
 /**
- * One row of the fused pass over the trailing triangle. With ai = &a[i][i]
- * and v, w, vn, pn pointing at column i (m = n - i values):
- * a_ij -= vi w_j + wi v_j for j >= i (the rank-2 update of the current step),
- * then the updated row enters the product with the next Householder vector:
- * pn_i += sum_{j>=i} a_ij vn_j and pn_j += vn_i a_ij for j > i.
- * With vi = wi = 0 the row is left as it is (plain symmetric product).
- * Kept out of line (two callers) so that V8 tiers it up after a few calls.
+ * Rows i and i+1 of the fused pass over the trailing triangle. ai = &a[i][i],
+ * rs = row stride in bytes; v, w, vn, pn point at column i; m = n - i.
+ * First the rank-2 update of the current step, a_rj -= v_r w_j + w_r v_j
+ * (j >= r, for r = i, i+1), then the updated rows enter the product with the
+ * next Householder vector: pn_r += sum_{j>=r} a_rj vn_j and pn_j += vn_r a_rj
+ * for j > r. With vi = wi = vi1 = wi1 = 0 the rows are left as they are.
  */
-function fusedRow(ai: usize, v: usize, w: usize, vn: usize, pn: usize, vi: f64, wi: f64, m: i32): void {
+@inline function fusedRow2(
+  ai: usize, rs: usize, v: usize, w: usize, vn: usize, pn: usize,
+  vi: f64, wi: f64, vi1: f64, wi1: f64, m: i32,
+): void {
+  const ai1 = ai + rs + 8; // &a[i+1][i+1]
   const vni = load<f64>(vn);
+  const vni1 = load<f64>(vn, 8);
   const aii = load<f64>(ai) - 2.0 * vi * wi;
+  const aij = load<f64>(ai, 8) - (vi * load<f64>(w, 8) + wi * load<f64>(v, 8));
+  const ai1i1 = load<f64>(ai1) - 2.0 * vi1 * wi1;
   store<f64>(ai, aii);
+  store<f64>(ai, aij, 8);
+  store<f64>(ai1, ai1i1);
+  let r0 = aii * vni + aij * vni1;
+  let r1 = ai1i1 * vni1 + aij * vni;
+  // columns i+2.. of both rows
+  const x = ai + 16;
+  const y = ai1 + 8;
+  const vv = v + 16;
+  const ww = w + 16;
+  const vnn = vn + 16;
+  const pnn = pn + 16;
+  const len = m - 2;
   const nvi = f64x2.splat(-vi);
   const nwi = f64x2.splat(-wi);
-  const vb = f64x2.splat(vni);
+  const nvi1 = f64x2.splat(-vi1);
+  const nwi1 = f64x2.splat(-wi1);
+  const cvn = f64x2.splat(vni);
+  const cvn1 = f64x2.splat(vni1);
   let s0 = f64x2.splat(0.0);
   let s1 = f64x2.splat(0.0);
-  const a = ai + 8;
-  const vv = v + 8;
-  const ww = w + 8;
-  const vnn = vn + 8;
-  const pnn = pn + 8;
-  const len = m - 1;
   let j = 0;
-  for (; j + 4 <= len; j += 4) {
+  for (; j + 2 <= len; j += 2) {
     const o = (<usize>j) << 3;
-    const a0 = f64x2.add(
-      v128.load(a + o),
-      f64x2.add(f64x2.mul(nvi, v128.load(ww + o)), f64x2.mul(nwi, v128.load(vv + o))),
-    );
-    const a1 = f64x2.add(
-      v128.load(a + o, 16),
-      f64x2.add(f64x2.mul(nvi, v128.load(ww + o, 16)), f64x2.mul(nwi, v128.load(vv + o, 16))),
-    );
-    v128.store(a + o, a0);
-    v128.store(a + o, a1, 16);
-    s0 = f64x2.add(s0, f64x2.mul(a0, v128.load(vnn + o)));
-    s1 = f64x2.add(s1, f64x2.mul(a1, v128.load(vnn + o, 16)));
-    v128.store(pnn + o, f64x2.add(v128.load(pnn + o), f64x2.mul(vb, a0)));
-    v128.store(pnn + o, f64x2.add(v128.load(pnn + o, 16), f64x2.mul(vb, a1)), 16);
+    const wj = v128.load(ww + o);
+    const vj = v128.load(vv + o);
+    const xa = f64x2.add(v128.load(x + o), f64x2.add(f64x2.mul(nvi, wj), f64x2.mul(nwi, vj)));
+    const ya = f64x2.add(v128.load(y + o), f64x2.add(f64x2.mul(nvi1, wj), f64x2.mul(nwi1, vj)));
+    v128.store(x + o, xa);
+    v128.store(y + o, ya);
+    const vnj = v128.load(vnn + o);
+    s0 = f64x2.add(s0, f64x2.mul(xa, vnj));
+    s1 = f64x2.add(s1, f64x2.mul(ya, vnj));
+    v128.store(pnn + o, f64x2.add(v128.load(pnn + o), f64x2.add(f64x2.mul(cvn, xa), f64x2.mul(cvn1, ya))));
   }
-  s0 = f64x2.add(s0, s1);
-  let r = aii * vni + (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1));
-  for (; j < len; j++) {
-    const o = vptr(a, j);
-    const aj = load<f64>(o) - (vi * load<f64>(vptr(ww, j)) + wi * load<f64>(vptr(vv, j)));
-    store<f64>(o, aj);
-    r += aj * load<f64>(vptr(vnn, j));
-    const q = vptr(pnn, j);
-    store<f64>(q, load<f64>(q) + vni * aj);
+  r0 += f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  r1 += f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+  if (j < len) {
+    const o = (<usize>j) << 3;
+    const wj = load<f64>(ww + o);
+    const vj = load<f64>(vv + o);
+    const xa = load<f64>(x + o) - (vi * wj + wi * vj);
+    const ya = load<f64>(y + o) - (vi1 * wj + wi1 * vj);
+    store<f64>(x + o, xa);
+    store<f64>(y + o, ya);
+    const vnj = load<f64>(vnn + o);
+    r0 += xa * vnj;
+    r1 += ya * vnj;
+    store<f64>(pnn + o, load<f64>(pnn + o) + (vni * xa + vni1 * ya));
   }
-  store<f64>(pn, load<f64>(pn) + r);
+  store<f64>(pn, load<f64>(pn) + r0);
+  store<f64>(pn, load<f64>(pn, 8) + r1, 8);
+}
+
+/**
+ * The fused pass over rows i0..n-1 of the trailing triangle of a (see
+ * fusedRow2), two rows at a time: with upd, apply the rank-2 update
+ * a -= v w^T + w v^T of the current step (v, w indexed by column) and then
+ * form pn = (updated block) vn; without, just pn = block * vn. Two call sites
+ * keep it out of line (V8 tiers it up after a few calls).
+ */
+function fusedPass(a: usize, n: i32, i0: i32, v: usize, w: usize, vn: usize, pn: usize, upd: bool): void {
+  memory.fill(vptr(pn, i0), 0, (<usize>(n - i0)) << 3);
+  const rs = (<usize>n) << 3;
+  let i = i0;
+  for (; i + 1 < n; i += 2) {
+    let vi = 0.0;
+    let wi = 0.0;
+    let vi1 = 0.0;
+    let wi1 = 0.0;
+    if (upd) {
+      vi = load<f64>(vptr(v, i));
+      wi = load<f64>(vptr(w, i));
+      vi1 = load<f64>(vptr(v, i + 1));
+      wi1 = load<f64>(vptr(w, i + 1));
+    }
+    fusedRow2(mptr(a, n, i, i), rs, vptr(v, i), vptr(w, i), vptr(vn, i), vptr(pn, i), vi, wi, vi1, wi1, n - i);
+  }
+  if (i < n) {
+    // the last row holds just its diagonal entry
+    const ai = mptr(a, n, i, i);
+    let aii = load<f64>(ai);
+    if (upd) aii -= 2.0 * load<f64>(vptr(v, i)) * load<f64>(vptr(w, i));
+    store<f64>(ai, aii);
+    const o = vptr(pn, i);
+    store<f64>(o, load<f64>(o) + aii * load<f64>(vptr(vn, i)));
+  }
 }
 
 // ---- Householder tridiagonalisation ----
@@ -201,14 +238,6 @@ function house(x: usize, m: i32): f64 {
   return (2.0 * v0 * v0) / (v0 * v0 + sigma);
 }
 
-/** p_j = sum_i a_ji v_i over the trailing block i, j >= i0 (upper triangle of a). */
-function symv(a: usize, n: i32, i0: i32, v: usize, p: usize): void {
-  memory.fill(vptr(p, i0), 0, (<usize>(n - i0)) << 3);
-  for (let i = i0; i < n; i++) {
-    fusedRow(mptr(a, n, i, i), vptr(v, i), vptr(v, i), vptr(v, i), vptr(p, i), 0.0, 0.0, n - i);
-  }
-}
-
 /**
  * Reduce the upper triangle of a (n >= 1) to tridiagonal form: diagonal d,
  * off-diagonal e (e[k] couples k and k+1, e[n-1] = 0), reflector k in row k of
@@ -223,7 +252,7 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
     const b0 = house(mptr(a, n, 0, 1), n - 1);
     store<f64>(e, gAlpha);
     store<f64>(bet, b0);
-    if (b0 != 0.0) symv(a, n, 1, a, p);
+    if (b0 != 0.0) fusedPass(a, n, 1, a, a, a, p, false);
   }
   for (let k = 0; k <= n - 3; k++) {
     store<f64>(vptr(d, k), load<f64>(mptr(a, n, k, k)));
@@ -250,14 +279,7 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
         store<f64>(vptr(bet, k1), b1);
       }
       if (b1 != 0.0) {
-        const vn = mptr(a, n, k1, 0);
-        memory.fill(vptr(pn, k1 + 1), 0, (<usize>(n - k1 - 1)) << 3);
-        for (let i = k1 + 1; i < n; i++) {
-          fusedRow(
-            mptr(a, n, i, i), vptr(vb, i), vptr(w, i), vptr(vn, i), vptr(pn, i),
-            load<f64>(vptr(vb, i)), load<f64>(vptr(w, i)), n - i,
-          );
-        }
+        fusedPass(a, n, k1 + 1, vb, w, mptr(a, n, k1, 0), pn, true);
       } else {
         for (let i = k1 + 1; i < n; i++) {
           updRow(mptr(a, n, i, i), vptr(vb, i), vptr(w, i), load<f64>(vptr(vb, i)), load<f64>(vptr(w, i)), n - i);
@@ -267,7 +289,10 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
       const b1 = house(mptr(a, n, k1, k1 + 1), n - k1 - 1);
       store<f64>(vptr(e, k1), gAlpha);
       store<f64>(vptr(bet, k1), b1);
-      if (b1 != 0.0) symv(a, n, k1 + 1, mptr(a, n, k1, 0), pn);
+      if (b1 != 0.0) {
+        const vn = mptr(a, n, k1, 0);
+        fusedPass(a, n, k1 + 1, vn, vn, vn, pn, false);
+      }
     }
     const t = p;
     p = pn;

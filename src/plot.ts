@@ -535,6 +535,8 @@ export interface OverlapOptions {
   D?: number;
   /** Figure title (default none). */
   title?: string;
+  /** Name of the vectors in the legend (default "w"; "v" for decoder overlaps). */
+  vector?: string;
 }
 
 /**
@@ -637,7 +639,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
               field: "cos",
               type: "quantitative",
               scale: { domain: [0, 1], scheme: "greys" },
-              legend: { title: "|cos(wᵏ, eₘ)|", gradientLength: 120 },
+              legend: { title: `|cos(${opts.vector ?? "w"}ᵏ, eₘ)|`, gradientLength: 120 },
             },
           },
         },
@@ -957,7 +959,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     scale: opts.yDomain ? { domain: opts.yDomain, nice: false } : { zero: false },
     axis: { title: opts.yTitle },
   };
-  const legend = { ...LINE_LEGEND };
+  const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 };
   const layer: Record<string, unknown>[] = [{
     data: { values: rows },
     mark: { type: "line", strokeWidth: 2, clip: true },

@@ -46,7 +46,8 @@ export async function resultFigures(
     };
     specs.overlaps = overlapHeatmapSpec(source, {
       D,
-      title: sanger ? "|cos(w^k, e_m)| over time" : "|cos(v^k, e_m)| of the decoder over time",
+      title: sanger ? "|cos(wᵏ, eₘ)| over time" : "|cos(vᵏ, eₘ)| of the decoder over time",
+      vector: sanger ? "w" : "v",
     });
   }
   const files: Record<string, string> = {};

@@ -64,7 +64,9 @@ export async function readCifar10(input: ByteInput, source?: string): Promise<Da
 
 function cifar10From(bytes: Uint8Array, at: DataLocation): Dataset {
   const R = CIFAR10_RECORD_BYTES;
-  if (bytes.length === 0) throw new DataFormatError({ ...at, offset: 0 }, "CIFAR-10 records", "an empty file");
+  if (bytes.length === 0) {
+    throw new DataFormatError({ ...at, offset: 0 }, "CIFAR-10 records", "an empty file");
+  }
   const n = Math.floor(bytes.length / R);
   if (bytes.length % R !== 0) {
     throw new DataFormatError(

@@ -28,7 +28,11 @@ export interface CsvOptions {
  * console.assert(ds.n === 2 && ds.d === 2 && ds.data[3] === 4.5);
  * ```
  */
-export function parseCsv(text: string | Uint8Array, source: string, options: CsvOptions = {}): Dataset {
+export function parseCsv(
+  text: string | Uint8Array,
+  source: string,
+  options: CsvOptions = {},
+): Dataset {
   return csvFrom(text, { source }, options);
 }
 
@@ -43,7 +47,11 @@ export function parseCsv(text: string | Uint8Array, source: string, options: Csv
  * console.assert(ds.n === 2 && ds.data[1] === 1);
  * ```
  */
-export async function readCsv(input: ByteInput, source?: string, options: CsvOptions = {}): Promise<Dataset> {
+export async function readCsv(
+  input: ByteInput,
+  source?: string,
+  options: CsvOptions = {},
+): Promise<Dataset> {
   const { bytes, source: name, gunzipped } = await load(input, source);
   return csvFrom(bytes, { source: name, gunzipped }, options);
 }
@@ -83,15 +91,23 @@ function csvFrom(input: string | Uint8Array, at: DataLocation, options: CsvOptio
     const raw = lines[begin + r];
     if (raw.trim() === "") fail(lineNo, `${d} comma-separated numbers`, "an empty line");
     const row = fields(raw);
-    if (row.length !== d) fail(lineNo, `${d} values like the first row`, `${row.length} (a ragged row)`);
+    if (row.length !== d) {
+      fail(lineNo, `${d} values like the first row`, `${row.length} (a ragged row)`);
+    }
     for (let j = 0; j < d; j++) {
       const f = row[j];
       if (!NUMBER.test(f)) {
         if (NON_FINITE.test(f)) fail(lineNo, `a finite number in column ${j + 1}`, f);
-        fail(lineNo, `a number in column ${j + 1}`, f === "" ? "an empty field" : JSON.stringify(f));
+        fail(
+          lineNo,
+          `a number in column ${j + 1}`,
+          f === "" ? "an empty field" : JSON.stringify(f),
+        );
       }
       const v = Math.fround(Number(f));
-      if (!Number.isFinite(v)) fail(lineNo, `a number within the float32 range in column ${j + 1}`, f);
+      if (!Number.isFinite(v)) {
+        fail(lineNo, `a number within the float32 range in column ${j + 1}`, f);
+      }
       data[r * d + j] = v;
     }
   }

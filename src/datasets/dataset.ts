@@ -41,6 +41,13 @@ export interface Loaded {
 /**
  * The name to use in messages: the one given, else a `File`'s name, a
  * `Response`'s URL, or "input".
+ *
+ * @example
+ * ```ts
+ * import { sourceName } from "./dataset.ts";
+ * console.assert(sourceName(new File([], "test_batch.bin")) === "test_batch.bin");
+ * console.assert(sourceName(new Uint8Array(1), "mine") === "mine");
+ * ```
  */
 export function sourceName(input: ByteInput, source?: string): string {
   if (source !== undefined && source !== "") return source;
@@ -75,15 +82,33 @@ export async function readBytes(input: ByteInput, source?: string): Promise<Uint
       }
       return new Uint8Array(await input.arrayBuffer());
     }
-    if (input instanceof ReadableStream) return new Uint8Array(await new Response(input).arrayBuffer());
+    if (input instanceof ReadableStream) {
+      return new Uint8Array(await new Response(input).arrayBuffer());
+    }
   } catch (e) {
     if (e instanceof DataFormatError) throw e;
-    throw new DataFormatError({ source: name }, "a readable input", `an error while reading (${(e as Error).message})`);
+    throw new DataFormatError(
+      { source: name },
+      "a readable input",
+      `an error while reading (${(e as Error).message})`,
+    );
   }
-  throw new DataFormatError({ source: name }, "bytes, a Blob, a Response or a ReadableStream", typeof input);
+  throw new DataFormatError(
+    { source: name },
+    "bytes, a Blob, a Response or a ReadableStream",
+    typeof input,
+  );
 }
 
-/** True when the bytes start with the gzip magic number 1f 8b. */
+/**
+ * True when the bytes start with the gzip magic number 1f 8b.
+ *
+ * @example
+ * ```ts
+ * import { isGzip } from "./dataset.ts";
+ * console.assert(isGzip(new Uint8Array([0x1f, 0x8b, 8])) && !isGzip(new Uint8Array([0, 0, 8, 3])));
+ * ```
+ */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -115,7 +140,17 @@ export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Ar
   }
 }
 
-/** Read an input and gunzip it when it starts with the gzip magic; empty data is an error. */
+/**
+ * Read an input and gunzip it when it starts with the gzip magic; empty data
+ * is an error. The readers start with this.
+ *
+ * @example
+ * ```ts
+ * import { load } from "./dataset.ts";
+ * const { bytes, gunzipped } = await load(new Blob(["1,2"]), "x.csv");
+ * console.assert(bytes.length === 3 && !gunzipped);
+ * ```
+ */
 export async function load(input: ByteInput, source?: string): Promise<Loaded> {
   const name = sourceName(input, source);
   let bytes = await readBytes(input, name);
@@ -145,10 +180,14 @@ export async function load(input: ByteInput, source?: string): Promise<Loaded> {
  * ```
  */
 export function concatDatasets(parts: Dataset[], source: string): Dataset {
-  if (parts.length === 0) throw new RangeError("concatDatasets: expected at least one data set, got none");
+  if (parts.length === 0) {
+    throw new RangeError("concatDatasets: expected at least one data set, got none");
+  }
   const { d, shape } = parts[0];
   for (const p of parts) {
-    if (p.d !== d) throw new RangeError(`concatDatasets: ${p.source} has d = ${p.d}, expected d = ${d}`);
+    if (p.d !== d) {
+      throw new RangeError(`concatDatasets: ${p.source} has d = ${p.d}, expected d = ${d}`);
+    }
     if (String(p.shape) !== String(shape)) {
       throw new RangeError(`concatDatasets: ${p.source} has shape ${p.shape}, expected ${shape}`);
     }

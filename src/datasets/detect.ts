@@ -26,7 +26,10 @@ export type DataFormat = "cifar10" | "idx" | "npy" | "csv";
  */
 export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
   const name = source.toLowerCase().replace(/\.gz$/, "");
-  if (bytes.length >= 6 && bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === "NUMPY") {
+  if (
+    bytes.length >= 6 && bytes[0] === 0x93 &&
+    String.fromCharCode(...bytes.subarray(1, 6)) === "NUMPY"
+  ) {
     return "npy";
   }
   if (bytes.length >= 4) {
@@ -94,7 +97,9 @@ export async function readDataset(
       case "csv":
         return parseCsv(bytes, name);
       default:
-        throw new RangeError(`unknown format ${JSON.stringify(format)}; allowed: cifar10, idx, npy, csv`);
+        throw new RangeError(
+          `unknown format ${JSON.stringify(format)}; allowed: cifar10, idx, npy, csv`,
+        );
     }
   } catch (e) {
     if (gunzipped && e instanceof DataFormatError && e.offset !== undefined) {

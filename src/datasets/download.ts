@@ -120,11 +120,16 @@ async function fetchVerified(
   }
   if (!res.ok || res.body === null) {
     await res.body?.cancel();
-    throw new DownloadError(url, `HTTP ${res.status} ${res.statusText}`.trim() + "; nothing was written");
+    throw new DownloadError(
+      url,
+      `HTTP ${res.status} ${res.statusText}`.trim() + "; nothing was written",
+    );
   }
   const encoded = (res.headers.get("content-encoding") ?? "identity") !== "identity";
   const announced = res.headers.get("content-length");
-  const total = !encoded && announced !== null && /^\d+$/.test(announced) ? Number(announced) : null;
+  const total = !encoded && announced !== null && /^\d+$/.test(announced)
+    ? Number(announced)
+    : null;
   const hash = new Md5();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -147,7 +152,9 @@ async function fetchVerified(
     const of = total === null ? "" : ` of ${total}`;
     throw new DownloadError(
       url,
-      `truncated: the transfer broke after ${loaded}${of} bytes (${(e as Error).message}); nothing was written`,
+      `truncated: the transfer broke after ${loaded}${of} bytes (${
+        (e as Error).message
+      }); nothing was written`,
     );
   }
   report();
@@ -189,19 +196,32 @@ async function fetchVerified(
  * });
  * ```
  */
-export async function downloadDataset(name: DatasetName, options: DownloadOptions): Promise<DownloadResult> {
+export async function downloadDataset(
+  name: DatasetName,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
   const spec = DATASET_SOURCES[name];
   if (!Object.hasOwn(DATASET_SOURCES, name) || spec === undefined) {
-    throw new ConfigError("dataset", name, Object.keys(DATASET_SOURCES).map((k) => `"${k}"`).join(" or "));
+    throw new ConfigError(
+      "dataset",
+      name,
+      Object.keys(DATASET_SOURCES).map((k) => `"${k}"`).join(" or "),
+    );
   }
   if (typeof options?.writeFile !== "function") {
-    throw new ConfigError("writeFile", options?.writeFile, "a function (name, bytes) storing one file");
+    throw new ConfigError(
+      "writeFile",
+      options?.writeFile,
+      "a function (name, bytes) storing one file",
+    );
   }
   for (const [file, sum] of Object.entries(options.md5 ?? {})) {
     if (!spec.files.some((f) => f.name === file)) {
       throw new ConfigError("md5", file, spec.files.map((f) => f.name).join(", "));
     }
-    if (!/^[0-9a-fA-F]{32}$/.test(sum)) throw new ConfigError(`md5 of ${file}`, sum, "32 hexadecimal digits");
+    if (!/^[0-9a-fA-F]{32}$/.test(sum)) {
+      throw new ConfigError(`md5 of ${file}`, sum, "32 hexadecimal digits");
+    }
   }
   let base = options.baseUrl ?? spec.baseUrl;
   if (!base.endsWith("/")) base += "/";
@@ -226,7 +246,9 @@ export async function downloadDataset(name: DatasetName, options: DownloadOption
       written.push({ name: file.name, bytes: bytes.length });
       continue;
     }
-    const tar = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const tar = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+      new DecompressionStream("gzip"),
+    );
     for await (const entry of readTar(tar, `${file.name} (${url})`)) {
       await options.writeFile(entry.name, entry.bytes);
       written.push({ name: entry.name, bytes: entry.bytes.length });
@@ -235,7 +257,12 @@ export async function downloadDataset(name: DatasetName, options: DownloadOption
   }
   return {
     dataset: name,
-    downloaded: fetched.map(({ file, url, bytes, md5 }) => ({ name: file.name, url, bytes: bytes.length, md5 })),
+    downloaded: fetched.map(({ file, url, bytes, md5 }) => ({
+      name: file.name,
+      url,
+      bytes: bytes.length,
+      md5,
+    })),
     written,
   };
 }

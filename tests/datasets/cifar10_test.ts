@@ -7,11 +7,19 @@ import { cifarRecord, concat, gzip, rejectsFormat, throwsFormat } from "./fixtur
 // the first three pixels, white in the fourth, then a mixed pattern.
 const rgb0 = (p: number): [number, number, number] => [p % 256, 17, 255 - (p % 256)];
 const rgb1 = (p: number): [number, number, number] =>
-  p === 0 ? [255, 0, 0] : p === 1 ? [0, 255, 0] : p === 2 ? [0, 0, 255] : p === 3 ? [255, 255, 255] : [
-    (p * 7) % 256,
-    (p * 13) % 256,
-    p % 5,
-  ];
+  p === 0
+    ? [255, 0, 0]
+    : p === 1
+    ? [0, 255, 0]
+    : p === 2
+    ? [0, 0, 255]
+    : p === 3
+    ? [255, 255, 255]
+    : [
+      (p * 7) % 256,
+      (p * 13) % 256,
+      p % 5,
+    ];
 const twoRecords = concat(cifarRecord(3, rgb0), cifarRecord(9, rgb1));
 
 Deno.test("grey values of a hand-made two-record CIFAR-10 batch are the ITU-R 601-2 luma", () => {
@@ -66,10 +74,19 @@ Deno.test("malformed CIFAR-10 batches are rejected with source, offset and expec
   );
   const badLabel = twoRecords.slice();
   badLabel[3073] = 10;
-  throwsFormat(() => parseCifar10(badLabel, "b.bin"), /^b\.bin: at byte 3073: expected a label byte from 0 to 9, found 10$/);
+  throwsFormat(
+    () => parseCifar10(badLabel, "b.bin"),
+    /^b\.bin: at byte 3073: expected a label byte from 0 to 9, found 10$/,
+  );
   throwsFormat(() => parseCifar10(new Uint8Array(0), "e.bin"), /^e\.bin: at byte 0: .*empty file/);
   await rejectsFormat(readCifar10(new Uint8Array(0), "e.bin"), /^e\.bin: at byte 0: .*empty file/);
   const gz = await gzip(twoRecords.subarray(0, 4000));
-  await rejectsFormat(readCifar10(gz, "t.bin.gz"), /^t\.bin\.gz: at byte 3073 of the gunzipped data: expected a whole record/);
-  await rejectsFormat(readCifar10(gz.subarray(0, gz.length - 8), "cut.gz"), /^cut\.gz: at byte 0: expected a complete.*gzip stream/);
+  await rejectsFormat(
+    readCifar10(gz, "t.bin.gz"),
+    /^t\.bin\.gz: at byte 3073 of the gunzipped data: expected a whole record/,
+  );
+  await rejectsFormat(
+    readCifar10(gz.subarray(0, gz.length - 8), "cut.gz"),
+    /^cut\.gz: at byte 0: expected a complete.*gzip stream/,
+  );
 });

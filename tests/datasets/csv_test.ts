@@ -34,23 +34,43 @@ Deno.test("CSV reads from a Blob, gzip and through format detection", async () =
 
 Deno.test("malformed CSV is rejected with source, line and expectation", async () => {
   const cases: [string, RegExp][] = [
-    ["1,2,3\n4,5\n", /^c\.csv: line 2: expected 3 values like the first row, found 2 \(a ragged row\)$/],
-    ["a,b\n1,2\n3,4,5\n", /^c\.csv: line 3: expected 2 values like the first row, found 3 \(a ragged row\)$/],
+    [
+      "1,2,3\n4,5\n",
+      /^c\.csv: line 2: expected 3 values like the first row, found 2 \(a ragged row\)$/,
+    ],
+    [
+      "a,b\n1,2\n3,4,5\n",
+      /^c\.csv: line 3: expected 2 values like the first row, found 3 \(a ragged row\)$/,
+    ],
     ["1,2\n3,NaN\n", /^c\.csv: line 2: expected a finite number in column 2, found NaN$/],
     ["1,2\n-inf,3\n", /^c\.csv: line 2: expected a finite number in column 1, found -inf$/],
     ["nan,2\n", /^c\.csv: line 1: expected a finite number in column 1, found nan$/],
     ["1,2\n3,abc\n", /^c\.csv: line 2: expected a number in column 2, found "abc"$/],
     ["1,2\n3,\n", /^c\.csv: line 2: expected a number in column 2, found an empty field$/],
     ["1,2\n0x10,3\n", /^c\.csv: line 2: expected a number in column 1, found "0x10"$/],
-    ["1,2\n1e39,3\n", /^c\.csv: line 2: expected a number within the float32 range in column 1, found 1e39$/],
+    [
+      "1,2\n1e39,3\n",
+      /^c\.csv: line 2: expected a number within the float32 range in column 1, found 1e39$/,
+    ],
     ["1,2\n\n3,4\n", /^c\.csv: line 2: expected 2 comma-separated numbers, found an empty line$/],
     ["x,y\n", /^c\.csv: line 2: expected rows of numbers after the header line, found no rows$/],
-    ["x,y\n1,2,3\n", /^c\.csv: line 2: expected as many values as the header has columns \(2\), found 3$/],
+    [
+      "x,y\n1,2,3\n",
+      /^c\.csv: line 2: expected as many values as the header has columns \(2\), found 3$/,
+    ],
     ["", /^c\.csv: line 1: expected rows of comma-separated numbers, found an empty file$/],
     ["\n \n", /^c\.csv: line 1: expected rows of comma-separated numbers, found an empty file$/],
   ];
-  for (const [text, re] of cases) throwsFormat(() => parseCsv(text, "c.csv"), re, JSON.stringify(text));
-  throwsFormat(() => parseCsv(new Uint8Array([0x31, 0x2c, 0xff, 0xfe]), "bin.csv"), /^bin\.csv: line 1: expected UTF-8 text/);
-  await rejectsFormat(readCsv(new Uint8Array(0), "e.csv"), /^e\.csv: at byte 0: expected data, found an empty file$/);
+  for (const [text, re] of cases) {
+    throwsFormat(() => parseCsv(text, "c.csv"), re, JSON.stringify(text));
+  }
+  throwsFormat(
+    () => parseCsv(new Uint8Array([0x31, 0x2c, 0xff, 0xfe]), "bin.csv"),
+    /^bin\.csv: line 1: expected UTF-8 text/,
+  );
+  await rejectsFormat(
+    readCsv(new Uint8Array(0), "e.csv"),
+    /^e\.csv: at byte 0: expected data, found an empty file$/,
+  );
   assert.throws(() => parseCsv("1,2,3\n", "img.csv", { shape: [2, 2] }), RangeError);
 });

@@ -12,7 +12,9 @@ Deno.test("the format is recognised from the content, with the name as a hint", 
     [new TextEncoder().encode("1,2\n"), "x", "csv"],
     [new TextEncoder().encode("1,2\n"), "x.txt", "csv"],
   ];
-  for (const [bytes, name, format] of cases) assert.equal(detectFormat(bytes, name), format, `${name} ${format}`);
+  for (const [bytes, name, format] of cases) {
+    assert.equal(detectFormat(bytes, name), format, `${name} ${format}`);
+  }
   const viaGzip = await readDataset(new File([await gzip(record)], "test_batch.bin.gz"));
   assert.deepEqual([viaGzip.n, viaGzip.d, viaGzip.labels![0]], [1, 1024, 1]);
   const forced = await readDataset(new TextEncoder().encode("1,2\n"), "x.bin", { format: "csv" });
@@ -20,8 +22,20 @@ Deno.test("the format is recognised from the content, with the name as a hint", 
 });
 
 Deno.test("inputs of no supported format are rejected", async () => {
-  await rejectsFormat(readDataset(idxLabels([1, 2]), "labels"), /^labels: at byte 0: expected a data file.*IDX labels file/);
-  await rejectsFormat(readDataset(new Uint8Array([0xff, 0xfe, 0xfd, 0x80]), "junk"), /^junk: at byte 0: expected a CIFAR-10 batch .*found binary data/);
-  await rejectsFormat(readDataset(new Blob([]), "empty"), /^empty: at byte 0: expected data, found an empty file$/);
-  await rejectsFormat(readDataset(new Response("nope", { status: 404 }), "remote"), /^remote: expected a successful HTTP response, found status 404$/);
+  await rejectsFormat(
+    readDataset(idxLabels([1, 2]), "labels"),
+    /^labels: at byte 0: expected a data file.*IDX labels file/,
+  );
+  await rejectsFormat(
+    readDataset(new Uint8Array([0xff, 0xfe, 0xfd, 0x80]), "junk"),
+    /^junk: at byte 0: expected a CIFAR-10 batch .*found binary data/,
+  );
+  await rejectsFormat(
+    readDataset(new Blob([]), "empty"),
+    /^empty: at byte 0: expected data, found an empty file$/,
+  );
+  await rejectsFormat(
+    readDataset(new Response("nope", { status: 404 }), "remote"),
+    /^remote: expected a successful HTTP response, found status 404$/,
+  );
 });

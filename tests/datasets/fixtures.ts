@@ -8,7 +8,9 @@ export type Bytes = Uint8Array<ArrayBuffer>;
 
 /** Gzip with the platform's CompressionStream. */
 export async function gzip(bytes: Uint8Array): Promise<Bytes> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -28,7 +30,16 @@ function u32be(v: number): number[] {
 
 /** An IDX images file: magic 0x00000803, n, rows, cols, then the pixels. */
 export function idxImages(n: number, rows: number, cols: number, pixels: ArrayLike<number>): Bytes {
-  return new Uint8Array([0, 0, 8, 3, ...u32be(n), ...u32be(rows), ...u32be(cols), ...Array.from(pixels)]);
+  return new Uint8Array([
+    0,
+    0,
+    8,
+    3,
+    ...u32be(n),
+    ...u32be(rows),
+    ...u32be(cols),
+    ...Array.from(pixels),
+  ]);
 }
 
 /** An IDX labels file: magic 0x00000801, n, then the labels. */
@@ -66,7 +77,9 @@ export function npy(
     else view.setFloat64(8 * i, values[i], descr[0] !== ">");
   }
   const shapeText = `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
-  const dict = `{'descr': '${descr}', 'fortran_order': ${opts.fortran ? "True" : "False"}, 'shape': ${shapeText}, }`;
+  const dict = `{'descr': '${descr}', 'fortran_order': ${
+    opts.fortran ? "True" : "False"
+  }, 'shape': ${shapeText}, }`;
   return npyRaw(dict, payload, opts.version ?? 1);
 }
 

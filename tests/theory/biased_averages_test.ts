@@ -52,7 +52,6 @@ const OFFSETS: [number, number][] = [
   [-0.3, -1.5],
   [0, 1.5],
   [1.5, -1.5],
-  [-1.5, 0],
 ];
 const MS = [0, 0.3, -0.3, 1.5, -1.5];
 const QS = [0.05, 0.3, 1, 2.5, 30];
@@ -92,10 +91,10 @@ function quad2(
   });
 }
 
-/** E[f(x)], x ~ N(0, q), split where x + m crosses 0. */
-function quad1(f: (x: number) => number, q: number, m: number): number {
+/** E[f(x)], x ~ N(0, q), split where x + m crosses 0 (and at `more`). */
+function quad1(f: (x: number) => number, q: number, m: number, more: number[] = []): number {
   return gaussianExpectation((x) => f(x[0]), [0], [[q]], 48, {
-    breaks: [[-m]],
+    breaks: [[-m, ...more]],
     legendreNodes: q > 12 ? 200 : 128,
   });
 }
@@ -125,8 +124,7 @@ function pairIntegrand(
       return (x1, x2) => g1(x1 + m1) * g(x2 + m2);
     case "d2g":
       if (g2) return (x1, x2) => g2(x1 + m1) * g(x2 + m2);
-      return (x1, x2) =>
-        g1(x1 + m1) * (x1 * g(x2 + m2) - c[1] * g1(x2 + m2)) / c[0];
+      return (x1, x2) => g1(x1 + m1) * (x1 * g(x2 + m2) - c[1] * g1(x2 + m2)) / c[0];
   }
 }
 
@@ -397,7 +395,6 @@ Deno.test("biasedAveragesFor: degenerate covariances give finite limits", () => 
     for (const m2 of MS) {
       // identical fields: I2 = E[g(u)^2], g1g1 = E[g'(u)^2], g1g = E[g' g]
       for (const q of [0.4, 2]) {
-        const s = Math.sqrt(q);
         const ref = quad1((x) => Math.max(0, x + m1) ** 2, q, m1);
         assert.ok(Math.abs(relu.I2(q, q, q, m1, m1) - ref) < 1e-12, `relu I2 identical ${q} ${m1}`);
         assert.ok(Math.abs(relu.g1g1(q, q, q, m1, m1) - relu.j(q, m1)) < 1e-14);
@@ -407,13 +404,14 @@ Deno.test("biasedAveragesFor: degenerate covariances give finite limits", () => 
         const c12 = -q / 2;
         const c22 = q / 4;
         const f2 = (x: number): number => Math.max(0, x + m1) * Math.max(0, -x / 2 + m2);
-        assert.ok(Math.abs(relu.I2(q, c12, c22, m1, m2) - quad1(f2, q, m1)) < 1e-12);
+        const i2 = quad1(f2, q, m1, [2 * m2]);
+        assert.ok(Math.abs(relu.I2(q, c12, c22, m1, m2) - i2) < 1e-12, `relu I2 x2 = -x1/2`);
         const f3 = (x: number): number => (x + m1 > 0 ? 1 : 0) * Math.max(0, -x / 2 + m2);
-        const gaussBreak = gaussianExpectation((x) => f3(x[0]), [0], [[q]], 48, {
-          breaks: [[-m1, 2 * m2]],
-          legendreNodes: 128,
-        });
-        assert.ok(Math.abs(relu.g1g(q, c12, c22, m1, m2) - gaussBreak) < 1e-12);
+        const g1g = quad1(f3, q, m1, [2 * m2]);
+        assert.ok(Math.abs(relu.g1g(q, c12, c22, m1, m2) - g1g) < 1e-12, `relu g1g x2 = -x1/2`);
+        const f4 = (x: number): number => (x + m1 > 0 && -x / 2 + m2 > 0 ? 1 : 0);
+        const g1g1 = quad1(f4, q, m1, [2 * m2]);
+        assert.ok(Math.abs(relu.g1g1(q, c12, c22, m1, m2) - g1g1) < 1e-12, `relu g1g1 x2 = -x1/2`);
         // nearly collinear: continuous in the correlation (1 - r ~ 1e-12 -> change O(1e-6 s))
         const c12n = c12 * (1 - 1e-12);
         for (const fn of PAIR_FNS) {
@@ -423,7 +421,6 @@ Deno.test("biasedAveragesFor: degenerate covariances give finite limits", () => 
           // d2g: the density p_1 R(mu, s) moves by O(s) = O(1e-6)
           assert.ok(Math.abs(a - b) < 1e-5, `relu ${fn} continuity: ${a} vs ${b}`);
         }
-        void s;
       }
       // zero variances: constants
       const r1 = Math.max(0, m1);
@@ -483,12 +480,52 @@ Deno.test("biasedAveragesFor: degenerate covariances give finite limits", () => 
   assert.equal(relu.mean(0, 0.7), 0.7);
 });
 
+Deno.test("biasedAveragesFor: random stress (no NaN, probabilities in [0, 1], |erf I2| <= 1)", () => {
+  let seed = 987654321;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const relu = biasedAveragesFor("relu");
+  const erfA = biasedAveragesFor("erf");
+  for (let it = 0; it < 20_000; it++) {
+    const scale = Math.exp(rnd() * 20 - 10); // variances 1e-5 .. 1e4
+    const c11 = rnd() < 0.05 ? 0 : scale * rnd();
+    const c22 = rnd() < 0.05 ? 0 : scale * rnd() * 3;
+    const rho = rnd() < 0.2 ? (rnd() < 0.5 ? 1 : -1) * (1 - Math.exp(-rnd() * 40)) : 2 * rnd() - 1;
+    const c12 = rho * Math.sqrt(c11 * c22);
+    const ms = Math.exp(rnd() * 8 - 4) * 10;
+    const m1 = rnd() < 0.1 ? 0 : (2 * rnd() - 1) * ms;
+    const m2 = rnd() < 0.1 ? 0 : (2 * rnd() - 1) * ms;
+    const where = `(${c11}, ${c12}, ${c22}, ${m1}, ${m2})`;
+    for (const act of ACTS) {
+      const B = biasedAveragesFor(act);
+      for (const fn of PAIR_FNS) {
+        const v = B[fn](c11, c12, c22, m1, m2);
+        assert.ok(!Number.isNaN(v), `${act} ${fn}${where} is NaN`);
+        if (!(act === "relu" && fn === "d2g")) {
+          assert.ok(Number.isFinite(v), `${act} ${fn}${where}`);
+        }
+      }
+      for (const fn of ONE_FNS) {
+        const v = B[fn](c11 + c22, m1);
+        // relu d1 = E[delta(x + m)] is +Infinity at q = m = 0
+        const ok = Number.isFinite(v) || (act === "relu" && fn === "d1" && v === Infinity);
+        assert.ok(ok, `${act} ${fn}(${c11 + c22}, ${m1}) = ${v}`);
+      }
+    }
+    const p = relu.g1g1(c11, c12, c22, m1, m2);
+    assert.ok(p >= 0 && p <= 1, `relu g1g1${where} = ${p}`);
+    assert.ok(Math.abs(erfA.I2(c11, c12, c22, m1, m2)) <= 1 + 1e-15, `erf I2${where}`);
+  }
+});
+
 Deno.test("bivariateNormalUpper: against quadrature, across the |r| = 0.925 switch and at r = +-1", () => {
   let worst = 0;
   const rs = [-1, -0.999999, -0.99, -0.926, -0.924, -0.5, -0.1, 0, 0.29, 0.31, 0.74, 0.76];
   rs.push(0.924, 0.926, 0.99, 0.9999, 0.99999999, 1);
   for (const r of rs) {
-    for (const h of [-3, -0.7, 0, 0.4, 2.5, 6]) {
+    for (const h of [-3, -0.7, 0, 0.4, 2.5]) {
       for (const k of [-2, 0, 0.45, 3]) {
         const got = bivariateNormalUpper(h, k, r);
         const want = gaussianExpectation(
@@ -505,9 +542,13 @@ Deno.test("bivariateNormalUpper: against quadrature, across the |r| = 0.925 swit
     }
   }
   // symmetric, and the zero-limit formula
-  assert.ok(Math.abs(bivariateNormalUpper(0, 0, 0.95) - (0.25 + Math.asin(0.95) / (2 * Math.PI))) < 1e-15);
+  assert.ok(
+    Math.abs(bivariateNormalUpper(0, 0, 0.95) - (0.25 + Math.asin(0.95) / (2 * Math.PI))) < 1e-15,
+  );
   assert.equal(bivariateNormalUpper(1, -1, -1), 0);
-  assert.ok(Math.abs(bivariateNormalUpper(0.3, 0.9, 0.97) - bivariateNormalUpper(0.9, 0.3, 0.97)) < 1e-16);
+  assert.ok(
+    Math.abs(bivariateNormalUpper(0.3, 0.9, 0.97) - bivariateNormalUpper(0.9, 0.3, 0.97)) < 1e-16,
+  );
   // far tails stay non-negative and tiny
   const t = bivariateNormalUpper(8, 9, 0.95);
   assert.ok(t >= 0 && t < 1e-15);
@@ -519,32 +560,46 @@ Deno.test("biasedAveragesFor: rejects an unknown activation", () => {
 });
 
 Deno.test("biasedAveragesFor: timing (printed, not asserted)", () => {
-  const n = 200_000;
-  const lines: string[] = [];
+  // Best of 3 runs of 40k calls with varying arguments (correlation -0.07 to
+  // ~0.97, offsets +-1.5), after a warm-up; includes the loop and call overhead.
+  const n = 40_000;
   let sink = 0;
+  const best = (run: () => void): string => {
+    let t = Infinity;
+    for (let rep = 0; rep < 3; rep++) {
+      const t0 = performance.now();
+      run();
+      t = Math.min(t, performance.now() - t0);
+    }
+    return ((t * 1e3) / n).toFixed(3);
+  };
+  const lines: string[] = [];
   for (const act of ACTS) {
     const B = biasedAveragesFor(act);
     const parts: string[] = [];
     for (const fn of PAIR_FNS) {
       const f = B[fn];
-      // warm up, then time with varying arguments (corr up to ~0.97, offsets +-1.5)
       for (let i = 0; i < 20_000; i++) sink += f(1, 0.3, 2, 0.1, -0.2);
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) {
-        const u = (i % 97) / 97;
-        sink += f(1 + u, 1.4 * u - 0.1, 2 - u, 3 * u - 1.5, 1.5 - 2 * u);
-      }
-      parts.push(`${fn} ${((performance.now() - t0) * 1e3 / n).toFixed(3)}`);
+      parts.push(`${fn} ${
+        best(() => {
+          for (let i = 0; i < n; i++) {
+            const u = (i % 97) / 97;
+            sink += f(1 + u, 1.4 * u - 0.1, 2 - u, 3 * u - 1.5, 1.5 - 2 * u);
+          }
+        })
+      }`);
     }
     for (const fn of ONE_FNS) {
       const f = B[fn];
       for (let i = 0; i < 20_000; i++) sink += f(1, 0.1);
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) {
-        const u = (i % 97) / 97;
-        sink += f(0.2 + 2 * u, 3 * u - 1.5);
-      }
-      parts.push(`${fn} ${((performance.now() - t0) * 1e3 / n).toFixed(3)}`);
+      parts.push(`${fn} ${
+        best(() => {
+          for (let i = 0; i < n; i++) {
+            const u = (i % 97) / 97;
+            sink += f(0.2 + 2 * u, 3 * u - 1.5);
+          }
+        })
+      }`);
     }
     lines.push(`${act} (us/call): ${parts.join(", ")}`);
   }

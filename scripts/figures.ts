@@ -1,0 +1,72 @@
+/**
+ * `deno task figures`: run every experiment preset of examples/ and write,
+ * to figures/ (or --out DIR), one Vega-Lite spec and one SVG per figure,
+ * summary.json with every measured number, and report.html with a verdict
+ * per claim computed from those numbers.
+ *
+ *   deno task figures            default sizes (minutes here)
+ *   deno task figures --full     paper-sized runs
+ *   deno task figures --reduced  the sizes the tests use
+ *   deno task figures --only tied,truncated
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { parsePreset, type Preset, type Size } from "../src/experiments/preset.ts";
+import { type ExperimentSummary, runPreset } from "../src/experiments/run.ts";
+import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
+import { renderSvg } from "../src/render.ts";
+import { writeAtomic } from "../src/io.ts";
+import { VERSION } from "../src/version.ts";
+
+/** The presets of examples/ (files with an "experiment" field), by name, in a fixed order. */
+export async function loadPresets(dir: URL): Promise<[string, Preset][]> {
+  const out: [string, Preset][] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !entry.name.endsWith(".json")) continue;
+    const text = await Deno.readTextFile(new URL(entry.name, dir));
+    if (!("experiment" in JSON.parse(text))) continue;
+    out.push([entry.name.slice(0, -5), parsePreset(text, `examples/${entry.name}`)]);
+  }
+  const order = ["sequential", "tied", "relu-bias", "truncated", "components", "realdata"];
+  return out.sort(([a], [b]) => (order.indexOf(a) + 99 * +!order.includes(a)) - (order.indexOf(b) + 99 * +!order.includes(b)) || a.localeCompare(b));
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      full: { type: "boolean" },
+      reduced: { type: "boolean" },
+      out: { type: "string" },
+      only: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log("Usage: deno task figures [--full | --reduced] [--out DIR] [--only NAME,...]");
+    Deno.exit(0);
+  }
+  const size: Size = values.full ? "full" : values.reduced ? "reduced" : "default";
+  const out = values.out ?? "figures";
+  const only = values.only?.split(",");
+  const started = performance.now();
+  const presets = (await loadPresets(new URL("../examples/", import.meta.url))).filter(([n]) => !only || only.includes(n));
+  await Deno.mkdir(out, { recursive: true });
+  const experiments: ExperimentSummary[] = [];
+  for (const [name, preset] of presets) {
+    console.error(`${name}: running at size ${size} ...`);
+    const { summary, figures } = await runPreset(name, preset, size);
+    for (const [file, spec] of Object.entries(figures)) {
+      await writeAtomic(`${out}/${file}.vl.json`, JSON.stringify(spec, null, 1));
+      await writeAtomic(`${out}/${file}.svg`, await renderSvg(spec));
+    }
+    experiments.push(summary);
+    console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
+  }
+  const summary: FiguresSummary = { version: VERSION, size, seconds: (performance.now() - started) / 1000, experiments };
+  await writeAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 1));
+  await writeAtomic(`${out}/report.html`, reportHtml(summary));
+  console.log(`${out}/report.html\n${out}/summary.json`);
+  console.error(`${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${summary.seconds.toFixed(0)} s`);
+}

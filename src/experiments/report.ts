@@ -1,0 +1,85 @@
+/**
+ * report.html: the figures of every experiment with a one-line verdict per
+ * claim, built only from the summary record (summary.json), never by hand.
+ * @module
+ */
+import type { Check, ExperimentSummary } from "./run.ts";
+
+/** The record written as summary.json by `deno task figures`. */
+export interface FiguresSummary {
+  version: string;
+  size: string;
+  seconds: number;
+  experiments: ExperimentSummary[];
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  return a >= 1e4 || a < 1e-3 ? x.toExponential(3) : x.toPrecision(4);
+}
+
+/** The verdict line of an experiment, from its checks. */
+export function verdictLine(e: ExperimentSummary): string {
+  const failed = e.checks.filter((c) => !c.holds);
+  if (failed.length === 0) return `holds: all ${e.checks.length} checks pass`;
+  return `does not hold: ${failed.length} of ${e.checks.length} checks fail (${failed.map((c) => c.what).join("; ")})`;
+}
+
+function checkRow(c: Check): string {
+  return `<tr class="${c.holds ? "ok" : "no"}"><td>${c.holds ? "✓" : "✗"}</td><td>${esc(c.what)}</td>` +
+    `<td class="num">${fmt(c.value)}</td><td class="num">${esc(c.op)} ${fmt(c.threshold)}</td></tr>`;
+}
+
+/** The full report page. Figures are referenced as NAME.svg beside it. */
+export function reportHtml(summary: FiguresSummary): string {
+  const holds = summary.experiments.filter((e) => e.holds).length;
+  const sections = summary.experiments.map((e) => {
+    const agreement = e.agreement.length
+      ? `<p class="agree">Simulation vs theory (relative deviation of the mean SGD error from the prediction): ${
+        e.agreement.map((a) =>
+          `${esc(a.label)}: max ${(100 * a.max).toFixed(1)}% (at t = ${fmt(a.maxAt)}), mean ${(100 * a.mean).toFixed(1)}%`
+        ).join("; ")
+      }.</p>`
+      : "";
+    const figs = e.figures.map((f) => `<figure><img src="${esc(f)}.svg" alt="${esc(f)}"><figcaption>${esc(f)}</figcaption></figure>`)
+      .join("\n");
+    return `<section id="${esc(e.name)}">
+<h2>${esc(e.title)}</h2>
+<p class="claim"><b>Claim.</b> ${esc(e.claim)}</p>
+<p class="verdict ${e.holds ? "ok" : "no"}"><b>Verdict:</b> ${esc(verdictLine(e))}.</p>
+${agreement}
+<table><thead><tr><th></th><th>check</th><th>measured</th><th>required</th></tr></thead><tbody>
+${e.checks.map(checkRow).join("\n")}
+</tbody></table>
+<p class="meta">Preset examples/${esc(e.name)}.json, size ${esc(e.size)}, ${e.seconds.toFixed(1)} s. All numbers: summary.json, experiments["${esc(e.name)}"].</p>
+${figs}
+</section>`;
+  }).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>aedyn ${esc(summary.version)}: reproduced claims</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 980px; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { font-weight: 600; } h2 { font-weight: 600; border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
+.verdict.ok { color: #1b5e20; } .verdict.no { color: #b71c1c; }
+table { border-collapse: collapse; font-size: 0.92em; margin: .5em 0 1em; }
+td, th { border-bottom: 1px solid #e3e3e3; padding: .25em .6em; text-align: left; }
+td.num { font-variant-numeric: tabular-nums; text-align: right; white-space: nowrap; }
+tr.no td { color: #b71c1c; } .meta { color: #666; font-size: .85em; }
+figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { color: #666; font-size: .8em; }
+</style></head><body>
+<h1>aedyn ${esc(summary.version)}: the published claims, reproduced</h1>
+<p>${holds} of ${summary.experiments.length} claims hold at size "${esc(summary.size)}" (total ${summary.seconds.toFixed(0)} s).
+Every verdict below is computed from the numbers in summary.json; the thresholds are those of
+src/experiments/analyses.ts and, for the agreement of simulation and theory, a maximum deviation of 15% and a mean of 5%.</p>
+<ul>${summary.experiments.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a>: ${e.holds ? "holds" : "does not hold"}</li>`).join("")}</ul>
+${sections}
+</body></html>
+`;
+}
