@@ -32,6 +32,10 @@ import { resultFigures } from "./src/cli/figures.ts";
 import type { CurveResult, GaussianModel, Run } from "./src/types.ts";
 import { resolveTheoryOptions, theory, type TheoryInput } from "./src/theory/theory.ts";
 import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compare.ts";
+import { parsePreset, type Size, SIZES } from "./src/experiments/preset.ts";
+import { runPreset } from "./src/experiments/run.ts";
+import { reportHtml, verdictLine } from "./src/experiments/report.ts";
+import { renderSvg } from "./src/render.ts";
 
 const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
 
@@ -45,6 +49,8 @@ Commands:
   compare    simulation (several seeds) and theory from the same initial
              weights, with the PCA levels and the plateaus, in one plot
   pca        spectrum and PCA errors eps_PCA(m) of a data model
+  run        an experiment preset (examples/NAME.json): simulation, theory,
+             the claim's checks and verdict, figures
 
 Flags:
   -h, --help     help (also after a command: cli.ts simulate --help)
@@ -123,6 +129,14 @@ ${PROBLEM_HELP}
 ${THEORY_HELP_FLAGS}
 
 ${OUTPUT_HELP}`;
+
+const RUN_HELP = `Usage: deno run -A cli.ts run PRESET.json [--size reduced|default|full] [--out DIR] [--no-svg]
+
+Runs an experiment preset (see examples/: sequential, tied, relu-bias,
+truncated, components): every variant simulated and integrated by the
+theory from the same initial weights, the claim's numeric checks with a
+verdict, and its figures. --out DIR writes summary.json, report.html and one
+Vega-Lite spec (and SVG) per figure.`;
 
 const THEORY_FLAGS = {
   form: { type: "string" },
@@ -354,6 +368,49 @@ async function commandCompare(args: string[]): Promise<number> {
   return 0;
 }
 
+async function commandRun(args: string[]): Promise<number> {
+  const flags = parse(args.filter((a) => !a.endsWith(".json") || a.startsWith("-")), {
+    size: { type: "string" },
+    out: { type: "string" },
+    "no-svg": { type: "boolean" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const files = args.filter((a) => a.endsWith(".json") && !a.startsWith("-"));
+  if (files.length !== 1) throw new UsageError(`run takes one preset file (examples/NAME.json), got ${files.length}`);
+  const size = (flags.size ?? "default") as Size;
+  if (!SIZES.includes(size)) throw new ConfigError("--size", size, SIZES.join(", "));
+  const path = files[0];
+  const name = path.replace(/^.*\//, "").replace(/\.json$/, "");
+  const preset = parsePreset(await readTextFile(path, "preset"), path);
+  const { summary, figures } = await runPreset(name, preset, size, {
+    onProgress: progressPrinter(Boolean(flags.quiet)),
+  });
+  console.error(`${name}: ${verdictLine(summary)}`);
+  for (const c of summary.checks) {
+    console.error(`  ${c.holds ? "ok " : "NO "} ${c.what}: ${c.value.toPrecision(4)} ${c.op} ${c.threshold}`);
+  }
+  const out = flags.out as string | undefined;
+  if (out) {
+    const texts: Record<string, string> = {};
+    for (const [file, spec] of Object.entries(figures)) {
+      texts[`${file}.vl.json`] = JSON.stringify(spec, null, 1);
+      if (!flags["no-svg"]) texts[`${file}.svg`] = await renderSvg(spec);
+    }
+    const record = { version: VERSION, size, seconds: summary.seconds, experiments: [summary] };
+    texts["summary.json"] = JSON.stringify(record, null, 1);
+    texts["report.html"] = reportHtml(record);
+    console.log((await writeFiles(out, texts)).join("\n"));
+  } else {
+    console.log(JSON.stringify(summary));
+  }
+  return 0;
+}
+
 async function commandPca(args: string[]): Promise<number> {
   const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, json: { type: "boolean" } });
   if (flags.help) {
@@ -403,8 +460,9 @@ export async function main(args: string[]): Promise<number> {
     if (command === "theory") return await commandTheory(rest);
     if (command === "compare") return await commandCompare(rest);
     if (command === "pca") return await commandPca(rest);
+    if (command === "run") return await commandRun(rest);
     throw new UsageError(
-      `unknown command ${JSON.stringify(command)}; allowed: simulate, demo, theory, compare, pca (see --help)`,
+      `unknown command ${JSON.stringify(command)}; allowed: simulate, demo, theory, compare, pca, run (see --help)`,
     );
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {

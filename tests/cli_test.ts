@@ -27,7 +27,7 @@ Deno.test("cli: --version and --help on every command", async () => {
   const v = await run("--version");
   assert.equal(v.code, 0);
   assert.match(v.stdout, /^aedyn \d+\.\d+\.\d+/);
-  for (const cmd of ["simulate", "demo", "pca"]) {
+  for (const cmd of ["simulate", "demo", "pca", "theory", "compare", "run"]) {
     const h = await run(cmd, "--help");
     assert.equal(h.code, 0, cmd);
     assert.match(h.stdout, /Usage: deno run -A cli.ts/);
@@ -176,5 +176,20 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
   assert.ok(c.deviation.max >= c.deviation.mean && c.deviation.mean >= 0);
   assert.equal(c.plateaus.simulation.length, 2);
   assert.ok(await exists(`${dir}/error_curve.svg`));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli: run executes a preset and writes its summary, report and figures", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await run("run", new URL("../examples/components.json", import.meta.url).pathname, "--size", "reduced", "--no-svg", "--quiet", "--out", dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /components: holds/);
+  const s = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
+  assert.equal(s.experiments[0].name, "components");
+  assert.ok(await exists(`${dir}/report.html`));
+  assert.ok(await exists(`${dir}/components_components.vl.json`));
+  const bad = await run("run", `${dir}/summary.json`, "--out", `${dir}/bad`);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /experiment/);
   await Deno.remove(dir, { recursive: true });
 });

@@ -233,7 +233,9 @@ Deno.test("eigh: scale invariance (huge and tiny entries)", () => {
       assert.ok(Math.abs(values[i] / f - ref.values[i]) <= 1e-13 * n, `values at scale ${f}`);
     }
     // power-of-two scaling is exact inside the solver
-    if (Math.log2(f) % 1 === 0) assert.deepStrictEqual(Array.from(vectors), Array.from(ref.vectors));
+    if (Math.log2(f) % 1 === 0) {
+      assert.deepStrictEqual(Array.from(vectors), Array.from(ref.vectors));
+    }
   }
   checkEigh(base.map((x) => x * 1e200), n, "huge");
 });
@@ -398,4 +400,25 @@ Deno.test("covariance: bad input gives ConfigErrors naming the parameter", () =>
   const before = k.mark();
   covariance(X, 3, 2);
   assert.strictEqual(k.mark(), before);
+});
+
+Deno.test("conversion kernels: float32 and uint8 to f64", () => {
+  const k = sharedKernels();
+  const mark = k.mark();
+  try {
+    const n = 21;
+    const f32 = new Float32Array(n).map((_, i) => i * 0.37 - 3.1);
+    const u8 = new Uint8Array(n).map((_, i) => (i * 53) % 256);
+    const src = k.alloc(4 * n);
+    new Float32Array(k.x.memory.buffer, src, n).set(f32);
+    const dst = k.f64(n);
+    k.x.f32ToF64(dst, src, n);
+    assert.deepStrictEqual(Array.from(k.view(dst, n)), Array.from(f32));
+    const src8 = k.alloc(n);
+    new Uint8Array(k.x.memory.buffer, src8, n).set(u8);
+    k.x.u8ToF64(dst, src8, n, 0.5);
+    assert.deepStrictEqual(Array.from(k.view(dst, n)), Array.from(u8, (x) => 0.5 * x));
+  } finally {
+    k.release(mark);
+  }
 });

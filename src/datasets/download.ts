@@ -131,6 +131,8 @@ async function fetchVerified(
     ? Number(announced)
     : null;
   const hash = new Md5();
+  // With a content-length the body goes straight into one buffer; otherwise chunks are joined at the end.
+  const whole = total !== null ? new Uint8Array(total) : null;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   let reported = 0;
@@ -144,7 +146,8 @@ async function fetchVerified(
       const { done, value } = await reader.read();
       if (done) break;
       hash.update(value);
-      chunks.push(value);
+      if (whole === null) chunks.push(value);
+      else if (loaded + value.length <= whole.length) whole.set(value, loaded);
       loaded += value.length;
       if (loaded - reported >= PROGRESS_STEP) report();
     }
@@ -159,9 +162,10 @@ async function fetchVerified(
   }
   report();
   if (total !== null && loaded !== total) {
+    const what = loaded < total ? "truncated: received" : "too long: received";
     throw new DownloadError(
       url,
-      `truncated: received ${loaded} bytes of the ${total} announced by content-length; nothing was written`,
+      `${what} ${loaded} bytes of the ${total} announced by content-length; nothing was written`,
     );
   }
   const md5 = hash.hex();
@@ -172,13 +176,12 @@ async function fetchVerified(
       `checksum mismatch: expected md5 ${expected}, got ${md5} for ${loaded} bytes; nothing was written`,
     );
   }
-  const bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(loaded);
-  if (chunks.length !== 1) {
-    let at = 0;
-    for (const c of chunks) {
-      bytes.set(c, at);
-      at += c.length;
-    }
+  if (whole !== null) return { bytes: whole, md5 };
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
   }
   return { bytes, md5 };
 }
