@@ -745,12 +745,15 @@ function qrStep(d: usize, e: usize, lo: i32, hi: i32, mu: f64, rec: bool): void 
   let z = load<f64>(vptr(e, lo));
   if (rec) beginSweep(lo, hi - lo);
   for (let k = lo; k < hi; k++) {
-    const rr = hyp(x, z);
+    // sqrt(x^2 + z^2) directly when that cannot under/overflow (the usual case)
+    const q = x * x + z * z;
+    const rr = q > 1e-280 && q < 1e280 ? Math.sqrt(q) : hyp(x, z);
     let cc = 1.0;
     let ss = 0.0;
     if (rr != 0.0) {
-      cc = x / rr;
-      ss = z / rr;
+      const inv = 1.0 / rr;
+      cc = x * inv;
+      ss = z * inv;
     }
     if (k > lo) store<f64>(vptr(e, k - 1), rr);
     const ak = load<f64>(vptr(d, k));

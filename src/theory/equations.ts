@@ -8,6 +8,7 @@
  */
 import type { Rule } from "../types.ts";
 import type { ActivationAverages } from "./averages.ts";
+import type { BiasedActivationAverages } from "./biased_averages.ts";
 
 /** The Gaussian averages the equations need (closed forms: `averagesFor`). */
 export type EquationAverages = Pick<ActivationAverages, "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1">;
@@ -18,6 +19,75 @@ export interface Overlaps {
   R: Float64Array;
   T: Float64Array;
   T0: Float64Array;
+}
+
+/**
+ * The averages of the equations at the current state, by unit index: the
+ * fields lambda_k have variances Q_kk, covariances Q_ka and means mu_k
+ * (zero without bias). g1, g2, g3 are the derivatives of g.
+ */
+export interface FieldAverages {
+  /** E[g1(lambda_k)]. */
+  j(k: number): number;
+  /** E[g2(lambda_k)] (needed by the bias flow only). */
+  d1(k: number): number;
+  /** E[g3(lambda_k)]. */
+  d3(k: number): number;
+  /** E[g2(lambda_k) g(lambda_k) + g1(lambda_k)^2]. */
+  d2gPlusG1sq(k: number): number;
+  /** E[g2(lambda_k) g(lambda_a)]. */
+  d2g(k: number, a: number): number;
+  /** E[g1(lambda_k) g1(lambda_a)]. */
+  g1g1(k: number, a: number): number;
+  /** E[g1(lambda_k) g(lambda_a)] (needed by the bias flow only). */
+  g1g(k: number, a: number): number;
+  /** E[g(lambda_k) g(lambda_a)]. */
+  I2(k: number, a: number): number;
+}
+
+/** Field averages of zero-mean fields from the closed forms. */
+export function centralFields(avg: EquationAverages, Q: Float64Array, K: number): FieldAverages {
+  const q = (k: number, a: number) => Q[k * K + a];
+  const none = () => {
+    throw new Error("internal: bias averages requested without bias");
+  };
+  return {
+    j: (k) => avg.j(q(k, k)),
+    d1: none,
+    d3: (k) => avg.d3(q(k, k)),
+    d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k)),
+    d2g: (k, a) => avg.d2g(q(k, k), q(k, a), q(a, a)),
+    g1g1: (k, a) => avg.g1g1(q(k, k), q(k, a), q(a, a)),
+    g1g: none,
+    I2: (k, a) => avg.I2(q(k, k), q(k, a), q(a, a)),
+  };
+}
+
+/** Field averages with means mu_k (trained biases divided by sqrt(D)). */
+export function biasedFields(avg: BiasedActivationAverages, Q: Float64Array, mu: ArrayLike<number>, K: number): FieldAverages {
+  const q = (k: number, a: number) => Q[k * K + a];
+  return {
+    j: (k) => avg.j(q(k, k), mu[k]),
+    d1: (k) => avg.d1(q(k, k), mu[k]),
+    d3: (k) => avg.d3(q(k, k), mu[k]),
+    d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k), mu[k]),
+    d2g: (k, a) => avg.d2g(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
+    g1g1: (k, a) => avg.g1g1(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
+    g1g: (k, a) => avg.g1g(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
+    I2: (k, a) => avg.I2(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
+  };
+}
+
+/**
+ * Flow of the means mu_k = b_k / sqrt(D) of trained biases:
+ * dmu_k/dt = eta (R_kk E[g2(lambda_k)] - sum_{a in A(k)} T0_ka E[g1(lambda_k) g(lambda_a)]).
+ */
+export function biasFlow(K: number, rule: Rule, lr: number, f: FieldAverages, o: Overlaps, dmu: Float64Array): void {
+  for (let k = 0; k < K; k++) {
+    let s = o.R[k * K + k] * f.d1(k);
+    for (let a = 0; a < K; a++) if (inA(rule, k, a)) s -= o.T0[k * K + a] * f.g1g(k, a);
+    dmu[k] = lr * s;
+  }
 }
 
 /** Whether unit a is in A(k), the units unit k reconstructs with. */
@@ -49,12 +119,13 @@ export function flowMatrices(
   rule: Rule,
   lr: number,
   D: number,
-  avg: EquationAverages,
+  avgOrFields: EquationAverages | FieldAverages,
   o: Overlaps,
   M1: Float64Array,
   M0: Float64Array,
   tied = false,
 ): void {
+  const f = "J2" in avgOrFields ? centralFields(avgOrFields, o.Q, K) : avgOrFields;
   const m = 2 * K;
   M1.fill(0);
   M0.fill(0);
@@ -68,23 +139,20 @@ export function flowMatrices(
     return;
   }
   for (let k = 0; k < K; k++) {
-    const qkk = o.Q[k * K + k];
-    const jk = avg.j(qkk);
-    let diag = o.R[k * K + k] * avg.d3(qkk) - o.T0[k * K + k] * avg.d2gPlusG1sq(qkk);
+    const jk = f.j(k);
+    let diag = o.R[k * K + k] * f.d3(k) - o.T0[k * K + k] * f.d2gPlusG1sq(k);
     for (let a = 0; a < K; a++) {
       if (a === k || !inA(rule, k, a)) continue;
-      const qka = o.Q[k * K + a];
-      const qaa = o.Q[a * K + a];
       const t0 = o.T0[k * K + a];
-      diag -= t0 * avg.d2g(qkk, qka, qaa);
-      M1[k * m + a] = -c * t0 * avg.g1g1(qkk, qka, qaa);
+      diag -= t0 * f.d2g(k, a);
+      M1[k * m + a] = -c * t0 * f.g1g1(k, a);
     }
     M1[k * m + k] = c * diag;
     M1[k * m + K + k] = c * jk;
     M1[(K + k) * m + k] = c * jk;
     for (let a = 0; a < K; a++) {
       if (!inA(rule, k, a)) continue;
-      M0[(K + k) * m + K + a] = -lr * avg.I2(qkk, o.Q[k * K + a], o.Q[a * K + a]);
+      M0[(K + k) * m + K + a] = -lr * f.I2(k, a);
     }
   }
   if (tied) {
@@ -112,21 +180,20 @@ function copyRowsScaled(K: number, M1: Float64Array, M0: Float64Array, f: number
 
 /**
  * Predicted test error:
- * eps = tr(Omega)/(2D) - sum_k J2([[T_kk, R_kk], [R_kk, Q_kk]]) + (1/2) sum_kl T0_kl I2_kl.
+ * eps = tr(Omega)/(2D) - sum_k E[nu_k g(lambda_k)] + (1/2) sum_kl T0_kl E[g(lambda_k) g(lambda_l)],
+ * with E[nu_k g(lambda_k)] = R_kk E[g1(lambda_k)] (Stein's lemma; = J2 without bias).
  */
 export function predictedError(
   K: number,
   traceOverD: number,
-  avg: EquationAverages,
+  avgOrFields: EquationAverages | FieldAverages,
   o: Overlaps,
 ): number {
+  const f = "J2" in avgOrFields ? centralFields(avgOrFields, o.Q, K) : avgOrFields;
   let e = traceOverD / 2;
   for (let k = 0; k < K; k++) {
-    const kk = k * K + k;
-    e -= avg.J2(o.T[kk], o.R[kk], o.Q[kk]);
-    for (let l = 0; l < K; l++) {
-      e += 0.5 * o.T0[k * K + l] * avg.I2(o.Q[kk], o.Q[k * K + l], o.Q[l * K + l]);
-    }
+    e -= o.R[k * K + k] * f.j(k);
+    for (let l = 0; l < K; l++) e += 0.5 * o.T0[k * K + l] * f.I2(k, l);
   }
   return e;
 }

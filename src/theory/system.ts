@@ -12,12 +12,17 @@
 import type { Rule } from "../types.ts";
 import type { Spectrum } from "../pca.ts";
 import {
+  biasedFields,
+  biasFlow,
+  centralFields,
   type EquationAverages,
+  type FieldAverages,
   flowMatrices,
   type Overlaps,
   overlapsFromMoments,
   predictedError,
 } from "./equations.ts";
+import type { BiasedActivationAverages } from "./biased_averages.ts";
 import { type Kernels, sharedKernels } from "../wasm.ts";
 
 /** How the directions of a spectrum are carried. */
@@ -144,7 +149,12 @@ export class FlowSystem {
   readonly K: number;
   readonly n: number;
   readonly nG: number;
+  /** Length of the part of the state carried in WebAssembly (vectors and Gram blocks). */
   readonly size: number;
+  /** Length of the whole state: size, then the K bias means mu_k = b_k / sqrt(D) when biases are trained. */
+  readonly stateSize: number;
+  /** The bias means of the state last loaded (zeros without bias). */
+  readonly mu: Float64Array;
   readonly overlaps: Overlaps;
   readonly WW: Float64Array;
   readonly #k: Kernels;
@@ -174,12 +184,15 @@ export class FlowSystem {
     readonly avg: EquationAverages,
     kernels: Kernels = sharedKernels(),
     readonly tied = false,
+    readonly biasAvg?: BiasedActivationAverages,
   ) {
     this.K = K;
     const m = 2 * K;
     this.n = dirs.rho.length;
     this.nG = dirs.groupRho.length;
     this.size = m * this.n + this.nG * m * m;
+    this.stateSize = this.size + (biasAvg ? K : 0);
+    this.mu = new Float64Array(K);
     this.#k = kernels;
     this.#ptr = {
       y: kernels.f64(this.size),
@@ -222,14 +235,26 @@ export class FlowSystem {
 
   /** Load y and compute the overlaps; returns them. */
   observe(y: Float64Array): Overlaps {
-    this.#k.write(this.#ptr.y, y);
+    this.#load(y);
     this.#moments();
     return this.overlaps;
   }
 
-  /** Predicted test error of the overlaps last computed. */
+  #load(y: Float64Array): void {
+    this.#k.write(this.#ptr.y, y.subarray(0, this.size));
+    if (this.biasAvg) this.mu.set(y.subarray(this.size, this.size + this.K));
+  }
+
+  /** The field averages at the state last loaded. */
+  fields(): FieldAverages {
+    return this.biasAvg
+      ? biasedFields(this.biasAvg, this.overlaps.Q, this.mu, this.K)
+      : centralFields(this.avg, this.overlaps.Q, this.K);
+  }
+
+  /** Predicted test error of the state last loaded. */
   error(): number {
-    return predictedError(this.K, this.dirs.traceOverD, this.avg, this.overlaps);
+    return predictedError(this.K, this.dirs.traceOverD, this.fields(), this.overlaps);
   }
 
   /** dy/dt at state y. */
@@ -239,14 +264,16 @@ export class FlowSystem {
     const x = this.#k.x;
     const p = this.#ptr;
     this.rhsCount++;
-    this.#k.write(p.y, y);
+    this.#load(y);
     this.#moments();
-    flowMatrices(K, this.rule, this.lr, this.dirs.D, this.avg, this.overlaps, this.#m1, this.#m0, this.tied);
+    const f = this.fields();
+    flowMatrices(K, this.rule, this.lr, this.dirs.D, f, this.overlaps, this.#m1, this.#m0, this.tied);
     this.#k.write(p.m1, this.#m1);
     this.#k.write(p.m0, this.#m0);
     x.projectedRhs(p.y, p.ry, n, m, p.m1, p.m0, p.dy);
     x.gramRhs(p.y + 8 * m * n, p.grho, nG, m, p.m1, p.m0, p.dy + 8 * m * n, p.work);
     dy.set(this.#k.view(p.dy, this.size));
+    if (this.biasAvg) biasFlow(K, this.rule, this.lr, f, this.overlaps, dy.subarray(this.size, this.size + K));
   };
 
   /** A message when the state has left the physical domain (a variance <= 0), else null. */
@@ -255,6 +282,7 @@ export class FlowSystem {
     const K = this.K;
     for (let k = 0; k < K; k++) {
       const kk = k * K + k;
+      if (!Number.isFinite(this.mu[k])) return `the bias mean mu_${k + 1} = ${this.mu[k]} is not finite`;
       if (!(o.Q[kk] > 0)) return `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`;
       if (!(o.T[kk] >= 0)) return `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`;
       if (!(o.T0[kk] >= 0)) return `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`;

@@ -16,6 +16,7 @@ import { VERSION } from "../version.ts";
 import { type OdeMethod, solve } from "./integrate.ts";
 import { directionsOf, FlowSystem, type Form, FORMS, initialState } from "./system.ts";
 import { averagesFor } from "./averages.ts";
+import { biasedAveragesFor } from "./biased_averages.ts";
 
 /** Integrators offered by {@link theory}. */
 export type Integrator = "euler" | "rk4" | "adaptive";
@@ -57,10 +58,6 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
   return { integrator, form, atol, rtol, ...(h !== undefined ? { h } : {}) };
 }
 
-/** Configurations the equations cover so far; throws a ConfigError for the others. */
-function checkSupported(cfg: SimulateConfig): void {
-  if (cfg.network.bias) throw new ConfigError("bias", true, "false (no bias) for the theory");
-}
 
 /**
  * Integrate the equations for every seed of the configuration (each from the
@@ -77,7 +74,6 @@ export async function theory(input: TheoryInput): Promise<CurveResult> {
   const started = performance.now();
   const { integrator, form, h, atol, rtol, ...problem } = input;
   const cfg = resolveSimulateConfig(problem);
-  checkSupported(cfg);
   const D = cfg.data.D;
   const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol }, D);
   const spectrum = covarianceSpectrum(
@@ -123,7 +119,12 @@ async function theoryRun(
   const w0 = cfg.network.init ?? drawInitialWeights(cfg.network, D, seed, cfg.rule);
   const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(spectrum, K, opts.form);
-  const y0 = initialState(dirs, K, w0.W, V);
+  const vectors = initialState(dirs, K, w0.W, V);
+  const bias = cfg.network.bias;
+  // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
+  const y0 = new Float64Array(vectors.length + (bias ? K : 0));
+  y0.set(vectors);
+  if (bias) (w0.b ?? []).forEach((b, k) => (y0[vectors.length + k] = b / Math.sqrt(D)));
   const sys = new FlowSystem(
     dirs,
     K,
@@ -132,6 +133,7 @@ async function theoryRun(
     averagesFor(cfg.network.activation),
     await createKernels(),
     cfg.network.tied,
+    bias ? biasedAveragesFor(cfg.network.activation) : undefined,
   );
   const sol = solve({ rhs: sys.rhs, y0 }, times, {
     method: METHOD[opts.integrator],
@@ -155,7 +157,7 @@ async function theoryRun(
       T0: mat(o.T0),
       WW: mat(sys.WW),
       ...sys.projections(y, MAX_PROJECTIONS),
-      bias: new Array(K).fill(0),
+      bias: Array.from(sys.mu, (m) => m * Math.sqrt(D)),
     });
   }
   const run: Run = { seed, eps, order, snapshots: [] };

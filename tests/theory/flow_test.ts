@@ -277,3 +277,88 @@ Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", 
     }
   }
 });
+
+// Trained biases: the population loss now also depends on the field means mu_k = b_k / sqrt(D).
+// The bias follows db_k/dt = -eta D dL/db_k, i.e. dmu_k/dt = -eta dL/dmu_k; the weights as before.
+import { biasedAveragesFor } from "../../src/theory/biased_averages.ts";
+import { biasedFields } from "../../src/theory/equations.ts";
+
+for (const rule of ["vanilla", "truncated"] as const) {
+  for (const act of ["erf", "relu"] as const) {
+    Deno.test(`trained bias: flow of weights and bias = population gradient flow (${act}, ${rule})`, async () => {
+      const D = 20, K = 2, lr = 0.9;
+      const spec = randomSpectrum(D, 12);
+      const u = rng(21);
+      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+      const v = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+      for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) { w[k][m] += gauss(u) / 4; v[k][m] += 2 * gauss(u); }
+      const mu = [0.4, -0.7];
+      const bavg = biasedAveragesFor(act);
+      const dirs = directionsOf(spec, K, "projected");
+      const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels(), false, bavg);
+      const vec = initialState(dirs, K, w.map((r) => Array.from(r)), v.map((r) => Array.from(r)));
+      const y = new Float64Array(vec.length + K);
+      y.set(vec);
+      y.set(mu, vec.length);
+      const dy = new Float64Array(y.length);
+      sys.rhs(0, y, dy);
+      // expected: gradient flow of L(Q, R, T, T0, mu) by 4th-order differences
+      const sets = rule === "vanilla" ? [K] : Array.from({ length: K }, (_, k) => k + 1);
+      let maxErr = 0, scale = 0;
+      for (const units of sets) {
+        const owners = rule === "vanilla" ? Array.from({ length: K }, (_, k) => k) : [units - 1];
+        const o = overlaps(K, D, spec.eigenvalues, w, v, units);
+        const loss = (ov: Overlaps, m: number[]) => {
+          const sub = (x: Float64Array) => {
+            const s = new Float64Array(units * units);
+            for (let k = 0; k < units; k++) for (let l = 0; l < units; l++) s[k * units + l] = x[k * K + l];
+            return s;
+          };
+          const so = { Q: sub(ov.Q), R: sub(ov.R), T: sub(ov.T), T0: sub(ov.T0) };
+          return predictedError(units, spec.traceOverD, biasedFields(bavg, so.Q, m, units), so);
+        };
+        const diff = (f: (h: number) => number, h: number) => (8 * (f(h) - f(-h)) - (f(2 * h) - f(-2 * h))) / (12 * h);
+        // bias part
+        for (const k of owners) {
+          const dL = diff((h) => {
+            const m = mu.slice();
+            m[k] += h;
+            return loss(o, m);
+          }, 1e-3);
+          const expected = -lr * dL;
+          maxErr = Math.max(maxErr, Math.abs(dy[vec.length + k] - expected));
+          scale = Math.max(scale, Math.abs(expected));
+        }
+        // weight part (encoder of the owners), through dL/dQ and dL/dR
+        for (const k of owners) {
+          const gQ = new Float64Array(K * K), gR = new Float64Array(K * K);
+          for (let a = 0; a < units; a++) {
+            for (const [g, key] of [[gQ, "Q"], [gR, "R"]] as const) {
+              for (const [i, j] of [[k, a], [a, k]]) {
+                const idx = i * K + j;
+                if (g[idx] !== 0) continue;
+                g[idx] = diff((h) => {
+                  const x = o[key][idx];
+                  o[key][idx] = x + h;
+                  const val = loss(o, mu);
+                  o[key][idx] = x;
+                  return val;
+                }, 1e-3 * Math.max(o.Q[k * K + k], 1e-2));
+              }
+            }
+          }
+          for (let t = 0; t < D; t++) {
+            let gw = 0;
+            for (let a = 0; a < units; a++) {
+              gw += (gQ[k * K + a] + gQ[a * K + k]) * spec.eigenvalues[t] * w[a][t] / D + gR[a * K + k] * spec.eigenvalues[t] * v[a][t] / D ** 1.5;
+            }
+            const expected = -lr * gw;
+            maxErr = Math.max(maxErr, Math.abs(dy[k * D + t] - expected));
+            scale = Math.max(scale, Math.abs(expected));
+          }
+        }
+      }
+      assert.ok(maxErr <= 1e-7 * scale, `max deviation ${maxErr} vs scale ${scale}`);
+    });
+  }
+}
