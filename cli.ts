@@ -99,7 +99,8 @@ Flags: the data flags of simulate (--D, --spikes, --sigma, --directions,
 
 const THEORY_HELP_FLAGS = `Solver:
   --form F             projected (default) | density (the published q, r, t form)
-  --integrator I       adaptive (Dormand-Prince 5(4), default) | rk4 | euler
+  --integrator I       adaptive (Dormand-Prince 5(4), default) | stiff (Rosenbrock,
+                       for long times) | rk4 | euler
   --h X                step of rk4 (default 0.01) and euler (default 1/D)
   --atol X, --rtol X   tolerances of the adaptive integrator (1e-10, 1e-8)`;
 

@@ -128,3 +128,62 @@ export function sampleRows(st: usize, data: usize, nData: i32, d: i32, out: usiz
 }
 
 
+
+/**
+ * Draw n rows at random (with replacement, index floor(u nData)) from a
+ * compact data matrix (nData x d, f32 when u8 == 0, bytes when u8 != 0) and
+ * write them preprocessed to out (n x d, f64): x' = (x - mean) * scale,
+ * minus pixelMean[i] when pixelMean != 0.
+ */
+export function sampleRowsCompact(
+  st: usize, data: usize, u8: i32, nData: i32, d: i32, mean: f64, scale: f64, pixelMean: usize,
+  out: usize, n: i32,
+): void {
+  const rowBytes = (<usize>d) << 3;
+  for (let j = 0; j < n; j++) {
+    let idx = <i32>(rngUniform(st) * <f64>nData);
+    if (idx >= nData) idx = nData - 1;
+    const o = out + <usize>j * rowBytes;
+    if (u8 != 0) {
+      const src = data + <usize>idx * <usize>d;
+      for (let i = 0; i < d; i++) store<f64>(o + ((<usize>i) << 3), (<f64>load<u8>(src + <usize>i) - mean) * scale);
+    } else {
+      const src = data + ((<usize>idx * <usize>d) << 2);
+      for (let i = 0; i < d; i++) store<f64>(o + ((<usize>i) << 3), (<f64>load<f32>(src + ((<usize>i) << 2)) - mean) * scale);
+    }
+    if (pixelMean != 0) axpy(o, -1.0, pixelMean, d);
+  }
+}
+
+/**
+ * sampleEigen for a full spectrum (sqrtBulk = 0), blocked over up to 32
+ * samples so that each eigenvector is read once per block: the same draws in
+ * the same order and the same sums in the same order, hence the same bits as
+ * sampleEigen, several times faster when e (r x d) does not fit in cache.
+ * z: 32 r f64 slots.
+ */
+export function sampleEigenFull(
+  st: usize, e: usize, sqrtRho: usize, r: i32, d: i32, out: usize, n: i32, z: usize,
+): void {
+  const rowBytes = (<usize>d) << 3;
+  const zRow = (<usize>r) << 3;
+  for (let j0 = 0; j0 < n; j0 += 32) {
+    const nb = min(32, n - j0);
+    const x0 = out + <usize>j0 * rowBytes;
+    for (let j = 0; j < nb; j++) {
+      const zj = z + <usize>j * zRow;
+      rngFillNormal(st, zj, r);
+      for (let m = 0; m < r; m++) {
+        const zm = zj + ((<usize>m) << 3);
+        store<f64>(zm, load<f64>(sqrtRho + ((<usize>m) << 3)) * load<f64>(zm));
+      }
+    }
+    memory.fill(x0, 0, <usize>nb * rowBytes);
+    for (let m = 0; m < r; m++) {
+      const em = e + <usize>m * rowBytes;
+      for (let j = 0; j < nb; j++) {
+        axpy(x0 + <usize>j * rowBytes, load<f64>(z + <usize>j * zRow + ((<usize>m) << 3)), em, d);
+      }
+    }
+  }
+}

@@ -4,7 +4,8 @@
  * to sample from it in O(r D) per input (THEORY.md section 3).
  * @module
  */
-import type { DataModel, GaussianModel, SpikedModel } from "./types.ts";
+import type { DataModel, DatasetModel, GaussianModel, SpikedModel } from "./types.ts";
+import { datasetSpectrum } from "./datasets/model.ts";
 import { ConfigError } from "./errors.ts";
 import { sharedKernels } from "./wasm.ts";
 
@@ -25,7 +26,8 @@ export interface LowRankCovariance {
 /** How to draw inputs: the arguments of one of the wasm samplers. */
 export type SamplerSpec =
   | { kind: "spiked"; U: Float64Array; coef: Float64Array; r: number; sigma: number }
-  | { kind: "eigen"; E: Float64Array; sqrtRho: Float64Array; r: number; sqrtBulk: number };
+  | { kind: "eigen"; E: Float64Array; sqrtRho: Float64Array; r: number; sqrtBulk: number }
+  | { kind: "rows"; model: DatasetModel; r: number };
 
 /** A data model made concrete. */
 export interface MaterialisedModel {
@@ -92,7 +94,26 @@ export function spikeDirections(model: SpikedModel): Float64Array {
 
 /** Make a data model concrete: covariance operator, sampler and trace. */
 export function materialise(model: DataModel): MaterialisedModel {
+  if (model.kind === "dataset") return materialiseDataset(model);
   return model.kind === "spiked" ? materialiseSpiked(model) : materialiseGaussian(model);
+}
+
+function materialiseDataset(model: DatasetModel): MaterialisedModel {
+  const spec = datasetSpectrum(model);
+  const { D } = model;
+  return {
+    D,
+    covariance: { D, diag: 0, U: spec.eigenvectors, coef: spec.eigenvalues, r: D },
+    sampler: { kind: "rows", model, r: 0 },
+    traceOverD: spec.traceOverD,
+  };
+}
+
+/** A JSON-able description of a data model (data sets by their source and sizes). */
+export function describeData(model: DataModel): Record<string, unknown> {
+  if (model.kind !== "dataset") return model as unknown as Record<string, unknown>;
+  const { train: _t, heldOut: _h, pixelMean, ...rest } = model;
+  return { ...rest, pixelCentred: pixelMean !== null };
 }
 
 function materialiseSpiked(model: SpikedModel): MaterialisedModel {
@@ -192,7 +213,18 @@ export function validateDataModel(model: DataModel): void {
     if (M < D && (!Number.isFinite(model.bulk) || model.bulk < 0)) {
       throw new ConfigError("bulk", model.bulk, "a finite number >= 0 (eigenvalue of the unlisted directions)");
     }
+  } else if (model.kind === "dataset") {
+    const n = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x > 0;
+    if (!n(model.nTrain) || model.train?.length !== model.nTrain * D) {
+      throw new ConfigError("dataset train rows", model.train?.length, `nTrain x D = ${model.nTrain} x ${D} values`);
+    }
+    if (!n(model.nHeldOut) || model.heldOut?.length !== model.nHeldOut * D) {
+      throw new ConfigError("dataset held-out rows", model.heldOut?.length, `nHeldOut x D = ${model.nHeldOut} x ${D} values`);
+    }
+    if (!Number.isFinite(model.mean) || !(model.scale > 0)) {
+      throw new ConfigError("dataset preprocessing", { mean: model.mean, scale: model.scale }, "a finite mean and a scale > 0");
+    }
   } else {
-    throw new ConfigError("data kind", (model as { kind: unknown }).kind, '"spiked" or "gaussian"');
+    throw new ConfigError("data kind", (model as { kind: unknown }).kind, '"spiked", "gaussian" or "dataset"');
   }
 }

@@ -7,6 +7,7 @@
 import type { DataModel, PcaSummary } from "./types.ts";
 import { type LowRankCovariance, materialise, validateDataModel } from "./data.ts";
 import { eigh } from "./linalg.ts";
+import { datasetSpectrum } from "./datasets/model.ts";
 
 /**
  * Eigen-decomposition of a covariance: the M leading eigenpairs listed
@@ -125,9 +126,14 @@ export interface Pca {
  */
 export function pca(model: DataModel, mMax = 0): Pca {
   validateDataModel(model);
-  const mat = materialise(model);
-  const spectrum = covarianceSpectrum(mat.covariance, model.kind === "gaussian");
+  const spectrum = spectrumOf(model);
   return { spectrum, epsPCA: pcaErrors(spectrum, Math.max(mMax, 0)) };
+}
+
+/** The spectrum of a data model's covariance (data sets: of the held-out second moment). */
+export function spectrumOf(model: DataModel): Spectrum {
+  if (model.kind === "dataset") return datasetSpectrum(model);
+  return covarianceSpectrum(materialise(model).covariance, model.kind === "gaussian");
 }
 
 /** The PCA levels carried by results: eps_PCA(0..K) and the leading eigenvalues. */

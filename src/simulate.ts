@@ -6,8 +6,8 @@
  */
 import type { CurveResult, InitialWeights, Network, OrderParameters, Rule, Run, WeightSnapshot } from "./types.ts";
 import { defaultTimes, resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./config.ts";
-import { materialise, type MaterialisedModel } from "./data.ts";
-import { covarianceSpectrum, pcaSummary, type Spectrum } from "./pca.ts";
+import { describeData, materialise, type MaterialisedModel } from "./data.ts";
+import { pcaSummary, type Spectrum, spectrumOf } from "./pca.ts";
 import { createKernels, type Kernels, RNG_BYTES, sharedKernels } from "./wasm.ts";
 import { ConfigError, DivergenceError } from "./errors.ts";
 import { VERSION } from "./version.ts";
@@ -63,7 +63,7 @@ export async function simulate(input: SimulateInput, control: SimulateControl = 
   const cfg = resolveSimulateConfig(input);
   const started = performance.now();
   const model = materialise(cfg.data);
-  const spectrum = covarianceSpectrum(model.covariance, cfg.data.kind === "gaussian");
+  const spectrum = spectrumOf(cfg.data);
   const D = cfg.data.D;
   const times = recordingTimes(cfg);
   const runs: Run[] = [];
@@ -90,7 +90,7 @@ export async function simulate(input: SimulateInput, control: SimulateControl = 
   return {
     kind: "simulation",
     version: VERSION,
-    config: { ...cfg, D } as unknown as Record<string, unknown>,
+    config: { ...cfg, data: describeData(cfg.data), D } as unknown as Record<string, unknown>,
     times,
     ...stats,
     runs,
@@ -152,6 +152,8 @@ interface RunMemory {
   covDiag: number;
   samplerA: number;
   samplerB: number;
+  /** Rows of the test block. */
+  nTest: number;
   E: number;
   M: number;
   proj: number;
@@ -207,7 +209,7 @@ async function runSeed(
     if (sanger) k.x.scale(mem.Veff, 1 / Math.sqrt(D), mem.W, K * D);
     const e = k.x.testError(
       mem.W, sanger ? mem.W : mem.V, sanger ? 1 / Math.sqrt(D) : 1, mem.b, bias ? 1 : 0, mem.Xtest,
-      cfg.nTest, D, K, actCode, mem.testWork,
+      mem.nTest, D, K, actCode, mem.testWork,
     );
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
@@ -249,8 +251,9 @@ async function allocate(
     work: k.f64(k.x.sgdWorkSize(D, K)),
     testWork: k.f64(k.x.testErrorWorkSize(K)),
     block: k.f64(BLOCK * D),
-    z: k.f64(Math.max(model.sampler.r, 1)),
-    Xtest: k.f64(cfg.nTest * D),
+    z: k.f64(32 * Math.max(model.sampler.r, 1)),
+    nTest: testSize(cfg),
+    Xtest: k.f64(testSize(cfg) * D),
     rngTrain: k.alloc(RNG_BYTES),
     U: k.put(cov.U),
     coef: k.put(cov.coef),
@@ -268,14 +271,26 @@ async function allocate(
   if (model.sampler.kind === "spiked") {
     mem.samplerA = k.put(model.sampler.U);
     mem.samplerB = k.put(model.sampler.coef);
-  } else {
+  } else if (model.sampler.kind === "eigen") {
     mem.samplerA = k.put(model.sampler.E);
     mem.samplerB = k.put(model.sampler.sqrtRho);
+  } else {
+    // a data set: the training rows stay compact (bytes or float32) in wasm memory
+    const data = model.sampler.model;
+    const train = data.train;
+    mem.samplerA = k.alloc(train.byteLength);
+    new Uint8Array(k.x.memory.buffer, mem.samplerA, train.byteLength)
+      .set(new Uint8Array(train.buffer, train.byteOffset, train.byteLength));
+    mem.samplerB = data.pixelMean ? k.put(data.pixelMean) : 0;
   }
   k.x.rngSeed(mem.rngTrain, seed * 8 + STREAM.train);
-  const rngTest = k.alloc(RNG_BYTES);
-  k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
-  sampleInto(mem, model, rngTest, mem.Xtest, cfg.nTest);
+  if (model.sampler.kind === "rows") {
+    k.write(mem.Xtest, model.sampler.model.heldOut);
+  } else {
+    const rngTest = k.alloc(RNG_BYTES);
+    k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
+    sampleInto(mem, model, rngTest, mem.Xtest, mem.nTest);
+  }
   return mem;
 }
 
@@ -283,9 +298,20 @@ function sampleInto(mem: RunMemory, model: MaterialisedModel, rng: number, out: 
   const s = model.sampler;
   if (s.kind === "spiked") {
     mem.k.x.sampleSpiked(rng, mem.samplerA, mem.samplerB, s.r, s.sigma, model.D, out, n, mem.z);
-  } else {
+  } else if (s.kind === "eigen" && s.sqrtBulk === 0) {
+    mem.k.x.sampleEigenFull(rng, mem.samplerA, mem.samplerB, s.r, model.D, out, n, mem.z);
+  } else if (s.kind === "eigen") {
     mem.k.x.sampleEigen(rng, mem.samplerA, mem.samplerB, s.r, s.sqrtBulk, model.D, out, n, mem.z);
+  } else {
+    const m = s.model;
+    const u8 = m.train instanceof Uint8Array ? 1 : 0;
+    mem.k.x.sampleRowsCompact(rng, mem.samplerA, u8, m.nTrain, model.D, m.mean, m.scale, mem.samplerB, out, n);
   }
+}
+
+/** Rows of the test block: the held-out rows of a data set, else nTest fresh samples. */
+function testSize(cfg: SimulateConfig): number {
+  return cfg.data.kind === "dataset" ? cfg.data.nHeldOut : cfg.nTest;
 }
 
 function checkFinite(mem: RunMemory, K: number, D: number, t: number): void {

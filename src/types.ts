@@ -52,8 +52,35 @@ export interface GaussianModel {
   bulk: number;
 }
 
+/**
+ * Inputs from a preprocessed data set (build it with `datasetModel`): online
+ * SGD draws training rows at random, x' = (x - mean) * scale - pixelMean;
+ * the held-out rows give the test error and the covariance. Holds typed
+ * arrays; results record a description of it instead.
+ */
+export interface DatasetModel {
+  kind: "dataset";
+  /** Input dimension D. */
+  D: number;
+  /** Where the data came from. */
+  source: string;
+  /** Image height and width, when the inputs are images. */
+  shape?: [number, number];
+  /** Training rows as read (bytes or float32), nTrain x D. */
+  train: Uint8Array | Float32Array;
+  nTrain: number;
+  /** Global mean and scale 1/(2 std) of the preprocessing. */
+  mean: number;
+  scale: number;
+  /** Per-pixel means subtracted after scaling, or null. */
+  pixelMean: Float64Array | null;
+  /** Held-out rows, preprocessed, nHeldOut x D. */
+  heldOut: Float64Array;
+  nHeldOut: number;
+}
+
 /** Where the inputs come from. */
-export type DataModel = SpikedModel | GaussianModel;
+export type DataModel = SpikedModel | GaussianModel | DatasetModel;
 
 /** Initial weights: rows are units. `V` is ignored for tied networks and Sanger's rule. */
 export interface InitialWeights {

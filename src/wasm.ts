@@ -37,6 +37,10 @@ export interface KernelExports {
     n: number, z: number,
   ): void;
   sampleRows(st: number, data: number, nData: number, d: number, out: number, n: number): void;
+  sampleRowsCompact(
+    st: number, data: number, u8: number, nData: number, d: number, mean: number, scale: number,
+    pixelMean: number, out: number, n: number,
+  ): void;
   sgdWorkSize(d: number, k: number): number;
   sgdSteps(
     w: number, v: number, b: number, xs: number, n: number, d: number, k: number, eta: number,

@@ -157,7 +157,7 @@ Deno.test("cli: theory writes result.json with times, eps and K x K order parame
   });
   const bad = await run("theory", "--D", "60", "--integrator", "leapfrog", "--out", `${dir}/bad`);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /integrator.*"leapfrog".*euler, rk4, adaptive/);
+  assert.match(bad.stderr, /integrator.*"leapfrog".*euler, rk4, adaptive, stiff/);
   assert.equal(await exists(`${dir}/bad`), false);
   await Deno.remove(dir, { recursive: true });
 });

@@ -118,3 +118,19 @@ Deno.test("bad configurations name the parameter", async () => {
   }
   await assert.rejects(simulate({ data: spikedModel({ D: -3 }) }), /D/);
 });
+
+Deno.test("the blocked full-spectrum sampler draws the same bits as the per-sample one", async () => {
+  const { createKernels } = await import("../src/wasm.ts");
+  const k = await createKernels();
+  const d = 37, r = 37, n = 70;
+  const e = k.f64(r * d), sq = k.f64(r), z = k.f64(32 * r), a = k.f64(n * d), b = k.f64(n * d);
+  const st = k.alloc(24);
+  k.x.rngSeed(st, 5);
+  k.x.rngFillNormal(st, e, r * d);
+  k.x.rngFillUniform(st, sq, r);
+  k.x.rngSeed(st, 9);
+  k.x.sampleEigen(st, e, sq, r, 0, d, a, n, z);
+  k.x.rngSeed(st, 9);
+  k.x.sampleEigenFull(st, e, sq, r, d, b, n, z);
+  assert.deepEqual(k.read(a, n * d), k.read(b, n * d));
+});

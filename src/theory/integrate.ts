@@ -814,8 +814,9 @@ export interface RosenbrockTableau {
 /**
  * ROS34PW2 of J. Rang and L. Angermann, "New Rosenbrock W-methods of order 3
  * for partial differential algebraic equations of index 1", BIT Numerical
- * Mathematics 45 (2005) 761–787 (coefficients to 17 digits as tabulated there,
- * also in PETSc's TSROSWRA34PW2): 4 stages, order 3 for ANY W (a W-method, so
+ * Mathematics 45 (2005) 761–787 (the 17-digit coefficients as also distributed
+ * with PETSc, TSROSWRA34PW2; the tests check their order conditions and
+ * stability): 4 stages, order 3 for ANY W (a W-method, so
  * an inexact, e.g. finite-difference, Jacobian costs stability margin but not
  * order), L-stable and stiffly accurate (b is the last row of alpha + Gamma,
  * so R(-inf) = 0); the embedded solution has order 2 and is A-stable with
@@ -838,7 +839,7 @@ export interface RosenbrockTableau {
  * console.assert(Math.abs(ROS34PW2.b.reduce((s, x) => s + x, 0) - 1) < 1e-15);
  * ```
  */
-export const ROS34PW2: RosenbrockTableau = Object.freeze({
+export const ROS34PW2: RosenbrockTableau = deepFreeze({
   name: "ROS34PW2",
   order: 3,
   embeddedOrder: 2,
@@ -874,6 +875,14 @@ export const ROS34PW2: RosenbrockTableau = Object.freeze({
     [-1.0452602553351026, 2.3981200751955826, -0.9169932983520209],
   ],
 });
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === "object" && x !== null) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
 
 /**
  * The tableau in the transformed variables U_i = sum_{j<=i} gamma_ij k_j / h

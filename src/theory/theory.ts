@@ -8,8 +8,8 @@
 import type { CurveResult, OrderParameters, Run } from "../types.ts";
 import { ConfigError } from "../errors.ts";
 import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../config.ts";
-import { covarianceSpectrum, pcaSummary, type Spectrum } from "../pca.ts";
-import { materialise } from "../data.ts";
+import { pcaSummary, type Spectrum, spectrumOf } from "../pca.ts";
+import { describeData } from "../data.ts";
 import { drawInitialWeights, recordingTimes, summarise } from "../simulate.ts";
 import { createKernels } from "../wasm.ts";
 import { VERSION } from "../version.ts";
@@ -19,13 +19,16 @@ import { averagesFor } from "./averages.ts";
 import { biasedAveragesFor } from "./biased_averages.ts";
 
 /** Integrators offered by {@link theory}. */
-export type Integrator = "euler" | "rk4" | "adaptive";
+export type Integrator = "euler" | "rk4" | "adaptive" | "stiff";
 /** The allowed integrators. */
-export const INTEGRATORS: readonly Integrator[] = ["euler", "rk4", "adaptive"];
+export const INTEGRATORS: readonly Integrator[] = ["euler", "rk4", "adaptive", "stiff"];
 
 /** Solver settings of {@link theory}. */
 export interface TheoryOptions {
-  /** "adaptive" (Dormand–Prince 5(4), default), "rk4" (fixed step) or "euler" (fixed step, default 1/D). */
+  /**
+   * "adaptive" (Dormand–Prince 5(4), default), "stiff" (Rosenbrock ROS34PW2 with a
+   * finite-difference Jacobian, for long times), "rk4" (fixed step) or "euler" (fixed step, default 1/D).
+   */
   integrator: Integrator;
   /** "projected" (default) or "density". */
   form: Form;
@@ -76,10 +79,7 @@ export async function theory(input: TheoryInput): Promise<CurveResult> {
   const cfg = resolveSimulateConfig(problem);
   const D = cfg.data.D;
   const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol }, D);
-  const spectrum = covarianceSpectrum(
-    materialise(cfg.data).covariance,
-    cfg.data.kind === "gaussian",
-  );
+  const spectrum = spectrumOf(cfg.data);
   const times = recordingTimes(cfg);
   const runs: Run[] = [];
   let steps = 0, rhsEvaluations = 0;
@@ -92,7 +92,7 @@ export async function theory(input: TheoryInput): Promise<CurveResult> {
   return {
     kind: "theory",
     version: VERSION,
-    config: { ...cfg, D, solver: opts, steps, rhsEvaluations } as unknown as Record<
+    config: { ...cfg, data: describeData(cfg.data), D, solver: opts, steps, rhsEvaluations } as unknown as Record<
       string,
       unknown
     >,
@@ -104,7 +104,12 @@ export async function theory(input: TheoryInput): Promise<CurveResult> {
   };
 }
 
-const METHOD: Record<Integrator, OdeMethod> = { euler: "euler", rk4: "rk4", adaptive: "dopri5" };
+const METHOD: Record<Integrator, OdeMethod> = {
+  euler: "euler",
+  rk4: "rk4",
+  adaptive: "dopri5",
+  stiff: "rosenbrock",
+};
 const MAX_PROJECTIONS = 16;
 
 async function theoryRun(

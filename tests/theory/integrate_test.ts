@@ -532,6 +532,10 @@ Deno.test("ROS34PW2 tableau: W-method order 3, embedded order 2, stiffly accurat
     close(dot(bt, g), 0, `dense g at ${th}`);
     close(dot(bt, c2), th ** 3 / 3, `dense c^2 at ${th}`);
     if (th === 1) bt.forEach((x, i) => close(x, b[i], `dense b(1)[${i}]`));
+    // no amplification of stiff components inside a step
+    for (let k = -3; k <= 12; k += 0.25) {
+      assert.ok(Math.abs(stability(bt, -(10 ** k), 0)[0]) <= 1 + 1e-12, `R_${th}(-1e${k})`);
+    }
   }
   // stability function: R(z) - e^z = O(z^4), R(-inf) = 0, |R| <= 1 on the imaginary axis
   const r4 = [0.02, 0.01].map((z) => (stability(b, -z, 0)[0] - Math.exp(-z)) / z ** 4);

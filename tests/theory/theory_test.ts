@@ -24,10 +24,12 @@ Deno.test("the projected form runs to t = 10,000 for every activation x rule wit
       )
     ),
     { activation: "linear" as const, rule: "sanger" as const, tied: false },
+    ...(["erf", "relu"] as const).map((activation) => ({ activation, rule: "vanilla" as const, tied: false, bias: true })),
   ];
   for (const c of cases) {
     const res = await theory({
-      data: gap, network: { K: 3, activation: c.activation, tied: c.tied }, rule: c.rule, lr: 1, tMax: 10_000,
+      data: gap, network: { K: 3, activation: c.activation, tied: c.tied, bias: "bias" in c }, rule: c.rule, lr: 1,
+      tMax: 10_000,
       times: [0, 100, 1000, 10_000],
     });
     assert.ok(res.eps.every((e) => Number.isFinite(e) && e > 0), JSON.stringify(c));
