@@ -236,9 +236,11 @@ export function u8ToF64(dst: usize, src: usize, n: i32, scale: f64): void {
     const hi = i32x4.extend_high_i16x8_u(h);
     const o = dst + ((<usize>i) << 3);
     v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(lo)));
-    v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(v128.shuffle<u32>(lo, lo, 2, 3, 0, 1))), 16);
+    const lo2 = v128.shuffle<u32>(lo, lo, 2, 3, 0, 1);
+    v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(lo2)), 16);
     v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(hi)), 32);
-    v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(v128.shuffle<u32>(hi, hi, 2, 3, 0, 1))), 48);
+    const hi2 = v128.shuffle<u32>(hi, hi, 2, 3, 0, 1);
+    v128.store(o, f64x2.mul(vs, f64x2.convert_low_i32x4_u(hi2)), 48);
   }
   for (; i < n; i++) {
     store<f64>(dst + ((<usize>i) << 3), scale * <f64>load<u8>(src + <usize>i));

@@ -95,7 +95,10 @@ function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
   for (; j + 4 <= m; j += 4) {
     const o = (<usize>j) << 3;
     const t0 = f64x2.add(f64x2.mul(nvi, v128.load(w + o)), f64x2.mul(nwi, v128.load(v + o)));
-    const t1 = f64x2.add(f64x2.mul(nvi, v128.load(w + o, 16)), f64x2.mul(nwi, v128.load(v + o, 16)));
+    const t1 = f64x2.add(
+      f64x2.mul(nvi, v128.load(w + o, 16)),
+      f64x2.mul(nwi, v128.load(v + o, 16)),
+    );
     v128.store(a + o, f64x2.add(v128.load(a + o), t0));
     v128.store(a + o, f64x2.add(v128.load(a + o, 16), t1), 16);
   }
@@ -156,7 +159,8 @@ function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
     const vnj = v128.load(vnn + o);
     s0 = f64x2.add(s0, f64x2.mul(xa, vnj));
     s1 = f64x2.add(s1, f64x2.mul(ya, vnj));
-    v128.store(pnn + o, f64x2.add(v128.load(pnn + o), f64x2.add(f64x2.mul(cvn, xa), f64x2.mul(cvn1, ya))));
+    const dp = f64x2.add(f64x2.mul(cvn, xa), f64x2.mul(cvn1, ya));
+    v128.store(pnn + o, f64x2.add(v128.load(pnn + o), dp));
   }
   r0 += f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
   r1 += f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
@@ -184,7 +188,9 @@ function updRow(a: usize, v: usize, w: usize, vi: f64, wi: f64, m: i32): void {
  * form pn = (updated block) vn; without, just pn = block * vn. Two call sites
  * keep it out of line (V8 tiers it up after a few calls).
  */
-function fusedPass(a: usize, n: i32, i0: i32, v: usize, w: usize, vn: usize, pn: usize, upd: bool): void {
+function fusedPass(
+  a: usize, n: i32, i0: i32, v: usize, w: usize, vn: usize, pn: usize, upd: bool,
+): void {
   memory.fill(vptr(pn, i0), 0, (<usize>(n - i0)) << 3);
   const rs = (<usize>n) << 3;
   let i = i0;
@@ -199,7 +205,10 @@ function fusedPass(a: usize, n: i32, i0: i32, v: usize, w: usize, vn: usize, pn:
       vi1 = load<f64>(vptr(v, i + 1));
       wi1 = load<f64>(vptr(w, i + 1));
     }
-    fusedRow2(mptr(a, n, i, i), rs, vptr(v, i), vptr(w, i), vptr(vn, i), vptr(pn, i), vi, wi, vi1, wi1, n - i);
+    fusedRow2(
+      mptr(a, n, i, i), rs, vptr(v, i), vptr(w, i), vptr(vn, i), vptr(pn, i),
+      vi, wi, vi1, wi1, n - i,
+    );
   }
   if (i < n) {
     // the last row holds just its diagonal entry
@@ -244,7 +253,9 @@ function house(x: usize, m: i32): f64 {
  * a with beta bet[k] (0 for none). p, pn, w: n slots each, all indexed by
  * column.
  */
-function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn0: usize, w: usize): void {
+function tridiag(
+  a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn0: usize, w: usize,
+): void {
   memory.fill(bet, 0, (<usize>n) << 3);
   let p = p0;
   let pn = pn0;
@@ -282,7 +293,9 @@ function tridiag(a: usize, n: i32, d: usize, e: usize, bet: usize, p0: usize, pn
         fusedPass(a, n, k1 + 1, vb, w, mptr(a, n, k1, 0), pn, true);
       } else {
         for (let i = k1 + 1; i < n; i++) {
-          updRow(mptr(a, n, i, i), vptr(vb, i), vptr(w, i), load<f64>(vptr(vb, i)), load<f64>(vptr(w, i)), n - i);
+          const vi = load<f64>(vptr(vb, i));
+          const wi = load<f64>(vptr(w, i));
+          updRow(mptr(a, n, i, i), vptr(vb, i), vptr(w, i), vi, wi, n - i);
         }
       }
     } else if (hasNext) {
@@ -489,7 +502,8 @@ function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize, zrow: usize)
       const y = x + ((<usize>n) << 3);
       for (let g = ng - 1; g >= 0; g--) {
         const kg = kb + 4 * g;
-        applyGroup2(vptr(x, kg + 1), vptr(y, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
+        const vg = vptr(buf, 4 * g * n);
+        applyGroup2(vptr(x, kg + 1), vptr(y, kg + 1), vg, n - kg - 1, vptr(parBase, 16 * g));
       }
     }
     if (r < n) {
@@ -498,7 +512,8 @@ function formQt(a: usize, n: i32, bet: usize, v: usize, buf: usize, zrow: usize)
       memory.fill(zrow, 0, (<usize>n) << 3);
       for (let g = ng - 1; g >= 0; g--) {
         const kg = kb + 4 * g;
-        applyGroup2(vptr(x, kg + 1), vptr(zrow, kg + 1), vptr(buf, 4 * g * n), n - kg - 1, vptr(parBase, 16 * g));
+        const vg = vptr(buf, 4 * g * n);
+        applyGroup2(vptr(x, kg + 1), vptr(zrow, kg + 1), vg, n - kg - 1, vptr(parBase, 16 * g));
       }
     }
   }

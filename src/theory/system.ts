@@ -49,9 +49,12 @@ export interface Directions {
  * Split a spectrum into explicit directions and groups: the bulk (the D - M
  * unlisted directions) is one group; listed eigenvalues equal to within
  * 1e-12 (relative) in runs longer than 2K are aggregated into a group too.
- * The density form makes every listed direction a group of one.
+ * The density form makes every listed direction a group of one. With
+ * `bins`, the projected form keeps the max(2K, 16) leading directions
+ * explicit and bins the others, in rank order, into that many groups with
+ * their mean eigenvalue (an approximation whose error callers measure).
  */
-export function directionsOf(spec: Spectrum, K: number, form: Form): Directions {
+export function directionsOf(spec: Spectrum, K: number, form: Form, bins?: number): Directions {
   const { D } = spec;
   const M = spec.eigenvalues.length;
   const explicit: number[] = [];
@@ -67,6 +70,19 @@ export function directionsOf(spec: Spectrum, K: number, form: Form): Directions 
     } else if (run.length > 2 * K) groups.push({ rho: r, members: run });
     else explicit.push(...run);
     i = j;
+  }
+  if (bins !== undefined && form === "projected") {
+    // keep the leading directions explicit; bin the rest, in rank order, into `bins` groups
+    // whose eigenvalue is the mean of their members (an approximation; the trace is kept)
+    const keep = Math.max(2 * K, 16);
+    if (explicit.length > keep + bins) {
+      const rest = explicit.splice(keep);
+      for (let b = 0; b < bins; b++) {
+        const members = rest.slice(Math.floor((b * rest.length) / bins), Math.floor(((b + 1) * rest.length) / bins));
+        const rho = members.reduce((acc, t) => acc + spec.eigenvalues[t], 0) / members.length;
+        groups.push({ rho, members });
+      }
+    }
   }
   if (M < D) groups.push({ rho: spec.bulk, members: null });
   const rows = (idx: number[]) => {

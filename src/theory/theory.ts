@@ -34,6 +34,8 @@ export interface TheoryOptions {
   form: Form;
   /** Step of the fixed-step integrators (default: 1/D for Euler, 0.01 for RK4). */
   h?: number;
+  /** Bin all but the leading directions of the spectrum into this many groups (projected form; default: no binning). */
+  bins?: number;
   /** Tolerances of the adaptive integrator (defaults 1e-10 and 1e-8). */
   atol: number;
   rtol: number;
@@ -58,7 +60,17 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
   const rtol = input.rtol ?? 1e-8;
   if (!(atol >= 0 && Number.isFinite(atol))) throw new ConfigError("atol", atol, "a number >= 0");
   if (!(rtol > 0 && Number.isFinite(rtol))) throw new ConfigError("rtol", rtol, "a number > 0");
-  return { integrator, form, atol, rtol, ...(h !== undefined ? { h } : {}) };
+  if (input.bins !== undefined && !(Number.isInteger(input.bins) && input.bins >= 1 && input.bins <= D)) {
+    throw new ConfigError("bins", input.bins, `an integer from 1 to D = ${D}`);
+  }
+  return {
+    integrator,
+    form,
+    atol,
+    rtol,
+    ...(h !== undefined ? { h } : {}),
+    ...(input.bins !== undefined ? { bins: input.bins } : {}),
+  };
 }
 
 
@@ -75,10 +87,10 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
  */
 export async function theory(input: TheoryInput): Promise<CurveResult> {
   const started = performance.now();
-  const { integrator, form, h, atol, rtol, ...problem } = input;
+  const { integrator, form, h, atol, rtol, bins, ...problem } = input;
   const cfg = resolveSimulateConfig(problem);
   const D = cfg.data.D;
-  const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol }, D);
+  const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol, bins }, D);
   const spectrum = spectrumOf(cfg.data);
   const times = recordingTimes(cfg);
   const runs: Run[] = [];
@@ -123,7 +135,7 @@ async function theoryRun(
   const D = cfg.data.D;
   const w0 = cfg.network.init ?? drawInitialWeights(cfg.network, D, seed, cfg.rule);
   const V = decoderOf(cfg, w0.W, w0.V);
-  const dirs = directionsOf(spectrum, K, opts.form);
+  const dirs = directionsOf(spectrum, K, opts.form, opts.bins);
   const vectors = initialState(dirs, K, w0.W, V);
   const bias = cfg.network.bias;
   // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
