@@ -331,7 +331,7 @@ const components: AnalysisFn = (preset, runs) => {
 };
 
 /** The analysis of each experiment kind. */
-export const ANALYSES: Record<Preset["experiment"], AnalysisFn> = {
+export const ANALYSES: Record<Exclude<Preset["experiment"], "realdata">, AnalysisFn> = {
   sequential,
   tied,
   "relu-bias": reluBias,

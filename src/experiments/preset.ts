@@ -9,9 +9,16 @@ import type { Network, Rule } from "../types.ts";
 import { ConfigError } from "../errors.ts";
 
 /** The experiments the package knows how to analyse. */
-export type ExperimentKind = "sequential" | "tied" | "relu-bias" | "truncated" | "components";
+export type ExperimentKind = "sequential" | "tied" | "relu-bias" | "truncated" | "components" | "realdata";
 /** The allowed experiment kinds. */
-export const EXPERIMENTS: readonly ExperimentKind[] = ["sequential", "tied", "relu-bias", "truncated", "components"];
+export const EXPERIMENTS: readonly ExperimentKind[] = [
+  "sequential",
+  "tied",
+  "relu-bias",
+  "truncated",
+  "components",
+  "realdata",
+];
 
 /** One network/rule compared within an experiment. */
 export interface Variant {
@@ -53,6 +60,8 @@ export interface Preset {
   sizes?: Partial<Record<"reduced" | "full", SizeOverrides>>;
   /** Time up to which the theory is integrated for the long-time analysis (tied). */
   longTime?: number;
+  /** Real images (realdata): the embedded MNIST, split and preprocessing. */
+  images?: { nHeldOut: number; splitSeed: number; pixelCentre?: boolean; bins?: number; gaussianSeeds?: number[] };
 }
 
 /** Parse and check a preset (the JSON text of an examples/ file). */
