@@ -18,15 +18,20 @@ import {
   numberFlag,
   PROBLEM_FLAGS,
   PROBLEM_HELP,
-  problemFromFlags,
   type ProblemFiles,
+  problemFromFlags,
 } from "./src/cli/args.ts";
 import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/config.ts";
 import { type Progress, simulate } from "./src/simulate.ts";
 import { drawInitialWeights } from "./src/simulate.ts";
 import { pca } from "./src/pca.ts";
 import { spikedModel } from "./src/data.ts";
-import { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";
+import {
+  formatCovariance,
+  formatInitialWeights,
+  parseCovariance,
+  parseInitialWeights,
+} from "./src/formats.ts";
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
 import { resultFigures } from "./src/cli/figures.ts";
 import type { Activation, CurveResult, GaussianModel, Run } from "./src/types.ts";
@@ -37,7 +42,7 @@ import { runPreset } from "./src/experiments/run.ts";
 import { reportHtml, verdictLine } from "./src/experiments/report.ts";
 import { renderSvg } from "./src/render.ts";
 import { realDataExperiment, realDataRecord } from "./src/experiments/realdata.ts";
-import { cacheDir, DATASETS, type DatasetName, loadDataset } from "./src/cli/datasets.ts";
+import { cacheDir, type DatasetName, DATASETS, loadDataset } from "./src/cli/datasets.ts";
 import { downloadDataset } from "./src/datasets/download.ts";
 
 const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
@@ -137,7 +142,8 @@ ${THEORY_HELP_FLAGS}
 
 ${OUTPUT_HELP}`;
 
-const RUN_HELP = `Usage: deno run -A cli.ts run PRESET.json [--size reduced|default|full] [--out DIR] [--no-svg]
+const RUN_HELP =
+  `Usage: deno run -A cli.ts run PRESET.json [--size reduced|default|full] [--out DIR] [--no-svg]
 
 Runs an experiment preset (see examples/: sequential, tied, relu-bias,
 truncated, components): every variant simulated and integrated by the
@@ -145,7 +151,8 @@ theory from the same initial weights, the claim's numeric checks with a
 verdict, and its figures. --out DIR writes summary.json, report.html and one
 Vega-Lite spec (and SVG) per figure.`;
 
-const REALDATA_HELP = `Usage: deno run -A cli.ts realdata [--dataset mnist|cifar10|fashion-mnist] [--path DIR] [flags]
+const REALDATA_HELP =
+  `Usage: deno run -A cli.ts realdata [--dataset mnist|cifar10|fashion-mnist] [--path DIR] [flags]
 
 Online SGD on the images (training part, drawn at random), SGD on their
 Gaussian equivalent (same second moment), and the equations fed only with
@@ -162,7 +169,8 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
   --out DIR (result.json with simulation, gaussian, theory; error_curve and
   components figures) --no-svg --quiet`;
 
-const DOWNLOAD_HELP = `Usage: deno run -A cli.ts download cifar10|fashion-mnist [--dir DIR] [--base-url URL]
+const DOWNLOAD_HELP =
+  `Usage: deno run -A cli.ts download cifar10|fashion-mnist [--dir DIR] [--base-url URL]
 
 Fetches the official archives with progress on stderr, verifies their
 published MD5 checksums and unpacks them to DIR (default
@@ -199,7 +207,10 @@ export const DEMO_PROBLEM: SimulateInput = {
 
 class UsageError extends Error {}
 
-function parse(args: string[], options: Record<string, { type: "string" | "boolean"; short?: string }>) {
+function parse(
+  args: string[],
+  options: Record<string, { type: "string" | "boolean"; short?: string }>,
+) {
   // "--lr -1": let a negative number be the value of a string flag (parseArgs
   // would take it for a flag), so that range validation can name it
   const joined: string[] = [];
@@ -212,7 +223,8 @@ function parse(args: string[], options: Record<string, { type: "string" | "boole
     }
   }
   try {
-    return parseArgs({ args: joined, options, strict: true, allowPositionals: false }).values as FlagValues;
+    return parseArgs({ args: joined, options, strict: true, allowPositionals: false })
+      .values as FlagValues;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -229,10 +241,16 @@ async function readProblemFiles(flags: FlagValues): Promise<ProblemFiles> {
     }
   }
   if (typeof flags.spectrum === "string") {
-    files.spectrum = parseCovariance(await readTextFile(flags.spectrum, "--spectrum"), `--spectrum ${flags.spectrum}`);
+    files.spectrum = parseCovariance(
+      await readTextFile(flags.spectrum, "--spectrum"),
+      `--spectrum ${flags.spectrum}`,
+    );
   }
   if (typeof flags.init === "string") {
-    files.init = parseInitialWeights(await readTextFile(flags.init, "--init"), `--init ${flags.init}`);
+    files.init = parseInitialWeights(
+      await readTextFile(flags.init, "--init"),
+      `--init ${flags.init}`,
+    );
   }
   return files;
 }
@@ -242,7 +260,11 @@ function progressPrinter(quiet: boolean): ((p: Progress) => void) | undefined {
   const enc = new TextEncoder();
   return (p) => {
     const pct = (100 * p.fraction).toFixed(0).padStart(3);
-    Deno.stderr.writeSync(enc.encode(`\r  run ${p.run + 1}/${p.runs}  t = ${p.t.toPrecision(4)} / ${p.tMax}  ${pct}%  `));
+    Deno.stderr.writeSync(
+      enc.encode(
+        `\r  run ${p.run + 1}/${p.runs}  t = ${p.t.toPrecision(4)} / ${p.tMax}  ${pct}%  `,
+      ),
+    );
   };
 }
 
@@ -252,7 +274,11 @@ function fingerprint(cfg: SimulateConfig): string {
 }
 
 /** Run a simulation with resume support in `out/.partial`. */
-async function runWithCheckpoints(cfg: SimulateConfig, out: string | undefined, quiet: boolean): Promise<CurveResult> {
+async function runWithCheckpoints(
+  cfg: SimulateConfig,
+  out: string | undefined,
+  quiet: boolean,
+): Promise<CurveResult> {
   const partialDir = out ? `${out}/.partial` : undefined;
   const key = fingerprint(cfg);
   const done: Run[] = [];
@@ -261,11 +287,14 @@ async function runWithCheckpoints(cfg: SimulateConfig, out: string | undefined, 
       const rec = item as { key?: string; run?: Run };
       if (rec.key === key && rec.run && cfg.seeds.includes(rec.run.seed)) done.push(rec.run);
     }
-    if (done.length && !quiet) console.error(`resuming: ${done.length} finished run(s) found in ${partialDir}`);
+    if (done.length && !quiet) {
+      console.error(`resuming: ${done.length} finished run(s) found in ${partialDir}`);
+    }
   }
   const printer = progressPrinter(quiet);
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error("interrupted; rerun the same command to resume"));
+  const onSignal = () =>
+    controller.abort(new Error("interrupted; rerun the same command to resume"));
   Deno.addSignalListener("SIGINT", onSignal);
   try {
     const result = await simulate(cfg, {
@@ -291,8 +320,16 @@ function spectrumModel(cfg: SimulateConfig): GaussianModel {
   const D = spectrum.D;
   const M = spectrum.eigenvalues.length;
   const rows: number[][] = [];
-  for (let m = 0; m < M; m++) rows.push(Array.from(spectrum.eigenvectors.subarray(m * D, (m + 1) * D)));
-  return { kind: "gaussian", D, eigenvalues: Array.from(spectrum.eigenvalues), eigenvectors: rows, bulk: spectrum.bulk };
+  for (let m = 0; m < M; m++) {
+    rows.push(Array.from(spectrum.eigenvectors.subarray(m * D, (m + 1) * D)));
+  }
+  return {
+    kind: "gaussian",
+    D,
+    eigenvalues: Array.from(spectrum.eigenvalues),
+    eigenvectors: rows,
+    bulk: spectrum.bulk,
+  };
 }
 
 function summary(result: CurveResult): string {
@@ -300,15 +337,23 @@ function summary(result: CurveResult): string {
   const K = (result.config as { network: { K: number } }).network.K;
   const lines = [
     `final test error at t = ${result.times[last]}: ${result.eps[last].toPrecision(4)}` +
-    (result.runs.length > 1 ? ` ± ${result.epsStd[last].toPrecision(2)} (std over ${result.runs.length} seeds)` : ""),
-    `PCA levels: ${result.pca.epsPCA.map((e, m) => `eps_PCA(${m}) = ${e.toPrecision(4)}`).join(", ")}`,
+    (result.runs.length > 1
+      ? ` ± ${result.epsStd[last].toPrecision(2)} (std over ${result.runs.length} seeds)`
+      : ""),
+    `PCA levels: ${
+      result.pca.epsPCA.map((e, m) => `eps_PCA(${m}) = ${e.toPrecision(4)}`).join(", ")
+    }`,
     `final / eps_PCA(${K}) = ${(result.eps[last] / result.pca.epsPCA[K]).toFixed(3)}`,
     `wall time ${result.seconds.toFixed(1)} s`,
   ];
   return lines.join("\n");
 }
 
-async function commandSimulate(args: string[], defaults: SimulateInput = {}, defaultOut?: string): Promise<number> {
+async function commandSimulate(
+  args: string[],
+  defaults: SimulateInput = {},
+  defaultOut?: string,
+): Promise<number> {
   const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS });
   if (flags.help) {
     console.log(defaultOut ? DEMO_HELP : SIMULATE_HELP);
@@ -321,9 +366,12 @@ async function commandSimulate(args: string[], defaults: SimulateInput = {}, def
   const out = (flags.out as string | undefined) ?? defaultOut;
   const quiet = Boolean(flags.quiet);
   if (typeof flags["save-init"] === "string") {
-    const w = cfg.network.init ?? drawInitialWeights(cfg.network, cfg.data.D, cfg.seeds[0], cfg.rule);
+    const w = cfg.network.init ??
+      drawInitialWeights(cfg.network, cfg.data.D, cfg.seeds[0], cfg.rule);
     await writeAtomic(flags["save-init"], formatInitialWeights(w));
-    if (!quiet) console.error(`wrote initial weights of seed ${cfg.seeds[0]} to ${flags["save-init"]}`);
+    if (!quiet) {
+      console.error(`wrote initial weights of seed ${cfg.seeds[0]} to ${flags["save-init"]}`);
+    }
   }
   if (typeof flags["save-spectrum"] === "string") {
     await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(cfg)));
@@ -345,7 +393,9 @@ async function commandSimulate(args: string[], defaults: SimulateInput = {}, def
 function theorySettings(flags: FlagValues): Partial<TheoryInput> {
   const out: Partial<TheoryInput> = {};
   if (flags.form !== undefined) out.form = flags.form as TheoryInput["form"];
-  if (flags.integrator !== undefined) out.integrator = flags.integrator as TheoryInput["integrator"];
+  if (flags.integrator !== undefined) {
+    out.integrator = flags.integrator as TheoryInput["integrator"];
+  }
   for (const key of ["h", "atol", "rtol"] as const) {
     if (flags[key] !== undefined) out[key] = numberFlag(`--${key}`, flags[key] as string);
   }
@@ -362,7 +412,13 @@ async function prepare(args: string[], help: string) {
   const cfg = resolveSimulateConfig(input);
   const settings = theorySettings(flags);
   resolveTheoryOptions(settings, cfg.data.D);
-  return { flags, cfg, settings, out: flags.out as string | undefined, quiet: Boolean(flags.quiet) };
+  return {
+    flags,
+    cfg,
+    settings,
+    out: flags.out as string | undefined,
+    quiet: Boolean(flags.quiet),
+  };
 }
 
 async function commandTheory(args: string[]): Promise<number> {
@@ -371,10 +427,18 @@ async function commandTheory(args: string[]): Promise<number> {
   const result = await theory({ ...p.cfg, ...p.settings });
   if (!p.quiet) console.error(summary(result));
   const first = result.runs[0].order;
-  const record = { ...result, Q: first.map((o) => o.Q), R: first.map((o) => o.R), T: first.map((o) => o.T), T0: first.map((o) => o.T0) };
+  const record = {
+    ...result,
+    Q: first.map((o) => o.Q),
+    R: first.map((o) => o.R),
+    T: first.map((o) => o.T),
+    T0: first.map((o) => o.T0),
+  };
   if (p.out) {
     const figures = await theoryFigures(result, { svg: !p.flags["no-svg"] });
-    console.log((await writeFiles(p.out, { "result.json": JSON.stringify(record), ...figures })).join("\n"));
+    console.log(
+      (await writeFiles(p.out, { "result.json": JSON.stringify(record), ...figures })).join("\n"),
+    );
   } else {
     console.log(JSON.stringify(record));
   }
@@ -390,7 +454,10 @@ async function commandCompare(args: string[]): Promise<number> {
   console.error(comparison.text);
   if (p.out) {
     const figures = await comparisonFigures(simulation, theoryResult, { svg: !p.flags["no-svg"] });
-    const written = await writeFiles(p.out, { "comparison.json": JSON.stringify(comparison.record), ...figures });
+    const written = await writeFiles(p.out, {
+      "comparison.json": JSON.stringify(comparison.record),
+      ...figures,
+    });
     await removeDir(`${p.out}/.partial`);
     console.log(written.join("\n"));
   } else {
@@ -412,7 +479,9 @@ async function commandRun(args: string[]): Promise<number> {
     return 0;
   }
   const files = args.filter((a) => a.endsWith(".json") && !a.startsWith("-"));
-  if (files.length !== 1) throw new UsageError(`run takes one preset file (examples/NAME.json), got ${files.length}`);
+  if (files.length !== 1) {
+    throw new UsageError(`run takes one preset file (examples/NAME.json), got ${files.length}`);
+  }
   const size = (flags.size ?? "default") as Size;
   if (!SIZES.includes(size)) throw new ConfigError("--size", size, SIZES.join(", "));
   const path = files[0];
@@ -423,7 +492,9 @@ async function commandRun(args: string[]): Promise<number> {
   });
   console.error(`${name}: ${verdictLine(summary)}`);
   for (const c of summary.checks) {
-    console.error(`  ${c.holds ? "ok " : "NO "} ${c.what}: ${c.value.toPrecision(4)} ${c.op} ${c.threshold}`);
+    console.error(
+      `  ${c.holds ? "ok " : "NO "} ${c.what}: ${c.value.toPrecision(4)} ${c.op} ${c.threshold}`,
+    );
   }
   const out = flags.out as string | undefined;
   if (out) {
@@ -465,12 +536,16 @@ async function commandRealdata(args: string[]): Promise<number> {
     console.log(REALDATA_HELP);
     return 0;
   }
-  const int = (k: string, dflt: number) => flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
-  const num = (k: string, dflt: number) => flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string);
+  const int = (k: string, dflt: number) =>
+    flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
+  const num = (k: string, dflt: number) =>
+    flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string);
   const name = (flags.dataset ?? "mnist") as DatasetName;
   if (!DATASETS.includes(name)) throw new ConfigError("--dataset", name, DATASETS.join(", "));
   const nSeeds = int("seeds", 3);
-  if (nSeeds < 1 || nSeeds > 100) throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
+  if (nSeeds < 1 || nSeeds > 100) {
+    throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
+  }
   const nHeldOut = int("n-held-out", 2000);
   const problem: SimulateInput = {
     network: { K: int("K", 3), activation: (flags.activation ?? "erf") as Activation },
@@ -480,7 +555,13 @@ async function commandRealdata(args: string[]): Promise<number> {
     nTimes: int("n-times", 40),
   };
   const ds = await loadDataset(name, flags.path as string | undefined);
-  if (nHeldOut < 1 || nHeldOut >= ds.n) throw new ConfigError("--n-held-out", nHeldOut, `an integer from 1 to ${ds.n - 1} (the data set has ${ds.n} images)`);
+  if (nHeldOut < 1 || nHeldOut >= ds.n) {
+    throw new ConfigError(
+      "--n-held-out",
+      nHeldOut,
+      `an integer from 1 to ${ds.n - 1} (the data set has ${ds.n} images)`,
+    );
+  }
   const quiet = Boolean(flags.quiet);
   if (!quiet) console.error(`${ds.source}: ${ds.n} images, D = ${ds.d}`);
   const r = await realDataExperiment(ds, {
@@ -492,9 +573,17 @@ async function commandRealdata(args: string[]): Promise<number> {
   }, { onProgress: progressPrinter(quiet) });
   const d = r.deviation;
   console.error(
-    `theory vs SGD on the images: max ${(100 * d.simulation.max).toFixed(2)}% (t = ${d.simulation.maxAt.toPrecision(3)}), mean ${(100 * d.simulation.mean).toFixed(2)}%\n` +
-      `theory vs SGD on the Gaussian equivalent: max ${(100 * d.gaussian.max).toFixed(2)}% (t = ${d.gaussian.maxAt.toPrecision(3)}), mean ${(100 * d.gaussian.mean).toFixed(2)}%` +
-      (r.binning ? `\nbinned theory (${r.binning.bins} bins) vs full: max ${(100 * r.binning.maxRelativeDifference).toFixed(3)}%, ${r.binning.seconds.toFixed(2)} s vs ${r.binning.fullSeconds.toFixed(2)} s` : ""),
+    `theory vs SGD on the images: max ${(100 * d.simulation.max).toFixed(2)}% (t = ${
+      d.simulation.maxAt.toPrecision(3)
+    }), mean ${(100 * d.simulation.mean).toFixed(2)}%\n` +
+      `theory vs SGD on the Gaussian equivalent: max ${(100 * d.gaussian.max).toFixed(2)}% (t = ${
+        d.gaussian.maxAt.toPrecision(3)
+      }), mean ${(100 * d.gaussian.mean).toFixed(2)}%` +
+      (r.binning
+        ? `\nbinned theory (${r.binning.bins} bins) vs full: max ${
+          (100 * r.binning.maxRelativeDifference).toFixed(3)
+        }%, ${r.binning.seconds.toFixed(2)} s vs ${r.binning.fullSeconds.toFixed(2)} s`
+        : ""),
   );
   const record = realDataRecord(r);
   if (flags.out) {
@@ -511,7 +600,9 @@ async function commandRealdata(args: string[]): Promise<number> {
 }
 
 async function commandDownload(args: string[]): Promise<number> {
-  const names = args.filter((a) => !a.startsWith("-") && !args[args.indexOf(a) - 1]?.startsWith("--"));
+  const names = args.filter((a) =>
+    !a.startsWith("-") && !args[args.indexOf(a) - 1]?.startsWith("--")
+  );
   const flags = parse(args.filter((a) => !names.includes(a)), {
     dir: { type: "string" },
     "base-url": { type: "string" },
@@ -542,7 +633,9 @@ async function commandDownload(args: string[]): Promise<number> {
     },
   });
   if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
-  for (const f of result.downloaded) console.error(`verified ${f.name}: ${f.bytes} bytes, md5 ${f.md5}`);
+  for (const f of result.downloaded) {
+    console.error(`verified ${f.name}: ${f.bytes} bytes, md5 ${f.md5}`);
+  }
   console.log(result.written.map((w) => `${dir}/${w.name}`).join("\n"));
   return 0;
 }
@@ -570,9 +663,17 @@ async function commandPca(args: string[]): Promise<number> {
     }));
   } else {
     console.log(`D = ${spectrum.D}, tr(Omega)/D = ${spectrum.traceOverD.toPrecision(6)}`);
-    console.log(`leading eigenvalues: ${Array.from(spectrum.eigenvalues.subarray(0, 10), (v) => v.toPrecision(6)).join(", ")}`);
+    console.log(
+      `leading eigenvalues: ${
+        Array.from(spectrum.eigenvalues.subarray(0, 10), (v) => v.toPrecision(6)).join(", ")
+      }`,
+    );
     if (spectrum.eigenvalues.length < spectrum.D) {
-      console.log(`bulk eigenvalue (x ${spectrum.D - spectrum.eigenvalues.length}): ${spectrum.bulk.toPrecision(6)}`);
+      console.log(
+        `bulk eigenvalue (x ${spectrum.D - spectrum.eigenvalues.length}): ${
+          spectrum.bulk.toPrecision(6)
+        }`,
+      );
     }
     epsPCA.forEach((e, m) => console.log(`eps_PCA(${m}) = ${e.toPrecision(6)}`));
   }
@@ -600,7 +701,9 @@ export async function main(args: string[]): Promise<number> {
     if (command === "realdata") return await commandRealdata(rest);
     if (command === "download") return await commandDownload(rest);
     throw new UsageError(
-      `unknown command ${JSON.stringify(command)}; allowed: simulate, demo, theory, compare, pca, run, realdata, download (see --help)`,
+      `unknown command ${
+        JSON.stringify(command)
+      }; allowed: simulate, demo, theory, compare, pca, run, realdata, download (see --help)`,
     );
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {

@@ -15,7 +15,7 @@
 export * from "./src/types.ts";
 export { ConfigError, DivergenceError } from "./src/errors.ts";
 export { VERSION } from "./src/version.ts";
-export { spikedModel, spikeDirections, materialise } from "./src/data.ts";
+export { materialise, spikeDirections, spikedModel } from "./src/data.ts";
 export type { LowRankCovariance, MaterialisedModel, SamplerSpec } from "./src/data.ts";
 export { covarianceSpectrum, pca, pcaErrors } from "./src/pca.ts";
 export type { Pca, Spectrum } from "./src/pca.ts";
@@ -23,7 +23,13 @@ export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/config.ts";
 export type { SimulateConfig, SimulateInput } from "./src/config.ts";
 export { recordingTimes, simulate } from "./src/simulate.ts";
 export type { Progress, SimulateControl } from "./src/simulate.ts";
-export { componentsSpec, errorCurveSpec, imageGridSpec, overlapHeatmapSpec, VEGA_LITE_SCHEMA } from "./src/plot.ts";
+export {
+  componentsSpec,
+  errorCurveSpec,
+  imageGridSpec,
+  overlapHeatmapSpec,
+  VEGA_LITE_SCHEMA,
+} from "./src/plot.ts";
 export type {
   ComponentsOptions,
   ErrorCurveOptions,
@@ -34,7 +40,12 @@ export type {
 } from "./src/plot.ts";
 export { covariance, eigh } from "./src/linalg.ts";
 export { drawInitialWeights } from "./src/simulate.ts";
-export { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "./src/formats.ts";
+export {
+  formatCovariance,
+  formatInitialWeights,
+  parseCovariance,
+  parseInitialWeights,
+} from "./src/formats.ts";
 export { INTEGRATORS, resolveTheoryOptions, theory } from "./src/theory/theory.ts";
 export type { Integrator, TheoryInput, TheoryOptions } from "./src/theory/theory.ts";
 export { FORMS } from "./src/theory/system.ts";

@@ -69,10 +69,18 @@ export async function benchLinalg(): Promise<string[]> {
   const tEig = timeIt(() => eigh(A, D), 3);
   const np = await numpyTimes();
   const lines = [
-    `covariance 10,000 x 1024: wasm ${tCov.toFixed(3)} s (${(N * D * D / tCov / 1e9).toFixed(2)} GFLOP/s, upper triangle)` +
-    (typeof np === "string" ? "" : `, numpy (1 thread) ${np.cov.toFixed(3)} s, ratio ${(tCov / np.cov).toFixed(2)}x`),
+    `covariance 10,000 x 1024: wasm ${tCov.toFixed(3)} s (${
+      (N * D * D / tCov / 1e9).toFixed(2)
+    } GFLOP/s, upper triangle)` +
+    (typeof np === "string"
+      ? ""
+      : `, numpy (1 thread) ${np.cov.toFixed(3)} s, ratio ${(tCov / np.cov).toFixed(2)}x`),
     `eigh 1024 x 1024 (values and vectors): wasm ${tEig.toFixed(3)} s` +
-    (typeof np === "string" ? "" : `, numpy eigh (1 thread) ${np.eig.toFixed(3)} s, ratio ${(tEig / np.eig).toFixed(2)}x  [target within 3x]`),
+    (typeof np === "string"
+      ? ""
+      : `, numpy eigh (1 thread) ${np.eig.toFixed(3)} s, ratio ${
+        (tEig / np.eig).toFixed(2)
+      }x  [target within 3x]`),
   ];
   if (typeof np === "string") lines.push(np);
   return lines;

@@ -18,7 +18,15 @@ function median(xs: number[]): number {
 }
 
 /** Plain-TS right-hand side of the explicit directions: the same moments, matrices and per-direction flow. */
-function plainRhs(K: number, D: number, rho: Float64Array, y: Float64Array, dy: Float64Array, lr: number, o: Overlaps) {
+function plainRhs(
+  K: number,
+  D: number,
+  rho: Float64Array,
+  y: Float64Array,
+  dy: Float64Array,
+  lr: number,
+  o: Overlaps,
+) {
   const m = 2 * K;
   const n = rho.length;
   const P = new Float64Array(m * m), U = new Float64Array(m * m);
@@ -61,28 +69,54 @@ export async function benchTheory(): Promise<string[]> {
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     const res = await theory(cfg);
-    runs.push({ s: (performance.now() - t0) / 1000, steps: res.config.steps as number, rhs: res.config.rhsEvaluations as number });
+    runs.push({
+      s: (performance.now() - t0) / 1000,
+      steps: res.config.steps as number,
+      rhs: res.config.rhsEvaluations as number,
+    });
   }
   const s = median(runs.map((r) => r.s));
   lines.push(
     `theory curve, spiked D = 1000, K = 4, 3 spikes, erf, t = 0..1000, adaptive (DOPRI5, rtol 1e-8): ` +
-      `${s.toFixed(3)} s (median of 5), ${runs[0].steps} steps, ${runs[0].rhs} right-hand sides  [target < 0.2 s]`,
+      `${s.toFixed(3)} s (median of 5), ${runs[0].steps} steps, ${
+        runs[0].rhs
+      } right-hand sides  [target < 0.2 s]`,
   );
 
   // 2. one full-spectrum right-hand side, D = 1024, K = 4, all directions distinct
   const D = 1024, K = 4;
-  const values = Float64Array.from({ length: D }, (_, i) => (i < 4 ? (0.3 - 0.05 * i) * D : 0.5 + 0.4 * Math.cos(i)));
+  const values = Float64Array.from(
+    { length: D },
+    (_, i) => (i < 4 ? (0.3 - 0.05 * i) * D : 0.5 + 0.4 * Math.cos(i)),
+  );
   values.sort().reverse();
   const vectors = new Float64Array(D * D);
   for (let i = 0; i < D; i++) vectors[i * D + i] = 1;
-  const spec: Spectrum = { D, eigenvalues: values, eigenvectors: vectors, bulk: 0, traceOverD: values.reduce((a, b) => a + b) / D };
+  const spec: Spectrum = {
+    D,
+    eigenvalues: values,
+    eigenvectors: vectors,
+    bulk: 0,
+    traceOverD: values.reduce((a, b) => a + b) / D,
+  };
   const dirs = directionsOf(spec, K, "projected");
-  const W = Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, i) => 0.1 * Math.sin(1.7 * i + k)));
-  const V = Array.from({ length: K }, (_, k) => Array.from({ length: D }, (_, i) => 0.1 * Math.cos(0.3 * i + k)));
+  const W = Array.from(
+    { length: K },
+    (_, k) => Array.from({ length: D }, (_, i) => 0.1 * Math.sin(1.7 * i + k)),
+  );
+  const V = Array.from(
+    { length: K },
+    (_, k) => Array.from({ length: D }, (_, i) => 0.1 * Math.cos(0.3 * i + k)),
+  );
   const y = initialState(dirs, K, W, V);
   const dy = new Float64Array(y.length), dyPlain = new Float64Array(y.length);
   const sys = new FlowSystem(dirs, K, "vanilla", 1, averagesFor("erf"), await createKernels());
-  const o: Overlaps = { Q: new Float64Array(K * K), R: new Float64Array(K * K), T: new Float64Array(K * K), T0: new Float64Array(K * K) };
+  const o: Overlaps = {
+    Q: new Float64Array(K * K),
+    R: new Float64Array(K * K),
+    T: new Float64Array(K * K),
+    T0: new Float64Array(K * K),
+  };
   const time = (f: () => void, reps: number) => {
     for (let i = 0; i < reps / 10; i++) f();
     const samples: number[] = [];
@@ -102,8 +136,12 @@ export async function benchTheory(): Promise<string[]> {
   }
   const flops = 2 * (2 * K) * (2 * K) * D * 2 + 3 * (2 * K) * (2 * K + 1) / 2 * D;
   lines.push(
-    `full-spectrum right-hand side, D = 1024, K = 4, 1024 distinct directions: wasm ${usWasm.toFixed(1)} us ` +
-      `(${(flops / usWasm / 1e3).toFixed(2)} GFLOP/s), plain TS ${usPlain.toFixed(1)} us, ratio ${(usPlain / usWasm).toFixed(1)}x, ` +
+    `full-spectrum right-hand side, D = 1024, K = 4, 1024 distinct directions: wasm ${
+      usWasm.toFixed(1)
+    } us ` +
+      `(${(flops / usWasm / 1e3).toFixed(2)} GFLOP/s), plain TS ${usPlain.toFixed(1)} us, ratio ${
+        (usPlain / usWasm).toFixed(1)
+      }x, ` +
       `max |difference| ${(maxDiff / scale).toExponential(1)} relative  [target < 100 us]`,
   );
   return lines;

@@ -26,7 +26,9 @@ const ASC_FLAGS = [
 ];
 
 /** Compile and optimise the kernels; returns the wasm bytes. */
-export async function buildKernels(root: URL = new URL("../", import.meta.url)): Promise<Uint8Array> {
+export async function buildKernels(
+  root: URL = new URL("../", import.meta.url),
+): Promise<Uint8Array> {
   const outputs: Record<string, Uint8Array | string> = {};
   const entry = new URL("assembly/index.ts", root).pathname;
   const result = await asc.main([entry, "--outFile", "kernels.wasm", ...ASC_FLAGS], {

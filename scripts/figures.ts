@@ -28,7 +28,10 @@ export async function loadPresets(dir: URL): Promise<[string, Preset][]> {
     out.push([entry.name.slice(0, -5), parsePreset(text, `examples/${entry.name}`)]);
   }
   const order = ["sequential", "tied", "relu-bias", "truncated", "components", "realdata"];
-  return out.sort(([a], [b]) => (order.indexOf(a) + 99 * +!order.includes(a)) - (order.indexOf(b) + 99 * +!order.includes(b)) || a.localeCompare(b));
+  return out.sort(([a], [b]) =>
+    (order.indexOf(a) + 99 * +!order.includes(a)) - (order.indexOf(b) + 99 * +!order.includes(b)) ||
+    a.localeCompare(b)
+  );
 }
 
 if (import.meta.main) {
@@ -51,7 +54,9 @@ if (import.meta.main) {
   const out = values.out ?? "figures";
   const only = values.only?.split(",");
   const started = performance.now();
-  const presets = (await loadPresets(new URL("../examples/", import.meta.url))).filter(([n]) => !only || only.includes(n));
+  const presets = (await loadPresets(new URL("../examples/", import.meta.url))).filter(([n]) =>
+    !only || only.includes(n)
+  );
   await Deno.mkdir(out, { recursive: true });
   const experiments: ExperimentSummary[] = [];
   for (const [name, preset] of presets) {
@@ -64,9 +69,18 @@ if (import.meta.main) {
     experiments.push(summary);
     console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
   }
-  const summary: FiguresSummary = { version: VERSION, size, seconds: (performance.now() - started) / 1000, experiments };
+  const summary: FiguresSummary = {
+    version: VERSION,
+    size,
+    seconds: (performance.now() - started) / 1000,
+    experiments,
+  };
   await writeAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 1));
   await writeAtomic(`${out}/report.html`, reportHtml(summary));
   console.log(`${out}/report.html\n${out}/summary.json`);
-  console.error(`${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${summary.seconds.toFixed(0)} s`);
+  console.error(
+    `${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${
+      summary.seconds.toFixed(0)
+    } s`,
+  );
 }

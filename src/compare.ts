@@ -35,8 +35,15 @@ export interface Deviation {
  */
 export function deviation(simulation: CurveResult, theory: CurveResult): Deviation {
   const { times } = simulation;
-  if (times.length !== theory.times.length || times.some((t, i) => Math.abs(t - theory.times[i]) > 1e-12 * Math.max(1, t))) {
-    throw new ConfigError("times", theory.times.length, `the simulation's ${times.length} recorded times`);
+  if (
+    times.length !== theory.times.length ||
+    times.some((t, i) => Math.abs(t - theory.times[i]) > 1e-12 * Math.max(1, t))
+  ) {
+    throw new ConfigError(
+      "times",
+      theory.times.length,
+      `the simulation's ${times.length} recorded times`,
+    );
   }
   const relative = times.map((_, i) => Math.abs(simulation.eps[i] / theory.eps[i] - 1));
   let max = 0, maxAt = 0, sum = 0, n = 0;

@@ -3,7 +3,15 @@
  * (done once, at the boundary; past it the types are trusted).
  * @module
  */
-import { type Activation, ACTIVATIONS, type DataModel, type InitialWeights, type Network, type Rule, RULES } from "./types.ts";
+import {
+  type Activation,
+  ACTIVATIONS,
+  type DataModel,
+  type InitialWeights,
+  type Network,
+  type Rule,
+  RULES,
+} from "./types.ts";
 import { ConfigError } from "./errors.ts";
 import { spikedModel, validateDataModel } from "./data.ts";
 
@@ -102,10 +110,16 @@ export function validateSimulateConfig(cfg: SimulateConfig): void {
   if (typeof net.bias !== "boolean") throw new ConfigError("bias", net.bias, "true or false");
   if (cfg.rule === "sanger") {
     if (net.activation !== "linear") {
-      throw new ConfigError("activation", net.activation, 'linear (Sanger\'s rule is a linear Hebbian rule)');
+      throw new ConfigError(
+        "activation",
+        net.activation,
+        "linear (Sanger's rule is a linear Hebbian rule)",
+      );
     }
     if (net.bias) throw new ConfigError("bias", net.bias, "false with Sanger's rule");
-    if (net.tied) throw new ConfigError("tied", net.tied, "false with Sanger's rule (it has no decoder)");
+    if (net.tied) {
+      throw new ConfigError("tied", net.tied, "false with Sanger's rule (it has no decoder)");
+    }
   }
   if (typeof net.sigma0 !== "number" || !Number.isFinite(net.sigma0) || net.sigma0 < 0) {
     throw new ConfigError("sigma0", net.sigma0, "a finite number >= 0");
@@ -113,23 +127,39 @@ export function validateSimulateConfig(cfg: SimulateConfig): void {
   if (net.init) validateInit(net.init, net.K, D, net.bias);
   positiveFinite("lr", cfg.lr);
   positiveFinite("t-max", cfg.tMax);
-  if (cfg.tMax * D > 1e10) throw new ConfigError("t-max", cfg.tMax, `at most ${1e10 / D} (1e10 steps)`);
+  if (cfg.tMax * D > 1e10) {
+    throw new ConfigError("t-max", cfg.tMax, `at most ${1e10 / D} (1e10 steps)`);
+  }
   if (!Array.isArray(cfg.seeds) || cfg.seeds.length < 1 || cfg.seeds.length > 1000) {
     throw new ConfigError("seed", cfg.seeds, "1 to 1000 integer seeds");
   }
   for (const s of cfg.seeds) {
-    if (!Number.isInteger(s) || s < 0 || s > 2 ** 40) throw new ConfigError("seed", s, "integers from 0 to 2^40");
+    if (!Number.isInteger(s) || s < 0 || s > 2 ** 40) {
+      throw new ConfigError("seed", s, "integers from 0 to 2^40");
+    }
   }
-  if (new Set(cfg.seeds).size !== cfg.seeds.length) throw new ConfigError("seed", cfg.seeds, "distinct seeds");
+  if (new Set(cfg.seeds).size !== cfg.seeds.length) {
+    throw new ConfigError("seed", cfg.seeds, "distinct seeds");
+  }
   positiveInt("n-times", cfg.nTimes, 100_000);
   positiveInt("n-test", cfg.nTest, 1_000_000);
   if (cfg.tMin !== undefined) {
     positiveFinite("t-min", cfg.tMin);
-    if (cfg.tMin >= cfg.tMax) throw new ConfigError("t-min", cfg.tMin, `a time below t-max = ${cfg.tMax}`);
+    if (cfg.tMin >= cfg.tMax) {
+      throw new ConfigError("t-min", cfg.tMin, `a time below t-max = ${cfg.tMax}`);
+    }
   }
-  for (const [name, list] of [["times", cfg.times], ["snapshot-times", cfg.snapshotTimes]] as const) {
+  for (
+    const [name, list] of [["times", cfg.times], ["snapshot-times", cfg.snapshotTimes]] as const
+  ) {
     if (list === undefined) continue;
-    if (!Array.isArray(list) || list.length < 1) throw new ConfigError(name, list, "a non-empty list of times");
+    if (!Array.isArray(list) || list.length < 1) {
+      throw new ConfigError(
+        name,
+        list,
+        "a non-empty list of times",
+      );
+    }
     for (const t of list) {
       if (typeof t !== "number" || !Number.isFinite(t) || t < 0 || t > cfg.tMax) {
         throw new ConfigError(name, t, `times from 0 to t-max = ${cfg.tMax}`);
@@ -142,11 +172,19 @@ export function validateSimulateConfig(cfg: SimulateConfig): void {
 export function validateInit(init: InitialWeights, K: number, D: number, bias: boolean): void {
   const matrix = (name: string, m: unknown) => {
     if (!Array.isArray(m) || m.length !== K) {
-      throw new ConfigError(`init.${name}`, Array.isArray(m) ? `${m.length} rows` : m, `K = ${K} rows (one per unit)`);
+      throw new ConfigError(
+        `init.${name}`,
+        Array.isArray(m) ? `${m.length} rows` : m,
+        `K = ${K} rows (one per unit)`,
+      );
     }
     m.forEach((row, k) => {
       if (!Array.isArray(row) || row.length !== D) {
-        throw new ConfigError(`init.${name}[${k}]`, Array.isArray(row) ? `${row.length} numbers` : row, `D = ${D} numbers`);
+        throw new ConfigError(
+          `init.${name}[${k}]`,
+          Array.isArray(row) ? `${row.length} numbers` : row,
+          `D = ${D} numbers`,
+        );
       }
       for (const v of row) {
         if (typeof v !== "number" || !Number.isFinite(v)) {
@@ -158,7 +196,10 @@ export function validateInit(init: InitialWeights, K: number, D: number, bias: b
   matrix("W", init.W);
   if (init.V !== undefined) matrix("V", init.V);
   if (init.b !== undefined) {
-    if (!Array.isArray(init.b) || init.b.length !== K || init.b.some((v) => typeof v !== "number" || !Number.isFinite(v))) {
+    if (
+      !Array.isArray(init.b) || init.b.length !== K ||
+      init.b.some((v) => typeof v !== "number" || !Number.isFinite(v))
+    ) {
       throw new ConfigError("init.b", init.b, `K = ${K} finite numbers`);
     }
     if (!bias && init.b.some((v) => v !== 0)) {

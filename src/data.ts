@@ -127,7 +127,13 @@ function materialiseSpiked(model: SpikedModel): MaterialisedModel {
   return {
     D,
     covariance: { D, diag: c * c * sigma * sigma, U, coef, r },
-    sampler: { kind: "spiked", U, coef: new Float64Array(spikes.map((s) => c * s)), r, sigma: c * sigma },
+    sampler: {
+      kind: "spiked",
+      U,
+      coef: new Float64Array(spikes.map((s) => c * s)),
+      r,
+      sigma: c * sigma,
+    },
     traceOverD: c * c * rawTraceOverD,
   };
 }
@@ -164,7 +170,9 @@ export function validateDataModel(model: DataModel): void {
       throw new ConfigError("spikes", model.spikes, `a list of at most D = ${D} positive numbers`);
     }
     for (const s of model.spikes) {
-      if (!Number.isFinite(s) || s <= 0) throw new ConfigError("spikes", model.spikes, "positive finite numbers");
+      if (!Number.isFinite(s) || s <= 0) {
+        throw new ConfigError("spikes", model.spikes, "positive finite numbers");
+      }
     }
     if (!Number.isFinite(model.sigma) || model.sigma < 0) {
       throw new ConfigError("sigma", model.sigma, "a finite number >= 0");
@@ -184,10 +192,16 @@ export function validateDataModel(model: DataModel): void {
       throw new ConfigError("eigenvalues", M, `a list of 1 to D = ${D} numbers`);
     }
     model.eigenvalues.forEach((v, i) => {
-      if (!Number.isFinite(v) || v < 0) throw new ConfigError(`eigenvalues[${i}]`, v, "a finite number >= 0");
+      if (!Number.isFinite(v) || v < 0) {
+        throw new ConfigError(`eigenvalues[${i}]`, v, "a finite number >= 0");
+      }
     });
     if (!Array.isArray(model.eigenvectors) || model.eigenvectors.length !== M) {
-      throw new ConfigError("eigenvectors", model.eigenvectors?.length, `${M} rows, one per eigenvalue`);
+      throw new ConfigError(
+        "eigenvectors",
+        model.eigenvectors?.length,
+        `${M} rows, one per eigenvalue`,
+      );
     }
     model.eigenvectors.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== D) {
@@ -198,7 +212,13 @@ export function validateDataModel(model: DataModel): void {
         if (!Number.isFinite(v)) throw new ConfigError(`eigenvectors[${i}]`, v, "finite numbers");
         n2 += v * v;
       }
-      if (Math.abs(n2 - 1) > 1e-6) throw new ConfigError(`eigenvectors[${i}]`, `norm ${Math.sqrt(n2)}`, "a unit vector (norm 1 within 1e-6)");
+      if (Math.abs(n2 - 1) > 1e-6) {
+        throw new ConfigError(
+          `eigenvectors[${i}]`,
+          `norm ${Math.sqrt(n2)}`,
+          "a unit vector (norm 1 within 1e-6)",
+        );
+      }
     });
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < i; j++) {
@@ -206,25 +226,49 @@ export function validateDataModel(model: DataModel): void {
         const a = model.eigenvectors[i], b = model.eigenvectors[j];
         for (let t = 0; t < D; t++) c += a[t] * b[t];
         if (Math.abs(c) > 1e-6) {
-          throw new ConfigError(`eigenvectors[${i}]`, `overlap ${c} with eigenvectors[${j}]`, "orthonormal rows (overlaps within 1e-6)");
+          throw new ConfigError(
+            `eigenvectors[${i}]`,
+            `overlap ${c} with eigenvectors[${j}]`,
+            "orthonormal rows (overlaps within 1e-6)",
+          );
         }
       }
     }
     if (M < D && (!Number.isFinite(model.bulk) || model.bulk < 0)) {
-      throw new ConfigError("bulk", model.bulk, "a finite number >= 0 (eigenvalue of the unlisted directions)");
+      throw new ConfigError(
+        "bulk",
+        model.bulk,
+        "a finite number >= 0 (eigenvalue of the unlisted directions)",
+      );
     }
   } else if (model.kind === "dataset") {
     const n = (x: unknown) => typeof x === "number" && Number.isInteger(x) && x > 0;
     if (!n(model.nTrain) || model.train?.length !== model.nTrain * D) {
-      throw new ConfigError("dataset train rows", model.train?.length, `nTrain x D = ${model.nTrain} x ${D} values`);
+      throw new ConfigError(
+        "dataset train rows",
+        model.train?.length,
+        `nTrain x D = ${model.nTrain} x ${D} values`,
+      );
     }
     if (!n(model.nHeldOut) || model.heldOut?.length !== model.nHeldOut * D) {
-      throw new ConfigError("dataset held-out rows", model.heldOut?.length, `nHeldOut x D = ${model.nHeldOut} x ${D} values`);
+      throw new ConfigError(
+        "dataset held-out rows",
+        model.heldOut?.length,
+        `nHeldOut x D = ${model.nHeldOut} x ${D} values`,
+      );
     }
     if (!Number.isFinite(model.mean) || !(model.scale > 0)) {
-      throw new ConfigError("dataset preprocessing", { mean: model.mean, scale: model.scale }, "a finite mean and a scale > 0");
+      throw new ConfigError(
+        "dataset preprocessing",
+        { mean: model.mean, scale: model.scale },
+        "a finite mean and a scale > 0",
+      );
     }
   } else {
-    throw new ConfigError("data kind", (model as { kind: unknown }).kind, '"spiked", "gaussian" or "dataset"');
+    throw new ConfigError(
+      "data kind",
+      (model as { kind: unknown }).kind,
+      '"spiked", "gaussian" or "dataset"',
+    );
   }
 }

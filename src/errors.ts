@@ -48,7 +48,9 @@ export class DivergenceError extends Error {
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) {
+    return String(value);
+  }
   if (value === undefined) return "nothing";
   try {
     const s = JSON.stringify(value);

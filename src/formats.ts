@@ -17,7 +17,11 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(what, `text that is not JSON (${(e as Error).message})`, "a JSON document");
+    throw new ConfigError(
+      what,
+      `text that is not JSON (${(e as Error).message})`,
+      "a JSON document",
+    );
   }
 }
 
@@ -52,7 +56,9 @@ export function parseInitialWeights(text: string, source = "init"): InitialWeigh
   }
   const o = obj as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["W", "V", "b"].includes(key)) throw new ConfigError(`${source}: key`, key, '"W", "V", "b"');
+    if (!["W", "V", "b"].includes(key)) {
+      throw new ConfigError(`${source}: key`, key, '"W", "V", "b"');
+    }
   }
   if (o.W === undefined) throw new ConfigError(`${source}: W`, undefined, "a K x D encoder");
   const out: InitialWeights = { W: numberRows(o.W, `${source}: W`) };
@@ -67,12 +73,22 @@ export function parseInitialWeights(text: string, source = "init"): InitialWeigh
   const D = out.W[0]?.length ?? 0;
   for (const [name, m] of [["W", out.W], ["V", out.V]] as const) {
     if (!m) continue;
-    if (m.length !== K) throw new ConfigError(`${source}: ${name}`, `${m.length} rows`, `K = ${K} rows, as W`);
+    if (m.length !== K) {
+      throw new ConfigError(`${source}: ${name}`, `${m.length} rows`, `K = ${K} rows, as W`);
+    }
     m.forEach((row, i) => {
-      if (row.length !== D) throw new ConfigError(`${source}: ${name}[${i}]`, `${row.length} numbers`, `D = ${D}, as W[0]`);
+      if (row.length !== D) {
+        throw new ConfigError(
+          `${source}: ${name}[${i}]`,
+          `${row.length} numbers`,
+          `D = ${D}, as W[0]`,
+        );
+      }
     });
   }
-  if (out.b && out.b.length !== K) throw new ConfigError(`${source}: b`, `${out.b.length} numbers`, `K = ${K}`);
+  if (out.b && out.b.length !== K) {
+    throw new ConfigError(`${source}: b`, `${out.b.length} numbers`, `K = ${K}`);
+  }
   return out;
 }
 
@@ -95,7 +111,11 @@ export function formatInitialWeights(w: InitialWeights): string {
 export function parseCovariance(text: string, source = "covariance"): GaussianModel {
   const obj = parseJson(text, source);
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-    throw new ConfigError(source, obj, 'an object {"eigenvalues": [...], "eigenvectors": [[...], ...]}');
+    throw new ConfigError(
+      source,
+      obj,
+      'an object {"eigenvalues": [...], "eigenvectors": [[...], ...]}',
+    );
   }
   const o = obj as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -114,19 +134,31 @@ export function parseCovariance(text: string, source = "covariance"): GaussianMo
   });
   const vectors = numberRows(o.eigenvectors, `${source}: eigenvectors`);
   if (vectors.length !== values.length) {
-    throw new ConfigError(`${source}: eigenvectors`, `${vectors.length} rows`, `one row per eigenvalue (${values.length})`);
+    throw new ConfigError(
+      `${source}: eigenvectors`,
+      `${vectors.length} rows`,
+      `one row per eigenvalue (${values.length})`,
+    );
   }
   const D = vectors[0].length;
   const M = values.length;
   if (M < D && o.bulk === undefined) {
-    throw new ConfigError(`${source}: bulk`, undefined, `the eigenvalue of the ${D - M} unlisted directions (needed when fewer than D pairs are given)`);
+    throw new ConfigError(
+      `${source}: bulk`,
+      undefined,
+      `the eigenvalue of the ${
+        D - M
+      } unlisted directions (needed when fewer than D pairs are given)`,
+    );
   }
   const bulk = M < D ? o.bulk : 0;
   if (typeof bulk !== "number" || !Number.isFinite(bulk) || bulk < 0) {
     throw new ConfigError(`${source}: bulk`, bulk, "a finite number >= 0");
   }
   // sort descending, keeping pairs together
-  const order = values.map((_, i) => i).sort((i, j) => (values[j] as number) - (values[i] as number));
+  const order = values.map((_, i) => i).sort((i, j) =>
+    (values[j] as number) - (values[i] as number)
+  );
   return {
     kind: "gaussian",
     D,

@@ -11,7 +11,9 @@ export async function readTextFile(path: string, flag: string): Promise<string> 
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound ? "a file that does not exist" : (e as Error).message;
+    const why = e instanceof Deno.errors.NotFound
+      ? "a file that does not exist"
+      : (e as Error).message;
     throw new ConfigError(flag, `${path} (${why})`, "a readable file");
   }
 }

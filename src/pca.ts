@@ -140,7 +140,9 @@ export function spectrumOf(model: DataModel): Spectrum {
 export function pcaSummary(spec: Spectrum, K: number): PcaSummary {
   return {
     traceOverD: spec.traceOverD,
-    eigenvalues: Array.from(spec.eigenvalues.subarray(0, Math.max(K, Math.min(spec.eigenvalues.length, 10)))),
+    eigenvalues: Array.from(
+      spec.eigenvalues.subarray(0, Math.max(K, Math.min(spec.eigenvalues.length, 10))),
+    ),
     epsPCA: pcaErrors(spec, K),
   };
 }

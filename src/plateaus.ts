@@ -318,7 +318,12 @@ function logTimeMean(x: number[], y: number[], a: number, b: number): number {
  * console.assert(dwell(times, eps, 0.1, 1.2) > 3);
  * ```
  */
-export function dwell(times: readonly number[], eps: readonly number[], level: number, factor: number): number {
+export function dwell(
+  times: readonly number[],
+  eps: readonly number[],
+  level: number,
+  factor: number,
+): number {
   const hi = level * factor, lo = level / factor;
   const cross = (threshold: number): number => {
     for (let i = 1; i < times.length; i++) {

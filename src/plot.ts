@@ -935,23 +935,37 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     throw new ConfigError("series", series, "at least one series");
   }
   const labels = series.map((s) => s.label);
-  if (new Set(labels).size !== labels.length) throw new ConfigError("series labels", labels, "distinct names");
+  if (new Set(labels).size !== labels.length) {
+    throw new ConfigError("series labels", labels, "distinct names");
+  }
   const rows: Record<string, unknown>[] = [];
   for (const s of series) {
     if (s.t.length !== s.value.length) {
-      throw new ConfigError(`series "${s.label}"`, `${s.t.length} times, ${s.value.length} values`, "one value per time");
+      throw new ConfigError(
+        `series "${s.label}"`,
+        `${s.t.length} times, ${s.value.length} values`,
+        "one value per time",
+      );
     }
     s.t.forEach((t, i) => {
-      if (t > 0 && Number.isFinite(s.value[i])) rows.push({ series: s.label, t, value: s.value[i] });
+      if (t > 0 && Number.isFinite(s.value[i])) {
+        rows.push({ series: s.label, t, value: s.value[i] });
+      }
     });
   }
-  if (rows.length === 0) throw new ConfigError("series", "no point to draw", "a finite value at some t > 0");
+  if (rows.length === 0) {
+    throw new ConfigError("series", "no point to draw", "a finite value at some t > 0");
+  }
   const n = labels.length;
   const x = {
     field: "t",
     type: "quantitative",
     scale: { type: "log" },
-    axis: { title: "time t = steps / D", format: "~g", values: logTicks(rows.map((r) => r.t as number)) },
+    axis: {
+      title: "time t = steps / D",
+      format: "~g",
+      values: logTicks(rows.map((r) => r.t as number)),
+    },
   };
   const y = {
     field: "value",
@@ -966,8 +980,18 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     encoding: {
       x,
       y,
-      color: { field: "series", type: "nominal", scale: { domain: labels, range: cycle(PALETTE, n) }, legend },
-      strokeDash: { field: "series", type: "nominal", scale: { domain: labels, range: cycle(DASHES, n) }, legend },
+      color: {
+        field: "series",
+        type: "nominal",
+        scale: { domain: labels, range: cycle(PALETTE, n) },
+        legend,
+      },
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        scale: { domain: labels, range: cycle(DASHES, n) },
+        legend,
+      },
     },
   }];
   if (opts.rules?.length) {
@@ -979,8 +1003,20 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     });
     layer.push({
       data: { values: ruleRows },
-      mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, fontSize: 11, color: "#444444" },
-      encoding: { x: { value: "width" }, y: { field: "value", type: "quantitative" }, text: { field: "label" } },
+      mark: {
+        type: "text",
+        align: "right",
+        baseline: "bottom",
+        dx: -4,
+        dy: -2,
+        fontSize: 11,
+        color: "#444444",
+      },
+      encoding: {
+        x: { value: "width" },
+        y: { field: "value", type: "quantitative" },
+        text: { field: "label" },
+      },
     });
   }
   return {

@@ -4,8 +4,21 @@
  * parameters recorded on a log-spaced time grid (THEORY.md sections 1-3).
  * @module
  */
-import type { CurveResult, InitialWeights, Network, OrderParameters, Rule, Run, WeightSnapshot } from "./types.ts";
-import { defaultTimes, resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./config.ts";
+import type {
+  CurveResult,
+  InitialWeights,
+  Network,
+  OrderParameters,
+  Rule,
+  Run,
+  WeightSnapshot,
+} from "./types.ts";
+import {
+  defaultTimes,
+  resolveSimulateConfig,
+  type SimulateConfig,
+  type SimulateInput,
+} from "./config.ts";
 import { describeData, materialise, type MaterialisedModel } from "./data.ts";
 import { pcaSummary, type Spectrum, spectrumOf } from "./pca.ts";
 import { createKernels, type Kernels, RNG_BYTES, sharedKernels } from "./wasm.ts";
@@ -59,7 +72,10 @@ const MAX_PROJECTIONS = 16;
  * console.assert(res.runs.length === 2 && res.eps.length === res.times.length);
  * ```
  */
-export async function simulate(input: SimulateInput, control: SimulateControl = {}): Promise<CurveResult> {
+export async function simulate(
+  input: SimulateInput,
+  control: SimulateControl = {},
+): Promise<CurveResult> {
   const cfg = resolveSimulateConfig(input);
   const started = performance.now();
   const model = materialise(cfg.data);
@@ -192,8 +208,19 @@ async function runSeed(
       const n = Math.min(BLOCK, target - done);
       sampleInto(mem, model, mem.rngTrain, mem.block, n);
       k.x.sgdSteps(
-        mem.W, mem.V, mem.b, mem.block, n, D, K, cfg.lr, actCode, ruleCode, tied ? 1 : 0,
-        bias ? 1 : 0, mem.work,
+        mem.W,
+        mem.V,
+        mem.b,
+        mem.block,
+        n,
+        D,
+        K,
+        cfg.lr,
+        actCode,
+        ruleCode,
+        tied ? 1 : 0,
+        bias ? 1 : 0,
+        mem.work,
       );
       done += n;
       if (performance.now() - lastYield > 200) {
@@ -208,8 +235,17 @@ async function runSeed(
     checkFinite(mem, K, D, t);
     if (sanger) k.x.scale(mem.Veff, 1 / Math.sqrt(D), mem.W, K * D);
     const e = k.x.testError(
-      mem.W, sanger ? mem.W : mem.V, sanger ? 1 / Math.sqrt(D) : 1, mem.b, bias ? 1 : 0, mem.Xtest,
-      mem.nTest, D, K, actCode, mem.testWork,
+      mem.W,
+      sanger ? mem.W : mem.V,
+      sanger ? 1 / Math.sqrt(D) : 1,
+      mem.b,
+      bias ? 1 : 0,
+      mem.Xtest,
+      mem.nTest,
+      D,
+      K,
+      actCode,
+      mem.testWork,
     );
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
@@ -294,7 +330,13 @@ async function allocate(
   return mem;
 }
 
-function sampleInto(mem: RunMemory, model: MaterialisedModel, rng: number, out: number, n: number): void {
+function sampleInto(
+  mem: RunMemory,
+  model: MaterialisedModel,
+  rng: number,
+  out: number,
+  n: number,
+): void {
   const s = model.sampler;
   if (s.kind === "spiked") {
     mem.k.x.sampleSpiked(rng, mem.samplerA, mem.samplerB, s.r, s.sigma, model.D, out, n, mem.z);
@@ -305,7 +347,18 @@ function sampleInto(mem: RunMemory, model: MaterialisedModel, rng: number, out: 
   } else {
     const m = s.model;
     const u8 = m.train instanceof Uint8Array ? 1 : 0;
-    mem.k.x.sampleRowsCompact(rng, mem.samplerA, u8, m.nTrain, model.D, m.mean, m.scale, mem.samplerB, out, n);
+    mem.k.x.sampleRowsCompact(
+      rng,
+      mem.samplerA,
+      u8,
+      m.nTrain,
+      model.D,
+      m.mean,
+      m.scale,
+      mem.samplerB,
+      out,
+      n,
+    );
   }
 }
 
@@ -366,7 +419,12 @@ function snapshot(mem: RunMemory, K: number, D: number, t: number): WeightSnapsh
  * entries, W first, then V (untied networks only), from random stream
  * 8 * seed of the package's generator; biases start at 0.
  */
-export function drawInitialWeights(network: Network, D: number, seed: number, rule: Rule = "vanilla"): InitialWeights {
+export function drawInitialWeights(
+  network: Network,
+  D: number,
+  seed: number,
+  rule: Rule = "vanilla",
+): InitialWeights {
   const { K, sigma0, tied } = network;
   const k = sharedKernels();
   const mark = k.mark();

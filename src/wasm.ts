@@ -19,8 +19,15 @@ export interface KernelExports {
   scale(y: number, alpha: number, x: number, n: number): void;
   gemmNT(a: number, b: number, m: number, n: number, d: number, alpha: number, out: number): void;
   lowRankApply(
-    w: number, k: number, u: number, coef: number, r: number, diag: number, d: number,
-    proj: number, out: number,
+    w: number,
+    k: number,
+    u: number,
+    coef: number,
+    r: number,
+    diag: number,
+    d: number,
+    proj: number,
+    out: number,
   ): void;
   rngSeed(st: number, seed: number): void;
   rngUniform(st: number): number;
@@ -29,27 +36,69 @@ export interface KernelExports {
   rngFillUniform(st: number, out: number, n: number): void;
   erf(x: number): number;
   sampleSpiked(
-    st: number, u: number, coef: number, r: number, sigma: number, d: number, out: number,
-    n: number, z: number,
+    st: number,
+    u: number,
+    coef: number,
+    r: number,
+    sigma: number,
+    d: number,
+    out: number,
+    n: number,
+    z: number,
   ): void;
   sampleEigen(
-    st: number, e: number, sqrtRho: number, r: number, sqrtBulk: number, d: number, out: number,
-    n: number, z: number,
+    st: number,
+    e: number,
+    sqrtRho: number,
+    r: number,
+    sqrtBulk: number,
+    d: number,
+    out: number,
+    n: number,
+    z: number,
   ): void;
   sampleRows(st: number, data: number, nData: number, d: number, out: number, n: number): void;
   sampleRowsCompact(
-    st: number, data: number, u8: number, nData: number, d: number, mean: number, scale: number,
-    pixelMean: number, out: number, n: number,
+    st: number,
+    data: number,
+    u8: number,
+    nData: number,
+    d: number,
+    mean: number,
+    scale: number,
+    pixelMean: number,
+    out: number,
+    n: number,
   ): void;
   sgdWorkSize(d: number, k: number): number;
   sgdSteps(
-    w: number, v: number, b: number, xs: number, n: number, d: number, k: number, eta: number,
-    act: number, rule: number, tied: number, bias: number, work: number,
+    w: number,
+    v: number,
+    b: number,
+    xs: number,
+    n: number,
+    d: number,
+    k: number,
+    eta: number,
+    act: number,
+    rule: number,
+    tied: number,
+    bias: number,
+    work: number,
   ): void;
   testErrorWorkSize(k: number): number;
   testError(
-    w: number, v: number, vscale: number, b: number, bias: number, xs: number, n: number,
-    d: number, k: number, act: number, work: number,
+    w: number,
+    v: number,
+    vscale: number,
+    b: number,
+    bias: number,
+    xs: number,
+    n: number,
+    d: number,
+    k: number,
+    act: number,
+    work: number,
   ): number;
   covWorkSize(d: number): number;
   covAccumulate(x: number, n: number, d: number, mean: number, c: number, work: number): void;

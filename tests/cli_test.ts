@@ -21,7 +21,19 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-const SMALL = ["--D", "40", "--K", "2", "--t-max", "2", "--n-times", "4", "--n-test", "100", "--quiet"];
+const SMALL = [
+  "--D",
+  "40",
+  "--K",
+  "2",
+  "--t-max",
+  "2",
+  "--n-times",
+  "4",
+  "--n-test",
+  "100",
+  "--quiet",
+];
 
 Deno.test("cli: --version and --help on every command", async () => {
   const v = await run("--version");
@@ -60,7 +72,10 @@ Deno.test("cli: bad input exits 2, names the parameter and writes nothing", asyn
   const r = await run("simulate", ...SMALL, "--init", `${dir}/bad.json`, "--out", `${dir}/out`);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--init .*bad.json.*JSON/);
-  await Deno.writeTextFile(`${dir}/short.json`, JSON.stringify({ W: [[1, 2], [3, 4]], V: [[1, 2], [3, 4]] }));
+  await Deno.writeTextFile(
+    `${dir}/short.json`,
+    JSON.stringify({ W: [[1, 2], [3, 4]], V: [[1, 2], [3, 4]] }),
+  );
   const s = await run("simulate", ...SMALL, "--init", `${dir}/short.json`, "--out", `${dir}/out`);
   assert.equal(s.code, 2);
   assert.match(s.stderr, /init.W\[0\].*2 numbers.*D = 40/);
@@ -70,9 +85,26 @@ Deno.test("cli: bad input exits 2, names the parameter and writes nothing", asyn
 
 Deno.test("cli: simulate writes result.json, specs and SVGs; --save-init round-trips", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await run("simulate", ...SMALL, "--seed", "3,4", "--out", `${dir}/a`, "--save-init", `${dir}/init.json`);
+  const r = await run(
+    "simulate",
+    ...SMALL,
+    "--seed",
+    "3,4",
+    "--out",
+    `${dir}/a`,
+    "--save-init",
+    `${dir}/init.json`,
+  );
   assert.equal(r.code, 0, r.stderr);
-  for (const f of ["result.json", "error_curve.vl.json", "error_curve.svg", "components.vl.json", "components.svg"]) {
+  for (
+    const f of [
+      "result.json",
+      "error_curve.vl.json",
+      "error_curve.svg",
+      "components.vl.json",
+      "components.svg",
+    ]
+  ) {
     assert.ok(await exists(`${dir}/a/${f}`), f);
   }
   assert.equal(await exists(`${dir}/a/.partial`), false);
@@ -80,7 +112,16 @@ Deno.test("cli: simulate writes result.json, specs and SVGs; --save-init round-t
   assert.deepEqual(result.runs.map((x: { seed: number }) => x.seed), [3, 4]);
   assert.match(await Deno.readTextFile(`${dir}/a/error_curve.svg`), /<svg/);
   // the saved initial weights reproduce seed 3's run exactly
-  const b = await run("simulate", ...SMALL, "--seed", "3", "--init", `${dir}/init.json`, "--out", `${dir}/b`);
+  const b = await run(
+    "simulate",
+    ...SMALL,
+    "--seed",
+    "3",
+    "--init",
+    `${dir}/init.json`,
+    "--out",
+    `${dir}/b`,
+  );
   assert.equal(b.code, 0, b.stderr);
   const again = JSON.parse(await Deno.readTextFile(`${dir}/b/result.json`));
   assert.deepEqual(again.runs[0].eps, result.runs[0].eps);
@@ -93,11 +134,18 @@ Deno.test("cli: a run resumes from the finished seeds kept in .partial", async (
   assert.equal(first.code, 0, first.stderr);
   const done = JSON.parse(await Deno.readTextFile(`${dir}/one/result.json`));
   // fake an interrupted two-seed run whose first seed had finished, with a marker value
-  const key = (await resumeKey(["--seed", "5,6"]));
+  const key = await resumeKey(["--seed", "5,6"]);
   const marked = { ...done.runs[0], eps: done.runs[0].eps.map(() => 0.123) };
   await Deno.mkdir(`${dir}/two/.partial`, { recursive: true });
   await Deno.writeTextFile(`${dir}/two/.partial/run-5.json`, JSON.stringify({ key, run: marked }));
-  const second = await run("simulate", ...SMALL.filter((a) => a !== "--quiet"), "--seed", "5,6", "--out", `${dir}/two`);
+  const second = await run(
+    "simulate",
+    ...SMALL.filter((a) => a !== "--quiet"),
+    "--seed",
+    "5,6",
+    "--out",
+    `${dir}/two`,
+  );
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /resuming: 1 finished run/);
   const res = JSON.parse(await Deno.readTextFile(`${dir}/two/result.json`));
@@ -129,7 +177,20 @@ Deno.test("cli: pca prints the PCA levels computed from the model", async () => 
 
 Deno.test("cli: theory writes result.json with times, eps and K x K order parameters per time", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await run("theory", "--D", "60", "--K", "2", "--t-max", "20", "--times", "0,1,5,20", "--quiet", "--out", dir);
+  const r = await run(
+    "theory",
+    "--D",
+    "60",
+    "--K",
+    "2",
+    "--t-max",
+    "20",
+    "--times",
+    "0,1,5,20",
+    "--quiet",
+    "--out",
+    dir,
+  );
   assert.equal(r.code, 0, r.stderr);
   const res = JSON.parse(await Deno.readTextFile(`${dir}/result.json`));
   assert.deepEqual(res.times, [0, 1, 5, 20]);
@@ -142,8 +203,24 @@ Deno.test("cli: theory writes result.json with times, eps and K x K order parame
   assert.ok(await exists(`${dir}/error_curve.svg`));
   // the adaptive solution is within its tolerance of RK4, and the density form gives RK4's numbers
   const rk4 = async (form: string) => {
-    const out = await run("theory", "--D", "60", "--K", "2", "--t-max", "20", "--times", "0,1,5,20", "--quiet",
-      "--form", form, "--integrator", "rk4", "--h", "0.01");
+    const out = await run(
+      "theory",
+      "--D",
+      "60",
+      "--K",
+      "2",
+      "--t-max",
+      "20",
+      "--times",
+      "0,1,5,20",
+      "--quiet",
+      "--form",
+      form,
+      "--integrator",
+      "rk4",
+      "--h",
+      "0.01",
+    );
     assert.equal(out.code, 0, out.stderr);
     return JSON.parse(out.stdout).eps as number[];
   };
@@ -164,8 +241,24 @@ Deno.test("cli: theory writes result.json with times, eps and K x K order parame
 
 Deno.test("cli: compare writes one plot and one JSON with the deviation and the plateaus", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await run("compare", "--D", "80", "--K", "2", "--t-max", "30", "--seed", "1,2", "--n-times", "20",
-    "--n-test", "500", "--quiet", "--out", dir);
+  const r = await run(
+    "compare",
+    "--D",
+    "80",
+    "--K",
+    "2",
+    "--t-max",
+    "30",
+    "--seed",
+    "1,2",
+    "--n-times",
+    "20",
+    "--n-test",
+    "500",
+    "--quiet",
+    "--out",
+    dir,
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /deviation of the mean simulated error from the theory: max/);
   assert.match(r.stderr, /nearest m/);
@@ -181,7 +274,16 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
 
 Deno.test("cli: run executes a preset and writes its summary, report and figures", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await run("run", new URL("../examples/components.json", import.meta.url).pathname, "--size", "reduced", "--no-svg", "--quiet", "--out", dir);
+  const r = await run(
+    "run",
+    new URL("../examples/components.json", import.meta.url).pathname,
+    "--size",
+    "reduced",
+    "--no-svg",
+    "--quiet",
+    "--out",
+    dir,
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /components: holds/);
   const s = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));

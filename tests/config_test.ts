@@ -12,7 +12,9 @@ Deno.test("defaults are filled in and the demo config file resolves", async () =
   assert.equal(cfg.network.K, DEFAULTS.K);
   assert.equal(cfg.network.activation, "erf");
   assert.equal(cfg.rule, "vanilla");
-  const demo = JSON.parse(await Deno.readTextFile(new URL("../examples/demo.json", import.meta.url)));
+  const demo = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/demo.json", import.meta.url)),
+  );
   const resolved = resolveSimulateConfig(demo);
   assert.deepEqual(resolved.data, demo.data);
 });
@@ -36,6 +38,8 @@ Deno.test("spiked model defaults are the published ones", () => {
 
 Deno.test("examples/demo.json is the demo's embedded problem", async () => {
   const { DEMO_PROBLEM } = await import("../cli.ts");
-  const demo = JSON.parse(await Deno.readTextFile(new URL("../examples/demo.json", import.meta.url)));
+  const demo = JSON.parse(
+    await Deno.readTextFile(new URL("../examples/demo.json", import.meta.url)),
+  );
   assert.deepEqual(resolveSimulateConfig(demo), resolveSimulateConfig(DEMO_PROBLEM));
 });

@@ -12,7 +12,9 @@ async function run(name: string) {
   const text = await Deno.readTextFile(new URL(`../examples/${name}.json`, import.meta.url));
   const out = await runPreset(name, parsePreset(text, name), "reduced");
   for (const spec of Object.values(out.figures)) compileSpec(spec); // every figure compiles
-  const claimChecks = out.summary.checks.filter((c) => !c.what.includes("deviation simulation vs theory"));
+  const claimChecks = out.summary.checks.filter((c) =>
+    !c.what.includes("deviation simulation vs theory")
+  );
   console.log(`${name}: ${verdictLine(out.summary)}`);
   return { ...out, claimChecks };
 }
@@ -30,7 +32,7 @@ Deno.test("claim 1: the error passes plateaus at eps_PCA(m) and components are l
 Deno.test("claim 3: tied erf stays above eps_PCA(K); tied linear and untied erf reach it", async () => {
   const { claimChecks, summary } = await run("tied");
   assertHolds(claimChecks, "tied");
-  const rows = (summary.numbers.variants as { label: string; ratioSimulation: number }[]);
+  const rows = summary.numbers.variants as { label: string; ratioSimulation: number }[];
   assert.ok(rows.find((r) => r.label === "erf, tied")!.ratioSimulation > 1.2);
 });
 
@@ -63,7 +65,16 @@ Deno.test("report.html carries each verdict computed from the summary", async ()
   const { summary } = await run("components");
   const page = reportHtml({ version: "test", size: "reduced", seconds: 1, experiments: [summary] });
   assert.ok(page.includes(verdictLine(summary)));
-  const flipped = { ...summary, holds: false, checks: summary.checks.map((c, i) => i === 0 ? { ...c, holds: false } : c) };
-  const page2 = reportHtml({ version: "test", size: "reduced", seconds: 1, experiments: [flipped] });
+  const flipped = {
+    ...summary,
+    holds: false,
+    checks: summary.checks.map((c, i) => i === 0 ? { ...c, holds: false } : c),
+  };
+  const page2 = reportHtml({
+    version: "test",
+    size: "reduced",
+    seconds: 1,
+    experiments: [flipped],
+  });
   assert.match(page2, /does not hold: 1 of/);
 });

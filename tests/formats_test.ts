@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { formatCovariance, formatInitialWeights, parseCovariance, parseInitialWeights } from "../src/formats.ts";
+import {
+  formatCovariance,
+  formatInitialWeights,
+  parseCovariance,
+  parseInitialWeights,
+} from "../src/formats.ts";
 import { ConfigError } from "../src/errors.ts";
 
 Deno.test("initial weights round-trip through the documented JSON format", () => {
@@ -19,7 +24,11 @@ Deno.test("malformed initial weights are rejected with the field named", () => {
     ['{"W": [[1, 2]], "U": 3}', /key.*"U"/],
   ];
   for (const [text, re] of cases) {
-    assert.throws(() => parseInitialWeights(text, "init"), (e: unknown) => e instanceof ConfigError && re.test(e.message), text);
+    assert.throws(
+      () => parseInitialWeights(text, "init"),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      text,
+    );
   }
 });
 
@@ -47,6 +56,10 @@ Deno.test("malformed covariance files are rejected with the field named", () => 
     ['{"eigenvalues": [1], "eigenvectors": [[null]]}', /eigenvectors\[0\]\[0\]/],
   ];
   for (const [text, re] of cases) {
-    assert.throws(() => parseCovariance(text), (e: unknown) => e instanceof ConfigError && re.test(e.message), text);
+    assert.throws(
+      () => parseCovariance(text),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+      text,
+    );
   }
 });

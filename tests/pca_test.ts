@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { covarianceSpectrum, materialise, pca, pcaErrors, spikedModel } from "../mod.ts";
 import { eigh } from "../src/linalg.ts";
 
-function denseCovariance(D: number, diag: number, U: Float64Array, coef: Float64Array): Float64Array {
+function denseCovariance(
+  D: number,
+  diag: number,
+  U: Float64Array,
+  coef: Float64Array,
+): Float64Array {
   const A = new Float64Array(D * D);
   for (let i = 0; i < D; i++) A[i * D + i] = diag;
   for (let m = 0; m < coef.length; m++) {
@@ -20,11 +25,17 @@ Deno.test("the spiked spectrum from the r x r problem matches a dense eigen-deco
     const spec = covarianceSpectrum(c);
     const dense = eigh(denseCovariance(80, c.diag, c.U, c.coef), 80);
     for (let m = 0; m < 3; m++) {
-      assert.ok(Math.abs(spec.eigenvalues[m] - dense.values[m]) < 1e-10 * dense.values[0], directions);
+      assert.ok(
+        Math.abs(spec.eigenvalues[m] - dense.values[m]) < 1e-10 * dense.values[0],
+        directions,
+      );
       // same eigenvector up to sign
       let dot = 0;
       for (let i = 0; i < 80; i++) dot += spec.eigenvectors[m * 80 + i] * dense.vectors[m * 80 + i];
-      assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-9, `${directions} m=${m}: |dot| = ${Math.abs(dot)}`);
+      assert.ok(
+        Math.abs(Math.abs(dot) - 1) < 1e-9,
+        `${directions} m=${m}: |dot| = ${Math.abs(dot)}`,
+      );
     }
     for (let i = 3; i < 80; i++) assert.ok(Math.abs(dense.values[i] - spec.bulk) < 1e-10);
     let trace = 0;

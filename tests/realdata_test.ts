@@ -8,15 +8,29 @@ import type { Dataset } from "../src/datasets/dataset.ts";
 Deno.test("embedded MNIST, D = 784, K = 3, erf, lr = 0.5: the theory stays within 5% of SGD on the images up to t = 100", async () => {
   const p = preprocess(await loadEmbeddedMnist(), { nHeldOut: 2000, seed: 1 });
   const data = datasetModel(p);
-  const cfg = { data, network: { K: 3, activation: "erf" as const }, lr: 0.5, tMax: 100, seeds: [1, 2, 3], nTimes: 40 };
+  const cfg = {
+    data,
+    network: { K: 3, activation: "erf" as const },
+    lr: 0.5,
+    tMax: 100,
+    seeds: [1, 2, 3],
+    nTimes: 40,
+  };
   const sim = await simulate(cfg);
   const th = await theory(cfg);
   const d = deviation(sim, th);
-  console.log(`MNIST: largest deviation of SGD from the theory ${(100 * d.max).toFixed(3)}% at t = ${d.maxAt}, mean ${(100 * d.mean).toFixed(3)}%`);
+  console.log(
+    `MNIST: largest deviation of SGD from the theory ${
+      (100 * d.max).toFixed(3)
+    }% at t = ${d.maxAt}, mean ${(100 * d.mean).toFixed(3)}%`,
+  );
   assert.ok(d.max <= 0.05, `max deviation ${d.max}`);
   assert.ok(sim.eps.at(-1)! < 0.95 * sim.eps[0], "SGD has learnt something by t = 100");
   assert.equal((sim.config.data as { kind: string }).kind, "dataset");
-  assert.ok(!("train" in (sim.config.data as object)), "results describe the data set, they do not copy it");
+  assert.ok(
+    !("train" in (sim.config.data as object)),
+    "results describe the data set, they do not copy it",
+  );
 });
 
 function tinyImages(n: number, h: number, w: number, seed: number): Dataset {
@@ -26,7 +40,11 @@ function tinyImages(n: number, h: number, w: number, seed: number): Dataset {
   for (let i = 0; i < n; i++) {
     const a = rand(), b = rand();
     for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) data[i * h * w + r * w + c] = Math.round(255 * Math.max(0, Math.min(1, a * r / h + b * c / w + 0.2 * rand())));
+      for (let c = 0; c < w; c++) {
+        data[i * h * w + r * w + c] = Math.round(
+          255 * Math.max(0, Math.min(1, a * r / h + b * c / w + 0.2 * rand())),
+        );
+      }
     }
   }
   return { n, d: h * w, data, shape: [h, w], source: "tiny" };
@@ -35,7 +53,15 @@ function tinyImages(n: number, h: number, w: number, seed: number): Dataset {
 Deno.test("a data set's test error is taken on its held-out rows", async () => {
   const p = preprocess(tinyImages(300, 6, 6, 3), { nHeldOut: 100, seed: 2 });
   const data = datasetModel(p);
-  const res = await simulate({ data, network: { K: 2, activation: "linear" }, lr: 0.5, tMax: 1, seeds: [4], times: [0, 1], snapshotTimes: [0] });
+  const res = await simulate({
+    data,
+    network: { K: 2, activation: "linear" },
+    lr: 0.5,
+    tMax: 1,
+    seeds: [4],
+    times: [0, 1],
+    snapshotTimes: [0],
+  });
   const { W, V } = res.runs[0].snapshots[0];
   const D = 36;
   let total = 0;
@@ -60,7 +86,9 @@ Deno.test("the Gaussian equivalent has the held-out second moment", () => {
       for (let n = 0; n < 150; n++) c += p.heldOut[n * D + i] * p.heldOut[n * D + j];
       c /= 150;
       let r = 0;
-      for (let m = 0; m < D; m++) r += g.eigenvalues[m] * g.eigenvectors[m][i] * g.eigenvectors[m][j];
+      for (let m = 0; m < D; m++) {
+        r += g.eigenvalues[m] * g.eigenvectors[m][i] * g.eigenvectors[m][j];
+      }
       assert.ok(Math.abs(r - c) < 1e-12, `C[${i}][${j}]`);
     }
   }
@@ -85,9 +113,34 @@ Deno.test("cli: realdata on IDX files writes the three curves on one grid", asyn
   await Deno.writeFile(`${dir}/train-images-idx3-ubyte`, idx(200, data.subarray(0, 200 * 25)));
   await Deno.writeFile(`${dir}/t10k-images-idx3-ubyte`, idx(40, data.subarray(200 * 25)));
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", new URL("../cli.ts", import.meta.url).pathname,
-      "realdata", "--dataset", "fashion-mnist", "--path", dir, "--K", "2", "--t-max", "2", "--seeds", "1", "--n-held-out", "60",
-      "--n-times", "8", "--bins", "2", "--no-svg", "--quiet", "--out", `${dir}/out`],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      new URL("../cli.ts", import.meta.url).pathname,
+      "realdata",
+      "--dataset",
+      "fashion-mnist",
+      "--path",
+      dir,
+      "--K",
+      "2",
+      "--t-max",
+      "2",
+      "--seeds",
+      "1",
+      "--n-held-out",
+      "60",
+      "--n-times",
+      "8",
+      "--bins",
+      "2",
+      "--no-svg",
+      "--quiet",
+      "--out",
+      `${dir}/out`,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -101,7 +154,17 @@ Deno.test("cli: realdata on IDX files writes the three curves on one grid", asyn
     assert.equal(r[k].eps.length, r.simulation.times.length, k);
   }
   const bad = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", new URL("../cli.ts", import.meta.url).pathname, "realdata", "--dataset", "cifar10", "--path", `${dir}/nothing`],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      new URL("../cli.ts", import.meta.url).pathname,
+      "realdata",
+      "--dataset",
+      "cifar10",
+      "--path",
+      `${dir}/nothing`,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();

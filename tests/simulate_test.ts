@@ -1,18 +1,33 @@
 import assert from "node:assert/strict";
-import { ConfigError, type CurveResult, DivergenceError, pca, simulate, spikedModel } from "../mod.ts";
+import {
+  ConfigError,
+  type CurveResult,
+  DivergenceError,
+  pca,
+  simulate,
+  spikedModel,
+} from "../mod.ts";
 
 /**
  * Whether the curve stays within [lo, hi] x level over recorded times spanning
  * at least a factor `span` in t, and later falls below half the level (a
  * plateau passed on the way, not the end point).
  */
-function passesPlateau(res: CurveResult, level: number, lo: number, hi: number, span: number): boolean {
+function passesPlateau(
+  res: CurveResult,
+  level: number,
+  lo: number,
+  hi: number,
+  span: number,
+): boolean {
   const { times, eps } = res;
   for (let i = 1; i < times.length; i++) {
     let j = i;
     while (j + 1 < times.length && eps[j + 1] >= lo * level && eps[j + 1] <= hi * level) j++;
     const inside = eps[i] >= lo * level && eps[i] <= hi * level;
-    if (inside && times[j] / times[i] >= span && eps.slice(j + 1).some((e) => e < level / 2)) return true;
+    if (inside && times[j] / times[i] >= span && eps.slice(j + 1).some((e) => e < level / 2)) {
+      return true;
+    }
   }
   return false;
 }
@@ -21,7 +36,15 @@ function passesPlateau(res: CurveResult, level: number, lo: number, hi: number, 
 const data = spikedModel({ D: 200, spikes: [9, 3], seed: 7 });
 const levels = pca(data, 2).epsPCA;
 const run = (activation: "linear" | "erf") =>
-  simulate({ data, network: { K: 2, activation }, lr: 1, tMax: 600, seeds: [1], nTimes: 40, nTest: 4000 });
+  simulate({
+    data,
+    network: { K: 2, activation },
+    lr: 1,
+    tMax: 600,
+    seeds: [1],
+    nTimes: 40,
+    nTest: 4000,
+  });
 
 Deno.test("the linear autoencoder ends within 5% of eps_PCA(2), through a plateau at eps_PCA(1)", async () => {
   const res = await run("linear");
@@ -33,14 +56,23 @@ Deno.test("the linear autoencoder ends within 5% of eps_PCA(2), through a platea
 Deno.test("the untied erf autoencoder ends between eps_PCA(2) and 1.3 eps_PCA(2), through eps_PCA(1)", async () => {
   const res = await run("erf");
   const final = res.eps.at(-1)!;
-  assert.ok(final > levels[2] && final < 1.3 * levels[2], `final ${final} vs eps_PCA(2) ${levels[2]}`);
+  assert.ok(
+    final > levels[2] && final < 1.3 * levels[2],
+    `final ${final} vs eps_PCA(2) ${levels[2]}`,
+  );
   // the erf plateau sits above eps_PCA(1): saturation costs error until the encoder shrinks
   assert.ok(passesPlateau(res, levels[1], 1, 1.4, 3), "no plateau just above eps_PCA(1)");
 });
 
 Deno.test("several seeds give per-seed curves, their mean and spread", async () => {
   const res = await simulate({
-    data: spikedModel({ D: 50 }), network: { K: 2 }, lr: 1, tMax: 5, seeds: [1, 2, 3], nTimes: 6, nTest: 200,
+    data: spikedModel({ D: 50 }),
+    network: { K: 2 },
+    lr: 1,
+    tMax: 5,
+    seeds: [1, 2, 3],
+    nTimes: 6,
+    nTest: 200,
   });
   assert.equal(res.runs.length, 3);
   for (let i = 0; i < res.times.length; i++) {
@@ -61,7 +93,13 @@ Deno.test("several seeds give per-seed curves, their mean and spread", async () 
 
 Deno.test("the same seed gives the same run; order parameters match their definitions at t = 0", async () => {
   const cfg = {
-    data: spikedModel({ D: 30, spikes: [3] }), network: { K: 2 }, lr: 1, tMax: 1, seeds: [9], nTimes: 3, nTest: 50,
+    data: spikedModel({ D: 30, spikes: [3] }),
+    network: { K: 2 },
+    lr: 1,
+    tMax: 1,
+    seeds: [9],
+    nTimes: 3,
+    nTest: 50,
     snapshotTimes: [0, 1],
   };
   const a = await simulate(cfg);
@@ -94,7 +132,13 @@ Deno.test("the same seed gives the same run; order parameters match their defini
 
 Deno.test("a learning rate far too large is reported as divergence, not NaN", async () => {
   await assert.rejects(
-    simulate({ data: spikedModel({ D: 50 }), network: { K: 2, activation: "linear" }, lr: 500, tMax: 50, nTest: 50 }),
+    simulate({
+      data: spikedModel({ D: 50 }),
+      network: { K: 2, activation: "linear" },
+      lr: 500,
+      tMax: 50,
+      nTest: 50,
+    }),
     DivergenceError,
   );
 });

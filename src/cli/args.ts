@@ -8,7 +8,14 @@ import { ConfigError } from "../errors.ts";
 import type { SimulateInput } from "../config.ts";
 import { DEFAULTS } from "../config.ts";
 import { spikedModel } from "../data.ts";
-import type { Activation, DataModel, InitialWeights, Network, Rule, SpikedModel } from "../types.ts";
+import type {
+  Activation,
+  DataModel,
+  InitialWeights,
+  Network,
+  Rule,
+  SpikedModel,
+} from "../types.ts";
 
 /** parseArgs option table of the problem flags shared by simulate and pca. */
 export const PROBLEM_FLAGS = {
@@ -107,12 +114,19 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
     throw new ConfigError("config", base, "a JSON object with simulate()'s fields");
   }
   const str = (k: string) => flags[k] as string | undefined;
-  const num = (k: string, integer = false) => str(k) !== undefined ? numberFlag(`--${k}`, str(k)!, integer) : undefined;
+  const num = (k: string, integer = false) =>
+    str(k) !== undefined ? numberFlag(`--${k}`, str(k)!, integer) : undefined;
 
   let data: DataModel | undefined = files.spectrum ?? base.data;
-  const spikedFlags = ["spikes", "sigma", "directions", "data-seed", "no-normalise"].filter((k) => flags[k] !== undefined);
+  const spikedFlags = ["spikes", "sigma", "directions", "data-seed", "no-normalise"].filter((k) =>
+    flags[k] !== undefined
+  );
   if (files.spectrum && spikedFlags.length) {
-    throw new ConfigError(`--${spikedFlags[0]}`, flags[spikedFlags[0]], "no spiked-model flag together with --spectrum");
+    throw new ConfigError(
+      `--${spikedFlags[0]}`,
+      flags[spikedFlags[0]],
+      "no spiked-model flag together with --spectrum",
+    );
   }
   if (!files.spectrum) {
     const prev: Partial<SpikedModel> = data?.kind === "spiked" ? data : {};
@@ -127,7 +141,13 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
         ...(str("spikes") !== undefined ? { spikes: listFlag("--spikes", str("spikes")!) } : {}),
         ...(num("sigma") !== undefined ? { sigma: num("sigma") } : {}),
         ...(str("directions") !== undefined
-          ? { directions: oneOf("--directions", str("directions")!, ["random", "sinusoidal"] as const) }
+          ? {
+            directions: oneOf(
+              "--directions",
+              str("directions")!,
+              ["random", "sinusoidal"] as const,
+            ),
+          }
           : {}),
         ...(num("data-seed", true) !== undefined ? { seed: num("data-seed", true) } : {}),
         ...(flags["no-normalise"] ? { normalise: false } : {}),
@@ -152,7 +172,9 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
   if (str("seed") !== undefined) seeds = listFlag("--seed", str("seed")!, true);
   const count = num("seeds", true);
   if (count !== undefined) {
-    if (count < 1 || count > 1000) throw new ConfigError("--seeds", count, "an integer from 1 to 1000");
+    if (count < 1 || count > 1000) {
+      throw new ConfigError("--seeds", count, "an integer from 1 to 1000");
+    }
     const first = seeds?.[0] ?? 1;
     seeds = Array.from({ length: count }, (_, i) => first + i);
   }
@@ -165,7 +187,9 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
   if (num("n-times", true) !== undefined) out.nTimes = num("n-times", true);
   if (num("n-test", true) !== undefined) out.nTest = num("n-test", true);
   if (str("times") !== undefined) out.times = listFlag("--times", str("times")!);
-  if (str("snapshot-times") !== undefined) out.snapshotTimes = listFlag("--snapshot-times", str("snapshot-times")!);
+  if (str("snapshot-times") !== undefined) {
+    out.snapshotTimes = listFlag("--snapshot-times", str("snapshot-times")!);
+  }
   if (seeds !== undefined) out.seeds = seeds;
   return out;
 }

@@ -9,7 +9,10 @@ import { errorCurveSpec, type VegaLiteSpec } from "../plot.ts";
 import { renderSvg } from "../render.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../plateaus.ts";
 
-async function files(specs: Record<string, VegaLiteSpec>, svg: boolean): Promise<Record<string, string>> {
+async function files(
+  specs: Record<string, VegaLiteSpec>,
+  svg: boolean,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
     out[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
@@ -19,8 +22,13 @@ async function files(specs: Record<string, VegaLiteSpec>, svg: boolean): Promise
 }
 
 /** The error curve of a theory result. */
-export function theoryFigures(result: CurveResult, opts: { svg: boolean }): Promise<Record<string, string>> {
-  return files({ error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }) }, opts.svg);
+export function theoryFigures(
+  result: CurveResult,
+  opts: { svg: boolean },
+): Promise<Record<string, string>> {
+  return files({
+    error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }),
+  }, opts.svg);
 }
 
 /** Simulation and theory overlaid in one error-curve plot. */
@@ -43,12 +51,17 @@ export function compareCurves(simulation: CurveResult, theory: CurveResult) {
   const levels = simulation.pca.epsPCA;
   // plateaus per run: averaging seeds that escape at different times smears them
   const perRun = (res: CurveResult) =>
-    res.runs.map((r) => ({ seed: r.seed, plateaus: matchPlateaus(findPlateaus(res.times, r.eps), levels) }));
+    res.runs.map((r) => ({
+      seed: r.seed,
+      plateaus: matchPlateaus(findPlateaus(res.times, r.eps), levels),
+    }));
   const plateaus = { simulation: perRun(simulation), theory: perRun(theory) };
   const text = [
-    `deviation of the mean simulated error from the theory: max ${(100 * dev.max).toFixed(2)}% (at t = ${
-      dev.maxAt.toPrecision(4)
-    }), mean ${(100 * dev.mean).toFixed(2)}% over ${simulation.times.length - 1} log-spaced times`,
+    `deviation of the mean simulated error from the theory: max ${
+      (100 * dev.max).toFixed(2)
+    }% (at t = ${dev.maxAt.toPrecision(4)}), mean ${(100 * dev.mean).toFixed(2)}% over ${
+      simulation.times.length - 1
+    } log-spaced times`,
     `plateaus of the simulation, seed ${plateaus.simulation[0].seed}:`,
     formatPlateauTable(plateaus.simulation[0].plateaus),
     `plateaus of the theory, seed ${plateaus.theory[0].seed}:`,

@@ -27,7 +27,11 @@ async function firstExisting(paths: string[], flag: string, what: string): Promi
       // try the next candidate
     }
   }
-  throw new ConfigError(flag, paths[0].replace(/\/[^/]*$/, ""), `a directory holding ${what} (run: deno run -A cli.ts download ...)`);
+  throw new ConfigError(
+    flag,
+    paths[0].replace(/\/[^/]*$/, ""),
+    `a directory holding ${what} (run: deno run -A cli.ts download ...)`,
+  );
 }
 
 async function open(path: string): Promise<Uint8Array> {
@@ -41,8 +45,21 @@ export async function loadDataset(name: DatasetName, path?: string): Promise<Dat
   const dir = path ?? cacheDir(name);
   if (name === "cifar10") {
     const parts: Dataset[] = [];
-    for (const file of ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"]) {
-      const p = await firstExisting([`${dir}/${file}`, `${dir}/cifar-10-batches-bin/${file}`], "--path", `the CIFAR-10 binary batches (${file})`);
+    for (
+      const file of [
+        "data_batch_1.bin",
+        "data_batch_2.bin",
+        "data_batch_3.bin",
+        "data_batch_4.bin",
+        "data_batch_5.bin",
+        "test_batch.bin",
+      ]
+    ) {
+      const p = await firstExisting(
+        [`${dir}/${file}`, `${dir}/cifar-10-batches-bin/${file}`],
+        "--path",
+        `the CIFAR-10 binary batches (${file})`,
+      );
       parts.push(await readCifar10(await open(p), p));
     }
     return concatDatasets(parts, `CIFAR-10 grey (${dir})`);
@@ -50,7 +67,11 @@ export async function loadDataset(name: DatasetName, path?: string): Promise<Dat
   const parts: Dataset[] = [];
   for (const prefix of ["train", "t10k"]) {
     const images = await firstExisting(
-      [`${dir}/${prefix}-images-idx3-ubyte.gz`, `${dir}/${prefix}-images-idx3-ubyte`, `${dir}/${prefix}-images.idx3-ubyte`],
+      [
+        `${dir}/${prefix}-images-idx3-ubyte.gz`,
+        `${dir}/${prefix}-images-idx3-ubyte`,
+        `${dir}/${prefix}-images.idx3-ubyte`,
+      ],
       "--path",
       `${prefix}-images-idx3-ubyte(.gz)`,
     );

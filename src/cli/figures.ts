@@ -30,7 +30,9 @@ export async function resultFigures(
     const sanger = cfg.rule === "sanger";
     specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
       name: sanger ? "w" : "v",
-      title: `Learned ${sanger ? "encoder" : "decoder"} vectors (seed ${result.runs[0].seed}, t = ${last.t}) and principal components`,
+      title: `Learned ${sanger ? "encoder" : "decoder"} vectors (seed ${
+        result.runs[0].seed
+      }, t = ${last.t}) and principal components`,
     });
   }
   if (result.runs[0].order[0].a[0].length > 0) {
@@ -41,7 +43,10 @@ export async function resultFigures(
     const source = sanger ? result : {
       times: result.times,
       runs: result.runs.map((r) => ({
-        order: r.order.map((o) => ({ a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))), WW: o.T0 })),
+        order: r.order.map((o) => ({
+          a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
+          WW: o.T0,
+        })),
       })),
     };
     specs.overlaps = overlapHeatmapSpec(source, {

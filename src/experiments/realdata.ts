@@ -54,7 +54,11 @@ export async function realDataExperiment(
   opts: RealDataOptions,
   control: SimulateControl = {},
 ): Promise<RealDataResult> {
-  const p = preprocess(ds, { nHeldOut: opts.nHeldOut, seed: opts.splitSeed, centrePixels: opts.pixelCentre ?? false });
+  const p = preprocess(ds, {
+    nHeldOut: opts.nHeldOut,
+    seed: opts.splitSeed,
+    centrePixels: opts.pixelCentre ?? false,
+  });
   const data = datasetModel(p);
   const spectrum = datasetSpectrum(data);
   const cfg = resolveSimulateConfig({ ...opts.problem, data });
@@ -73,21 +77,30 @@ export async function realDataExperiment(
     const t1 = performance.now();
     const binned = await theory({ ...cfg, bins: opts.bins });
     const seconds = (performance.now() - t1) / 1000;
-    const maxRelativeDifference = Math.max(...binned.eps.map((e, i) => Math.abs(e / th.eps[i] - 1)));
+    const maxRelativeDifference = Math.max(
+      ...binned.eps.map((e, i) => Math.abs(e / th.eps[i] - 1)),
+    );
     binning = { bins: opts.bins, maxRelativeDifference, seconds, fullSeconds };
   }
   const D = data.D;
   const K = cfg.network.K;
   const figures: Record<string, VegaLiteSpec> = {
     error_curve: errorCurveSpec([simulation, gaussian, th], {
-      labels: [`SGD on ${ds.source}`, "SGD on the Gaussian equivalent", "theory (empirical spectrum)"],
+      labels: [
+        `SGD on ${ds.source}`,
+        "SGD on the Gaussian equivalent",
+        "theory (empirical spectrum)",
+      ],
       spread: "none",
       title: `${ds.source}: SGD on the images, on their Gaussian equivalent, and the theory`,
     }),
   };
   const snap = simulation.runs[0].snapshots[simulation.runs[0].snapshots.length - 1];
   if (data.shape && snap) {
-    const pcs = Array.from({ length: K }, (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D));
+    const pcs = Array.from(
+      { length: K },
+      (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D),
+    );
     figures.components = imageGridSpec(cfg.rule === "sanger" ? snap.W : snap.V, pcs, {
       imageShape: data.shape,
       name: cfg.rule === "sanger" ? "w" : "v",
@@ -108,7 +121,12 @@ export async function realDataExperiment(
 
 /** The record written as result.json: times and eps of the three curves on one grid, and the rest. */
 export function realDataRecord(r: RealDataResult) {
-  const curve = (c: CurveResult) => ({ times: c.times, eps: c.eps, epsStd: c.epsStd, runs: c.runs.length });
+  const curve = (c: CurveResult) => ({
+    times: c.times,
+    eps: c.eps,
+    epsStd: c.epsStd,
+    runs: c.runs.length,
+  });
   return {
     source: r.source,
     D: r.D,
@@ -117,8 +135,16 @@ export function realDataRecord(r: RealDataResult) {
     theory: curve(r.theory),
     epsPCA: r.simulation.pca.epsPCA,
     deviation: {
-      simulation: { max: r.deviation.simulation.max, maxAt: r.deviation.simulation.maxAt, mean: r.deviation.simulation.mean },
-      gaussian: { max: r.deviation.gaussian.max, maxAt: r.deviation.gaussian.maxAt, mean: r.deviation.gaussian.mean },
+      simulation: {
+        max: r.deviation.simulation.max,
+        maxAt: r.deviation.simulation.maxAt,
+        mean: r.deviation.simulation.mean,
+      },
+      gaussian: {
+        max: r.deviation.gaussian.max,
+        maxAt: r.deviation.gaussian.maxAt,
+        mean: r.deviation.gaussian.mean,
+      },
     },
     ...(r.binning ? { binning: r.binning } : {}),
     config: r.simulation.config,

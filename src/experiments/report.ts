@@ -14,7 +14,10 @@ export interface FiguresSummary {
 }
 
 function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  );
 }
 
 function fmt(x: number): string {
@@ -28,12 +31,18 @@ function fmt(x: number): string {
 export function verdictLine(e: ExperimentSummary): string {
   const failed = e.checks.filter((c) => !c.holds);
   if (failed.length === 0) return `holds: all ${e.checks.length} checks pass`;
-  return `does not hold: ${failed.length} of ${e.checks.length} checks fail (${failed.map((c) => c.what).join("; ")})`;
+  return `does not hold: ${failed.length} of ${e.checks.length} checks fail (${
+    failed.map((c) => c.what).join("; ")
+  })`;
 }
 
 function checkRow(c: Check): string {
-  return `<tr class="${c.holds ? "ok" : "no"}"><td>${c.holds ? "✓" : "✗"}</td><td>${esc(c.what)}</td>` +
-    `<td class="num">${fmt(c.value)}</td><td class="num">${esc(c.op)} ${fmt(c.threshold)}</td></tr>`;
+  return `<tr class="${c.holds ? "ok" : "no"}"><td>${c.holds ? "✓" : "✗"}</td><td>${
+    esc(c.what)
+  }</td>` +
+    `<td class="num">${fmt(c.value)}</td><td class="num">${esc(c.op)} ${
+      fmt(c.threshold)
+    }</td></tr>`;
 }
 
 /** The full report page. Figures are referenced as NAME.svg beside it. */
@@ -43,11 +52,15 @@ export function reportHtml(summary: FiguresSummary): string {
     const agreement = e.agreement.length
       ? `<p class="agree">Simulation vs theory (relative deviation of the mean SGD error from the prediction): ${
         e.agreement.map((a) =>
-          `${esc(a.label)}: max ${(100 * a.max).toFixed(1)}% (at t = ${fmt(a.maxAt)}), mean ${(100 * a.mean).toFixed(1)}%`
+          `${esc(a.label)}: max ${(100 * a.max).toFixed(1)}% (at t = ${fmt(a.maxAt)}), mean ${
+            (100 * a.mean).toFixed(1)
+          }%`
         ).join("; ")
       }.</p>`
       : "";
-    const figs = e.figures.map((f) => `<figure><img src="${esc(f)}.svg" alt="${esc(f)}"><figcaption>${esc(f)}</figcaption></figure>`)
+    const figs = e.figures.map((f) =>
+      `<figure><img src="${esc(f)}.svg" alt="${esc(f)}"><figcaption>${esc(f)}</figcaption></figure>`
+    )
       .join("\n");
     return `<section id="${esc(e.name)}">
 <h2>${esc(e.title)}</h2>
@@ -57,7 +70,9 @@ ${agreement}
 <table><thead><tr><th></th><th>check</th><th>measured</th><th>required</th></tr></thead><tbody>
 ${e.checks.map(checkRow).join("\n")}
 </tbody></table>
-<p class="meta">Preset examples/${esc(e.name)}.json, size ${esc(e.size)}, ${e.seconds.toFixed(1)} s. All numbers: summary.json, experiments["${esc(e.name)}"].</p>
+<p class="meta">Preset examples/${esc(e.name)}.json, size ${esc(e.size)}, ${
+      e.seconds.toFixed(1)
+    } s. All numbers: summary.json, experiments["${esc(e.name)}"].</p>
 ${figs}
 </section>`;
   }).join("\n");
@@ -75,10 +90,18 @@ tr.no td { color: #b71c1c; } .meta { color: #666; font-size: .85em; }
 figure { margin: 1em 0; } figure img { max-width: 100%; } figcaption { color: #666; font-size: .8em; }
 </style></head><body>
 <h1>aedyn ${esc(summary.version)}: the published claims, reproduced</h1>
-<p>${holds} of ${summary.experiments.length} claims hold at size "${esc(summary.size)}" (total ${summary.seconds.toFixed(0)} s).
+<p>${holds} of ${summary.experiments.length} claims hold at size "${esc(summary.size)}" (total ${
+    summary.seconds.toFixed(0)
+  } s).
 Every verdict below is computed from the numbers in summary.json; the thresholds are those of
 src/experiments/analyses.ts and, for the agreement of simulation and theory, a maximum deviation of 15% and a mean of 5%.</p>
-<ul>${summary.experiments.map((e) => `<li><a href="#${esc(e.name)}">${esc(e.title)}</a>: ${e.holds ? "holds" : "does not hold"}</li>`).join("")}</ul>
+<ul>${
+    summary.experiments.map((e) =>
+      `<li><a href="#${esc(e.name)}">${esc(e.title)}</a>: ${
+        e.holds ? "holds" : "does not hold"
+      }</li>`
+    ).join("")
+  }</ul>
 ${sections}
 </body></html>
 `;

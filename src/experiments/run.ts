@@ -38,7 +38,13 @@ export interface Check {
 
 /** Build a check and evaluate it. */
 export function check(what: string, value: number, op: Check["op"], threshold: number): Check {
-  const holds = op === "<" ? value < threshold : op === "<=" ? value <= threshold : op === ">" ? value > threshold : value >= threshold;
+  const holds = op === "<"
+    ? value < threshold
+    : op === "<="
+    ? value <= threshold
+    : op === ">"
+    ? value > threshold
+    : value >= threshold;
   return { what, value, op, threshold, holds: Number.isFinite(value) && holds };
 }
 
@@ -69,7 +75,11 @@ export interface ExperimentSummary {
 export const AGREEMENT = { max: 0.15, mean: 0.05 };
 
 /** Run every variant of a preset at a size. */
-export async function runVariants(preset: Preset, size: Size, control: SimulateControl = {}): Promise<VariantRun[]> {
+export async function runVariants(
+  preset: Preset,
+  size: Size,
+  control: SimulateControl = {},
+): Promise<VariantRun[]> {
   const variants: (Variant | undefined)[] = preset.variants ?? [undefined];
   const out: VariantRun[] = [];
   for (const v of variants) {
@@ -100,9 +110,13 @@ export async function runPreset(
   preset: Preset,
   size: Size,
   control: SimulateControl = {},
-): Promise<{ summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }> {
+): Promise<
+  { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }
+> {
   const started = performance.now();
-  if (preset.experiment === "realdata") return await runRealData(name, preset, size, control, started);
+  if (preset.experiment === "realdata") {
+    return await runRealData(name, preset, size, control, started);
+  }
   const runs = await runVariants(preset, size, control);
   const analysis = await ANALYSES[preset.experiment as keyof typeof ANALYSES](preset, runs, size);
   const agreement = runs.filter((r) => r.theory).map((r) => {
@@ -157,14 +171,27 @@ async function runRealData(
   size: Size,
   control: SimulateControl,
   started: number,
-): Promise<{ summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }> {
+): Promise<
+  { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }
+> {
   const images = preset.images;
-  if (!images) throw new ConfigError(`${name}: images`, undefined, "{nHeldOut, splitSeed} for a realdata preset");
+  if (!images) {
+    throw new ConfigError(
+      `${name}: images`,
+      undefined,
+      "{nHeldOut, splitSeed} for a realdata preset",
+    );
+  }
   const problem = variantProblem(preset, undefined, size);
   const ds = await loadEmbeddedMnist();
   const r = await realDataExperiment(ds, { problem, ...images }, control);
   const checks = [
-    check("SGD on the images: max deviation from the theory", r.deviation.simulation.max, "<=", REALDATA_AGREEMENT),
+    check(
+      "SGD on the images: max deviation from the theory",
+      r.deviation.simulation.max,
+      "<=",
+      REALDATA_AGREEMENT,
+    ),
   ];
   const figures: Record<string, VegaLiteSpec> = {};
   for (const [k, spec] of Object.entries(r.figures)) figures[`${name}_${k}`] = spec;
@@ -183,7 +210,10 @@ async function runRealData(
     seconds: (performance.now() - started) / 1000,
     holds: checks.every((c) => c.holds),
     checks,
-    agreement: [dev(r.deviation.simulation, `SGD on ${r.source}`), dev(r.deviation.gaussian, "SGD on the Gaussian equivalent")],
+    agreement: [
+      dev(r.deviation.simulation, `SGD on ${r.source}`),
+      dev(r.deviation.gaussian, "SGD on the Gaussian equivalent"),
+    ],
     numbers: {
       source: r.source,
       D: r.D,

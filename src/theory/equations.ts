@@ -11,7 +11,10 @@ import type { ActivationAverages } from "./averages.ts";
 import type { BiasedActivationAverages } from "./biased_averages.ts";
 
 /** The Gaussian averages the equations need (closed forms: `averagesFor`). */
-export type EquationAverages = Pick<ActivationAverages, "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1">;
+export type EquationAverages = Pick<
+  ActivationAverages,
+  "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1"
+>;
 
 /** Macroscopic overlaps, K x K row-major each. */
 export interface Overlaps {
@@ -64,7 +67,12 @@ export function centralFields(avg: EquationAverages, Q: Float64Array, K: number)
 }
 
 /** Field averages with means mu_k (trained biases divided by sqrt(D)). */
-export function biasedFields(avg: BiasedActivationAverages, Q: Float64Array, mu: ArrayLike<number>, K: number): FieldAverages {
+export function biasedFields(
+  avg: BiasedActivationAverages,
+  Q: Float64Array,
+  mu: ArrayLike<number>,
+  K: number,
+): FieldAverages {
   const q = (k: number, a: number) => Q[k * K + a];
   return {
     j: (k) => avg.j(q(k, k), mu[k]),
@@ -82,7 +90,14 @@ export function biasedFields(avg: BiasedActivationAverages, Q: Float64Array, mu:
  * Flow of the means mu_k = b_k / sqrt(D) of trained biases:
  * dmu_k/dt = eta (R_kk E[g2(lambda_k)] - sum_{a in A(k)} T0_ka E[g1(lambda_k) g(lambda_a)]).
  */
-export function biasFlow(K: number, rule: Rule, lr: number, f: FieldAverages, o: Overlaps, dmu: Float64Array): void {
+export function biasFlow(
+  K: number,
+  rule: Rule,
+  lr: number,
+  f: FieldAverages,
+  o: Overlaps,
+  dmu: Float64Array,
+): void {
   for (let k = 0; k < K; k++) {
     let s = o.R[k * K + k] * f.d1(k);
     for (let a = 0; a < K; a++) if (inA(rule, k, a)) s -= o.T0[k * K + a] * f.g1g(k, a);

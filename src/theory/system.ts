@@ -78,7 +78,10 @@ export function directionsOf(spec: Spectrum, K: number, form: Form, bins?: numbe
     if (explicit.length > keep + bins) {
       const rest = explicit.splice(keep);
       for (let b = 0; b < bins; b++) {
-        const members = rest.slice(Math.floor((b * rest.length) / bins), Math.floor(((b + 1) * rest.length) / bins));
+        const members = rest.slice(
+          Math.floor((b * rest.length) / bins),
+          Math.floor(((b + 1) * rest.length) / bins),
+        );
         const rho = members.reduce((acc, t) => acc + spec.eigenvalues[t], 0) / members.length;
         groups.push({ rho, members });
       }
@@ -283,13 +286,25 @@ export class FlowSystem {
     this.#load(y);
     this.#moments();
     const f = this.fields();
-    flowMatrices(K, this.rule, this.lr, this.dirs.D, f, this.overlaps, this.#m1, this.#m0, this.tied);
+    flowMatrices(
+      K,
+      this.rule,
+      this.lr,
+      this.dirs.D,
+      f,
+      this.overlaps,
+      this.#m1,
+      this.#m0,
+      this.tied,
+    );
     this.#k.write(p.m1, this.#m1);
     this.#k.write(p.m0, this.#m0);
     x.projectedRhs(p.y, p.ry, n, m, p.m1, p.m0, p.dy);
     x.gramRhs(p.y + 8 * m * n, p.grho, nG, m, p.m1, p.m0, p.dy + 8 * m * n, p.work);
     dy.set(this.#k.view(p.dy, this.size));
-    if (this.biasAvg) biasFlow(K, this.rule, this.lr, f, this.overlaps, dy.subarray(this.size, this.size + K));
+    if (this.biasAvg) {
+      biasFlow(K, this.rule, this.lr, f, this.overlaps, dy.subarray(this.size, this.size + K));
+    }
   };
 
   /** A message when the state has left the physical domain (a variance <= 0), else null. */
@@ -298,7 +313,9 @@ export class FlowSystem {
     const K = this.K;
     for (let k = 0; k < K; k++) {
       const kk = k * K + k;
-      if (!Number.isFinite(this.mu[k])) return `the bias mean mu_${k + 1} = ${this.mu[k]} is not finite`;
+      if (!Number.isFinite(this.mu[k])) {
+        return `the bias mean mu_${k + 1} = ${this.mu[k]} is not finite`;
+      }
       if (!(o.Q[kk] > 0)) return `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`;
       if (!(o.T[kk] >= 0)) return `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`;
       if (!(o.T0[kk] >= 0)) return `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`;

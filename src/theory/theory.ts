@@ -60,7 +60,10 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
   const rtol = input.rtol ?? 1e-8;
   if (!(atol >= 0 && Number.isFinite(atol))) throw new ConfigError("atol", atol, "a number >= 0");
   if (!(rtol > 0 && Number.isFinite(rtol))) throw new ConfigError("rtol", rtol, "a number > 0");
-  if (input.bins !== undefined && !(Number.isInteger(input.bins) && input.bins >= 1 && input.bins <= D)) {
+  if (
+    input.bins !== undefined &&
+    !(Number.isInteger(input.bins) && input.bins >= 1 && input.bins <= D)
+  ) {
     throw new ConfigError("bins", input.bins, `an integer from 1 to D = ${D}`);
   }
   return {
@@ -72,7 +75,6 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
     ...(input.bins !== undefined ? { bins: input.bins } : {}),
   };
 }
-
 
 /**
  * Integrate the equations for every seed of the configuration (each from the
@@ -104,7 +106,14 @@ export async function theory(input: TheoryInput): Promise<CurveResult> {
   return {
     kind: "theory",
     version: VERSION,
-    config: { ...cfg, data: describeData(cfg.data), D, solver: opts, steps, rhsEvaluations } as unknown as Record<
+    config: {
+      ...cfg,
+      data: describeData(cfg.data),
+      D,
+      solver: opts,
+      steps,
+      rhsEvaluations,
+    } as unknown as Record<
       string,
       unknown
     >,

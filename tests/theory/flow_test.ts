@@ -32,8 +32,20 @@ function gauss(u: () => number) {
 }
 
 /** Overlaps of weights given in eigen-coordinates (w(tau), v(tau)) for diagonal Omega = rho. */
-function overlaps(K: number, D: number, rho: Float64Array, w: Float64Array[], v: Float64Array[], units: number): Overlaps {
-  const o = { Q: new Float64Array(K * K), R: new Float64Array(K * K), T: new Float64Array(K * K), T0: new Float64Array(K * K) };
+function overlaps(
+  K: number,
+  D: number,
+  rho: Float64Array,
+  w: Float64Array[],
+  v: Float64Array[],
+  units: number,
+): Overlaps {
+  const o = {
+    Q: new Float64Array(K * K),
+    R: new Float64Array(K * K),
+    T: new Float64Array(K * K),
+    T0: new Float64Array(K * K),
+  };
   for (let k = 0; k < units; k++) {
     for (let l = 0; l < units; l++) {
       let q = 0, r = 0, t = 0, t0 = 0;
@@ -53,7 +65,13 @@ function overlaps(K: number, D: number, rho: Float64Array, w: Float64Array[], v:
 }
 
 /** Gradient of f = predictedError over `units` units w.r.t. every overlap entry (4th-order differences). */
-function overlapGradient(units: number, K: number, traceOverD: number, act: Activation, o: Overlaps) {
+function overlapGradient(
+  units: number,
+  K: number,
+  traceOverD: number,
+  act: Activation,
+  o: Overlaps,
+) {
   const avg = averagesFor(act);
   const sub = (x: Float64Array) => {
     const s = new Float64Array(units * units);
@@ -62,7 +80,10 @@ function overlapGradient(units: number, K: number, traceOverD: number, act: Acti
   };
   const base: Overlaps = { Q: sub(o.Q), R: sub(o.R), T: sub(o.T), T0: sub(o.T0) };
   const grad: Record<keyof Overlaps, Float64Array> = {
-    Q: new Float64Array(K * K), R: new Float64Array(K * K), T: new Float64Array(K * K), T0: new Float64Array(K * K),
+    Q: new Float64Array(K * K),
+    R: new Float64Array(K * K),
+    T: new Float64Array(K * K),
+    T0: new Float64Array(K * K),
   };
   for (const key of ["Q", "R", "T", "T0"] as const) {
     for (let k = 0; k < units; k++) {
@@ -86,8 +107,15 @@ function overlapGradient(units: number, K: number, traceOverD: number, act: Acti
 
 /** Weight-space flow (dw, dv per unit, eigen-coordinates) from the gradient of the population loss. */
 function weightFlow(
-  K: number, D: number, rho: Float64Array, traceOverD: number, act: Activation, rule: Rule, lr: number,
-  w: Float64Array[], v: Float64Array[],
+  K: number,
+  D: number,
+  rho: Float64Array,
+  traceOverD: number,
+  act: Activation,
+  rule: Rule,
+  lr: number,
+  w: Float64Array[],
+  v: Float64Array[],
 ) {
   const dw = w.map(() => new Float64Array(D));
   const dv = v.map(() => new Float64Array(D));
@@ -101,7 +129,8 @@ function weightFlow(
         let gw = 0, gv = 0;
         for (let a = 0; a < units; a++) {
           // dQ_ab/dw^k = (d_ak rho w^b + d_bk rho w^a)/D ; dR_ab/dw^k = d_bk rho v^a / D^1.5
-          gw += (g.Q[k * K + a] + g.Q[a * K + k]) * rho[i] * w[a][i] / D + g.R[a * K + k] * rho[i] * v[a][i] / D ** 1.5;
+          gw += (g.Q[k * K + a] + g.Q[a * K + k]) * rho[i] * w[a][i] / D +
+            g.R[a * K + k] * rho[i] * v[a][i] / D ** 1.5;
           // dR_ab/dv^k = d_ak rho w^b / D^1.5 ; dT_ab/dv^k = (d_ak rho v^b + d_bk rho v^a)/D^2 ; dT0 likewise / D
           gv += g.R[k * K + a] * rho[i] * w[a][i] / D ** 1.5 +
             (g.T[k * K + a] + g.T[a * K + k]) * rho[i] * v[a][i] / D ** 2 +
@@ -132,9 +161,20 @@ for (const rule of ["vanilla", "truncated"] as const) {
       const D = 24, K = 3, lr = 0.7;
       const spec = randomSpectrum(D, 11);
       const u = rng(5);
-      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
-      const v = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
-      for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) { w[k][m] += gauss(u) / 4; v[k][m] += 2 * gauss(u); }
+      const w = Array.from(
+        { length: K },
+        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
+      );
+      const v = Array.from(
+        { length: K },
+        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
+      );
+      for (let k = 0; k < K; k++) {
+        for (let m = 0; m < 3; m++) {
+          w[k][m] += gauss(u) / 4;
+          v[k][m] += 2 * gauss(u);
+        }
+      }
       const dirs = directionsOf(spec, K, "projected");
       assert.equal(dirs.rho.length, D);
       const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels());
@@ -167,7 +207,10 @@ Deno.test("projected form, density form and the weight-space flow agree to 1e-9 
   const curve = async (form: "projected" | "density") => {
     const dirs = directionsOf(spec, K, form);
     const sys = new FlowSystem(dirs, K, "vanilla", lr, averagesFor(act), await createKernels());
-    const sol = solve({ rhs: sys.rhs, y0: initialState(dirs, K, W, V) }, times, { method: "rk4", h: 0.01 });
+    const sol = solve({ rhs: sys.rhs, y0: initialState(dirs, K, W, V) }, times, {
+      method: "rk4",
+      h: 0.01,
+    });
     return sol.states.map((y) => (sys.observe(y), sys.error()));
   };
   const projected = await curve("projected");
@@ -191,7 +234,8 @@ Deno.test("projected form, density form and the weight-space flow agree to 1e-9 
     basis.push(e);
   }
   const rho = Float64Array.from({ length: D }, (_, i) => (i < r ? spec.eigenvalues[i] : spec.bulk));
-  const coords = (M: number[][]) => M.map((row) => Float64Array.from(basis, (e) => row.reduce((s, x, t) => s + x * e[t], 0)));
+  const coords = (M: number[][]) =>
+    M.map((row) => Float64Array.from(basis, (e) => row.reduce((s, x, t) => s + x * e[t], 0)));
   const w0 = coords(W), v0 = coords(V);
   const y0 = new Float64Array(2 * K * D);
   for (let k = 0; k < K; k++) {
@@ -203,24 +247,34 @@ Deno.test("projected form, density form and the weight-space flow agree to 1e-9 
     v: Array.from({ length: K }, (_, k) => y.subarray((K + k) * D, (K + k + 1) * D)),
   });
   const avg = averagesFor(act);
-  const sol = solve({
-    rhs: (_t, y, dy) => {
-      const { w, v } = unpack(y);
-      const f = weightFlow(K, D, rho, spec.traceOverD, act, "vanilla", lr, w, v);
-      for (let k = 0; k < K; k++) {
-        dy.set(f.dw[k], k * D);
-        dy.set(f.dv[k], (K + k) * D);
-      }
+  const sol = solve(
+    {
+      rhs: (_t, y, dy) => {
+        const { w, v } = unpack(y);
+        const f = weightFlow(K, D, rho, spec.traceOverD, act, "vanilla", lr, w, v);
+        for (let k = 0; k < K; k++) {
+          dy.set(f.dw[k], k * D);
+          dy.set(f.dv[k], (K + k) * D);
+        }
+      },
+      y0,
     },
-    y0,
-  }, times, { method: "rk4", h: 0.01 });
+    times,
+    { method: "rk4", h: 0.01 },
+  );
   const weight = sol.states.map((y) => {
     const { w, v } = unpack(y);
     return predictedError(K, spec.traceOverD, avg, overlaps(K, D, rho, w, v, K));
   });
   for (let i = 0; i < times.length; i++) {
-    assert.ok(Math.abs(density[i] / projected[i] - 1) < 1e-9, `t=${times[i]}: density ${density[i]} projected ${projected[i]}`);
-    assert.ok(Math.abs(weight[i] / projected[i] - 1) < 1e-9, `t=${times[i]}: weight ${weight[i]} projected ${projected[i]}`);
+    assert.ok(
+      Math.abs(density[i] / projected[i] - 1) < 1e-9,
+      `t=${times[i]}: density ${density[i]} projected ${projected[i]}`,
+    );
+    assert.ok(
+      Math.abs(weight[i] / projected[i] - 1) < 1e-9,
+      `t=${times[i]}: weight ${weight[i]} projected ${projected[i]}`,
+    );
   }
   assert.ok(projected.at(-1)! < 0.5 * projected[0], "the error has dropped by t = 20");
 });
@@ -231,7 +285,10 @@ for (const rule of ["vanilla", "truncated"] as const) {
       const D = 20, K = 2, lr = 0.6;
       const spec = randomSpectrum(D, 4);
       const u = rng(8);
-      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.5 * gauss(u)));
+      const w = Array.from(
+        { length: K },
+        () => Float64Array.from({ length: D }, () => 0.5 * gauss(u)),
+      );
       for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) w[k][m] += gauss(u);
       const dirs = directionsOf(spec, K, "projected");
       const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels(), true);
@@ -266,14 +323,17 @@ Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", 
   const y = initialState(dirs, K, W, V);
   const dy = new Float64Array(y.length);
   sys.rhs(0, y, dy);
-  const Q = (k: number, a: number) => W[k].reduce((s, x, i) => s + spec.eigenvalues[i] * x * W[a][i], 0) / D;
+  const Q = (k: number, a: number) =>
+    W[k].reduce((s, x, i) => s + spec.eigenvalues[i] * x * W[a][i], 0) / D;
   for (let k = 0; k < K; k++) {
     for (let t = 0; t < D; t++) {
       let expected = spec.eigenvalues[t] * W[k][t];
       for (let a = 0; a <= k; a++) expected -= Q(k, a) * W[a][t];
       expected *= lr / D;
       assert.ok(Math.abs(dy[k * D + t] - expected) <= 1e-12 * Math.max(1, Math.abs(expected)));
-      assert.ok(Math.abs(dy[(K + k) * D + t] - expected / D) <= 1e-14 * Math.max(1, Math.abs(expected)));
+      assert.ok(
+        Math.abs(dy[(K + k) * D + t] - expected / D) <= 1e-14 * Math.max(1, Math.abs(expected)),
+      );
     }
   }
 });
@@ -289,13 +349,33 @@ for (const rule of ["vanilla", "truncated"] as const) {
       const D = 20, K = 2, lr = 0.9;
       const spec = randomSpectrum(D, 12);
       const u = rng(21);
-      const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
-      const v = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
-      for (let k = 0; k < K; k++) for (let m = 0; m < 3; m++) { w[k][m] += gauss(u) / 4; v[k][m] += 2 * gauss(u); }
+      const w = Array.from(
+        { length: K },
+        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
+      );
+      const v = Array.from(
+        { length: K },
+        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
+      );
+      for (let k = 0; k < K; k++) {
+        for (let m = 0; m < 3; m++) {
+          w[k][m] += gauss(u) / 4;
+          v[k][m] += 2 * gauss(u);
+        }
+      }
       const mu = [0.4, -0.7];
       const bavg = biasedAveragesFor(act);
       const dirs = directionsOf(spec, K, "projected");
-      const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels(), false, bavg);
+      const sys = new FlowSystem(
+        dirs,
+        K,
+        rule,
+        lr,
+        averagesFor(act),
+        await createKernels(),
+        false,
+        bavg,
+      );
       const vec = initialState(dirs, K, w.map((r) => Array.from(r)), v.map((r) => Array.from(r)));
       const y = new Float64Array(vec.length + K);
       y.set(vec);
@@ -311,13 +391,16 @@ for (const rule of ["vanilla", "truncated"] as const) {
         const loss = (ov: Overlaps, m: number[]) => {
           const sub = (x: Float64Array) => {
             const s = new Float64Array(units * units);
-            for (let k = 0; k < units; k++) for (let l = 0; l < units; l++) s[k * units + l] = x[k * K + l];
+            for (let k = 0; k < units; k++) {
+              for (let l = 0; l < units; l++) s[k * units + l] = x[k * K + l];
+            }
             return s;
           };
           const so = { Q: sub(ov.Q), R: sub(ov.R), T: sub(ov.T), T0: sub(ov.T0) };
           return predictedError(units, spec.traceOverD, biasedFields(bavg, so.Q, m, units), so);
         };
-        const diff = (f: (h: number) => number, h: number) => (8 * (f(h) - f(-h)) - (f(2 * h) - f(-2 * h))) / (12 * h);
+        const diff = (f: (h: number) => number, h: number) =>
+          (8 * (f(h) - f(-h)) - (f(2 * h) - f(-2 * h))) / (12 * h);
         // bias part
         for (const k of owners) {
           const dL = diff((h) => {
@@ -350,7 +433,8 @@ for (const rule of ["vanilla", "truncated"] as const) {
           for (let t = 0; t < D; t++) {
             let gw = 0;
             for (let a = 0; a < units; a++) {
-              gw += (gQ[k * K + a] + gQ[a * K + k]) * spec.eigenvalues[t] * w[a][t] / D + gR[a * K + k] * spec.eigenvalues[t] * v[a][t] / D ** 1.5;
+              gw += (gQ[k * K + a] + gQ[a * K + k]) * spec.eigenvalues[t] * w[a][t] / D +
+                gR[a * K + k] * spec.eigenvalues[t] * v[a][t] / D ** 1.5;
             }
             const expected = -lr * gw;
             maxErr = Math.max(maxErr, Math.abs(dy[k * D + t] - expected));

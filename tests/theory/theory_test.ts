@@ -24,11 +24,19 @@ Deno.test("the projected form runs to t = 10,000 for every activation x rule wit
       )
     ),
     { activation: "linear" as const, rule: "sanger" as const, tied: false },
-    ...(["erf", "relu"] as const).map((activation) => ({ activation, rule: "vanilla" as const, tied: false, bias: true })),
+    ...(["erf", "relu"] as const).map((activation) => ({
+      activation,
+      rule: "vanilla" as const,
+      tied: false,
+      bias: true,
+    })),
   ];
   for (const c of cases) {
     const res = await theory({
-      data: gap, network: { K: 3, activation: c.activation, tied: c.tied, bias: "bias" in c }, rule: c.rule, lr: 1,
+      data: gap,
+      network: { K: 3, activation: c.activation, tied: c.tied, bias: "bias" in c },
+      rule: c.rule,
+      lr: 1,
       tMax: 10_000,
       times: [0, 100, 1000, 10_000],
     });
@@ -36,7 +44,10 @@ Deno.test("the projected form runs to t = 10,000 for every activation x rule wit
     const final = res.eps.at(-1)!;
     assert.ok(final >= levels[3] * (1 - 1e-6), `${JSON.stringify(c)}: ${final} below eps_PCA(3)`);
     if (c.activation === "linear") {
-      assert.ok(final < 1.02 * levels[3], `${JSON.stringify(c)}: linear ends at ${final / levels[3]} x eps_PCA(3)`);
+      assert.ok(
+        final < 1.02 * levels[3],
+        `${JSON.stringify(c)}: linear ends at ${final / levels[3]} x eps_PCA(3)`,
+      );
     }
   }
 });
@@ -44,13 +55,26 @@ Deno.test("the projected form runs to t = 10,000 for every activation x rule wit
 Deno.test("the untied erf autoencoder keeps approaching eps_PCA(K); the tied one stays above it", async () => {
   const levels = pca(gap, 3).epsPCA;
   const run = (tied: boolean) =>
-    theory({ data: gap, network: { K: 3, activation: "erf", tied }, lr: 1, tMax: 10_000, times: [0, 100, 1000, 10_000] });
+    theory({
+      data: gap,
+      network: { K: 3, activation: "erf", tied },
+      lr: 1,
+      tMax: 10_000,
+      times: [0, 100, 1000, 10_000],
+    });
   const untied = await run(false);
   const gaps = untied.eps.slice(1).map((e) => e / levels[3] - 1);
-  console.log(`untied erf: gap to eps_PCA(3) at t = 100, 1000, 10000: ${gaps.map((g) => (100 * g).toFixed(2) + "%").join(", ")}`);
+  console.log(
+    `untied erf: gap to eps_PCA(3) at t = 100, 1000, 10000: ${
+      gaps.map((g) => (100 * g).toFixed(2) + "%").join(", ")
+    }`,
+  );
   assert.ok(gaps[0] > gaps[1] && gaps[1] > gaps[2] && gaps[2] > 0, `gaps ${gaps}`);
   const tied = await run(true);
-  assert.ok(tied.eps.at(-1)! > 1.2 * levels[3], `tied erf ${tied.eps.at(-1)} vs eps_PCA(3) ${levels[3]}`);
+  assert.ok(
+    tied.eps.at(-1)! > 1.2 * levels[3],
+    `tied erf ${tied.eps.at(-1)} vs eps_PCA(3) ${levels[3]}`,
+  );
 });
 
 Deno.test("one Euler step of length 1/D is the mean of one SGD step", async () => {
@@ -62,8 +86,14 @@ Deno.test("one Euler step of length 1/D is the mean of one SGD step", async () =
   const w0 = drawInitialWeights(net, D, 4);
   // SGD: N independent single steps from (W0, V0), averaged
   const k = await createKernels();
-  const W = k.f64(K * D), V = k.f64(K * D), b = k.f64(K), X = k.f64(D), work = k.f64(k.x.sgdWorkSize(D, K));
-  const z = k.f64(2), st = k.alloc(24), U = k.put(mat.sampler.kind === "spiked" ? mat.sampler.U : []);
+  const W = k.f64(K * D),
+    V = k.f64(K * D),
+    b = k.f64(K),
+    X = k.f64(D),
+    work = k.f64(k.x.sgdWorkSize(D, K));
+  const z = k.f64(2),
+    st = k.alloc(24),
+    U = k.put(mat.sampler.kind === "spiked" ? mat.sampler.U : []);
   const coef = k.put(mat.sampler.kind === "spiked" ? mat.sampler.coef : []);
   const sigma = mat.sampler.kind === "spiked" ? mat.sampler.sigma : 0;
   k.x.rngSeed(st, 77);
@@ -100,7 +130,10 @@ Deno.test("one Euler step of length 1/D is the mean of one SGD step", async () =
       }
       const predicted = dy[kk * n + t] / D;
       const se = Math.sqrt(se2 * D / N); // generous: ignores correlations between coordinates (bounded by D x)
-      assert.ok(Math.abs(mean - predicted) < 5 * se, `unit ${kk}, direction ${t}: ${mean} vs ${predicted} (se ${se})`);
+      assert.ok(
+        Math.abs(mean - predicted) < 5 * se,
+        `unit ${kk}, direction ${t}: ${mean} vs ${predicted} (se ${se})`,
+      );
       assert.ok(Math.abs(predicted) > 3 * se / Math.sqrt(D), "the check has power");
     }
   }
@@ -110,11 +143,20 @@ Deno.test("theory and SGD at D = 1000 (5 seeds) agree; at D = 250 they deviate m
   const dev: Record<number, ReturnType<typeof deviation>> = {};
   for (const D of [1000, 250]) {
     const cfg = {
-      data: spikedModel({ D, spikes: [3, 5, 9] }), network: { K: 3, activation: "erf" as const }, lr: 1, tMax: 200,
-      seeds: [1, 2, 3, 4, 5], nTimes: 40, nTest: 5000,
+      data: spikedModel({ D, spikes: [3, 5, 9] }),
+      network: { K: 3, activation: "erf" as const },
+      lr: 1,
+      tMax: 200,
+      seeds: [1, 2, 3, 4, 5],
+      nTimes: 40,
+      nTest: 5000,
     };
     dev[D] = deviation(await simulate(cfg), await theory(cfg));
-    console.log(`D = ${D}: max deviation ${(100 * dev[D].max).toFixed(2)}% at t = ${dev[D].maxAt}, mean ${(100 * dev[D].mean).toFixed(2)}%`);
+    console.log(
+      `D = ${D}: max deviation ${(100 * dev[D].max).toFixed(2)}% at t = ${dev[D].maxAt}, mean ${
+        (100 * dev[D].mean).toFixed(2)
+      }%`,
+    );
   }
   assert.ok(dev[1000].max <= 0.15 && dev[1000].mean <= 0.05);
   assert.ok(dev[250].mean > dev[1000].mean, "finite-size deviation grows as D shrinks");
@@ -122,7 +164,10 @@ Deno.test("theory and SGD at D = 1000 (5 seeds) agree; at D = 250 they deviate m
 
 Deno.test("theory: bad solver settings name the parameter", async () => {
   const data = spikedModel({ D: 20 });
-  await assert.rejects(theory({ data, integrator: "leapfrog" as never }), (e: unknown) => e instanceof ConfigError && /integrator/.test(e.message));
+  await assert.rejects(
+    theory({ data, integrator: "leapfrog" as never }),
+    (e: unknown) => e instanceof ConfigError && /integrator/.test(e.message),
+  );
   await assert.rejects(theory({ data, form: "dense" as never }), /form/);
   await assert.rejects(theory({ data, integrator: "rk4", h: -1 }), /h/);
 });
@@ -130,7 +175,14 @@ Deno.test("theory: bad solver settings name the parameter", async () => {
 Deno.test("a state that leaves the domain is a clear error, not NaN", async () => {
   const data = spikedModel({ D: 50, spikes: [5] });
   await assert.rejects(
-    theory({ data, network: { K: 1, activation: "linear" }, lr: 2000, tMax: 100, integrator: "euler", h: 1 }),
+    theory({
+      data,
+      network: { K: 1, activation: "linear" },
+      lr: 2000,
+      tMax: 100,
+      integrator: "euler",
+      h: 1,
+    }),
     /domain|variance|finite|t = /,
   );
 });
