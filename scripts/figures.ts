@@ -67,7 +67,17 @@ if (import.meta.main) {
       await writeAtomic(`${out}/${file}.svg`, await renderSvg(spec));
     }
     experiments.push(summary);
+    const agree = summary.agreement.map((a) =>
+      `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%`
+    );
     console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
+    if (agree.length) {
+      console.error(
+        `  simulation vs theory${summary.agrees ? "" : " (outside the tolerance)"}: ${
+          agree.join("; ")
+        }`,
+      );
+    }
   }
   const summary: FiguresSummary = {
     version: VERSION,

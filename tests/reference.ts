@@ -25,8 +25,6 @@ export const RULE_TRUNCATED = 1;
 /** Sanger's rule. */
 export const RULE_SANGER = 2;
 
-const TWO_OVER_SQRT_PI = 1.1283791670955126;
-const INV_SQRT_PI = 0.5641895835477563;
 const INV_SQRT2 = 0.7071067811865476;
 const SQRT_2_OVER_PI = 0.7978845608028654;
 const TWO_M53 = 1.1102230246251565e-16;
@@ -157,30 +155,9 @@ export class Rng {
   }
 }
 
-/** Error function, the same series / continued fraction as assembly/activation.ts. */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax >= 6.5) return x > 0 ? 1.0 : -1.0;
-  const x2 = ax * ax;
-  let r: number;
-  if (ax <= 3.0) {
-    let term = ax;
-    let sum = ax;
-    const twoX2 = 2.0 * x2;
-    for (let n = 1; n < 200; n++) {
-      term *= twoX2 / (2 * n + 1);
-      const next = sum + term;
-      if (next === sum) break;
-      sum = next;
-    }
-    r = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-  } else {
-    let f = ax;
-    for (let n = 48; n >= 1; n--) f = ax + (n * 0.5) / f;
-    r = 1.0 - INV_SQRT_PI * Math.exp(-x2) / f;
-  }
-  return x < 0 ? -r : r;
-}
+/** Error function: the TypeScript one of the package, the same series / continued fraction as assembly/activation.ts. */
+export { erf } from "../src/theory/averages.ts";
+import { erf } from "../src/theory/averages.ts";
 
 /** g(u) for activation code `code`. */
 export function act(code: number, u: number): number {
