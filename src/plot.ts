@@ -70,6 +70,12 @@ export interface ErrorCurveOptions {
   width?: number;
   /** Plot height in pixels (default 340). */
   height?: number;
+  /**
+   * One group name per result (e.g. the network variant): colour then shows
+   * the group and the stroke dash whether a curve is SGD or the theory, with
+   * the legends beside the plot.
+   */
+  variants?: string[];
 }
 
 /**
@@ -136,7 +142,15 @@ export function errorCurveSpec(
   list.forEach((r, j) => {
     const series = labels[j];
     r.times.forEach((t, i) => {
-      if (keep(t, r.eps[i])) meanRows.push({ series, t, eps: r.eps[i] });
+      if (keep(t, r.eps[i])) {
+        meanRows.push({
+          series,
+          t,
+          eps: r.eps[i],
+          variant: opts.variants?.[j] ?? series,
+          method: r.kind === "theory" ? "theory" : "SGD",
+        });
+      }
     });
     if (r.runs.length < 2 || spread === "none") return;
     if (spread === "runs") {
@@ -219,6 +233,34 @@ export function errorCurveSpec(
     scale: { domain: labels, range: cycle(DASHES, n) },
     legend: color.legend,
   };
+  if (opts.variants !== undefined && opts.variants.length !== list.length) {
+    throw new ConfigError("variants", opts.variants, `${list.length} names, one per result`);
+  }
+  const groups = opts.variants ? [...new Set(opts.variants)] : [];
+  const side = {
+    orient: "right",
+    title: null,
+    labelLimit: 300,
+    symbolType: "stroke",
+    symbolSize: 400,
+    symbolStrokeWidth: 2.5,
+  };
+  const meanColor = opts.variants
+    ? {
+      field: "variant",
+      type: "nominal",
+      scale: { domain: groups, range: cycle(PALETTE, groups.length) },
+      legend: side,
+    }
+    : color;
+  const meanDash = opts.variants
+    ? {
+      field: "method",
+      type: "nominal",
+      scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
+      legend: side,
+    }
+    : strokeDash;
 
   const layer: Record<string, unknown>[] = [];
   if (bandRows.length > 0) {
@@ -240,11 +282,24 @@ export function errorCurveSpec(
       encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" }, color },
     });
   }
-  layer.push({
-    data: { values: meanRows },
-    mark: { type: "line", strokeWidth: 2.2, clip: true },
-    encoding: { x, y: y("eps"), color, strokeDash },
-  });
+  // simulations first, theories on top (they often coincide)
+  for (const method of ["SGD", "theory"]) {
+    const rows = meanRows.filter((r) => r.method === method);
+    if (rows.length === 0) continue;
+    layer.push({
+      data: { values: rows },
+      // theory: open circles on its line, visible even where it lies on the SGD curve
+      mark: method === "theory"
+        ? {
+          type: "line",
+          strokeWidth: 1.6,
+          clip: true,
+          point: { filled: false, size: 22, strokeWidth: 1.2 },
+        }
+        : { type: "line", strokeWidth: 2.4, clip: true },
+      encoding: { x, y: y("eps"), color: meanColor, strokeDash: meanDash },
+    });
+  }
   if (pcaRows.length > 0) {
     layer.push({
       data: { values: pcaRows },

@@ -53,15 +53,23 @@ const levelsOf = (r: VariantRun) => r.simulation.pca.epsPCA;
 function curves(runs: VariantRun[], title: string): VegaLiteSpec {
   const list: CurveResult[] = [];
   const labels: string[] = [];
+  const variants: string[] = [];
   for (const r of runs) {
     list.push(r.simulation);
     labels.push(`${r.label}: SGD (${r.simulation.runs.length} seeds)`);
+    variants.push(r.label);
     if (r.theory) {
       list.push(r.theory);
       labels.push(`${r.label}: theory`);
+      variants.push(r.label);
     }
   }
-  return errorCurveSpec(list, { labels, title, spread: runs.length > 1 ? "none" : "runs" });
+  return errorCurveSpec(list, {
+    labels,
+    title,
+    spread: runs.length > 1 ? "none" : "runs",
+    ...(runs.length > 1 ? { variants } : {}),
+  });
 }
 
 /** Median over seeds of the first recorded time at which some unit has |cos| >= learnt with component m. */
