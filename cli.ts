@@ -36,6 +36,7 @@ import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from 
 import { resultFigures } from "./src/cli/figures.ts";
 import type { Activation, CurveResult, GaussianModel, Run } from "./src/types.ts";
 import { resolveTheoryOptions, theory, type TheoryInput } from "./src/theory/theory.ts";
+import { deviation } from "./src/compare.ts";
 import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compare.ts";
 import { parsePreset, type Size, SIZES } from "./src/experiments/preset.ts";
 import { runPreset } from "./src/experiments/run.ts";
@@ -95,7 +96,8 @@ const DEMO_HELP = `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-sv
 Spiked covariance model (D = 500, spikes 3, 5, 9, sinusoidal directions),
 K = 3 erf units, untied, vanilla SGD, lr = 1, seeds 1-3, t up to 1000:
 the test error descends through plateaus at eps_PCA(1), eps_PCA(2) to
-eps_PCA(3). Writes the error curve and the components picture to DIR
+eps_PCA(3); the equations' prediction from the same initial weights is
+drawn on the error curve. Writes the error curve and the components picture to DIR
 (default out/demo) and prints where they went. Any simulate flag may be
 added to change the problem.`;
 
@@ -380,7 +382,20 @@ async function commandSimulate(
   const result = await runWithCheckpoints(cfg, out, quiet);
   if (!quiet) console.error(summary(result));
   if (out) {
-    const figures = await resultFigures(result, cfg, { svg: !flags["no-svg"] });
+    // the demo overlays the equations' prediction from the same initial weights
+    const overlay = defaultOut ? await theory(cfg) : undefined;
+    if (overlay && !quiet) {
+      const d = deviation(result, overlay);
+      console.error(
+        `theory from the same initial weights: max deviation ${(100 * d.max).toFixed(1)}%, mean ${
+          (100 * d.mean).toFixed(1)
+        }%`,
+      );
+    }
+    const figures = await resultFigures(result, cfg, {
+      svg: !flags["no-svg"],
+      ...(overlay ? { theory: overlay } : {}),
+    });
     const written = await writeFiles(out, { "result.json": JSON.stringify(result), ...figures });
     await removeDir(`${out}/.partial`);
     console.log(written.join("\n"));

@@ -282,24 +282,34 @@ export function errorCurveSpec(
       encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" }, color },
     });
   }
-  // simulations first, theories on top (they often coincide)
-  for (const method of ["SGD", "theory"]) {
-    const rows = meanRows.filter((r) => r.method === method);
-    if (rows.length === 0) continue;
+  layer.push({
+    data: { values: meanRows },
+    mark: { type: "line", strokeWidth: 2.2, clip: true },
+    encoding: { x, y: y("eps"), color: meanColor, strokeDash: meanDash },
+  });
+  // theory curves also get open circles on top, visible where they lie on an SGD curve;
+  // a fixed colour per curve keeps them out of the legend
+  const colourOf = (j: number) => {
+    const key = opts.variants ? groups.indexOf(opts.variants[j]) : j;
+    return PALETTE[key % PALETTE.length];
+  };
+  list.forEach((r, j) => {
+    if (r.kind !== "theory") return;
+    const rows = meanRows.filter((row) => row.series === labels[j]);
+    if (rows.length === 0) return;
     layer.push({
       data: { values: rows },
-      // theory: open circles on its line, visible even where it lies on the SGD curve
-      mark: method === "theory"
-        ? {
-          type: "line",
-          strokeWidth: 1.6,
-          clip: true,
-          point: { filled: false, size: 22, strokeWidth: 1.2 },
-        }
-        : { type: "line", strokeWidth: 2.4, clip: true },
-      encoding: { x, y: y("eps"), color: meanColor, strokeDash: meanDash },
+      mark: {
+        type: "point",
+        filled: false,
+        size: 22,
+        strokeWidth: 1.2,
+        color: colourOf(j),
+        clip: true,
+      },
+      encoding: { x, y: y("eps") },
     });
-  }
+  });
   if (pcaRows.length > 0) {
     layer.push({
       data: { values: pcaRows },
@@ -322,7 +332,7 @@ export function errorCurveSpec(
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
     width: positive("width", opts.width ?? 560),
     height: positive("height", opts.height ?? 340),
     padding: 12,
@@ -394,7 +404,7 @@ export function componentsSpec(
   const height = positive("height", opts.height ?? 110);
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
     padding: 12,
     data: { values },
     facet: {
@@ -1076,7 +1086,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
     width: positive("width", opts.width ?? 560),
     height: positive("height", opts.height ?? 300),
     padding: 12,

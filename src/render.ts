@@ -5,8 +5,11 @@
  * it is raised as an error rather than logged and forgotten.
  * @module
  */
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// full specifiers, so that this module also resolves when imported by URL (no import map)
+// deno-lint-ignore no-import-prefix
+import * as vega from "npm:vega@6.4.0";
+// deno-lint-ignore no-import-prefix
+import { compile, type TopLevelSpec } from "npm:vega-lite@6.5.0";
 
 /** The result of {@linkcode compileSpec}. */
 export interface CompiledSpec {

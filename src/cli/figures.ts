@@ -14,7 +14,7 @@ import { renderSvg } from "../render.ts";
 export async function resultFigures(
   result: CurveResult,
   cfg: SimulateConfig,
-  opts: { svg: boolean },
+  opts: { svg: boolean; theory?: CurveResult },
 ): Promise<Record<string, string>> {
   const { K } = cfg.network;
   const { spectrum } = pca(cfg.data, K);
@@ -23,7 +23,12 @@ export async function resultFigures(
   const pcs: Float64Array[] = [];
   for (let m = 0; m < M; m++) pcs.push(spectrum.eigenvectors.subarray(m * D, (m + 1) * D));
   const specs: Record<string, VegaLiteSpec> = {
-    error_curve: errorCurveSpec(result, { title: "Test error of online SGD with the PCA levels" }),
+    error_curve: opts.theory
+      ? errorCurveSpec([result, opts.theory], {
+        labels: [`online SGD (${result.runs.length} seeds)`, "theory (same initial weights)"],
+        title: "Online SGD and the exact equations, with the PCA levels",
+      })
+      : errorCurveSpec(result, { title: "Test error of online SGD with the PCA levels" }),
   };
   const last = result.runs[0].snapshots.at(-1);
   if (last) {
