@@ -16,7 +16,15 @@ import {
 } from "../plot.ts";
 import { pca } from "../pca.ts";
 import { longTimeOf, type Preset, type Size } from "./preset.ts";
-import { alignment, type Analysis, type Check, check, cosines, type VariantRun } from "./run.ts";
+import {
+  alignment,
+  type Analysis,
+  type Check,
+  check,
+  cosines,
+  permutedAlignment,
+  type VariantRun,
+} from "./run.ts";
 
 /** Thresholds of the verdicts. */
 export const THRESHOLDS = {
@@ -151,8 +159,7 @@ const sequential: AnalysisFn = (preset, runs) => {
       {
         yTitle: "max over units of |cos(vᵏ, eₘ)|",
         yDomain: [0, 1],
-        title: "Principal components picked up one at a time (seed " + r.simulation.runs[0].seed +
-          ")",
+        title: `Components learnt one at a time (seed ${r.simulation.runs[0].seed})`,
         rules: [{ value: THRESHOLDS.learnt, label: "learnt" }],
       },
     ),
@@ -333,6 +340,11 @@ const truncated: AnalysisFn = (preset, runs) => {
       finalSimulation: finalOf(r.simulation),
       ratio: finalOf(r.simulation) / levels[K],
       alignmentFinal: align[align.length - 1],
+      // in whatever order: vanilla SGD's units often pick components one each, permuted and mixed
+      alignmentPermutedFinal: r.simulation.runs.reduce(
+        (s, run) => s + permutedAlignment(run.order[run.order.length - 1]),
+        0,
+      ) / r.simulation.runs.length,
       alignmentTheoryFinal: r.theory
         ? alignment(r.theory.runs[0].order[r.theory.times.length - 1])
         : NaN,

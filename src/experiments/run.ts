@@ -238,3 +238,30 @@ async function runRealData(
   const runs: VariantRun[] = [];
   return { summary, figures, runs };
 }
+
+/**
+ * The alignment after matching units to components by the best permutation:
+ * mean over k of |cos(v^k, e_pi(k))| maximised over pi (K <= 8). Near 1 when
+ * every unit has learnt one component, in whatever order.
+ */
+export function permutedAlignment(o: OrderParameters): number {
+  const c = cosines(o);
+  const K = c.length;
+  if (K > 8 || (c[0]?.length ?? 0) < K) return NaN;
+  let best = 0;
+  const used = new Array(K).fill(false);
+  const walk = (k: number, sum: number) => {
+    if (k === K) {
+      best = Math.max(best, sum / K);
+      return;
+    }
+    for (let m = 0; m < K; m++) {
+      if (used[m]) continue;
+      used[m] = true;
+      walk(k + 1, sum + c[k][m]);
+      used[m] = false;
+    }
+  };
+  walk(0, 0);
+  return best;
+}
