@@ -155,26 +155,26 @@ function randomSpectrum(D: number, seed: number): Spectrum {
   return { D, eigenvalues, eigenvectors, bulk: 0, traceOverD: vals.reduce((s, x) => s + x, 0) / D };
 }
 
+/** Random weights with O(1) entries and larger components along the three spike directions. */
+function randomWeights(K: number, D: number, u: () => number) {
+  const w = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+  const v = Array.from({ length: K }, () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)));
+  for (let k = 0; k < K; k++) {
+    for (let m = 0; m < 3; m++) {
+      w[k][m] += gauss(u) / 4;
+      v[k][m] += 2 * gauss(u);
+    }
+  }
+  return { w, v };
+}
+
 for (const rule of ["vanilla", "truncated"] as const) {
   for (const act of ["linear", "erf", "relu"] as const) {
     Deno.test(`projected right-hand side = population gradient flow in weight space (${act}, ${rule})`, async () => {
       const D = 24, K = 3, lr = 0.7;
       const spec = randomSpectrum(D, 11);
       const u = rng(5);
-      const w = Array.from(
-        { length: K },
-        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
-      );
-      const v = Array.from(
-        { length: K },
-        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
-      );
-      for (let k = 0; k < K; k++) {
-        for (let m = 0; m < 3; m++) {
-          w[k][m] += gauss(u) / 4;
-          v[k][m] += 2 * gauss(u);
-        }
-      }
+      const { w, v } = randomWeights(K, D, u);
       const dirs = directionsOf(spec, K, "projected");
       assert.equal(dirs.rho.length, D);
       const sys = new FlowSystem(dirs, K, rule, lr, averagesFor(act), await createKernels());
@@ -349,20 +349,7 @@ for (const rule of ["vanilla", "truncated"] as const) {
       const D = 20, K = 2, lr = 0.9;
       const spec = randomSpectrum(D, 12);
       const u = rng(21);
-      const w = Array.from(
-        { length: K },
-        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
-      );
-      const v = Array.from(
-        { length: K },
-        () => Float64Array.from({ length: D }, () => 0.4 * gauss(u)),
-      );
-      for (let k = 0; k < K; k++) {
-        for (let m = 0; m < 3; m++) {
-          w[k][m] += gauss(u) / 4;
-          v[k][m] += 2 * gauss(u);
-        }
-      }
+      const { w, v } = randomWeights(K, D, u);
       const mu = [0.4, -0.7];
       const bavg = biasedAveragesFor(act);
       const dirs = directionsOf(spec, K, "projected");
