@@ -4,7 +4,15 @@ const CLI = new URL("../cli.ts", import.meta.url).pathname;
 
 async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", CLI, ...args],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      CLI,
+      ...args,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -294,4 +302,31 @@ Deno.test("cli: run executes a preset and writes its summary, report and figures
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /experiment/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("cli: download from a server whose file fails the checksum exits 1 and writes nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response(new Uint8Array(1000).fill(7)),
+  );
+  try {
+    const r = await run(
+      "download",
+      "fashion-mnist",
+      "--base-url",
+      `http://127.0.0.1:${server.addr.port}/`,
+      "--dir",
+      `${dir}/cache`,
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /md5|checksum/i);
+    assert.equal(await exists(`${dir}/cache`), false, "nothing written");
+    const bad = await run("download", "imagenet");
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /cifar10 or fashion-mnist/);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
