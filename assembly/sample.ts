@@ -115,21 +115,6 @@ export function sampleEigen(
 }
 
 /**
- * Draw n rows at random (with replacement) from a data matrix data (nData x d)
- * and copy them to out (n x d). Index = floor(u nData) for uniform u.
- */
-export function sampleRows(st: usize, data: usize, nData: i32, d: i32, out: usize, n: i32): void {
-  const rowBytes = (<usize>d) << 3;
-  for (let j = 0; j < n; j++) {
-    let idx = <i32>(rngUniform(st) * <f64>nData);
-    if (idx >= nData) idx = nData - 1;
-    memory.copy(out + <usize>j * rowBytes, data + <usize>idx * rowBytes, rowBytes);
-  }
-}
-
-
-
-/**
  * Draw n rows at random (with replacement, index floor(u nData)) from a
  * compact data matrix (nData x d, f32 when u8 == 0, bytes when u8 != 0) and
  * write them preprocessed to out (n x d, f64): x' = (x - mean) * scale,

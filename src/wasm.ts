@@ -57,7 +57,6 @@ export interface KernelExports {
     n: number,
     z: number,
   ): void;
-  sampleRows(st: number, data: number, nData: number, d: number, out: number, n: number): void;
   sampleRowsCompact(
     st: number,
     data: number,
