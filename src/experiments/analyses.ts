@@ -62,21 +62,27 @@ function curves(runs: VariantRun[], title: string): VegaLiteSpec {
   const list: CurveResult[] = [];
   const labels: string[] = [];
   const variants: string[] = [];
+  // one variant: name the curves by method only; several: variant by colour, method by dash
+  const single = runs.length === 1;
   for (const r of runs) {
     list.push(r.simulation);
-    labels.push(`${r.label}: SGD (${r.simulation.runs.length} seeds)`);
+    labels.push(
+      single
+        ? `SGD (${r.simulation.runs.length} seeds)`
+        : `${r.label}: SGD (${r.simulation.runs.length} seeds)`,
+    );
     variants.push(r.label);
     if (r.theory) {
       list.push(r.theory);
-      labels.push(`${r.label}: theory`);
+      labels.push(single ? "theory (same initial weights)" : `${r.label}: theory`);
       variants.push(r.label);
     }
   }
   return errorCurveSpec(list, {
     labels,
     title,
-    spread: runs.length > 1 ? "none" : "runs",
-    ...(runs.length > 1 ? { variants } : {}),
+    spread: single ? "runs" : "none",
+    ...(single ? {} : { variants }),
   });
 }
 
