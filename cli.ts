@@ -1,4 +1,4 @@
-#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env
+#!/usr/bin/env -S deno run --allow-read --allow-write --allow-env --allow-net
 /**
  * Command-line interface of aedyn.
  *
@@ -34,8 +34,13 @@ import {
 } from "./src/formats.ts";
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
 import { resultFigures } from "./src/cli/figures.ts";
-import type { Activation, CurveResult, GaussianModel, Run } from "./src/types.ts";
-import { resolveTheoryOptions, theory, type TheoryInput } from "./src/theory/theory.ts";
+import type { Activation, CurveResult, GaussianModel, Run, SpikedModel } from "./src/types.ts";
+import {
+  resolveTheoryOptions,
+  theory,
+  THEORY_DEFAULTS,
+  type TheoryInput,
+} from "./src/theory/theory.ts";
 import { deviation } from "./src/compare.ts";
 import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compare.ts";
 import { parsePreset, type Size, SIZES } from "./src/experiments/preset.ts";
@@ -45,6 +50,7 @@ import { renderSvg } from "./src/render.ts";
 import { realDataExperiment, realDataRecord } from "./src/experiments/realdata.ts";
 import { cacheDir, type DatasetName, DATASETS, loadDataset } from "./src/cli/datasets.ts";
 import { downloadDataset } from "./src/datasets/download.ts";
+import { DataFormatError } from "./src/datasets/errors.ts";
 
 const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
 
@@ -91,15 +97,22 @@ ${PROBLEM_HELP}
 
 ${OUTPUT_HELP}`;
 
-const DEMO_HELP = `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-svg]
+function demoHelp(): string {
+  const p = DEMO_PROBLEM;
+  const d = p.data as SpikedModel;
+  const n = p.network!;
+  return `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-svg]
 
-Spiked covariance model (D = 500, spikes 3, 5, 9, sinusoidal directions),
-K = 3 erf units, untied, vanilla SGD, lr = 1, seeds 1-3, t up to 1000:
-the test error descends through plateaus at eps_PCA(1), eps_PCA(2) to
-eps_PCA(3); the equations' prediction from the same initial weights is
-drawn on the error curve. Writes the error curve and the components picture to DIR
-(default out/demo) and prints where they went. Any simulate flag may be
-added to change the problem.`;
+Spiked covariance model (D = ${d.D}, spikes ${d.spikes.join(", ")}, ${d.directions} directions),
+K = ${n.K} ${n.activation} units, ${
+    n.tied ? "tied" : "untied"
+  }, ${p.rule} SGD, lr = ${p.lr}, seeds ${p.seeds!.join(", ")}, t up to ${p.tMax}:
+the test error descends through plateaus near eps_PCA(1), eps_PCA(2), ... towards
+eps_PCA(${n.K}); the equations' prediction from the same initial weights is
+drawn on the error curve. Writes the error curve, the components picture and
+the overlaps to DIR (default out/demo) and prints where they went. Any
+simulate flag may be added to change the problem.`;
+}
 
 const PCA_HELP = `Usage: deno run -A cli.ts pca [flags]
 
@@ -114,8 +127,8 @@ const THEORY_HELP_FLAGS = `Solver:
   --form F             projected (default) | density (the published q, r, t form)
   --integrator I       adaptive (Dormand-Prince 5(4), default) | stiff (Rosenbrock,
                        for long times) | rk4 | euler
-  --h X                step of rk4 (default 0.01) and euler (default 1/D)
-  --atol X, --rtol X   tolerances of the adaptive integrator (1e-10, 1e-8)`;
+  --h X                step of rk4 (default ${THEORY_DEFAULTS.hRk4}) and euler (default 1/D)
+  --atol X, --rtol X   tolerances of the adaptive integrators (${THEORY_DEFAULTS.atol}, ${THEORY_DEFAULTS.rtol})`;
 
 const THEORY_HELP = `Usage: deno run -A cli.ts theory [flags]
 
@@ -345,28 +358,45 @@ function summary(result: CurveResult): string {
     `PCA levels: ${
       result.pca.epsPCA.map((e, m) => `eps_PCA(${m}) = ${e.toPrecision(4)}`).join(", ")
     }`,
-    `final / eps_PCA(${K}) = ${(result.eps[last] / result.pca.epsPCA[K]).toFixed(3)}`,
+    result.pca.epsPCA[K] > 0
+      ? `final / eps_PCA(${K}) = ${(result.eps[last] / result.pca.epsPCA[K]).toFixed(3)}`
+      : `eps_PCA(${K}) = 0: the data lie in a ${K}-dimensional subspace or less`,
     `wall time ${result.seconds.toFixed(1)} s`,
   ];
   return lines.join("\n");
 }
 
-async function commandSimulate(
-  args: string[],
-  defaults: SimulateInput = {},
-  defaultOut?: string,
-): Promise<number> {
-  const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS });
-  if (flags.help) {
-    console.log(defaultOut ? DEMO_HELP : SIMULATE_HELP);
-    return 0;
+/** Fail early (exit 2) when --out or a --save-* path cannot be written. */
+function checkOutputPaths(flags: FlagValues, out: string | undefined): void {
+  if (out !== undefined) {
+    try {
+      if (!Deno.statSync(out).isDirectory) {
+        throw new ConfigError(
+          "--out",
+          out,
+          "a directory, or a path where one can be created (this is a file)",
+        );
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
   }
-  const files = await readProblemFiles(flags);
-  if (defaultOut) files.config = { ...defaults, ...(files.config as object ?? {}) };
-  const input = problemFromFlags(flags, files);
-  const cfg = resolveSimulateConfig(input);
-  const out = (flags.out as string | undefined) ?? defaultOut;
-  const quiet = Boolean(flags.quiet);
+  for (const flag of ["save-init", "save-spectrum"]) {
+    const path = flags[flag];
+    if (typeof path !== "string") continue;
+    const parent = path.includes("/") ? path.replace(/\/[^/]*$/, "") || "/" : ".";
+    let ok = false;
+    try {
+      ok = Deno.statSync(parent).isDirectory;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`--${flag}`, path, "a file in an existing directory");
+  }
+}
+
+/** After a successful run: --save-init (initial weights of the first seed) and --save-spectrum. */
+async function saveExtras(flags: FlagValues, cfg: SimulateConfig, quiet: boolean): Promise<void> {
   if (typeof flags["save-init"] === "string") {
     const w = cfg.network.init ??
       drawInitialWeights(cfg.network, cfg.data.D, cfg.seeds[0], cfg.rule);
@@ -379,6 +409,25 @@ async function commandSimulate(
     await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(cfg)));
     if (!quiet) console.error(`wrote the covariance spectrum to ${flags["save-spectrum"]}`);
   }
+}
+
+async function commandSimulate(
+  args: string[],
+  defaults: SimulateInput = {},
+  defaultOut?: string,
+): Promise<number> {
+  const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS });
+  if (flags.help) {
+    console.log(defaultOut ? demoHelp() : SIMULATE_HELP);
+    return 0;
+  }
+  const files = await readProblemFiles(flags);
+  if (defaultOut) files.config = { ...defaults, ...(files.config as object ?? {}) };
+  const input = problemFromFlags(flags, files);
+  const cfg = resolveSimulateConfig(input);
+  const out = (flags.out as string | undefined) ?? defaultOut;
+  const quiet = Boolean(flags.quiet);
+  checkOutputPaths(flags, out);
   const result = await runWithCheckpoints(cfg, out, quiet);
   if (!quiet) console.error(summary(result));
   if (out) {
@@ -402,6 +451,7 @@ async function commandSimulate(
   } else {
     console.log(JSON.stringify(result));
   }
+  await saveExtras(flags, cfg, quiet);
   return 0;
 }
 
@@ -426,7 +476,8 @@ async function prepare(args: string[], help: string) {
   const input = problemFromFlags(flags, await readProblemFiles(flags));
   const cfg = resolveSimulateConfig(input);
   const settings = theorySettings(flags);
-  resolveTheoryOptions(settings, cfg.data.D);
+  resolveTheoryOptions(settings, cfg.data.D, cfg.tMax);
+  checkOutputPaths(flags, flags.out as string | undefined);
   return {
     flags,
     cfg,
@@ -439,7 +490,7 @@ async function prepare(args: string[], help: string) {
 async function commandTheory(args: string[]): Promise<number> {
   const p = await prepare(args, THEORY_HELP);
   if (!p) return 0;
-  const result = await theory({ ...p.cfg, ...p.settings });
+  const result = await runTheory(p.cfg, p.settings, p.quiet);
   if (!p.quiet) console.error(summary(result));
   const first = result.runs[0].order;
   const record = {
@@ -457,6 +508,7 @@ async function commandTheory(args: string[]): Promise<number> {
   } else {
     console.log(JSON.stringify(record));
   }
+  await saveExtras(p.flags, p.cfg, p.quiet);
   return 0;
 }
 
@@ -464,9 +516,9 @@ async function commandCompare(args: string[]): Promise<number> {
   const p = await prepare(args, COMPARE_HELP);
   if (!p) return 0;
   const simulation = await runWithCheckpoints(p.cfg, p.out, p.quiet);
-  const theoryResult = await theory({ ...p.cfg, ...p.settings });
+  const theoryResult = await runTheory(p.cfg, p.settings, p.quiet);
   const comparison = compareCurves(simulation, theoryResult);
-  console.error(comparison.text);
+  if (!p.quiet) console.error(comparison.text);
   if (p.out) {
     const figures = await comparisonFigures(simulation, theoryResult, { svg: !p.flags["no-svg"] });
     const written = await writeFiles(p.out, {
@@ -478,11 +530,38 @@ async function commandCompare(args: string[]): Promise<number> {
   } else {
     console.log(JSON.stringify(comparison.record));
   }
+  await saveExtras(p.flags, p.cfg, p.quiet);
   return 0;
 }
 
+/** The theory with progress on a terminal and Ctrl-C stopping it cleanly. */
+async function runTheory(
+  cfg: SimulateConfig,
+  settings: Partial<TheoryInput>,
+  quiet: boolean,
+): Promise<CurveResult> {
+  const printer = progressPrinter(quiet);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  try {
+    const result = await theory({ ...cfg, ...settings }, {
+      signal: controller.signal,
+      ...(printer ? { onProgress: printer } : {}),
+    });
+    if (printer) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+    return result;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}
+
 async function commandRun(args: string[]): Promise<number> {
-  const flags = parse(args.filter((a) => !a.endsWith(".json") || a.startsWith("-")), {
+  // the preset path is the one argument that is neither a flag nor a flag's value
+  const positional = args.filter((a, i) =>
+    !a.startsWith("-") && !["--size", "--out"].includes(args[i - 1])
+  );
+  const flags = parse(args.filter((a) => !positional.includes(a)), {
     size: { type: "string" },
     out: { type: "string" },
     "no-svg": { type: "boolean" },
@@ -493,7 +572,7 @@ async function commandRun(args: string[]): Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
-  const files = args.filter((a) => a.endsWith(".json") && !a.startsWith("-"));
+  const files = positional;
   if (files.length !== 1) {
     throw new UsageError(`run takes one preset file (examples/NAME.json), got ${files.length}`);
   }
@@ -504,6 +583,9 @@ async function commandRun(args: string[]): Promise<number> {
   const preset = parsePreset(await readTextFile(path, "preset"), path);
   const { summary, figures } = await runPreset(name, preset, size, {
     onProgress: progressPrinter(Boolean(flags.quiet)),
+  }).catch((e) => {
+    // name the preset file in problems found inside it
+    throw e instanceof ConfigError ? new ConfigError(`${path}: ${e.param}`, e.value, e.allowed) : e;
   });
   console.error(`${name}: ${verdictLine(summary)}`);
   for (const c of summary.checks) {
@@ -520,7 +602,7 @@ async function commandRun(args: string[]): Promise<number> {
     }
     const record = { version: VERSION, size, seconds: summary.seconds, experiments: [summary] };
     texts["summary.json"] = JSON.stringify(record, null, 1);
-    texts["report.html"] = reportHtml(record);
+    texts["report.html"] = reportHtml(record, { svg: !flags["no-svg"] });
     console.log((await writeFiles(out, texts)).join("\n"));
   } else {
     console.log(JSON.stringify(summary));
@@ -569,6 +651,9 @@ async function commandRealdata(args: string[]): Promise<number> {
     seeds: Array.from({ length: nSeeds }, (_, i) => i + 1),
     nTimes: int("n-times", 40),
   };
+  // the problem is checked before the (possibly large) data set is read
+  resolveSimulateConfig({ ...problem, nTest: 1, data: spikedModel({ D: 100_000 }) });
+  checkOutputPaths(flags, flags.out as string | undefined);
   const ds = await loadDataset(name, flags.path as string | undefined);
   if (nHeldOut < 1 || nHeldOut >= ds.n) {
     throw new ConfigError(
@@ -587,19 +672,21 @@ async function commandRealdata(args: string[]): Promise<number> {
     ...(flags.bins !== undefined ? { bins: int("bins", 0) } : {}),
   }, { onProgress: progressPrinter(quiet) });
   const d = r.deviation;
-  console.error(
-    `theory vs SGD on the images: max ${(100 * d.simulation.max).toFixed(2)}% (t = ${
-      d.simulation.maxAt.toPrecision(3)
-    }), mean ${(100 * d.simulation.mean).toFixed(2)}%\n` +
-      `theory vs SGD on the Gaussian equivalent: max ${(100 * d.gaussian.max).toFixed(2)}% (t = ${
-        d.gaussian.maxAt.toPrecision(3)
-      }), mean ${(100 * d.gaussian.mean).toFixed(2)}%` +
-      (r.binning
-        ? `\nbinned theory (${r.binning.bins} bins) vs full: max ${
-          (100 * r.binning.maxRelativeDifference).toFixed(3)
-        }%, ${r.binning.seconds.toFixed(2)} s vs ${r.binning.fullSeconds.toFixed(2)} s`
-        : ""),
-  );
+  if (!quiet) {
+    console.error(
+      `theory vs SGD on the images: max ${(100 * d.simulation.max).toFixed(2)}% (t = ${
+        d.simulation.maxAt.toPrecision(3)
+      }), mean ${(100 * d.simulation.mean).toFixed(2)}%\n` +
+        `theory vs SGD on the Gaussian equivalent: max ${(100 * d.gaussian.max).toFixed(2)}% (t = ${
+          d.gaussian.maxAt.toPrecision(3)
+        }), mean ${(100 * d.gaussian.mean).toFixed(2)}%` +
+        (r.binning
+          ? `\nbinned theory (${r.binning.bins} bins) vs full: max ${
+            (100 * r.binning.maxRelativeDifference).toFixed(3)
+          }%, ${r.binning.seconds.toFixed(2)} s vs ${r.binning.fullSeconds.toFixed(2)} s`
+          : ""),
+    );
+  }
   const record = realDataRecord(r);
   if (flags.out) {
     const texts: Record<string, string> = { "result.json": JSON.stringify(record) };
@@ -656,7 +743,12 @@ async function commandDownload(args: string[]): Promise<number> {
 }
 
 async function commandPca(args: string[]): Promise<number> {
-  const flags = parse(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, json: { type: "boolean" } });
+  const flags = parse(args, {
+    ...PROBLEM_FLAGS,
+    "save-spectrum": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (flags.help) {
     console.log(PCA_HELP);
     return 0;
@@ -721,7 +813,7 @@ export async function main(args: string[]): Promise<number> {
       }; allowed: simulate, demo, theory, compare, pca, run, realdata, download (see --help)`,
     );
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError) {
+    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DataFormatError) {
       console.error(`aedyn: ${e.message}`);
       return 2;
     }

@@ -55,9 +55,50 @@ export const DEFAULTS = {
   nTest: 2000,
 };
 
+const SIMULATE_KEYS = [
+  "data",
+  "network",
+  "rule",
+  "lr",
+  "tMax",
+  "seeds",
+  "times",
+  "nTimes",
+  "tMin",
+  "nTest",
+  "snapshotTimes",
+  // solver settings of theory(), accepted so one problem value serves both
+  "integrator",
+  "form",
+  "h",
+  "atol",
+  "rtol",
+  "bins",
+];
+export const NETWORK_KEYS = ["K", "activation", "tied", "bias", "sigma0", "init"];
+
+/** Reject a value that is not an object, or has keys outside `allowed`, naming the first offender. */
+export function checkKeys(where: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(where, value, `an object with the keys ${allowed.join(", ")}`);
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new ConfigError(`${where} key`, key, allowed.join(", "));
+  }
+}
+
+/** Largest number of f64 values one array of a run may hold (the wasm memory is 4 GiB at most). */
+export const MAX_BLOCK = 1.5e8;
+
 /** Fill in defaults and validate; throws {@link ConfigError} naming the bad parameter. */
 export function resolveSimulateConfig(input: SimulateInput): SimulateConfig {
-  const data = input.data ?? spikedModel({ D: DEFAULTS.D });
+  checkKeys("config", input, SIMULATE_KEYS);
+  if (input.network !== undefined) checkKeys("network", input.network, NETWORK_KEYS);
+  let data = input.data ?? spikedModel({ D: DEFAULTS.D });
+  // a full list of eigenpairs needs no bulk eigenvalue (as in the covariance file format)
+  if (data.kind === "gaussian" && data.bulk === undefined && data.eigenvalues?.length === data.D) {
+    data = { ...data, bulk: 0 };
+  }
   validateDataModel(data);
   const net = input.network ?? {};
   const network: Network = {
@@ -121,8 +162,19 @@ export function validateSimulateConfig(cfg: SimulateConfig): void {
       throw new ConfigError("tied", net.tied, "false with Sanger's rule (it has no decoder)");
     }
   }
-  if (typeof net.sigma0 !== "number" || !Number.isFinite(net.sigma0) || net.sigma0 < 0) {
-    throw new ConfigError("sigma0", net.sigma0, "a finite number >= 0");
+  if (typeof net.sigma0 !== "number" || !Number.isFinite(net.sigma0) || net.sigma0 <= 0) {
+    throw new ConfigError(
+      "sigma0",
+      net.sigma0,
+      "a finite number > 0 (zero weights are a fixed point)",
+    );
+  }
+  if (net.K * D > MAX_BLOCK / 4) {
+    throw new ConfigError(
+      "K",
+      net.K,
+      `at most ${Math.floor(MAX_BLOCK / 4 / D)} for D = ${D} (K x D weights must fit in memory)`,
+    );
   }
   if (net.init) validateInit(net.init, net.K, D, net.bias);
   positiveFinite("lr", cfg.lr);
@@ -142,7 +194,12 @@ export function validateSimulateConfig(cfg: SimulateConfig): void {
     throw new ConfigError("seed", cfg.seeds, "distinct seeds");
   }
   positiveInt("n-times", cfg.nTimes, 100_000);
-  positiveInt("n-test", cfg.nTest, 1_000_000);
+  positiveInt(
+    "n-test",
+    cfg.nTest,
+    Math.max(1, Math.floor(MAX_BLOCK / D)),
+    ` (n-test x D = ${D} values must fit in memory)`,
+  );
   if (cfg.tMin !== undefined) {
     positiveFinite("t-min", cfg.tMin);
     if (cfg.tMin >= cfg.tMax) {

@@ -180,6 +180,9 @@ export function validateDataModel(model: DataModel): void {
     if (model.sigma === 0 && model.spikes.length === 0) {
       throw new ConfigError("sigma", model.sigma, "> 0 when there are no spikes");
     }
+    if (typeof model.normalise !== "boolean") {
+      throw new ConfigError("normalise", model.normalise, "true or false");
+    }
     if (model.directions !== "random" && model.directions !== "sinusoidal") {
       throw new ConfigError("directions", model.directions, '"random" or "sinusoidal"');
     }
@@ -196,6 +199,13 @@ export function validateDataModel(model: DataModel): void {
         throw new ConfigError(`eigenvalues[${i}]`, v, "a finite number >= 0");
       }
     });
+    if (!model.eigenvalues.some((v) => v > 0) && !(M < D && model.bulk > 0)) {
+      throw new ConfigError(
+        "eigenvalues",
+        "all zero",
+        "a covariance with at least one positive eigenvalue",
+      );
+    }
     if (!Array.isArray(model.eigenvectors) || model.eigenvectors.length !== M) {
       throw new ConfigError(
         "eigenvectors",

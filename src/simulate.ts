@@ -84,6 +84,8 @@ export async function simulate(
   const times = recordingTimes(cfg);
   const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
+  // one clock for all seeds: progress and Ctrl-C are served every 0.2 s of work, however short the seeds
+  const clock = { last: performance.now() };
   for (let i = 0; i < cfg.seeds.length; i++) {
     const seed = cfg.seeds[i];
     const previous = done.get(seed);
@@ -91,14 +93,23 @@ export async function simulate(
       runs.push(previous);
       continue;
     }
-    const run = await runSeed(cfg, model, spectrum, times, seed, (t) =>
-      control.onProgress?.({
-        run: i,
-        runs: cfg.seeds.length,
-        t,
-        tMax: cfg.tMax,
-        fraction: (i + t / cfg.tMax) / cfg.seeds.length,
-      }), control.signal);
+    const run = await runSeed(
+      cfg,
+      model,
+      spectrum,
+      times,
+      seed,
+      (t) =>
+        control.onProgress?.({
+          run: i,
+          runs: cfg.seeds.length,
+          t,
+          tMax: cfg.tMax,
+          fraction: (i + t / cfg.tMax) / cfg.seeds.length,
+        }),
+      control.signal,
+      clock,
+    );
     runs.push(run);
     await control.onRun?.(run);
   }
@@ -185,7 +196,8 @@ async function runSeed(
   times: number[],
   seed: number,
   progress: (t: number) => void,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  clock: { last: number },
 ): Promise<Run> {
   const { K, activation, tied, bias } = cfg.network;
   const D = model.D;
@@ -202,7 +214,6 @@ async function runSeed(
   const actCode = ACT_CODE[activation];
   const ruleCode = RULE_CODE[cfg.rule];
   let done = 0;
-  let lastYield = performance.now();
   for (const target of steps) {
     while (done < target) {
       const n = Math.min(BLOCK, target - done);
@@ -223,12 +234,12 @@ async function runSeed(
         mem.work,
       );
       done += n;
-      if (performance.now() - lastYield > 200) {
+      if (performance.now() - clock.last > 200) {
         checkFinite(mem, K, D, done / D);
         progress(done / D);
         await new Promise((r) => setTimeout(r, 0));
         if (signal?.aborted) throw signal.reason ?? new Error("simulation aborted");
-        lastYield = performance.now();
+        clock.last = performance.now();
       }
     }
     const t = done / D;

@@ -28,7 +28,7 @@ export interface SpikedModel {
   spikes: number[];
   /** Standard deviation sigma of the isotropic noise. */
   sigma: number;
-  /** "random": Gaussian directions; "sinusoidal": a_m(i) ~ sin((m+1) i / 100). */
+  /** "random": Gaussian directions; "sinusoidal": a_m(i) ~ sin((m+1) i / 100) for m = 1..r, i = 1..D. */
   directions: "random" | "sinusoidal";
   /** Divide x by a global scalar so that tr(Omega)/D = 1. */
   normalise: boolean;

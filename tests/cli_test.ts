@@ -263,7 +263,6 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
     "20",
     "--n-test",
     "500",
-    "--quiet",
     "--out",
     dir,
   );
@@ -329,4 +328,78 @@ Deno.test("cli: download from a server whose file fails the checksum exits 1 and
     await server.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("cli: config files of the wrong shape, unknown keys and unusable paths are bad input", async () => {
+  const dir = await Deno.makeTempDir();
+  const cases: [unknown, RegExp][] = [
+    [{ tmax: 1 }, /config key.*"tmax"/],
+    [{ network: 5 }, /network/],
+    [{ data: { kind: "foo", D: 10 } }, /data.kind.*"foo"/],
+    [{
+      data: {
+        kind: "spiked",
+        D: 10,
+        spikes: [3],
+        sigma: 1,
+        directions: "random",
+        normalise: "no",
+        seed: 0,
+      },
+    }, /normalise/],
+    [
+      { data: { kind: "gaussian", D: 2, eigenvalues: [0, 0], eigenvectors: [[1, 0], [0, 1]] } },
+      /positive eigenvalue/,
+    ],
+  ];
+  for (const [config, re] of cases) {
+    await Deno.writeTextFile(`${dir}/c.json`, JSON.stringify(config));
+    const r = await run(
+      "simulate",
+      "--config",
+      `${dir}/c.json`,
+      "--t-max",
+      "1",
+      "--quiet",
+      "--out",
+      `${dir}/o`,
+    );
+    assert.equal(r.code, 2, `${JSON.stringify(config)}: ${r.stderr}`);
+    assert.match(r.stderr, re, JSON.stringify(config));
+  }
+  // a full list of eigenpairs needs no bulk
+  await Deno.writeTextFile(
+    `${dir}/g.json`,
+    JSON.stringify({
+      data: {
+        kind: "gaussian",
+        D: 3,
+        eigenvalues: [1, 2, 3],
+        eigenvectors: [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+      },
+    }),
+  );
+  const g = await run("pca", "--config", `${dir}/g.json`, "--K", "2", "--json");
+  assert.equal(g.code, 0, g.stderr);
+  assert.ok(Math.abs(JSON.parse(g.stdout).epsPCA[1] - 0.5) < 1e-12); // (1 + 2) / (2 * 3)
+  await Deno.writeTextFile(`${dir}/afile`, "x");
+  const f = await run("simulate", ...SMALL, "--out", `${dir}/afile`);
+  assert.equal(f.code, 2);
+  assert.match(f.stderr, /--out.*a directory/);
+  const s = await run("theory", ...SMALL, "--save-init", `${dir}/no/such/dir/i.json`);
+  assert.equal(s.code, 2);
+  assert.match(s.stderr, /--save-init/);
+  const ok = await run(
+    "theory",
+    ...SMALL,
+    "--save-init",
+    `${dir}/i.json`,
+    "--save-spectrum",
+    `${dir}/s.json`,
+  );
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(await exists(`${dir}/i.json`) && await exists(`${dir}/s.json`));
+  const sigma0 = await run("simulate", ...SMALL, "--sigma0", "0");
+  assert.equal(sigma0.code, 2);
+  await Deno.remove(dir, { recursive: true });
 });

@@ -6,7 +6,10 @@
  */
 import { ConfigError } from "../errors.ts";
 import type { SimulateInput } from "../config.ts";
-import { DEFAULTS } from "../config.ts";
+import { checkKeys, DEFAULTS, NETWORK_KEYS } from "../config.ts";
+
+const SPIKED_KEYS = ["kind", "D", "spikes", "sigma", "directions", "normalise", "seed"];
+const GAUSSIAN_KEYS = ["kind", "D", "eigenvalues", "eigenvectors", "bulk"];
 import { spikedModel } from "../data.ts";
 import type {
   Activation,
@@ -45,6 +48,8 @@ export const PROBLEM_FLAGS = {
   config: { type: "string" },
 } as const;
 
+const SPIKED = spikedModel({ D: DEFAULTS.D });
+
 /** Help lines for {@link PROBLEM_FLAGS}. */
 export const PROBLEM_HELP = `Problem (flags override the --config file):
   --config FILE        JSON file with the same fields as simulate()'s input
@@ -58,8 +63,8 @@ export const PROBLEM_HELP = `Problem (flags override the --config file):
   --sigma0 X           std of the initial weights (default ${DEFAULTS.sigma0})
   --init FILE          initial weights {"W": KxD, "V": KxD, "b": K}
 Data (spiked covariance model unless --spectrum):
-  --spikes S1,S2,...   spike strengths s_m (default 3,5,9 = 2^m + 1)
-  --sigma X            noise std (default 1)
+  --spikes S1,S2,...   spike strengths s_m (default ${SPIKED.spikes.join(",")})
+  --sigma X            noise std (default ${SPIKED.sigma})
   --directions D       random | sinusoidal (default random)
   --data-seed N        seed of the random directions (default 0)
   --no-normalise       keep x unscaled (default: tr(Omega)/D = 1)
@@ -117,11 +122,22 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
   const num = (k: string, integer = false) =>
     str(k) !== undefined ? numberFlag(`--${k}`, str(k)!, integer) : undefined;
 
+  if (base.data !== undefined) {
+    const kind = (base.data as { kind?: unknown })?.kind;
+    if (kind !== "spiked" && kind !== "gaussian") {
+      throw new ConfigError(
+        "data.kind",
+        kind,
+        '"spiked" or "gaussian" (data sets: cli.ts realdata)',
+      );
+    }
+    checkKeys("data", base.data, kind === "spiked" ? SPIKED_KEYS : GAUSSIAN_KEYS);
+  }
   let data: DataModel | undefined = files.spectrum ?? base.data;
   const spikedFlags = ["spikes", "sigma", "directions", "data-seed", "no-normalise"].filter((k) =>
     flags[k] !== undefined
   );
-  if (files.spectrum && spikedFlags.length) {
+  if ((files.spectrum || data?.kind === "gaussian") && spikedFlags.length) {
     throw new ConfigError(
       `--${spikedFlags[0]}`,
       flags[spikedFlags[0]],
@@ -157,6 +173,7 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
     throw new ConfigError("--D", num("D", true), `D = ${files.spectrum.D} of the --spectrum file`);
   }
 
+  if (base.network !== undefined) checkKeys("network", base.network, NETWORK_KEYS);
   const network: Partial<Network> = { ...(base.network ?? {}) };
   if (num("K", true) !== undefined) network.K = num("K", true);
   if (str("activation") !== undefined) network.activation = str("activation") as Activation;

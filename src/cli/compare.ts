@@ -61,7 +61,7 @@ export function compareCurves(simulation: CurveResult, theory: CurveResult) {
       (100 * dev.max).toFixed(2)
     }% (at t = ${dev.maxAt.toPrecision(4)}), mean ${(100 * dev.mean).toFixed(2)}% over ${
       simulation.times.length - 1
-    } log-spaced times`,
+    } recorded times`,
     `plateaus of the simulation, seed ${plateaus.simulation[0].seed}:`,
     formatPlateauTable(plateaus.simulation[0].plateaus),
     `plateaus of the theory, seed ${plateaus.theory[0].seed}:`,

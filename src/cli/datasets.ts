@@ -62,7 +62,7 @@ export async function loadDataset(name: DatasetName, path?: string): Promise<Dat
       );
       parts.push(await readCifar10(await open(p), p));
     }
-    return concatDatasets(parts, `CIFAR-10 grey (${dir})`);
+    return concat(parts, `CIFAR-10 grey (${dir})`, dir);
   }
   const parts: Dataset[] = [];
   for (const prefix of ["train", "t10k"]) {
@@ -77,5 +77,13 @@ export async function loadDataset(name: DatasetName, path?: string): Promise<Dat
     );
     parts.push(await readIdx(await open(images), { source: images }));
   }
-  return concatDatasets(parts, `${name === "mnist" ? "MNIST" : "FashionMNIST"} (${dir})`);
+  return concat(parts, `${name === "mnist" ? "MNIST" : "FashionMNIST"} (${dir})`, dir);
+}
+
+function concat(parts: Dataset[], source: string, dir: string): Dataset {
+  try {
+    return concatDatasets(parts, source);
+  } catch (e) {
+    throw new ConfigError("--path", dir, `files of one data set (${(e as Error).message})`);
+  }
 }

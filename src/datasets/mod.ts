@@ -74,3 +74,4 @@ export type {
   DownloadResult,
   RemoteFile,
 } from "./download.ts";
+export { datasetModel, datasetSpectrum, gaussianEquivalent } from "./model.ts";

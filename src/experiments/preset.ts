@@ -113,9 +113,59 @@ export function parsePreset(text: string, source = "preset"): Preset {
         "a non-empty list of {label, network?, rule?}",
       );
     }
+    p.variants.forEach((v, i) => {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) {
+        throw new ConfigError(
+          `${source}: variants[${i}]`,
+          v,
+          "an object {label, network?, rule?, lr?}",
+        );
+      }
+      for (const key of Object.keys(v)) {
+        if (!["label", "network", "rule", "lr"].includes(key)) {
+          throw new ConfigError(`${source}: variants[${i}] key`, key, "label, network, rule, lr");
+        }
+      }
+      if (
+        v.network !== undefined &&
+        (typeof v.network !== "object" || v.network === null || Array.isArray(v.network))
+      ) {
+        throw new ConfigError(
+          `${source}: variants[${i}].network`,
+          v.network,
+          "an object of network fields",
+        );
+      }
+    });
     const labels = p.variants.map((v) => v.label);
     if (labels.some((l) => typeof l !== "string" || !l) || new Set(labels).size !== labels.length) {
       throw new ConfigError(`${source}: variants`, labels, "distinct non-empty labels");
+    }
+  }
+  if (p.sizes !== undefined) {
+    if (typeof p.sizes !== "object" || p.sizes === null || Array.isArray(p.sizes)) {
+      throw new ConfigError(
+        `${source}: sizes`,
+        p.sizes,
+        'an object {"reduced"?: {...}, "full"?: {...}}',
+      );
+    }
+    for (const key of Object.keys(p.sizes)) {
+      if (key !== "reduced" && key !== "full") {
+        throw new ConfigError(`${source}: sizes key`, key, "reduced, full");
+      }
+    }
+  }
+  for (const key of Object.keys(p)) {
+    if (
+      !["experiment", "title", "claim", "problem", "variants", "sizes", "longTime", "images"]
+        .includes(key)
+    ) {
+      throw new ConfigError(
+        `${source} key`,
+        key,
+        "experiment, title, claim, problem, variants, sizes, longTime, images",
+      );
     }
   }
   return p;

@@ -29,6 +29,7 @@ function fmt(x: number): string {
 
 /** The verdict line of an experiment, from its checks. */
 export function verdictLine(e: ExperimentSummary): string {
+  if (e.checks.length === 0) return "not assessed: no check applies to this configuration";
   const failed = e.checks.filter((c) => !c.holds);
   if (failed.length === 0) return `holds: all ${e.checks.length} checks pass`;
   return `does not hold: ${failed.length} of ${e.checks.length} checks fail (${
@@ -46,7 +47,8 @@ function checkRow(c: Check): string {
 }
 
 /** The full report page. Figures are referenced as NAME.svg beside it. */
-export function reportHtml(summary: FiguresSummary): string {
+export function reportHtml(summary: FiguresSummary, opts: { svg?: boolean } = {}): string {
+  const svg = opts.svg ?? true;
   const holds = summary.experiments.filter((e) => e.holds).length;
   const sections = summary.experiments.map((e) => {
     const agreement = e.agreement.length

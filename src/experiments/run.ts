@@ -172,7 +172,7 @@ function assemble(
     claim: preset.claim,
     size,
     seconds: (performance.now() - started) / 1000,
-    holds: parts.checks.every((c) => c.holds),
+    holds: parts.checks.length > 0 && parts.checks.every((c) => c.holds),
     agrees: parts.agreementChecks.every((c) => c.holds),
     ...parts,
     figures: Object.keys(figures),

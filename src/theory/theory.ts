@@ -10,13 +10,19 @@ import { ConfigError } from "../errors.ts";
 import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../config.ts";
 import { pcaSummary, type Spectrum, spectrumOf } from "../pca.ts";
 import { describeData } from "../data.ts";
-import { drawInitialWeights, recordingTimes, summarise } from "../simulate.ts";
+import { drawInitialWeights, type Progress, recordingTimes, summarise } from "../simulate.ts";
 import { createKernels } from "../wasm.ts";
 import { VERSION } from "../version.ts";
 import { type OdeMethod, solve } from "./integrate.ts";
 import { directionsOf, FlowSystem, type Form, FORMS, initialState } from "./system.ts";
 import { averagesFor } from "./averages.ts";
 import { biasedAveragesFor } from "./biased_averages.ts";
+
+/** Default solver settings: RK4 step, adaptive tolerances. */
+export const THEORY_DEFAULTS = { hRk4: 0.01, atol: 1e-10, rtol: 1e-8 };
+
+/** Most steps one integration may take (fixed-step methods: t-max / h). */
+export const MAX_FIXED_STEPS = 10_000_000;
 
 /** Integrators offered by {@link theory}. */
 export type Integrator = "euler" | "rk4" | "adaptive" | "stiff";
@@ -41,25 +47,47 @@ export interface TheoryOptions {
   rtol: number;
 }
 
+/** Progress and cancellation of {@link theory} (progress about every 0.2 s). */
+export interface TheoryControl {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
 /** Input of {@link theory}: the problem of `simulate` plus the solver settings. */
 export type TheoryInput = SimulateInput & Partial<TheoryOptions>;
 
 /** Fill in and check the solver settings. */
-export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): TheoryOptions {
+export function resolveTheoryOptions(
+  input: Partial<TheoryOptions>,
+  D: number,
+  tMax?: number,
+): TheoryOptions {
   const integrator = input.integrator ?? "adaptive";
   if (!INTEGRATORS.includes(integrator)) {
     throw new ConfigError("integrator", integrator, INTEGRATORS.join(", "));
   }
   const form = input.form ?? "projected";
   if (!FORMS.includes(form)) throw new ConfigError("form", form, FORMS.join(", "));
-  const h = input.h ?? (integrator === "euler" ? 1 / D : integrator === "rk4" ? 0.01 : undefined);
+  const h = input.h ??
+    (integrator === "euler" ? 1 / D : integrator === "rk4" ? THEORY_DEFAULTS.hRk4 : undefined);
   if (h !== undefined && !(Number.isFinite(h) && h > 0)) {
     throw new ConfigError("h", h, "a step > 0");
   }
-  const atol = input.atol ?? 1e-10;
-  const rtol = input.rtol ?? 1e-8;
+  const atol = input.atol ?? THEORY_DEFAULTS.atol;
+  const rtol = input.rtol ?? THEORY_DEFAULTS.rtol;
   if (!(atol >= 0 && Number.isFinite(atol))) throw new ConfigError("atol", atol, "a number >= 0");
-  if (!(rtol > 0 && Number.isFinite(rtol))) throw new ConfigError("rtol", rtol, "a number > 0");
+  if (!(rtol >= 1e-14 && rtol <= 0.1)) {
+    throw new ConfigError("rtol", rtol, "a number from 1e-14 to 0.1");
+  }
+  if (h !== undefined && tMax !== undefined && tMax / h > MAX_FIXED_STEPS) {
+    throw new ConfigError(
+      "h",
+      h,
+      `at least t-max / ${MAX_FIXED_STEPS} = ${
+        tMax / MAX_FIXED_STEPS
+      } (at most ${MAX_FIXED_STEPS} steps)`,
+    );
+  }
   if (
     input.bins !== undefined &&
     !(Number.isInteger(input.bins) && input.bins >= 1 && input.bins <= D)
@@ -87,18 +115,28 @@ export function resolveTheoryOptions(input: Partial<TheoryOptions>, D: number): 
  * console.assert(res.kind === "theory" && res.eps.length === res.times.length);
  * ```
  */
-export async function theory(input: TheoryInput): Promise<CurveResult> {
+export async function theory(
+  input: TheoryInput,
+  control: TheoryControl = {},
+): Promise<CurveResult> {
   const started = performance.now();
   const { integrator, form, h, atol, rtol, bins, ...problem } = input;
   const cfg = resolveSimulateConfig(problem);
   const D = cfg.data.D;
-  const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol, bins }, D);
+  const opts = resolveTheoryOptions({ integrator, form, h, atol, rtol, bins }, D, cfg.tMax);
   const spectrum = spectrumOf(cfg.data);
   const times = recordingTimes(cfg);
   const runs: Run[] = [];
   let steps = 0, rhsEvaluations = 0;
-  for (const seed of cfg.seeds) {
-    const out = await theoryRun(cfg, opts, spectrum, times, seed);
+  for (const [i, seed] of cfg.seeds.entries()) {
+    const out = await theoryRun(cfg, opts, spectrum, times, seed, (t) =>
+      control.onProgress?.({
+        run: i,
+        runs: cfg.seeds.length,
+        t,
+        tMax: cfg.tMax,
+        fraction: (i + t / cfg.tMax) / cfg.seeds.length,
+      }), control.signal);
     runs.push(out.run);
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
@@ -139,6 +177,8 @@ async function theoryRun(
   spectrum: Spectrum,
   times: number[],
   seed: number,
+  progress: (t: number) => void,
+  signal?: AbortSignal,
 ) {
   const { K } = cfg.network;
   const D = cfg.data.D;
@@ -161,13 +201,22 @@ async function theoryRun(
     cfg.network.tied,
     bias ? biasedAveragesFor(cfg.network.activation) : undefined,
   );
+  let lastReport = performance.now();
   const sol = solve({ rhs: sys.rhs, y0 }, times, {
     method: METHOD[opts.integrator],
     ...(opts.h !== undefined ? { h: opts.h } : {}),
     atol: opts.atol,
     rtol: opts.rtol,
-    maxSteps: 10_000_000,
+    maxSteps: MAX_FIXED_STEPS,
     check: sys.check,
+    ...(signal ? { signal } : {}),
+    onStep: (t) => {
+      const now = performance.now();
+      if (now - lastReport > 200) {
+        lastReport = now;
+        progress(t);
+      }
+    },
   });
   const eps: number[] = [];
   const order: OrderParameters[] = [];

@@ -168,8 +168,8 @@ Deno.test("theory: bad solver settings name the parameter", async () => {
     theory({ data, integrator: "leapfrog" as never }),
     (e: unknown) => e instanceof ConfigError && /integrator/.test(e.message),
   );
-  await assert.rejects(theory({ data, form: "dense" as never }), /form/);
-  await assert.rejects(theory({ data, integrator: "rk4", h: -1 }), /h/);
+  await assert.rejects(theory({ data, form: "dense" as never }), /invalid form: got "dense"/);
+  await assert.rejects(theory({ data, integrator: "rk4", h: -1 }), /invalid h: got -1/);
 });
 
 Deno.test("a state that leaves the domain is a clear error, not NaN", async () => {
