@@ -137,7 +137,7 @@ Deno.test("cli: realdata on IDX files writes the three curves on one grid", asyn
       "--bins",
       "2",
       "--no-svg",
-      "--quiet",
+
       "--out",
       `${dir}/out`,
     ],
