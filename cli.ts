@@ -581,6 +581,7 @@ async function commandRun(args: string[]): Promise<number> {
   const path = files[0];
   const name = path.replace(/^.*\//, "").replace(/\.json$/, "");
   const preset = parsePreset(await readTextFile(path, "preset"), path);
+  checkOutputPaths(flags, flags.out as string | undefined);
   const { summary, figures } = await runPreset(name, preset, size, {
     onProgress: progressPrinter(Boolean(flags.quiet)),
   }).catch((e) => {
