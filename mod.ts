@@ -8,7 +8,7 @@
  * import { pca, simulate, spikedModel } from "./mod.ts";
  * const data = spikedModel({ D: 60 });
  * const res = await simulate({ data, network: { K: 2 }, lr: 1, tMax: 2, nTimes: 3, nTest: 100 });
- * console.assert(res.pca.epsPCA.length === 3 && pca(data, 2).epsPCA[0] > 0);
+ * if (!(res.pca.epsPCA.length === 3 && pca(data, 2).epsPCA[0] > 0)) throw new Error("example failed");
  * ```
  * @module
  */
@@ -28,6 +28,7 @@ export {
   errorCurveSpec,
   imageGridSpec,
   overlapHeatmapSpec,
+  timeSeriesSpec,
   VEGA_LITE_SCHEMA,
 } from "./src/plot.ts";
 export type {
@@ -36,10 +37,12 @@ export type {
   ImageGridOptions,
   OverlapOptions,
   OverlapSource,
+  TimeSeries,
+  TimeSeriesOptions,
   VegaLiteSpec,
 } from "./src/plot.ts";
 export { covariance, eigh } from "./src/linalg.ts";
-export { drawInitialWeights } from "./src/simulate.ts";
+export { drawInitialWeights, informedWeights } from "./src/simulate.ts";
 export {
   formatCovariance,
   formatInitialWeights,

@@ -13,7 +13,7 @@ export interface Deviation {
   maxAt: number;
   /** Mean relative deviation over the recorded times t > 0 (log-spaced). */
   mean: number;
-  /** The relative deviation at every recorded time (0 at t = 0 included). */
+  /** The relative deviation at every recorded time (t = 0 included). */
   relative: number[];
 }
 
@@ -30,7 +30,7 @@ export interface Deviation {
  *   epsStd: [0, 0], epsMin: eps, epsMax: eps, pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] },
  * });
  * const d = deviation(curve("simulation", [0.5, 0.11]), curve("theory", [0.5, 0.1]));
- * console.assert(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1);
+ * if (!(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1)) throw new Error("example failed");
  * ```
  */
 export function deviation(simulation: CurveResult, theory: CurveResult): Deviation {

@@ -30,7 +30,7 @@ export interface SimulateConfig {
   times?: number[];
   /** Number of log-spaced recording times (default 60). */
   nTimes: number;
-  /** First non-zero recording time (default 1/D... see {@link defaultTimes}). */
+  /** First non-zero recording time (default max(1/D, tMax / 10^4); see {@link defaultTimes}). */
   tMin?: number;
   /** Held-out samples for the test error (default 2000). */
   nTest: number;

@@ -46,7 +46,7 @@ export interface MaterialisedModel {
  * ```ts
  * import { spikedModel } from "./data.ts";
  * const model = spikedModel({ D: 100 });
- * console.assert(model.spikes.length === 3);
+ * if (!(model.spikes.length === 3)) throw new Error("example failed");
  * ```
  */
 export function spikedModel(opts: Partial<Omit<SpikedModel, "kind">> & { D: number }): SpikedModel {
@@ -75,7 +75,8 @@ export function spikeDirections(model: SpikedModel): Float64Array {
     const mark = k.mark();
     try {
       const st = k.alloc(24);
-      k.x.rngSeed(st, model.seed);
+      // stream 8 seed + 7: disjoint from the per-run streams 8 n + {0, 1, 2} of simulate
+      k.x.rngSeed(st, model.seed * 8 + 7);
       const p = k.f64(r * D);
       k.x.rngFillNormal(st, p, r * D);
       A.set(k.view(p, r * D));
@@ -139,7 +140,8 @@ function materialiseSpiked(model: SpikedModel): MaterialisedModel {
 }
 
 function materialiseGaussian(model: GaussianModel): MaterialisedModel {
-  const { D, eigenvalues, eigenvectors, bulk } = model;
+  const { D, eigenvalues, eigenvectors } = model;
+  const bulk = model.bulk ?? 0; // no unlisted directions: no bulk
   const r = eigenvalues.length;
   const E = new Float64Array(r * D);
   for (let m = 0; m < r; m++) E.set(eigenvectors[m], m * D);
@@ -244,7 +246,7 @@ export function validateDataModel(model: DataModel): void {
         }
       }
     }
-    if (M < D && (!Number.isFinite(model.bulk) || model.bulk < 0)) {
+    if ((M < D || model.bulk !== undefined) && (!Number.isFinite(model.bulk) || model.bulk < 0)) {
       throw new ConfigError(
         "bulk",
         model.bulk,

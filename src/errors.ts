@@ -12,7 +12,7 @@
  * ```ts
  * import { ConfigError } from "./errors.ts";
  * const e = new ConfigError("K", 0, "an integer from 1 to D");
- * console.assert(e.message.includes("K"));
+ * if (!(e.message.includes("K"))) throw new Error("example failed");
  * ```
  */
 export class ConfigError extends Error {

@@ -46,7 +46,7 @@ function numberRows(v: unknown, name: string): number[][] {
  * ```ts
  * import { parseInitialWeights } from "./formats.ts";
  * const w = parseInitialWeights('{"W": [[1, 0]], "V": [[0, 1]]}', "init.json");
- * console.assert(w.W[0][0] === 1 && w.V![0][1] === 1);
+ * if (!(w.W[0][0] === 1 && w.V![0][1] === 1)) throw new Error("example failed");
  * ```
  */
 export function parseInitialWeights(text: string, source = "init"): InitialWeights {
@@ -105,7 +105,7 @@ export function formatInitialWeights(w: InitialWeights): string {
  * ```ts
  * import { parseCovariance } from "./formats.ts";
  * const m = parseCovariance('{"eigenvalues": [2, 1], "eigenvectors": [[1, 0], [0, 1]]}');
- * console.assert(m.D === 2 && m.eigenvalues[0] === 2);
+ * if (!(m.D === 2 && m.eigenvalues[0] === 2)) throw new Error("example failed");
  * ```
  */
 export function parseCovariance(text: string, source = "covariance"): GaussianModel {

@@ -60,7 +60,7 @@ function checkArray(param: string, value: unknown, length: number, shape: string
  * import { covariance } from "./linalg.ts";
  * const X = new Float64Array([1, 2, 3, 6]); // two samples in D = 2
  * const C = covariance(X, 2, 2, new Float64Array([2, 4]));
- * console.assert(C.join() === "1,2,2,4");
+ * if (!(C.join() === "1,2,2,4")) throw new Error("example failed");
  * ```
  */
 export function covariance(
@@ -126,7 +126,7 @@ export interface Eigh {
  * ```ts
  * import { eigh } from "./linalg.ts";
  * const { values, vectors } = eigh(new Float64Array([2, 0, 0, 5]), 2);
- * console.assert(values.join() === "5,2" && vectors.join() === "0,1,1,0");
+ * if (!(values.join() === "5,2" && vectors.join() === "0,1,1,0")) throw new Error("example failed");
  * ```
  */
 export function eigh(A: Float64Array, n: number): Eigh {

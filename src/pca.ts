@@ -43,6 +43,15 @@ export function covarianceSpectrum(cov: LowRankCovariance, orthonormal = false):
     order.forEach((src, dst) => eigenvectors.set(U.subarray(src * D, (src + 1) * D), dst * D));
     return { D, eigenvalues, eigenvectors, bulk: diag, traceOverD };
   }
+  if (r === 0) {
+    return {
+      D,
+      eigenvalues: new Float64Array(0),
+      eigenvectors: new Float64Array(0),
+      bulk: diag,
+      traceOverD,
+    };
+  }
   const sq = Array.from(coef, (c) => {
     if (c < 0) throw new Error("spiked covariance weights must be >= 0");
     return Math.sqrt(c);
@@ -120,8 +129,8 @@ export interface Pca {
  * ```ts
  * import { pca, spikedModel } from "../mod.ts";
  * const { spectrum, epsPCA } = pca(spikedModel({ D: 200 }), 3);
- * console.assert(spectrum.eigenvalues[0] > spectrum.eigenvalues[1]);
- * console.assert(Math.abs(epsPCA[0] - 0.5) < 1e-12); // tr(Omega)/D = 1
+ * if (!(spectrum.eigenvalues[0] > spectrum.eigenvalues[1])) throw new Error("example failed");
+ * if (!(Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed"); // tr(Omega)/D = 1
  * ```
  */
 export function pca(model: DataModel, mMax = 0): Pca {

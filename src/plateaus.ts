@@ -11,8 +11,8 @@
  * const times = Array.from({ length: 181 }, (_, i) => 0.01 * 10 ** (i / 30));
  * const eps = times.map((t) => 0.5 * (0.2 ** (1 / (1 + (10 / t) ** 3))));
  * const plateaus = matchPlateaus(findPlateaus(times, eps), [0.5, 0.1, 0.05]);
- * console.assert(plateaus.length === 2 && plateaus[0].m === 0 && plateaus[1].m === 1);
- * console.assert(formatPlateauTable(plateaus).split("\n").length === 4);
+ * if (!(plateaus.length === 2 && plateaus[0].m === 0 && plateaus[1].m === 1)) throw new Error("example failed");
+ * if (!(formatPlateauTable(plateaus).split("\n").length === 4)) throw new Error("example failed");
  * ```
  * @module
  */
@@ -78,9 +78,9 @@ export const PLATEAU_DEFAULTS: Required<PlateauOptions> = { slope: 0.1, minFacto
  * ```ts
  * import { findPlateaus } from "./plateaus.ts";
  * const times = Array.from({ length: 121 }, (_, i) => 10 ** (i / 30 - 2));
- * console.assert(findPlateaus(times, times.map((t) => t ** -0.5)).length === 0);
+ * if (!(findPlateaus(times, times.map((t) => t ** -0.5)).length === 0)) throw new Error("example failed");
  * const flat = findPlateaus(times, times.map(() => 0.3));
- * console.assert(flat.length === 1 && flat[0].start === 0.01 && flat[0].end === 100);
+ * if (!(flat.length === 1 && flat[0].start === 0.01 && flat[0].end === 100)) throw new Error("example failed");
  * ```
  */
 export function findPlateaus(
@@ -146,7 +146,7 @@ export function findPlateaus(
  * import { matchPlateaus } from "./plateaus.ts";
  * const p = { start: 1, end: 5, level: 0.16, atStart: false, atEnd: false };
  * const [hit] = matchPlateaus([p], [0.5, 0.15, 0.04]);
- * console.assert(hit.m === 1 && Math.abs(hit.ratio - 0.16 / 0.15) < 1e-12);
+ * if (!(hit.m === 1 && Math.abs(hit.ratio - 0.16 / 0.15) < 1e-12)) throw new Error("example failed");
  * ```
  */
 export function matchPlateaus(
@@ -181,7 +181,7 @@ export function matchPlateaus(
  * import { formatPlateauTable } from "./plateaus.ts";
  * const row = { start: 0.01, end: 2.5, level: 0.5, atStart: true, atEnd: false, m: 0, epsPCA: 0.5, ratio: 1 };
  * const text = formatPlateauTable([row]);
- * console.assert(text.includes("eps_PCA(m)") && text.split("\n")[2].trim().endsWith("1.000"));
+ * if (!(text.includes("eps_PCA(m)") && text.split("\n")[2].trim().endsWith("1.000"))) throw new Error("example failed");
  * ```
  */
 export function formatPlateauTable(
@@ -315,7 +315,7 @@ function logTimeMean(x: number[], y: number[], a: number, b: number): number {
  * import { dwell } from "./plateaus.ts";
  * const times = [1, 2, 4, 8, 16, 32];
  * const eps = [0.5, 0.11, 0.1, 0.095, 0.02, 0.01];
- * console.assert(dwell(times, eps, 0.1, 1.2) > 3);
+ * if (!(dwell(times, eps, 0.1, 1.2) > 3)) throw new Error("example failed");
  * ```
  */
 export function dwell(

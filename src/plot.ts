@@ -104,7 +104,7 @@ export interface ErrorCurveOptions {
  *   pca: { traceOverD: 1, eigenvalues: [0.4, 0.3], epsPCA: [0.5, 0.3, 0.1] },
  * };
  * const spec = errorCurveSpec(theory);
- * console.assert(spec.$schema.endsWith("v6.json"));
+ * if (!(spec.$schema.endsWith("v6.json"))) throw new Error("example failed");
  * ```
  */
 export function errorCurveSpec(
@@ -378,7 +378,7 @@ export interface ComponentsOptions {
  * const spec = componentsSpec([[0, -2, 0, 0]], [[1, 0, 0, 0], [0, 1, 0, 0]]);
  * const rows = (spec.data as { values: { i: number; value: number; curve: string }[] }).values;
  * const w2 = rows.find((r) => r.i === 2 && r.curve.startsWith("learned"));
- * console.assert(w2?.value === 1); // matched with m = 2, flipped and rescaled
+ * if (!(w2?.value === 1)) throw new Error("example failed"); // matched with m = 2, flipped and rescaled
  * ```
  */
 export function componentsSpec(
@@ -481,7 +481,7 @@ export interface ImageGridOptions {
  * ```ts
  * import { imageGridSpec } from "./plot.ts";
  * const spec = imageGridSpec([[1, 0, 0, 1]], [[1, 0, 0, 1]], { imageShape: [2, 2] });
- * console.assert((spec.data as { values: unknown[] }).values.length === 8);
+ * if (!((spec.data as { values: unknown[] }).values.length === 8)) throw new Error("example failed");
  * ```
  */
 export function imageGridSpec(
@@ -624,7 +624,7 @@ export interface OverlapOptions {
  *   runs: [{ order: [{ a: [[3, 4]], WW: [[1]] }] }],
  * }, { D: 25 });
  * const cells = (spec.data as { values: { cos: number }[] }).values;
- * console.assert(cells[0].cos === 0.6 && cells[1].cos === 0.8);
+ * if (!(cells[0].cos === 0.6 && cells[1].cos === 0.8)) throw new Error("example failed");
  * ```
  */
 export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions = {}): VegaLiteSpec {
@@ -992,7 +992,7 @@ export interface TimeSeriesOptions {
  * import { timeSeriesSpec } from "./plot.ts";
  * const spec = timeSeriesSpec([{ label: "alignment", t: [1, 10, 100], value: [0.2, 0.6, 0.99] }],
  *   { yTitle: "alignment", yDomain: [0, 1] });
- * console.assert(Array.isArray(spec.layer));
+ * if (!(Array.isArray(spec.layer))) throw new Error("example failed");
  * ```
  */
 export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): VegaLiteSpec {

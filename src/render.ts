@@ -43,7 +43,7 @@ export interface CompileOptions {
  *   mark: "point",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
- * console.assert(Array.isArray(spec.marks) && warnings.length === 0);
+ * if (!(Array.isArray(spec.marks) && warnings.length === 0)) throw new Error("example failed");
  * ```
  */
 export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): CompiledSpec {
@@ -95,7 +95,7 @@ export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): Compile
  *     y: { field: "y", type: "quantitative" },
  *   },
  * });
- * console.assert(svg.startsWith("<svg") && svg.includes("time"));
+ * if (!(svg.startsWith("<svg") && svg.includes("time"))) throw new Error("example failed");
  * ```
  */
 export async function renderSvg(vlSpec: unknown, opts: CompileOptions = {}): Promise<string> {

@@ -6,6 +6,7 @@
  */
 import type {
   CurveResult,
+  DataModel,
   InitialWeights,
   Network,
   OrderParameters,
@@ -69,7 +70,7 @@ const MAX_PROJECTIONS = 16;
  *   data: spikedModel({ D: 50 }), network: { K: 2, activation: "erf" },
  *   lr: 1, tMax: 5, seeds: [1, 2], nTimes: 5, nTest: 200,
  * });
- * console.assert(res.runs.length === 2 && res.eps.length === res.times.length);
+ * if (!(res.runs.length === 2 && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
 export async function simulate(
@@ -454,4 +455,38 @@ export function drawInitialWeights(
   } finally {
     k.release(mark);
   }
+}
+
+/**
+ * "Informed" initial weights (THEORY.md section 1): w^k = v^k = sigma0 sqrt(D) e_k along the top-K
+ * eigenvectors e_k of the data model, the norms random weights of that sigma0 would have.
+ *
+ * @example
+ * ```ts
+ * import { informedWeights, spikedModel } from "../mod.ts";
+ * const w = informedWeights(spikedModel({ D: 20, spikes: [3, 2] }), { K: 2, sigma0: 0.1 });
+ * const n2 = w.W[0].reduce((s, x) => s + x * x, 0);
+ * if (Math.abs(n2 - 0.01 * 20) > 1e-12) throw new Error("example failed");
+ * ```
+ */
+export function informedWeights(
+  model: DataModel,
+  network: { K: number; sigma0: number },
+): InitialWeights {
+  const spec = spectrumOf(model);
+  const D = spec.D;
+  const { K, sigma0 } = network;
+  if (K > spec.eigenvalues.length) {
+    throw new ConfigError(
+      "K",
+      K,
+      `at most ${spec.eigenvalues.length} (the listed eigenvectors) for an informed start`,
+    );
+  }
+  const W = Array.from(
+    { length: K },
+    (_, k) =>
+      Array.from(spec.eigenvectors.subarray(k * D, (k + 1) * D), (e) => sigma0 * Math.sqrt(D) * e),
+  );
+  return { W, V: W.map((row) => row.slice()), b: new Array(K).fill(0) };
 }

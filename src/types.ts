@@ -152,7 +152,7 @@ export interface Run {
 export interface PcaSummary {
   /** tr(Omega) / D. */
   traceOverD: number;
-  /** Leading eigenvalues (at least K of them). */
+  /** The listed leading eigenvalues, up to max(K, 10) of them (a spiked model lists its r spikes). */
   eigenvalues: number[];
   /** eps_PCA(m) for m = 0..K: (1/2D) sum of all but the m largest eigenvalues. */
   epsPCA: number[];

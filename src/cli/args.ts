@@ -10,7 +10,8 @@ import { checkKeys, DEFAULTS, NETWORK_KEYS } from "../config.ts";
 
 const SPIKED_KEYS = ["kind", "D", "spikes", "sigma", "directions", "normalise", "seed"];
 const GAUSSIAN_KEYS = ["kind", "D", "eigenvalues", "eigenvectors", "bulk"];
-import { spikedModel } from "../data.ts";
+import { spikedModel, validateDataModel } from "../data.ts";
+import { informedWeights } from "../simulate.ts";
 import type {
   Activation,
   DataModel,
@@ -45,6 +46,7 @@ export const PROBLEM_FLAGS = {
   "n-test": { type: "string" },
   spectrum: { type: "string" },
   init: { type: "string" },
+  informed: { type: "boolean" },
   config: { type: "string" },
 } as const;
 
@@ -62,6 +64,7 @@ export const PROBLEM_HELP = `Problem (flags override the --config file):
   --lr X               learning rate eta (default ${DEFAULTS.lr})
   --sigma0 X           std of the initial weights (default ${DEFAULTS.sigma0})
   --init FILE          initial weights {"W": KxD, "V": KxD, "b": K}
+  --informed           start along the top-K eigenvectors (norms as --sigma0 gives)
 Data (spiked covariance model unless --spectrum):
   --spikes S1,S2,...   spike strengths s_m (default ${SPIKED.spikes.join(",")})
   --sigma X            noise std (default ${SPIKED.sigma})
@@ -180,6 +183,14 @@ export function problemFromFlags(flags: FlagValues, files: ProblemFiles): Simula
   if (flags.tied) network.tied = true;
   if (flags.bias) network.bias = true;
   if (num("sigma0") !== undefined) network.sigma0 = num("sigma0");
+  if (flags.informed) {
+    if (files.init) throw new ConfigError("--informed", true, "not together with --init");
+    validateDataModel(data!);
+    network.init = informedWeights(data!, {
+      K: network.K ?? DEFAULTS.K,
+      sigma0: network.sigma0 ?? DEFAULTS.sigma0,
+    });
+  }
   if (files.init) {
     network.init = files.init;
     if (network.K === undefined) network.K = files.init.W.length;

@@ -31,7 +31,7 @@ export async function resultFigures(
       : errorCurveSpec(result, { title: "Test error of online SGD with the PCA levels" }),
   };
   const last = result.runs[0].snapshots.at(-1);
-  if (last) {
+  if (last && pcs.length > 0) {
     const sanger = cfg.rule === "sanger";
     specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
       name: sanger ? "w" : "v",

@@ -39,7 +39,7 @@ export const LUMA = { r: 0.299, g: 0.587, b: 0.114 } as const;
  * const record = new Uint8Array(3073).fill(100);
  * record[0] = 3; // a cat
  * const ds = parseCifar10(record, "one.bin");
- * console.assert(ds.n === 1 && ds.labels![0] === 3 && Math.abs(ds.data[0] - 100) < 1e-4);
+ * if (!(ds.n === 1 && ds.labels![0] === 3 && Math.abs(ds.data[0] - 100) < 1e-4)) throw new Error("example failed");
  * ```
  */
 export function parseCifar10(bytes: Uint8Array, source: string): Dataset {
@@ -54,7 +54,7 @@ export function parseCifar10(bytes: Uint8Array, source: string): Dataset {
  * ```ts
  * import { readCifar10 } from "./cifar10.ts";
  * const ds = await readCifar10(new Blob([new Uint8Array(2 * 3073)]), "two.bin");
- * console.assert(ds.n === 2 && ds.d === 1024);
+ * if (!(ds.n === 2 && ds.d === 1024)) throw new Error("example failed");
  * ```
  */
 export async function readCifar10(input: ByteInput, source?: string): Promise<Dataset> {

@@ -25,7 +25,7 @@ export interface CsvOptions {
  * ```ts
  * import { parseCsv } from "./csv.ts";
  * const ds = parseCsv("a,b\n1,2\n3,4.5\n", "x.csv");
- * console.assert(ds.n === 2 && ds.d === 2 && ds.data[3] === 4.5);
+ * if (!(ds.n === 2 && ds.d === 2 && ds.data[3] === 4.5)) throw new Error("example failed");
  * ```
  */
 export function parseCsv(
@@ -44,7 +44,7 @@ export function parseCsv(
  * ```ts
  * import { readCsv } from "./csv.ts";
  * const ds = await readCsv(new Blob(["0,1\n1,0\n"]), "eye.csv");
- * console.assert(ds.n === 2 && ds.data[1] === 1);
+ * if (!(ds.n === 2 && ds.data[1] === 1)) throw new Error("example failed");
  * ```
  */
 export async function readCsv(

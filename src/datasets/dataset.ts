@@ -45,8 +45,8 @@ export interface Loaded {
  * @example
  * ```ts
  * import { sourceName } from "./dataset.ts";
- * console.assert(sourceName(new File([], "test_batch.bin")) === "test_batch.bin");
- * console.assert(sourceName(new Uint8Array(1), "mine") === "mine");
+ * if (!(sourceName(new File([], "test_batch.bin")) === "test_batch.bin")) throw new Error("example failed");
+ * if (!(sourceName(new Uint8Array(1), "mine") === "mine")) throw new Error("example failed");
  * ```
  */
 export function sourceName(input: ByteInput, source?: string): string {
@@ -63,7 +63,7 @@ export function sourceName(input: ByteInput, source?: string): string {
  * ```ts
  * import { readBytes } from "./dataset.ts";
  * const bytes = await readBytes(new Blob([new Uint8Array([1, 2, 3])]), "three.bin");
- * console.assert(bytes.length === 3 && bytes[2] === 3);
+ * if (!(bytes.length === 3 && bytes[2] === 3)) throw new Error("example failed");
  * ```
  */
 export async function readBytes(input: ByteInput, source?: string): Promise<Uint8Array> {
@@ -106,7 +106,7 @@ export async function readBytes(input: ByteInput, source?: string): Promise<Uint
  * @example
  * ```ts
  * import { isGzip } from "./dataset.ts";
- * console.assert(isGzip(new Uint8Array([0x1f, 0x8b, 8])) && !isGzip(new Uint8Array([0, 0, 8, 3])));
+ * if (!(isGzip(new Uint8Array([0x1f, 0x8b, 8])) && !isGzip(new Uint8Array([0, 0, 8, 3])))) throw new Error("example failed");
  * ```
  */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -123,7 +123,7 @@ export function isGzip(bytes: Uint8Array): boolean {
  * const packed = new Blob([new TextEncoder().encode("1,2\n")]).stream()
  *   .pipeThrough(new CompressionStream("gzip"));
  * const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
- * console.assert(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")) === "1,2\n");
+ * if (!(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")) === "1,2\n")) throw new Error("example failed");
  * ```
  */
 export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Array> {
@@ -148,7 +148,7 @@ export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Ar
  * ```ts
  * import { load } from "./dataset.ts";
  * const { bytes, gunzipped } = await load(new Blob(["1,2"]), "x.csv");
- * console.assert(bytes.length === 3 && !gunzipped);
+ * if (!(bytes.length === 3 && !gunzipped)) throw new Error("example failed");
  * ```
  */
 export async function load(input: ByteInput, source?: string): Promise<Loaded> {
@@ -176,7 +176,7 @@ export async function load(input: ByteInput, source?: string): Promise<Loaded> {
  * const a = { n: 1, d: 2, data: new Uint8Array([1, 2]), source: "a" };
  * const b = { n: 2, d: 2, data: new Float32Array([3, 4, 5, 6]), source: "b" };
  * const ab = concatDatasets([a, b], "a+b");
- * console.assert(ab.n === 3 && ab.data instanceof Float32Array && ab.data[5] === 6);
+ * if (!(ab.n === 3 && ab.data instanceof Float32Array && ab.data[5] === 6)) throw new Error("example failed");
  * ```
  */
 export function concatDatasets(parts: Dataset[], source: string): Dataset {

@@ -21,7 +21,7 @@ export type DataFormat = "cifar10" | "idx" | "npy" | "csv";
  * @example
  * ```ts
  * import { detectFormat } from "./detect.ts";
- * console.assert(detectFormat(new TextEncoder().encode("1,2\n"), "x") === "csv");
+ * if (!(detectFormat(new TextEncoder().encode("1,2\n"), "x") === "csv")) throw new Error("example failed");
  * ```
  */
 export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
@@ -76,7 +76,7 @@ export interface ReadDatasetOptions {
  * ```ts
  * import { readDataset } from "./detect.ts";
  * const ds = await readDataset(new Blob(["x,y\n1,2\n"]), "points.csv");
- * console.assert(ds.n === 1 && ds.d === 2);
+ * if (!(ds.n === 1 && ds.d === 2)) throw new Error("example failed");
  * ```
  */
 export async function readDataset(

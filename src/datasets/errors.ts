@@ -23,7 +23,7 @@ export interface DataLocation {
  * ```ts
  * import { DataFormatError } from "./errors.ts";
  * const e = new DataFormatError({ source: "a.npy", offset: 0 }, "the magic string \\x93NUMPY", "PK");
- * console.assert(e.message === 'a.npy: at byte 0: expected the magic string \\x93NUMPY, found PK');
+ * if (!(e.message === 'a.npy: at byte 0: expected the magic string \\x93NUMPY, found PK')) throw new Error("example failed");
  * ```
  */
 export class DataFormatError extends Error {
@@ -64,7 +64,7 @@ export class DataFormatError extends Error {
  * ```ts
  * import { DownloadError } from "./errors.ts";
  * const e = new DownloadError("https://example.org/a.gz", "HTTP 404 Not Found");
- * console.assert(e.message.includes("a.gz") && e.message.includes("404"));
+ * if (!(e.message.includes("a.gz") && e.message.includes("404"))) throw new Error("example failed");
  * ```
  */
 export class DownloadError extends Error {

@@ -85,7 +85,7 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
  * import { parseIdxImages } from "./idx.ts";
  * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
  * const ds = parseIdxImages(file, "tiny-images-idx3-ubyte");
- * console.assert(ds.n === 1 && ds.d === 4 && ds.shape![1] === 2 && ds.data[3] === 4);
+ * if (!(ds.n === 1 && ds.d === 4 && ds.shape![1] === 2 && ds.data[3] === 4)) throw new Error("example failed");
  * ```
  */
 export function parseIdxImages(bytes: Uint8Array, source: string): Dataset {
@@ -99,7 +99,7 @@ export function parseIdxImages(bytes: Uint8Array, source: string): Dataset {
  * ```ts
  * import { parseIdxLabels } from "./idx.ts";
  * const labels = parseIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), "labels");
- * console.assert(labels.length === 2 && labels[1] === 9);
+ * if (!(labels.length === 2 && labels[1] === 9)) throw new Error("example failed");
  * ```
  */
 export function parseIdxLabels(bytes: Uint8Array, source: string): Uint8Array {
@@ -126,7 +126,7 @@ function labelsFrom(bytes: Uint8Array, at: DataLocation): Uint8Array {
  * import { readIdxImages } from "./idx.ts";
  * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 255]);
  * const ds = await readIdxImages(new Blob([file]), "one-pixel");
- * console.assert(ds.n === 1 && ds.data[0] === 255);
+ * if (!(ds.n === 1 && ds.data[0] === 255)) throw new Error("example failed");
  * ```
  */
 export async function readIdxImages(input: ByteInput, source?: string): Promise<Dataset> {
@@ -141,7 +141,7 @@ export async function readIdxImages(input: ByteInput, source?: string): Promise<
  * ```ts
  * import { readIdxLabels } from "./idx.ts";
  * const labels = await readIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 5]), "labels");
- * console.assert(labels[0] === 5);
+ * if (!(labels[0] === 5)) throw new Error("example failed");
  * ```
  */
 export async function readIdxLabels(input: ByteInput, source?: string): Promise<Uint8Array> {
@@ -169,7 +169,7 @@ export interface ReadIdxOptions {
  * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]);
  * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 4]);
  * const ds = await readIdx(images, { labels, source: "img", labelsSource: "lab" });
- * console.assert(ds.labels![0] === 4);
+ * if (!(ds.labels![0] === 4)) throw new Error("example failed");
  * ```
  */
 export async function readIdx(images: ByteInput, options: ReadIdxOptions = {}): Promise<Dataset> {

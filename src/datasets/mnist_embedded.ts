@@ -49,7 +49,7 @@ interface MnistDigitClass {
  * ```ts ignore
  * import { loadEmbeddedMnist } from "./mnist_embedded.ts";
  * const mnist = await loadEmbeddedMnist(); // about a second: 21 MB of JSON
- * console.assert(mnist.n === 10000 && mnist.d === 784);
+ * if (!(mnist.n === 10000 && mnist.d === 784)) throw new Error("example failed");
  * ```
  */
 export async function loadEmbeddedMnist(): Promise<Dataset> {

@@ -13,7 +13,7 @@
  * const p = preprocess(ds, { nHeldOut: 1, seed: 1 });
  * const x = new Float64Array(ds.d);
  * rowInto(p, 0, x);
- * console.assert(p.nTrain === 3 && p.heldOut.length === 2 && Number.isFinite(x[0]));
+ * if (!(p.nTrain === 3 && p.heldOut.length === 2 && Number.isFinite(x[0]))) throw new Error("example failed");
  * ```
  * @module
  */

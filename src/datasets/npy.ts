@@ -122,7 +122,7 @@ class HeaderParser {
  * file.set(new TextEncoder().encode(padded), 10);
  * file.set([1, 2, 3, 4, 5, 6], 128);
  * const ds = parseNpy(file, "x.npy");
- * console.assert(ds.n === 2 && ds.d === 3 && ds.data[5] === 6);
+ * if (!(ds.n === 2 && ds.d === 3 && ds.data[5] === 6)) throw new Error("example failed");
  * ```
  */
 export function parseNpy(bytes: Uint8Array, source: string): Dataset {
@@ -139,7 +139,7 @@ export function parseNpy(bytes: Uint8Array, source: string): Dataset {
  * try {
  *   await readNpy(new Uint8Array([1, 2, 3]), "bad.npy");
  * } catch (e) {
- *   console.assert((e as Error).message.startsWith("bad.npy: at byte 0"));
+ *   if (!((e as Error).message.startsWith("bad.npy: at byte 0"))) throw new Error("example failed");
  * }
  * ```
  */

@@ -85,8 +85,8 @@ export interface Preprocessed {
  * ```ts
  * import { seededPermutation } from "./preprocess.ts";
  * const p = seededPermutation(10, 10, 7);
- * console.assert(new Set(p).size === 10);
- * console.assert(seededPermutation(10, 3, 7).join() === p.subarray(0, 3).join());
+ * if (!(new Set(p).size === 10)) throw new Error("example failed");
+ * if (!(seededPermutation(10, 3, 7).join() === p.subarray(0, 3).join())) throw new Error("example failed");
  * ```
  */
 export function seededPermutation(n: number, k: number, seed: number): Uint32Array {
@@ -121,7 +121,7 @@ export function seededPermutation(n: number, k: number, seed: number): Uint32Arr
  * ```ts
  * import { globalStats } from "./preprocess.ts";
  * const s = globalStats({ n: 2, d: 2, data: new Uint8Array([0, 2, 4, 6]), source: "x" });
- * console.assert(s.mean === 3 && Math.abs(s.std - Math.sqrt(5)) < 1e-12);
+ * if (!(s.mean === 3 && Math.abs(s.std - Math.sqrt(5)) < 1e-12)) throw new Error("example failed");
  * ```
  */
 export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: number; std: number } {
@@ -159,10 +159,10 @@ export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: numb
  * import { preprocess, rowInto } from "./preprocess.ts";
  * const ds = { n: 4, d: 2, data: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 1, seed: 3 });
- * console.assert(p.nTrain === 3 && p.heldOut.length === 2 && p.scale === 1 / (2 * p.std));
+ * if (!(p.nTrain === 3 && p.heldOut.length === 2 && p.scale === 1 / (2 * p.std))) throw new Error("example failed");
  * const row = new Float64Array(2);
  * rowInto(p, 0, row);
- * console.assert(row[0] === (p.train.data[0] - p.mean) * p.scale);
+ * if (!(row[0] === (p.train.data[0] - p.mean) * p.scale)) throw new Error("example failed");
  * ```
  */
 export function preprocess(ds: Dataset, options: PreprocessOptions): Preprocessed {
@@ -275,7 +275,7 @@ function transformInto(
  * const p = preprocess(ds, { nHeldOut: 1 });
  * const buf = new Float64Array(4);
  * rowInto(p, 1, buf, 3);
- * console.assert(buf[3] === (p.train.data[1] - 2) * p.scale);
+ * if (!(buf[3] === (p.train.data[1] - 2) * p.scale)) throw new Error("example failed");
  * ```
  */
 export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 0): void {
@@ -299,7 +299,7 @@ export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 
  * import { preprocess, trainBlock } from "./preprocess.ts";
  * const ds = { n: 5, d: 2, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 9]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 2 });
- * console.assert(trainBlock(p, 1, 2).length === 4);
+ * if (!(trainBlock(p, 1, 2).length === 4)) throw new Error("example failed");
  * ```
  */
 export function trainBlock(p: Preprocessed, start: number, count: number): Float64Array {
@@ -327,7 +327,7 @@ export function trainBlock(p: Preprocessed, start: number, count: number): Float
  * const ds = { n: 3, d: 1, data: new Float32Array([1, 2, 3]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 1 });
  * const other = transformRows(p, { n: 1, d: 1, data: new Float32Array([2]), source: "y" });
- * console.assert(other[0] === 0);
+ * if (!(other[0] === 0)) throw new Error("example failed");
  * ```
  */
 export function transformRows(

@@ -100,7 +100,7 @@ function number(field: Uint8Array, source: string, offset: number, what: string)
  * @example
  * ```ts
  * import { safeEntryName } from "./tar.ts";
- * console.assert(safeEntryName("./a/b.bin", "x.tar", 0) === "a/b.bin");
+ * if (!(safeEntryName("./a/b.bin", "x.tar", 0) === "a/b.bin")) throw new Error("example failed");
  * ```
  */
 export function safeEntryName(raw: string, source: string, offset: number): string {
@@ -154,7 +154,7 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
  * body.set([104, 105]);
  * const archive = new Blob([header, body, new Uint8Array(1024)]);
  * for await (const file of readTar(archive.stream(), "a.tar")) {
- *   console.assert(file.name === "a.txt" && new TextDecoder().decode(file.bytes) === "hi");
+ *   if (!(file.name === "a.txt" && new TextDecoder().decode(file.bytes) === "hi")) throw new Error("example failed");
  * }
  * ```
  */
@@ -252,7 +252,7 @@ export async function* readTar(
  * @example
  * ```ts
  * import { untar } from "./tar.ts";
- * console.assert((await untar(new Uint8Array(1024), "empty.tar")).length === 0);
+ * if (!((await untar(new Uint8Array(1024), "empty.tar")).length === 0)) throw new Error("example failed");
  * ```
  */
 export async function untar(bytes: Uint8Array, source: string): Promise<TarEntry[]> {

@@ -46,7 +46,7 @@ function checkRow(c: Check): string {
     }</td></tr>`;
 }
 
-/** The full report page. Figures are referenced as NAME.svg beside it. */
+/** The full report page. Figures are referenced as NAME.svg beside it (NAME.vl.json with svg: false). */
 export function reportHtml(summary: FiguresSummary, opts: { svg?: boolean } = {}): string {
   const svg = opts.svg ?? true;
   const holds = summary.experiments.filter((e) => e.holds).length;
@@ -63,9 +63,14 @@ export function reportHtml(summary: FiguresSummary, opts: { svg?: boolean } = {}
       }.</p>`
       : "";
     const figs = e.figures.map((f) =>
-      `<figure><img src="${esc(f)}.svg" alt="${esc(f)}"><figcaption>${esc(f)}</figcaption></figure>`
-    )
-      .join("\n");
+      svg
+        ? `<figure><img src="${esc(f)}.svg" alt="${esc(f)}"><figcaption>${
+          esc(f)
+        }</figcaption></figure>`
+        : `<p>Figure <a href="${esc(f)}.vl.json">${
+          esc(f)
+        }.vl.json</a> (Vega-Lite spec; run without --no-svg for the SVG).</p>`
+    ).join("\n");
     return `<section id="${esc(e.name)}">
 <h2>${esc(e.title)}</h2>
 <p class="claim"><b>Claim.</b> ${esc(e.claim)}</p>

@@ -265,3 +265,42 @@ export function permutedAlignment(o: OrderParameters): number {
   walk(0, 0);
   return best;
 }
+
+/**
+ * How much of each top eigenvector e_m lies in the span of the decoder vectors:
+ * |P_V e_m| = sqrt(b_m^T T0^-1 b_m), with b_m = (b_1(m), ..., b_K(m)) (rotation-invariant, in [0, 1]).
+ */
+export function spanOverlaps(o: OrderParameters): number[] {
+  const K = o.T0.length;
+  const M = o.b[0]?.length ?? 0;
+  const out: number[] = [];
+  for (let m = 0; m < M; m++) {
+    // solve T0 x = b_m by Gaussian elimination with partial pivoting (K is small)
+    const A = o.T0.map((row, k) => [...row, o.b[k][m]]);
+    let ok = true;
+    for (let c = 0; c < K && ok; c++) {
+      let p = c;
+      for (let r = c + 1; r < K; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
+      if (!(Math.abs(A[p][c]) > 0)) ok = false;
+      [A[c], A[p]] = [A[p], A[c]];
+      for (let r = c + 1; r < K && ok; r++) {
+        const f = A[r][c] / A[c][c];
+        for (let j = c; j <= K; j++) A[r][j] -= f * A[c][j];
+      }
+    }
+    if (!ok) {
+      out.push(NaN);
+      continue;
+    }
+    const x = new Array(K).fill(0);
+    for (let r = K - 1; r >= 0; r--) {
+      let v = A[r][K];
+      for (let j = r + 1; j < K; j++) v -= A[r][j] * x[j];
+      x[r] = v / A[r][r];
+    }
+    let q = 0;
+    for (let k = 0; k < K; k++) q += o.b[k][m] * x[k];
+    out.push(Math.sqrt(Math.max(q, 0)));
+  }
+  return out;
+}

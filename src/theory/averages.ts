@@ -77,7 +77,7 @@ const INV_SQRT2 = Math.SQRT1_2;
  * @example
  * ```ts
  * import { erf } from "./averages.ts";
- * console.assert(Math.abs(erf(1) - 0.8427007929497149) < 1e-15);
+ * if (!(Math.abs(erf(1) - 0.8427007929497149) < 1e-15)) throw new Error("example failed");
  * ```
  */
 export function erf(x: number): number {
@@ -194,8 +194,8 @@ const RELU: ActivationAverages = {
  * import { averagesFor } from "./averages.ts";
  * const erf = averagesFor("erf");
  * // E[g(x)^2] for Var x = 1: (2/pi) asin(1/2) = 1/3
- * console.assert(Math.abs(erf.I2(1, 1, 1) - 1 / 3) < 1e-15);
- * console.assert(averagesFor("relu").j(2) === 0.5);
+ * if (!(Math.abs(erf.I2(1, 1, 1) - 1 / 3) < 1e-15)) throw new Error("example failed");
+ * if (!(averagesFor("relu").j(2) === 0.5)) throw new Error("example failed");
  * ```
  */
 export function averagesFor(activation: Activation): ActivationAverages {
@@ -236,7 +236,7 @@ export interface ActivationFunctions {
  * import { activationFunctions, averagesFor, quadratureAverages } from "./averages.ts";
  * const { g, g1 } = activationFunctions("relu");
  * const q = quadratureAverages(g, g1); // integrals split at the kink u = 0
- * console.assert(Math.abs(q.I2(1, 0.3, 2) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-13);
+ * if (!(Math.abs(q.I2(1, 0.3, 2) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-13)) throw new Error("example failed");
  * ```
  */
 export function activationFunctions(activation: Activation): ActivationFunctions {
@@ -313,9 +313,9 @@ export interface QuadratureAveragesOptions {
  * import { averagesFor, quadratureAverages } from "./averages.ts";
  * // tanh with a bias 0.1 on every field
  * const th = quadratureAverages(Math.tanh, (u) => 1 - Math.tanh(u) ** 2, undefined, undefined, { mean: [0.1, 0.1] });
- * console.assert(th.j(1) > 0 && th.j(1) < 1);
+ * if (!(th.j(1) > 0 && th.j(1) < 1)) throw new Error("example failed");
  * const lin = quadratureAverages((u) => u, () => 1, () => 0, () => 0);
- * console.assert(Math.abs(lin.I3(1, 0.2, 0.3, 2, 0.7, 1) - averagesFor("linear").I3(1, 0.2, 0.3, 2, 0.7, 1)) < 1e-13);
+ * if (!(Math.abs(lin.I3(1, 0.2, 0.3, 2, 0.7, 1) - averagesFor("linear").I3(1, 0.2, 0.3, 2, 0.7, 1)) < 1e-13)) throw new Error("example failed");
  * ```
  */
 export function quadratureAverages(

@@ -382,7 +382,7 @@ function bvnCov(h: number, k: number, r: number, omr2: number): number {
  * import { bivariateNormalUpper } from "./biased_averages.ts";
  * // P(X > 0, Y > 0) = 1/4 + asin(r) / (2 pi)
  * const p = bivariateNormalUpper(0, 0, 0.5);
- * console.assert(Math.abs(p - (0.25 + Math.asin(0.5) / (2 * Math.PI))) < 1e-15);
+ * if (!(Math.abs(p - (0.25 + Math.asin(0.5) / (2 * Math.PI))) < 1e-15)) throw new Error("example failed");
  * ```
  */
 export function bivariateNormalUpper(
@@ -582,9 +582,9 @@ const RELU: BiasedActivationAverages = {
  * import { averagesFor } from "./averages.ts";
  * const b = biasedAveragesFor("relu");
  * // E[relu(x + 0.5)], x ~ N(0, 1): 0.5 Phi(0.5) + phi(0.5)
- * console.assert(Math.abs(b.mean(1, 0.5) - 0.6977965574013061) < 1e-15);
+ * if (!(Math.abs(b.mean(1, 0.5) - 0.6977965574013061) < 1e-15)) throw new Error("example failed");
  * // zero offsets: the central averages
- * console.assert(Math.abs(b.I2(1, 0.3, 2, 0, 0) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-15);
+ * if (!(Math.abs(b.I2(1, 0.3, 2, 0, 0) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-15)) throw new Error("example failed");
  * ```
  */
 export function biasedAveragesFor(activation: Activation): BiasedActivationAverages {

@@ -23,7 +23,7 @@
  *   [0, 1, 2],
  *   { method: "dopri5", rtol: 1e-10, atol: 1e-12 },
  * );
- * console.assert(Math.abs(sol.states[2][0] - Math.exp(-2)) < 1e-9);
+ * if (!(Math.abs(sol.states[2][0] - Math.exp(-2)) < 1e-9)) throw new Error("example failed");
  * ```
  * @module
  */
@@ -138,7 +138,7 @@ export type IntegrationFailure =
  * } catch (e) {
  *   if (e instanceof IntegrationError && e.reason === "step-underflow") stop = e.t;
  * }
- * console.assert(Math.abs(stop - 1) < 1e-3); // y = 1/(1 - t) blows up at t = 1
+ * if (!(Math.abs(stop - 1) < 1e-3)) throw new Error("example failed"); // y = 1/(1 - t) blows up at t = 1
  * ```
  */
 export class IntegrationError extends Error {
@@ -171,7 +171,7 @@ export class IntegrationError extends Error {
  * } catch (e) {
  *   if (e instanceof DomainError && e.detail === "variance <= 0") stop = e.t;
  * }
- * console.assert(stop === 1);
+ * if (!(stop === 1)) throw new Error("example failed");
  * ```
  */
 export class DomainError extends IntegrationError {
@@ -240,7 +240,7 @@ export class DomainError extends IntegrationError {
  *   [Math.PI / 2, Math.PI],
  *   { method: "rk4", h: 0.01 },
  * );
- * console.assert(Math.abs(sol.states[1][0] + 1) < 1e-9 && sol.steps === 316);
+ * if (!(Math.abs(sol.states[1][0] + 1) < 1e-9 && sol.steps === 316)) throw new Error("example failed");
  * ```
  */
 export function solve(
@@ -269,7 +269,7 @@ export function solve(
  * ```ts
  * import { euler } from "./integrate.ts";
  * const sol = euler({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], 0.5);
- * console.assert(sol.states[0][0] === 0.25 && sol.steps === 2);
+ * if (!(sol.states[0][0] === 0.25 && sol.steps === 2)) throw new Error("example failed");
  * ```
  */
 export function euler(
@@ -288,7 +288,7 @@ export function euler(
  * ```ts
  * import { rk4 } from "./integrate.ts";
  * const sol = rk4({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], 0.1);
- * console.assert(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-6 && sol.steps === 10);
+ * if (!(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-6 && sol.steps === 10)) throw new Error("example failed");
  * ```
  */
 export function rk4(
@@ -308,7 +308,7 @@ export function rk4(
  * import { dopri5 } from "./integrate.ts";
  * const ts = Array.from({ length: 11 }, (_, i) => i / 10);
  * const sol = dopri5({ rhs: (t, _y, dy) => { dy[0] = Math.cos(t); }, y0: [0] }, ts, { rtol: 1e-9 });
- * console.assert(sol.states.every((y, i) => Math.abs(y[0] - Math.sin(ts[i])) < 1e-8));
+ * if (!(sol.states.every((y, i) => Math.abs(y[0] - Math.sin(ts[i])) < 1e-8))) throw new Error("example failed");
  * ```
  */
 export function dopri5(
@@ -333,7 +333,7 @@ export function dopri5(
  *   { rtol: 1e-4, atol: 1e-9 },
  * );
  * // DOPRI5 would need ~3e6 steps (|h lambda| <= 3.3)
- * console.assert(Math.abs(sol.states[0][0] - Math.cos(10)) < 1e-5 && sol.steps < 100);
+ * if (!(Math.abs(sol.states[0][0] - Math.cos(10)) < 1e-5 && sol.steps < 100)) throw new Error("example failed");
  * ```
  */
 export function rosenbrock(
@@ -836,7 +836,7 @@ export interface RosenbrockTableau {
  * @example
  * ```ts
  * import { ROS34PW2 } from "./integrate.ts";
- * console.assert(Math.abs(ROS34PW2.b.reduce((s, x) => s + x, 0) - 1) < 1e-15);
+ * if (!(Math.abs(ROS34PW2.b.reduce((s, x) => s + x, 0) - 1) < 1e-15)) throw new Error("example failed");
  * ```
  */
 export const ROS34PW2: RosenbrockTableau = deepFreeze({

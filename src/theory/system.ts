@@ -25,6 +25,9 @@ import {
 import type { BiasedActivationAverages } from "./biased_averages.ts";
 import { type Kernels, sharedKernels } from "../wasm.ts";
 
+/** Leading eigen-directions always carried explicitly (and reported as projections a, b). */
+export const LEADING = 16;
+
 /** How the directions of a spectrum are carried. */
 export type Form = "projected" | "density";
 /** The allowed forms. */
@@ -65,6 +68,13 @@ export function directionsOf(spec: Spectrum, K: number, form: Form, bins?: numbe
     const r = spec.eigenvalues[i];
     while (j < M && Math.abs(spec.eigenvalues[j] - r) <= 1e-12 * Math.abs(r)) j++;
     const run = Array.from({ length: j - i }, (_, t) => i + t);
+    // the leading LEADING directions stay explicit even inside a degenerate run, so that their
+    // projections are reported as simulate reports them (exact either way: same flow)
+    while (form === "projected" && run.length > 0 && run[0] < LEADING) explicit.push(run.shift()!);
+    if (run.length === 0) {
+      i = j;
+      continue;
+    }
     if (form === "density") {
       run.forEach((t) => groups.push({ rho: spec.eigenvalues[t], members: [t] }));
     } else if (run.length > 2 * K) groups.push({ rho: r, members: run });
@@ -319,9 +329,35 @@ export class FlowSystem {
       if (!(o.Q[kk] > 0)) return `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`;
       if (!(o.T[kk] >= 0)) return `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`;
       if (!(o.T0[kk] >= 0)) return `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`;
-      if (!(o.Q[kk] * o.T[kk] - o.R[kk] ** 2 >= -1e-12 * Math.abs(o.Q[kk] * o.T[kk]))) {
+      if (!(o.Q[kk] * o.T[kk] - o.R[kk] ** 2 >= -1e-9 * Math.abs(o.Q[kk] * o.T[kk]))) {
         return `Q_kk T_kk - R_kk^2 < 0 for k = ${k + 1} (a covariance that is not positive)`;
       }
+    }
+    // Gram blocks are sums of outer products: their diagonals cannot be negative
+    const m = 2 * K;
+    // beyond round-off: entries that decay to zero may dip below it by ~1e-16 of the state's size
+    let mass = 0;
+    for (let i = 0; i < m * this.n; i++) mass += y[i] * y[i];
+    for (let g = 0; g < this.nG; g++) {
+      const base = this.size - (this.nG - g) * m * m;
+      for (let i = 0; i < m; i++) mass += Math.abs(y[base + i * m + i]);
+    }
+    for (let g = 0; g < this.nG; g++) {
+      const base = this.size - (this.nG - g) * m * m;
+      for (let i = 0; i < m; i++) {
+        const v = y[base + i * m + i];
+        if (v < -1e-10 * mass) {
+          return `a Gram block of the spectrum has a negative diagonal entry (${v})`;
+        }
+      }
+    }
+    const e = this.error();
+    if (!(e >= 0)) {
+      return `the predicted test error ${e} is negative${
+        this.n === 0
+          ? " (the density form has drifted off its rank-one structure; use the projected form)"
+          : ""
+      }`;
     }
     return null;
   };

@@ -13,7 +13,7 @@ import { describeData } from "../data.ts";
 import { drawInitialWeights, type Progress, recordingTimes, summarise } from "../simulate.ts";
 import { createKernels } from "../wasm.ts";
 import { VERSION } from "../version.ts";
-import { type OdeMethod, solve } from "./integrate.ts";
+import { IntegrationError, type OdeMethod, solve } from "./integrate.ts";
 import { directionsOf, FlowSystem, type Form, FORMS, initialState } from "./system.ts";
 import { averagesFor } from "./averages.ts";
 import { biasedAveragesFor } from "./biased_averages.ts";
@@ -23,6 +23,8 @@ export const THEORY_DEFAULTS = { hRk4: 0.01, atol: 1e-10, rtol: 1e-8 };
 
 /** Most steps one integration may take (fixed-step methods: t-max / h). */
 export const MAX_FIXED_STEPS = 10_000_000;
+/** Most step attempts of the adaptive integrators. */
+export const MAX_ADAPTIVE_STEPS = 1_000_000;
 
 /** Integrators offered by {@link theory}. */
 export type Integrator = "euler" | "rk4" | "adaptive" | "stiff";
@@ -112,7 +114,7 @@ export function resolveTheoryOptions(
  * ```ts
  * import { theory, spikedModel } from "../../mod.ts";
  * const res = await theory({ data: spikedModel({ D: 100 }), network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
- * console.assert(res.kind === "theory" && res.eps.length === res.times.length);
+ * if (!(res.kind === "theory" && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
 export async function theory(
@@ -202,22 +204,41 @@ async function theoryRun(
     bias ? biasedAveragesFor(cfg.network.activation) : undefined,
   );
   let lastReport = performance.now();
-  const sol = solve({ rhs: sys.rhs, y0 }, times, {
-    method: METHOD[opts.integrator],
-    ...(opts.h !== undefined ? { h: opts.h } : {}),
-    atol: opts.atol,
-    rtol: opts.rtol,
-    maxSteps: MAX_FIXED_STEPS,
-    check: sys.check,
-    ...(signal ? { signal } : {}),
-    onStep: (t) => {
-      const now = performance.now();
-      if (now - lastReport > 200) {
-        lastReport = now;
-        progress(t);
-      }
-    },
-  });
+  const solveIt = () =>
+    solve({ rhs: sys.rhs, y0 }, times, {
+      method: METHOD[opts.integrator],
+      ...(opts.h !== undefined ? { h: opts.h } : {}),
+      atol: opts.atol,
+      rtol: opts.rtol,
+      maxSteps: opts.integrator === "euler" || opts.integrator === "rk4"
+        ? MAX_FIXED_STEPS
+        : MAX_ADAPTIVE_STEPS,
+      check: sys.check,
+      ...(signal ? { signal } : {}),
+      onStep: (t) => {
+        const now = performance.now();
+        if (now - lastReport > 200) {
+          lastReport = now;
+          progress(t);
+        }
+      },
+    });
+  let sol: ReturnType<typeof solve>;
+  try {
+    sol = solveIt();
+  } catch (e) {
+    if (e instanceof IntegrationError && e.reason === "max-steps") {
+      throw new IntegrationError(
+        "max-steps",
+        e.t,
+        `the equations needed more steps than allowed by t = ${
+          e.t.toPrecision(4)
+        }: the flow is stiff or ` +
+          `blowing up (is lr too large?); try the integrator "stiff" or a smaller lr`,
+      );
+    }
+    throw e;
+  }
   const eps: number[] = [];
   const order: OrderParameters[] = [];
   const mat = (x: Float64Array) =>

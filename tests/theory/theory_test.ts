@@ -77,65 +77,64 @@ Deno.test("the untied erf autoencoder keeps approaching eps_PCA(K); the tied one
   );
 });
 
-Deno.test("one Euler step of length 1/D is the mean of one SGD step", async () => {
+Deno.test("one Euler step of length 1/D is the mean of one SGD step (encoder and decoder)", async () => {
   const D = 40, K = 2, lr = 0.8, N = 40_000;
   const data = spikedModel({ D, spikes: [4, 2], seed: 3 });
   const mat = materialise(data);
   const { spectrum } = pca(data, 2);
   const net = { K, activation: "erf" as const, tied: false, bias: false, sigma0: 0.5 };
   const w0 = drawInitialWeights(net, D, 4);
-  // SGD: N independent single steps from (W0, V0), averaged
+  // theory: one Euler step h = 1/D from the same weights
+  const dirs = directionsOf(spectrum, K, "projected");
+  const sys = new FlowSystem(dirs, K, "vanilla", lr, averagesFor("erf"), await createKernels());
+  const y = initialState(dirs, K, w0.W, w0.V!);
+  const dy = new Float64Array(y.length);
+  sys.rhs(0, y, dy);
+  const n = dirs.rho.length;
+  // SGD: N independent single steps from (W0, V0); the change of w^k . e_tau and
+  // v^k . e_tau / sqrt(D) along each explicit direction, with its sample mean and standard error
   const k = await createKernels();
-  const W = k.f64(K * D),
-    V = k.f64(K * D),
-    b = k.f64(K),
-    X = k.f64(D),
-    work = k.f64(k.x.sgdWorkSize(D, K));
-  const z = k.f64(2),
-    st = k.alloc(24),
-    U = k.put(mat.sampler.kind === "spiked" ? mat.sampler.U : []);
+  const W = k.f64(K * D), V = k.f64(K * D), b = k.f64(K), X = k.f64(D);
+  const work = k.f64(k.x.sgdWorkSize(D, K));
+  const z = k.f64(2), st = k.alloc(24);
+  const U = k.put(mat.sampler.kind === "spiked" ? mat.sampler.U : []);
   const coef = k.put(mat.sampler.kind === "spiked" ? mat.sampler.coef : []);
   const sigma = mat.sampler.kind === "spiked" ? mat.sampler.sigma : 0;
   k.x.rngSeed(st, 77);
   const W0 = w0.W.flat(), V0 = w0.V!.flat();
-  const sumW = new Float64Array(K * D), sumV = new Float64Array(K * D);
-  const sqW = new Float64Array(K * D);
+  const sum = new Float64Array(2 * K * n), sq = new Float64Array(2 * K * n);
   for (let s = 0; s < N; s++) {
     k.write(W, W0);
     k.write(V, V0);
     k.x.sampleSpiked(st, U, coef, 2, sigma, D, X, 1, z);
     k.x.sgdSteps(W, V, b, X, 1, D, K, lr, 1, 0, 0, 0, work);
     const w = k.view(W, K * D), v = k.view(V, K * D);
-    for (let i = 0; i < K * D; i++) {
-      sumW[i] += w[i] - W0[i];
-      sqW[i] += (w[i] - W0[i]) ** 2;
-      sumV[i] += v[i] - V0[i];
+    for (let kk = 0; kk < K; kk++) {
+      for (let t = 0; t < n; t++) {
+        let da = 0, db = 0;
+        for (let i = 0; i < D; i++) {
+          const e = dirs.vectors[t * D + i];
+          da += (w[kk * D + i] - W0[kk * D + i]) * e;
+          db += (v[kk * D + i] - V0[kk * D + i]) * e;
+        }
+        db /= Math.sqrt(D);
+        for (const [j, x] of [[kk * n + t, da], [(K + kk) * n + t, db]] as const) {
+          sum[j] += x;
+          sq[j] += x * x;
+        }
+      }
     }
   }
-  // theory: one Euler step h = 1/D from the same weights, over the full eigenbasis
-  const dirs = directionsOf(spectrum, K, "projected");
-  const sys = new FlowSystem(dirs, K, "vanilla", lr, averagesFor("erf"), await createKernels());
-  const y = initialState(dirs, K, w0.W, w0.V!);
-  const dy = new Float64Array(y.length);
-  sys.rhs(0, y, dy);
-  // compare along the explicit (spike) directions: mean SGD change of a_k(tau) = w^k . e_tau
-  const n = dirs.rho.length;
-  for (let kk = 0; kk < K; kk++) {
-    for (let t = 0; t < n; t++) {
-      const e = dirs.vectors.subarray(t * D, (t + 1) * D);
-      let mean = 0, se2 = 0;
-      for (let i = 0; i < D; i++) {
-        mean += (sumW[kk * D + i] / N) * e[i];
-        se2 += e[i] * e[i] * (sqW[kk * D + i] / N - (sumW[kk * D + i] / N) ** 2);
-      }
-      const predicted = dy[kk * n + t] / D;
-      const se = Math.sqrt(se2 * D / N); // generous: ignores correlations between coordinates (bounded by D x)
-      assert.ok(
-        Math.abs(mean - predicted) < 5 * se,
-        `unit ${kk}, direction ${t}: ${mean} vs ${predicted} (se ${se})`,
-      );
-      assert.ok(Math.abs(predicted) > 3 * se / Math.sqrt(D), "the check has power");
-    }
+  for (let j = 0; j < 2 * K * n; j++) {
+    const mean = sum[j] / N;
+    const se = Math.sqrt((sq[j] / N - mean * mean) / N);
+    const predicted = dy[j] / D;
+    const what = j < K * n ? "encoder" : "decoder";
+    assert.ok(
+      Math.abs(mean - predicted) < 5 * se,
+      `${what} ${j}: ${mean} vs ${predicted} (se ${se})`,
+    );
+    assert.ok(Math.abs(predicted) > 3 * se, `${what} ${j}: the check has power`);
   }
 });
 
