@@ -33,7 +33,7 @@ import {
   parseInitialWeights,
 } from "./src/formats.ts";
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
-import { resultFigures } from "./src/cli/figures.ts";
+import { resultFigures, specFiles } from "./src/cli/figures.ts";
 import type { Activation, CurveResult, GaussianModel, Run, SpikedModel } from "./src/types.ts";
 import {
   resolveTheoryOptions,
@@ -46,7 +46,6 @@ import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compa
 import { parsePreset, type Size, SIZES } from "./src/experiments/preset.ts";
 import { runPreset } from "./src/experiments/run.ts";
 import { reportHtml, verdictLine } from "./src/experiments/report.ts";
-import { renderSvg } from "./src/render.ts";
 import { realDataExperiment, realDataRecord } from "./src/experiments/realdata.ts";
 import { cacheDir, type DatasetName, DATASETS, loadDataset } from "./src/cli/datasets.ts";
 import { downloadDataset } from "./src/datasets/download.ts";
@@ -596,11 +595,7 @@ async function commandRun(args: string[]): Promise<number> {
   }
   const out = flags.out as string | undefined;
   if (out) {
-    const texts: Record<string, string> = {};
-    for (const [file, spec] of Object.entries(figures)) {
-      texts[`${file}.vl.json`] = JSON.stringify(spec, null, 1);
-      if (!flags["no-svg"]) texts[`${file}.svg`] = await renderSvg(spec);
-    }
+    const texts = await specFiles(figures, !flags["no-svg"]);
     const record = { version: VERSION, size, seconds: summary.seconds, experiments: [summary] };
     texts["summary.json"] = JSON.stringify(record, null, 1);
     texts["report.html"] = reportHtml(record, { svg: !flags["no-svg"] });
@@ -690,11 +685,10 @@ async function commandRealdata(args: string[]): Promise<number> {
   }
   const record = realDataRecord(r);
   if (flags.out) {
-    const texts: Record<string, string> = { "result.json": JSON.stringify(record) };
-    for (const [file, spec] of Object.entries(r.figures)) {
-      texts[`${file}.vl.json`] = JSON.stringify(spec, null, 1);
-      if (!flags["no-svg"]) texts[`${file}.svg`] = await renderSvg(spec);
-    }
+    const texts = {
+      "result.json": JSON.stringify(record),
+      ...await specFiles(r.figures, !flags["no-svg"]),
+    };
     console.log((await writeFiles(flags.out as string, texts)).join("\n"));
   } else {
     console.log(JSON.stringify(record));

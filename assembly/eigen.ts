@@ -49,42 +49,14 @@ const ERR_BAD_SIZE: i32 = -2;
 
 // ---- small SIMD vector helpers (contiguous f64, unaligned allowed) ----
 
+import { dot, scale } from "./blas";
+
 @inline function vptr(base: usize, i: i32): usize {
   return base + ((<usize>i) << 3);
 }
 
 @inline function mptr(a: usize, n: i32, i: i32, j: i32): usize {
   return a + ((<usize>i * <usize>n + <usize>j) << 3);
-}
-
-/** sum x_j y_j, j < m. */
-function vdot(x: usize, y: usize, m: i32): f64 {
-  let s0 = f64x2.splat(0.0);
-  let s1 = f64x2.splat(0.0);
-  let j = 0;
-  for (; j + 4 <= m; j += 4) {
-    const o = (<usize>j) << 3;
-    s0 = f64x2.add(s0, f64x2.mul(v128.load(x + o), v128.load(y + o)));
-    s1 = f64x2.add(s1, f64x2.mul(v128.load(x + o, 16), v128.load(y + o, 16)));
-  }
-  s0 = f64x2.add(s0, s1);
-  let r = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  for (; j < m; j++) r += load<f64>(vptr(x, j)) * load<f64>(vptr(y, j));
-  return r;
-}
-
-/** x_j *= alpha, j < m. */
-function vscal(x: usize, alpha: f64, m: i32): void {
-  const va = f64x2.splat(alpha);
-  let j = 0;
-  for (; j + 2 <= m; j += 2) {
-    const o = x + ((<usize>j) << 3);
-    v128.store(o, f64x2.mul(va, v128.load(o)));
-  }
-  for (; j < m; j++) {
-    const o = vptr(x, j);
-    store<f64>(o, alpha * load<f64>(o));
-  }
 }
 
 /** Symmetric rank-2 row update: a_j -= vi w_j + wi v_j, j < m. */
@@ -233,7 +205,7 @@ let gAlpha: f64 = 0.0;
  */
 function house(x: usize, m: i32): f64 {
   const x0 = load<f64>(x);
-  const sigma = vdot(x + 8, x + 8, m - 1);
+  const sigma = dot(x + 8, x + 8, m - 1);
   if (sigma <= TINY) {
     gAlpha = x0;
     return 0.0;
@@ -241,7 +213,7 @@ function house(x: usize, m: i32): f64 {
   const norm = Math.sqrt(x0 * x0 + sigma);
   const alpha = x0 >= 0.0 ? -norm : norm;
   const v0 = x0 - alpha;
-  vscal(x + 8, 1.0 / v0, m - 1);
+  scale(x + 8, 1.0 / v0, x + 8, m - 1);
   store<f64>(x, 1.0);
   gAlpha = alpha;
   return (2.0 * v0 * v0) / (v0 * v0 + sigma);
@@ -276,8 +248,8 @@ function tridiag(
       const pk = vptr(p, k1);
       const vk = vptr(vb, k1);
       const wk = vptr(w, k1);
-      vscal(pk, beta, m);
-      const kk = 0.5 * beta * vdot(pk, vk, m);
+      scale(pk, beta, pk, m);
+      const kk = 0.5 * beta * dot(pk, vk, m);
       // w = p - kk v
       for (let j = 0; j < m; j++) {
         store<f64>(vptr(wk, j), load<f64>(vptr(pk, j)) - kk * load<f64>(vptr(vk, j)));
@@ -342,12 +314,12 @@ function packGroup(a: usize, n: i32, bet: usize, kg: i32, kmax: i32, vb: usize, 
     }
   }
   const mb = (<usize>m) << 3;
-  store<f64>(vptr(par, 4), vdot(vb + mb, vb, m));
-  store<f64>(vptr(par, 5), vdot(vb + 2 * mb, vb, m));
-  store<f64>(vptr(par, 6), vdot(vb + 2 * mb, vb + mb, m));
-  store<f64>(vptr(par, 7), vdot(vb + 3 * mb, vb, m));
-  store<f64>(vptr(par, 8), vdot(vb + 3 * mb, vb + mb, m));
-  store<f64>(vptr(par, 9), vdot(vb + 3 * mb, vb + 2 * mb, m));
+  store<f64>(vptr(par, 4), dot(vb + mb, vb, m));
+  store<f64>(vptr(par, 5), dot(vb + 2 * mb, vb, m));
+  store<f64>(vptr(par, 6), dot(vb + 2 * mb, vb + mb, m));
+  store<f64>(vptr(par, 7), dot(vb + 3 * mb, vb, m));
+  store<f64>(vptr(par, 8), dot(vb + 3 * mb, vb + mb, m));
+  store<f64>(vptr(par, 9), dot(vb + 3 * mb, vb + 2 * mb, m));
 }
 
 /** Coefficients s_i of x <- x (H_0 H_1 H_2 H_3) = x - sum_i s_i v_i from the dots t_i = x . v_i. */
@@ -949,7 +921,7 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
   const sc = pow2(-p);
   const inv = pow2(p);
   if (p != 0) {
-    for (let i = 0; i < n; i++) vscal(mptr(a, n, i, i), sc, n - i);
+    for (let i = 0; i < n; i++) scale(mptr(a, n, i, i), sc, mptr(a, n, i, i), n - i);
   }
 
   const n2 = (n + 1) & ~1;
@@ -1006,7 +978,7 @@ export function eigh(a: usize, n: i32, values: usize, vectors: usize, work: usiz
         sgn = x;
       }
     }
-    if (sgn < 0.0) vscal(row, -1.0, n);
+    if (sgn < 0.0) scale(row, -1.0, row, n);
   }
   return OK;
 }

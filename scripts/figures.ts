@@ -14,8 +14,8 @@ import { parseArgs } from "node:util";
 import { parsePreset, type Preset, type Size } from "../src/experiments/preset.ts";
 import { type ExperimentSummary, runPreset } from "../src/experiments/run.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
-import { renderSvg } from "../src/render.ts";
-import { writeAtomic } from "../src/io.ts";
+import { specFiles } from "../src/cli/figures.ts";
+import { writeAtomic, writeFiles } from "../src/io.ts";
 import { VERSION } from "../src/version.ts";
 
 /** The presets of examples/ (files with an "experiment" field), by name, in a fixed order. */
@@ -62,10 +62,7 @@ if (import.meta.main) {
   for (const [name, preset] of presets) {
     console.error(`${name}: running at size ${size} ...`);
     const { summary, figures } = await runPreset(name, preset, size);
-    for (const [file, spec] of Object.entries(figures)) {
-      await writeAtomic(`${out}/${file}.vl.json`, JSON.stringify(spec, null, 1));
-      await writeAtomic(`${out}/${file}.svg`, await renderSvg(spec));
-    }
+    await writeFiles(out, await specFiles(figures, true));
     experiments.push(summary);
     const agree = summary.agreement.map((a) =>
       `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%`

@@ -58,7 +58,7 @@ const STREAM = { init: 0, train: 1, test: 2 } as const;
 /** Samples drawn per block before the SGD kernel runs over them. */
 const BLOCK = 32;
 /** Maximum number of leading eigenvectors whose projections are recorded. */
-const MAX_PROJECTIONS = 16;
+export const MAX_PROJECTIONS = 16;
 
 /**
  * Run online SGD for every seed of the configuration and return the curves.

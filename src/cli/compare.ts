@@ -6,27 +6,15 @@
 import type { CurveResult } from "../types.ts";
 import { deviation } from "../compare.ts";
 import { errorCurveSpec, type VegaLiteSpec } from "../plot.ts";
-import { renderSvg } from "../render.ts";
+import { specFiles } from "./figures.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../plateaus.ts";
-
-async function files(
-  specs: Record<string, VegaLiteSpec>,
-  svg: boolean,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    out[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
-    if (svg) out[`${name}.svg`] = await renderSvg(spec);
-  }
-  return out;
-}
 
 /** The error curve of a theory result. */
 export function theoryFigures(
   result: CurveResult,
   opts: { svg: boolean },
 ): Promise<Record<string, string>> {
-  return files({
+  return specFiles({
     error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }),
   }, opts.svg);
 }
@@ -37,7 +25,7 @@ export function comparisonFigures(
   theory: CurveResult,
   opts: { svg: boolean },
 ): Promise<Record<string, string>> {
-  return files({
+  return specFiles({
     error_curve: errorCurveSpec([simulation, theory], {
       labels: [`SGD simulation (${simulation.runs.length} seeds)`, "theory"],
       title: "Online SGD and the exact equations, with the PCA levels",

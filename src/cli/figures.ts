@@ -60,10 +60,18 @@ export async function resultFigures(
       vector: sanger ? "w" : "v",
     });
   }
-  const files: Record<string, string> = {};
+  return await specFiles(specs, opts.svg);
+}
+
+/** File name -> text for figures: NAME.vl.json for every spec, and NAME.svg when `svg`. */
+export async function specFiles(
+  specs: Record<string, VegaLiteSpec>,
+  svg: boolean,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    files[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
-    if (opts.svg) files[`${name}.svg`] = await renderSvg(spec);
+    out[`${name}.vl.json`] = JSON.stringify(spec, null, 1);
+    if (svg) out[`${name}.svg`] = await renderSvg(spec);
   }
-  return files;
+  return out;
 }

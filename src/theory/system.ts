@@ -10,6 +10,7 @@
  * @module
  */
 import type { Rule } from "../types.ts";
+import { MAX_PROJECTIONS } from "../simulate.ts";
 import type { Spectrum } from "../pca.ts";
 import {
   biasedFields,
@@ -26,7 +27,7 @@ import type { BiasedActivationAverages } from "./biased_averages.ts";
 import { type Kernels, sharedKernels } from "../wasm.ts";
 
 /** Leading eigen-directions always carried explicitly (and reported as projections a, b). */
-export const LEADING = 16;
+export const LEADING = MAX_PROJECTIONS;
 
 /** How the directions of a spectrum are carried. */
 export type Form = "projected" | "density";

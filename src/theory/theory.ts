@@ -10,7 +10,13 @@ import { ConfigError } from "../errors.ts";
 import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../config.ts";
 import { pcaSummary, type Spectrum, spectrumOf } from "../pca.ts";
 import { describeData } from "../data.ts";
-import { drawInitialWeights, type Progress, recordingTimes, summarise } from "../simulate.ts";
+import {
+  drawInitialWeights,
+  MAX_PROJECTIONS,
+  type Progress,
+  recordingTimes,
+  summarise,
+} from "../simulate.ts";
 import { createKernels } from "../wasm.ts";
 import { VERSION } from "../version.ts";
 import { IntegrationError, type OdeMethod, solve } from "./integrate.ts";
@@ -171,7 +177,6 @@ const METHOD: Record<Integrator, OdeMethod> = {
   adaptive: "dopri5",
   stiff: "rosenbrock",
 };
-const MAX_PROJECTIONS = 16;
 
 async function theoryRun(
   cfg: SimulateConfig,
