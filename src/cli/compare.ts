@@ -5,7 +5,7 @@
  */
 import type { CurveResult } from "../types.ts";
 import { deviation } from "../compare.ts";
-import { errorCurveSpec, type VegaLiteSpec } from "../plot.ts";
+import { errorCurveSpec } from "../plot.ts";
 import { specFiles } from "./figures.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../plateaus.ts";
 
