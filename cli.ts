@@ -11,8 +11,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, DivergenceError } from "./src/errors.ts";
-import { VERSION } from "./src/version.ts";
+import { ConfigError, DivergenceError } from "./src/core/errors.ts";
+import { VERSION } from "./src/core/version.ts";
 import {
   type FlagValues,
   numberFlag,
@@ -21,27 +21,27 @@ import {
   type ProblemFiles,
   problemFromFlags,
 } from "./src/cli/args.ts";
-import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/config.ts";
-import { type Progress, simulate } from "./src/simulate.ts";
-import { drawInitialWeights } from "./src/simulate.ts";
-import { pca } from "./src/pca.ts";
-import { spikedModel } from "./src/data.ts";
+import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/problem/config.ts";
+import { type Progress, simulate } from "./src/sgd/simulate.ts";
+import { drawInitialWeights } from "./src/sgd/simulate.ts";
+import { pca } from "./src/data/spectrum.ts";
+import { spikedModel } from "./src/data/models.ts";
 import {
   formatCovariance,
   formatInitialWeights,
   parseCovariance,
   parseInitialWeights,
-} from "./src/formats.ts";
-import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/io.ts";
+} from "./src/problem/formats.ts";
+import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/cli/io.ts";
 import { resultFigures, specFiles } from "./src/cli/figures.ts";
-import type { Activation, CurveResult, GaussianModel, Run, SpikedModel } from "./src/types.ts";
+import type { Activation, CurveResult, GaussianModel, Run, SpikedModel } from "./src/problem/types.ts";
 import {
   resolveTheoryOptions,
   theory,
   THEORY_DEFAULTS,
   type TheoryInput,
 } from "./src/theory/theory.ts";
-import { deviation } from "./src/compare.ts";
+import { deviation } from "./src/analysis/deviation.ts";
 import { compareCurves, comparisonFigures, theoryFigures } from "./src/cli/compare.ts";
 import { parsePreset, type Size, SIZES } from "./src/experiments/preset.ts";
 import { runPreset } from "./src/experiments/run.ts";

@@ -12,17 +12,17 @@
  * ```
  * @module
  */
-export * from "./src/types.ts";
-export { ConfigError, DivergenceError } from "./src/errors.ts";
-export { VERSION } from "./src/version.ts";
-export { materialise, spikeDirections, spikedModel } from "./src/data.ts";
-export type { LowRankCovariance, MaterialisedModel, SamplerSpec } from "./src/data.ts";
-export { covarianceSpectrum, pca, pcaErrors } from "./src/pca.ts";
-export type { Pca, Spectrum } from "./src/pca.ts";
-export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/config.ts";
-export type { SimulateConfig, SimulateInput } from "./src/config.ts";
-export { recordingTimes, simulate } from "./src/simulate.ts";
-export type { Progress, SimulateControl } from "./src/simulate.ts";
+export * from "./src/problem/types.ts";
+export { ConfigError, DivergenceError } from "./src/core/errors.ts";
+export { VERSION } from "./src/core/version.ts";
+export { materialise, spikeDirections, spikedModel } from "./src/data/models.ts";
+export type { LowRankCovariance, MaterialisedModel, SamplerSpec } from "./src/data/models.ts";
+export { covarianceSpectrum, pca, pcaErrors } from "./src/data/spectrum.ts";
+export type { Pca, Spectrum } from "./src/data/spectrum.ts";
+export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/problem/config.ts";
+export type { SimulateConfig, SimulateInput } from "./src/problem/config.ts";
+export { recordingTimes, simulate } from "./src/sgd/simulate.ts";
+export type { Progress, SimulateControl } from "./src/sgd/simulate.ts";
 export {
   componentsSpec,
   errorCurveSpec,
@@ -30,7 +30,7 @@ export {
   overlapHeatmapSpec,
   timeSeriesSpec,
   VEGA_LITE_SCHEMA,
-} from "./src/plot.ts";
+} from "./src/plot/plot.ts";
 export type {
   ComponentsOptions,
   ErrorCurveOptions,
@@ -40,21 +40,21 @@ export type {
   TimeSeries,
   TimeSeriesOptions,
   VegaLiteSpec,
-} from "./src/plot.ts";
-export { covariance, eigh } from "./src/linalg.ts";
-export { drawInitialWeights, informedWeights } from "./src/simulate.ts";
+} from "./src/plot/plot.ts";
+export { covariance, eigh } from "./src/kernels/linalg.ts";
+export { drawInitialWeights, informedWeights } from "./src/sgd/simulate.ts";
 export {
   formatCovariance,
   formatInitialWeights,
   parseCovariance,
   parseInitialWeights,
-} from "./src/formats.ts";
+} from "./src/problem/formats.ts";
 export { INTEGRATORS, resolveTheoryOptions, theory } from "./src/theory/theory.ts";
 export type { Integrator, TheoryInput, TheoryOptions } from "./src/theory/theory.ts";
 export { FORMS } from "./src/theory/system.ts";
 export type { Form } from "./src/theory/system.ts";
-export { averagesFor, quadratureAverages } from "./src/theory/averages.ts";
-export type { ActivationAverages } from "./src/theory/averages.ts";
-export { DomainError, IntegrationError, solve } from "./src/theory/integrate.ts";
-export { deviation } from "./src/compare.ts";
-export type { Deviation } from "./src/compare.ts";
+export { averagesFor, quadratureAverages } from "./src/activations/averages.ts";
+export type { ActivationAverages } from "./src/activations/averages.ts";
+export { DomainError, IntegrationError, solve } from "./src/ode/integrate.ts";
+export { deviation } from "./src/analysis/deviation.ts";
+export type { Deviation } from "./src/analysis/deviation.ts";

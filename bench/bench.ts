@@ -20,7 +20,7 @@
  * @module
  */
 import process from "node:process";
-import { createKernels, type Kernels, RNG_BYTES } from "../src/wasm.ts";
+import { createKernels, type Kernels, RNG_BYTES } from "../src/kernels/wasm.ts";
 import {
   ACT_ERF,
   Rng,
@@ -29,7 +29,7 @@ import {
   sampleSpiked,
   sgdSteps,
   sgdWork,
-} from "../tests/reference.ts";
+} from "../tests/kernels/reference.ts";
 
 const D = 1024;
 const K = 4;

@@ -6,7 +6,7 @@
  * python3-numpy).
  * @module
  */
-import { covariance, eigh } from "../src/linalg.ts";
+import { covariance, eigh } from "../src/kernels/linalg.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

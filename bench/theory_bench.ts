@@ -6,11 +6,11 @@
  * @module
  */
 import { spikedModel, theory } from "../mod.ts";
-import { averagesFor } from "../src/theory/averages.ts";
+import { averagesFor } from "../src/activations/averages.ts";
 import { flowMatrices, type Overlaps, overlapsFromMoments } from "../src/theory/equations.ts";
 import { directionsOf, FlowSystem, initialState } from "../src/theory/system.ts";
-import type { Spectrum } from "../src/pca.ts";
-import { createKernels } from "../src/wasm.ts";
+import type { Spectrum } from "../src/data/spectrum.ts";
+import { createKernels } from "../src/kernels/wasm.ts";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

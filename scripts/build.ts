@@ -1,6 +1,6 @@
 /**
  * Build the WebAssembly kernels: AssemblyScript (assembly/index.ts, SIMD on,
- * relaxed SIMD off) -> binaryen wasm-opt -O3 -> src/generated/kernels_wasm.ts,
+ * relaxed SIMD off) -> binaryen wasm-opt -O3 -> src/kernels/generated/kernels_wasm.ts,
  * a TypeScript module that embeds the bytes as base64 so that importing
  * mod.ts needs no file access. Deterministic: the same sources give the same
  * bytes. Run with `deno task build`.
@@ -10,7 +10,7 @@ import asc from "assemblyscript/asc";
 import binaryen from "binaryen";
 
 /** Path of the generated module, relative to the repository root. */
-export const GENERATED_PATH = "src/generated/kernels_wasm.ts";
+export const GENERATED_PATH = "src/kernels/generated/kernels_wasm.ts";
 
 const ASC_FLAGS = [
   "--runtime",

@@ -15,8 +15,8 @@ import { parsePreset, type Preset, type Size } from "../src/experiments/preset.t
 import { type ExperimentSummary, runPreset } from "../src/experiments/run.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
 import { specFiles } from "../src/cli/figures.ts";
-import { writeAtomic, writeFiles } from "../src/io.ts";
-import { VERSION } from "../src/version.ts";
+import { writeAtomic, writeFiles } from "../src/cli/io.ts";
+import { VERSION } from "../src/core/version.ts";
 
 /** The presets of examples/ (files with an "experiment" field), by name, in a fixed order. */
 export async function loadPresets(dir: URL): Promise<[string, Preset][]> {

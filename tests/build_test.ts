@@ -7,7 +7,7 @@ import {
   KERNELS_WASM_BASE64,
   KERNELS_WASM_BYTES,
   KERNELS_WASM_SHA256,
-} from "../src/generated/kernels_wasm.ts";
+} from "../src/kernels/generated/kernels_wasm.ts";
 
 const ROOT = new URL("../", import.meta.url);
 

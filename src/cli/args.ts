@@ -4,14 +4,14 @@
  * Browser-safe: file contents are passed in by the caller.
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import type { SimulateInput } from "../config.ts";
-import { checkKeys, DEFAULTS, NETWORK_KEYS } from "../config.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { SimulateInput } from "../problem/config.ts";
+import { checkKeys, DEFAULTS, NETWORK_KEYS } from "../problem/config.ts";
 
 const SPIKED_KEYS = ["kind", "D", "spikes", "sigma", "directions", "normalise", "seed"];
 const GAUSSIAN_KEYS = ["kind", "D", "eigenvalues", "eigenvectors", "bulk"];
-import { spikedModel, validateDataModel } from "../data.ts";
-import { informedWeights } from "../simulate.ts";
+import { spikedModel, validateDataModel } from "../data/models.ts";
+import { informedWeights } from "../sgd/simulate.ts";
 import type {
   Activation,
   DataModel,
@@ -19,7 +19,7 @@ import type {
   Network,
   Rule,
   SpikedModel,
-} from "../types.ts";
+} from "../problem/types.ts";
 
 /** parseArgs option table of the problem flags shared by simulate and pca. */
 export const PROBLEM_FLAGS = {

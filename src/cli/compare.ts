@@ -3,11 +3,11 @@
  * the comparison record with its plain-text report.
  * @module
  */
-import type { CurveResult } from "../types.ts";
-import { deviation } from "../compare.ts";
-import { errorCurveSpec } from "../plot.ts";
+import type { CurveResult } from "../problem/types.ts";
+import { deviation } from "../analysis/deviation.ts";
+import { errorCurveSpec } from "../plot/plot.ts";
 import { specFiles } from "./figures.ts";
-import { findPlateaus, formatPlateauTable, matchPlateaus } from "../plateaus.ts";
+import { findPlateaus, formatPlateauTable, matchPlateaus } from "../analysis/plateaus.ts";
 
 /** The error curve of a theory result. */
 export function theoryFigures(

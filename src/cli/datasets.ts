@@ -4,7 +4,7 @@
  * from --path. The embedded MNIST needs no files.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../core/errors.ts";
 import { concatDatasets, type Dataset, readCifar10, readIdx } from "../datasets/mod.ts";
 import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
 

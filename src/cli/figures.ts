@@ -4,11 +4,11 @@
  * each as a Vega-Lite spec and, optionally, an SVG.
  * @module
  */
-import type { CurveResult } from "../types.ts";
-import type { SimulateConfig } from "../config.ts";
-import { pca } from "../pca.ts";
-import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, type VegaLiteSpec } from "../plot.ts";
-import { renderSvg } from "../render.ts";
+import type { CurveResult } from "../problem/types.ts";
+import type { SimulateConfig } from "../problem/config.ts";
+import { pca } from "../data/spectrum.ts";
+import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, type VegaLiteSpec } from "../plot/plot.ts";
+import { renderSvg } from "../plot/render.ts";
 
 /** File name -> text for the figures of a simulation result. */
 export async function resultFigures(

@@ -15,7 +15,7 @@
  *   they are (gzipped: the IDX readers inflate them).
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../core/errors.ts";
 import { DownloadError } from "./errors.ts";
 import { Md5 } from "./md5.ts";
 import { readTar } from "./tar.ts";

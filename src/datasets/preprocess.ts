@@ -23,7 +23,7 @@
  * those of the held-out block formula.
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError } from "../core/errors.ts";
 import type { Dataset } from "./dataset.ts";
 
 /** Options of {@link preprocess}. */

@@ -4,17 +4,17 @@
  * a verdict is a named constant here.
  * @module
  */
-import type { CurveResult } from "../types.ts";
+import type { CurveResult } from "../problem/types.ts";
 import { theory } from "../theory/theory.ts";
-import { dwell, findPlateaus, matchPlateaus } from "../plateaus.ts";
+import { dwell, findPlateaus, matchPlateaus } from "../analysis/plateaus.ts";
 import {
   componentsSpec,
   errorCurveSpec,
   overlapHeatmapSpec,
   timeSeriesSpec,
   type VegaLiteSpec,
-} from "../plot.ts";
-import { pca } from "../pca.ts";
+} from "../plot/plot.ts";
+import { pca } from "../data/spectrum.ts";
 import { longTimeOf, type Preset, type Size } from "./preset.ts";
 import {
   alignment,

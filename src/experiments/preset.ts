@@ -4,9 +4,9 @@
  * at which to run it.
  * @module
  */
-import type { SimulateInput } from "../config.ts";
-import type { Network, Rule } from "../types.ts";
-import { ConfigError } from "../errors.ts";
+import type { SimulateInput } from "../problem/config.ts";
+import type { Network, Rule } from "../problem/types.ts";
+import { ConfigError } from "../core/errors.ts";
 
 /** The experiments the package knows how to analyse. */
 export type ExperimentKind =

@@ -5,15 +5,15 @@
  * weights, on one time grid. Browser-safe: the caller supplies the data set.
  * @module
  */
-import type { CurveResult } from "../types.ts";
+import type { CurveResult } from "../problem/types.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import { preprocess } from "../datasets/preprocess.ts";
-import { datasetModel, datasetSpectrum, gaussianEquivalent } from "../datasets/model.ts";
-import { resolveSimulateConfig, type SimulateInput } from "../config.ts";
-import { simulate, type SimulateControl } from "../simulate.ts";
+import { datasetModel, datasetSpectrum, gaussianEquivalent } from "../data/dataset_model.ts";
+import { resolveSimulateConfig, type SimulateInput } from "../problem/config.ts";
+import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
-import { deviation } from "../compare.ts";
-import { errorCurveSpec, imageGridSpec, type VegaLiteSpec } from "../plot.ts";
+import { deviation } from "../analysis/deviation.ts";
+import { errorCurveSpec, imageGridSpec, type VegaLiteSpec } from "../plot/plot.ts";
 
 /** Options of {@link realDataExperiment}. */
 export interface RealDataOptions {

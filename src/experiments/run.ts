@@ -4,13 +4,13 @@
  * checks with a verdict, and figures.
  * @module
  */
-import type { CurveResult, OrderParameters } from "../types.ts";
-import { resolveSimulateConfig, type SimulateConfig } from "../config.ts";
-import { simulate, type SimulateControl } from "../simulate.ts";
+import type { CurveResult, OrderParameters } from "../problem/types.ts";
+import { resolveSimulateConfig, type SimulateConfig } from "../problem/config.ts";
+import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
-import { deviation } from "../compare.ts";
-import { ConfigError } from "../errors.ts";
-import type { VegaLiteSpec } from "../plot.ts";
+import { deviation } from "../analysis/deviation.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { VegaLiteSpec } from "../plot/plot.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
 import { ANALYSES } from "./analyses.ts";
 import { realDataExperiment, type RealDataResult } from "./realdata.ts";

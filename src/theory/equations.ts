@@ -6,9 +6,9 @@
  * and the predicted test error. Stein form (no inverses of d_ka or d'_k).
  * @module
  */
-import type { Rule } from "../types.ts";
-import type { ActivationAverages } from "./averages.ts";
-import type { BiasedActivationAverages } from "./biased_averages.ts";
+import type { Rule } from "../problem/types.ts";
+import type { ActivationAverages } from "../activations/averages.ts";
+import type { BiasedActivationAverages } from "../activations/biased_averages.ts";
 
 /** The Gaussian averages the equations need (closed forms: `averagesFor`). */
 export type EquationAverages = Pick<

@@ -9,9 +9,9 @@
  * direction is a group of one (S = [[q, r^T], [r, t]]).
  * @module
  */
-import type { Rule } from "../types.ts";
-import { MAX_PROJECTIONS } from "../simulate.ts";
-import type { Spectrum } from "../pca.ts";
+import type { Rule } from "../problem/types.ts";
+import { MAX_PROJECTIONS } from "../sgd/simulate.ts";
+import type { Spectrum } from "../data/spectrum.ts";
 import {
   biasedFields,
   biasFlow,
@@ -23,8 +23,8 @@ import {
   overlapsFromMoments,
   predictedError,
 } from "./equations.ts";
-import type { BiasedActivationAverages } from "./biased_averages.ts";
-import { type Kernels, sharedKernels } from "../wasm.ts";
+import type { BiasedActivationAverages } from "../activations/biased_averages.ts";
+import { type Kernels, sharedKernels } from "../kernels/wasm.ts";
 
 /** Leading eigen-directions always carried explicitly (and reported as projections a, b). */
 export const LEADING = MAX_PROJECTIONS;

@@ -5,24 +5,24 @@
  * result shape so one plot overlays both.
  * @module
  */
-import type { CurveResult, OrderParameters, Run } from "../types.ts";
-import { ConfigError } from "../errors.ts";
-import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../config.ts";
-import { pcaSummary, type Spectrum, spectrumOf } from "../pca.ts";
-import { describeData } from "../data.ts";
+import type { CurveResult, OrderParameters, Run } from "../problem/types.ts";
+import { ConfigError } from "../core/errors.ts";
+import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../problem/config.ts";
+import { pcaSummary, type Spectrum, spectrumOf } from "../data/spectrum.ts";
+import { describeData } from "../data/models.ts";
 import {
   drawInitialWeights,
   MAX_PROJECTIONS,
   type Progress,
   recordingTimes,
   summarise,
-} from "../simulate.ts";
-import { createKernels } from "../wasm.ts";
-import { VERSION } from "../version.ts";
-import { IntegrationError, type OdeMethod, solve } from "./integrate.ts";
+} from "../sgd/simulate.ts";
+import { createKernels } from "../kernels/wasm.ts";
+import { VERSION } from "../core/version.ts";
+import { IntegrationError, type OdeMethod, solve } from "../ode/integrate.ts";
 import { directionsOf, FlowSystem, type Form, FORMS, initialState } from "./system.ts";
-import { averagesFor } from "./averages.ts";
-import { biasedAveragesFor } from "./biased_averages.ts";
+import { averagesFor } from "../activations/averages.ts";
+import { biasedAveragesFor } from "../activations/biased_averages.ts";
 
 /** Default solver settings: RK4 step, adaptive tolerances. */
 export const THEORY_DEFAULTS = { hRk4: 0.01, atol: 1e-10, rtol: 1e-8 };

@@ -9,7 +9,7 @@ import {
 } from "../../src/datasets/download.ts";
 import { DownloadError } from "../../src/datasets/errors.ts";
 import { readIdx } from "../../src/datasets/idx.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/core/errors.ts";
 import { type Bytes, cifarRecord, concat, gzip, idxImages, idxLabels, tar } from "./fixtures.ts";
 
 const md5 = (b: Uint8Array) => createHash("md5").update(b).digest("hex");

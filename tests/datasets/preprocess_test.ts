@@ -8,7 +8,7 @@ import {
   trainBlock,
   transformRows,
 } from "../../src/datasets/preprocess.ts";
-import { ConfigError } from "../../src/errors.ts";
+import { ConfigError } from "../../src/core/errors.ts";
 
 /** n x d bytes from a fixed linear congruential sequence, with a per-pixel offset. */
 function bytesDataset(n: number, d: number): Dataset {

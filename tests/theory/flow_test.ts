@@ -8,14 +8,14 @@
 // the chain rule, in the eigenbasis of Omega, independently of the Stein-form
 // averages the equations use.
 import assert from "node:assert/strict";
-import { averagesFor } from "../../src/theory/averages.ts";
+import { averagesFor } from "../../src/activations/averages.ts";
 import { type Overlaps, predictedError } from "../../src/theory/equations.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
-import { createKernels } from "../../src/wasm.ts";
+import { createKernels } from "../../src/kernels/wasm.ts";
 import { covarianceSpectrum, materialise, spikedModel } from "../../mod.ts";
-import type { Spectrum } from "../../src/pca.ts";
-import type { Activation, Rule } from "../../src/types.ts";
-import { solve } from "../../src/theory/integrate.ts";
+import type { Spectrum } from "../../src/data/spectrum.ts";
+import type { Activation, Rule } from "../../src/problem/types.ts";
+import { solve } from "../../src/ode/integrate.ts";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -340,7 +340,7 @@ Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", 
 
 // Trained biases: the population loss now also depends on the field means mu_k = b_k / sqrt(D).
 // The bias follows db_k/dt = -eta D dL/db_k, i.e. dmu_k/dt = -eta dL/dmu_k; the weights as before.
-import { biasedAveragesFor } from "../../src/theory/biased_averages.ts";
+import { biasedAveragesFor } from "../../src/activations/biased_averages.ts";
 import { biasedFields } from "../../src/theory/equations.ts";
 
 for (const rule of ["vanilla", "truncated"] as const) {

@@ -9,9 +9,9 @@ import {
   spikedModel,
   theory,
 } from "../../mod.ts";
-import { averagesFor } from "../../src/theory/averages.ts";
+import { averagesFor } from "../../src/activations/averages.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
-import { createKernels } from "../../src/wasm.ts";
+import { createKernels } from "../../src/kernels/wasm.ts";
 
 const gap = spikedModel({ D: 200, spikes: [9, 5, 3], seed: 1 });
 

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { DEFAULTS, defaultTimes, resolveSimulateConfig, spikedModel, VERSION } from "../../mod.ts";
+
+Deno.test("the version in the code is deno.json's", async () => {
+  const cfg = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  assert.equal(VERSION, cfg.version);
+});
+
+Deno.test("defaults are filled in and the demo config file resolves", async () => {
+  const cfg = resolveSimulateConfig({});
+  assert.equal(cfg.data.D, DEFAULTS.D);
+  assert.equal(cfg.network.K, DEFAULTS.K);
+  assert.equal(cfg.network.activation, "erf");
+  assert.equal(cfg.rule, "vanilla");
+  const demo = JSON.parse(
+    await Deno.readTextFile(new URL("../../examples/demo.json", import.meta.url)),
+  );
+  const resolved = resolveSimulateConfig(demo);
+  assert.deepEqual(resolved.data, demo.data);
+});
+
+Deno.test("recording times: 0 first, whole steps, log-spaced, ending at t-max", () => {
+  const ts = defaultTimes(100, 50, 20);
+  assert.equal(ts[0], 0);
+  assert.equal(ts.at(-1), 100);
+  for (const t of ts) assert.ok(Math.abs(Math.round(t * 50) - t * 50) < 1e-9);
+  for (let i = 2; i < ts.length; i++) assert.ok(ts[i] > ts[i - 1]);
+  const ratios = ts.slice(3).map((t, i) => t / ts[i + 2]);
+  assert.ok(Math.max(...ratios) / Math.min(...ratios) < 1.5, "roughly constant ratio");
+});
+
+Deno.test("spiked model defaults are the published ones", () => {
+  const m = spikedModel({ D: 10 });
+  assert.deepEqual(m.spikes, [3, 5, 9]);
+  assert.equal(m.sigma, 1);
+  assert.equal(m.normalise, true);
+});
+
+Deno.test("examples/demo.json is the demo's embedded problem", async () => {
+  const { DEMO_PROBLEM } = await import("../../cli.ts");
+  const demo = JSON.parse(
+    await Deno.readTextFile(new URL("../../examples/demo.json", import.meta.url)),
+  );
+  assert.deepEqual(resolveSimulateConfig(demo), resolveSimulateConfig(DEMO_PROBLEM));
+});

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import {
+  ConfigError,
+  type CurveResult,
+  DivergenceError,
+  pca,
+  simulate,
+  spikedModel,
+} from "../../mod.ts";
+
+/**
+ * Whether the curve stays within [lo, hi] x level over recorded times spanning
+ * at least a factor `span` in t, and later falls below half the level (a
+ * plateau passed on the way, not the end point).
+ */
+function passesPlateau(
+  res: CurveResult,
+  level: number,
+  lo: number,
+  hi: number,
+  span: number,
+): boolean {
+  const { times, eps } = res;
+  for (let i = 1; i < times.length; i++) {
+    let j = i;
+    while (j + 1 < times.length && eps[j + 1] >= lo * level && eps[j + 1] <= hi * level) j++;
+    const inside = eps[i] >= lo * level && eps[i] <= hi * level;
+    if (inside && times[j] / times[i] >= span && eps.slice(j + 1).some((e) => e < level / 2)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Well separated spikes, D = 200, K = 2 (THEORY.md claim 1 at small size).
+const data = spikedModel({ D: 200, spikes: [9, 3], seed: 7 });
+const levels = pca(data, 2).epsPCA;
+const run = (activation: "linear" | "erf") =>
+  simulate({
+    data,
+    network: { K: 2, activation },
+    lr: 1,
+    tMax: 600,
+    seeds: [1],
+    nTimes: 40,
+    nTest: 4000,
+  });
+
+Deno.test("the linear autoencoder ends within 5% of eps_PCA(2), through a plateau at eps_PCA(1)", async () => {
+  const res = await run("linear");
+  const final = res.eps.at(-1)!;
+  assert.ok(Math.abs(final / levels[2] - 1) < 0.05, `final ${final} vs eps_PCA(2) ${levels[2]}`);
+  assert.ok(passesPlateau(res, levels[1], 0.95, 1.05, 3), "no plateau within 5% of eps_PCA(1)");
+});
+
+Deno.test("the untied erf autoencoder ends between eps_PCA(2) and 1.3 eps_PCA(2), through eps_PCA(1)", async () => {
+  const res = await run("erf");
+  const final = res.eps.at(-1)!;
+  assert.ok(
+    final > levels[2] && final < 1.3 * levels[2],
+    `final ${final} vs eps_PCA(2) ${levels[2]}`,
+  );
+  // the erf plateau sits above eps_PCA(1): saturation costs error until the encoder shrinks
+  assert.ok(passesPlateau(res, levels[1], 1, 1.4, 3), "no plateau just above eps_PCA(1)");
+});
+
+Deno.test("several seeds give per-seed curves, their mean and spread", async () => {
+  const res = await simulate({
+    data: spikedModel({ D: 50 }),
+    network: { K: 2 },
+    lr: 1,
+    tMax: 5,
+    seeds: [1, 2, 3],
+    nTimes: 6,
+    nTest: 200,
+  });
+  assert.equal(res.runs.length, 3);
+  for (let i = 0; i < res.times.length; i++) {
+    const xs = res.runs.map((r) => r.eps[i]);
+    const mean = xs.reduce((a, b) => a + b) / 3;
+    assert.ok(Math.abs(res.eps[i] - mean) < 1e-15);
+    assert.equal(res.epsMin[i], Math.min(...xs));
+    assert.equal(res.epsMax[i], Math.max(...xs));
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / 2);
+    assert.ok(Math.abs(res.epsStd[i] - sd) < 1e-15);
+  }
+  assert.notDeepEqual(res.runs[0].eps, res.runs[1].eps);
+  assert.equal(res.times[0], 0);
+  assert.ok(res.times.every((t, i) => i === 0 || t > res.times[i - 1]));
+  assert.equal(res.version, "0.1.0");
+  assert.deepEqual((res.config as { seeds: number[] }).seeds, [1, 2, 3]);
+});
+
+Deno.test("the same seed gives the same run; order parameters match their definitions at t = 0", async () => {
+  const cfg = {
+    data: spikedModel({ D: 30, spikes: [3] }),
+    network: { K: 2 },
+    lr: 1,
+    tMax: 1,
+    seeds: [9],
+    nTimes: 3,
+    nTest: 50,
+    snapshotTimes: [0, 1],
+  };
+  const a = await simulate(cfg);
+  const b = await simulate(cfg);
+  assert.deepEqual(a.runs[0].eps, b.runs[0].eps);
+  // Q = W Omega W^T / D from the snapshot and the dense covariance
+  const { W, V } = a.runs[0].snapshots[0];
+  const D = 30;
+  const { spectrum } = pca(cfg.data, 1);
+  const omega = (u: number[], v: number[]) => {
+    let s = spectrum.bulk * u.reduce((acc, x, i) => acc + x * v[i], 0);
+    for (let m = 0; m < spectrum.eigenvalues.length; m++) {
+      const e = spectrum.eigenvectors.subarray(m * D, (m + 1) * D);
+      const pu = u.reduce((acc, x, i) => acc + x * e[i], 0);
+      const pv = v.reduce((acc, x, i) => acc + x * e[i], 0);
+      s += (spectrum.eigenvalues[m] - spectrum.bulk) * pu * pv;
+    }
+    return s;
+  };
+  const o = a.runs[0].order[0];
+  for (let k = 0; k < 2; k++) {
+    for (let l = 0; l < 2; l++) {
+      assert.ok(Math.abs(o.Q[k][l] - omega(W[k], W[l]) / D) < 1e-12);
+      assert.ok(Math.abs(o.R[k][l] - omega(V[k], W[l]) / D ** 1.5) < 1e-12);
+      assert.ok(Math.abs(o.T[k][l] - omega(V[k], V[l]) / D ** 2) < 1e-12);
+      assert.ok(Math.abs(o.T0[k][l] - V[k].reduce((s, x, i) => s + x * V[l][i], 0) / D) < 1e-12);
+    }
+  }
+});
+
+Deno.test("a learning rate far too large is reported as divergence, not NaN", async () => {
+  await assert.rejects(
+    simulate({
+      data: spikedModel({ D: 50 }),
+      network: { K: 2, activation: "linear" },
+      lr: 500,
+      tMax: 50,
+      nTest: 50,
+    }),
+    DivergenceError,
+  );
+});
+
+Deno.test("bad configurations name the parameter", async () => {
+  const D = 20;
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ network: { K: 21 } }, /K/],
+    [{ network: { K: 0 } }, /K/],
+    [{ network: { activation: "tanh" } }, /activation/],
+    [{ rule: "sanger", network: { activation: "erf" } }, /activation/],
+    [{ lr: 0 }, /lr/],
+    [{ tMax: -1 }, /t-max/],
+    [{ seeds: [1, 1] }, /seed/],
+  ];
+  for (const [over, re] of bad) {
+    await assert.rejects(
+      simulate({ data: spikedModel({ D }), ...over } as never),
+      (e: unknown) => e instanceof ConfigError && re.test(e.message),
+    );
+  }
+  await assert.rejects(simulate({ data: spikedModel({ D: -3 }) }), /D/);
+});
+
+Deno.test("the blocked full-spectrum sampler draws the same bits as the per-sample one", async () => {
+  const { createKernels } = await import("../../src/kernels/wasm.ts");
+  const k = await createKernels();
+  const d = 37, r = 37, n = 70;
+  const e = k.f64(r * d), sq = k.f64(r), z = k.f64(32 * r), a = k.f64(n * d), b = k.f64(n * d);
+  const st = k.alloc(24);
+  k.x.rngSeed(st, 5);
+  k.x.rngFillNormal(st, e, r * d);
+  k.x.rngFillUniform(st, sq, r);
+  k.x.rngSeed(st, 9);
+  k.x.sampleEigen(st, e, sq, r, 0, d, a, n, z);
+  k.x.rngSeed(st, 9);
+  k.x.sampleEigenFull(st, e, sq, r, d, b, n, z);
+  assert.deepEqual(k.read(a, n * d), k.read(b, n * d));
+});
