@@ -21,7 +21,11 @@ import {
   type ProblemFiles,
   problemFromFlags,
 } from "./src/cli/args.ts";
-import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "./src/problem/config.ts";
+import {
+  resolveSimulateConfig,
+  type SimulateConfig,
+  type SimulateInput,
+} from "./src/problem/config.ts";
 import { type Progress, simulate } from "./src/sgd/simulate.ts";
 import { drawInitialWeights } from "./src/sgd/simulate.ts";
 import { pca } from "./src/data/spectrum.ts";
@@ -34,7 +38,13 @@ import {
 } from "./src/problem/formats.ts";
 import { readJsonFiles, readTextFile, removeDir, writeAtomic, writeFiles } from "./src/cli/io.ts";
 import { resultFigures, specFiles } from "./src/cli/figures.ts";
-import type { Activation, CurveResult, GaussianModel, Run, SpikedModel } from "./src/problem/types.ts";
+import type {
+  Activation,
+  CurveResult,
+  GaussianModel,
+  Run,
+  SpikedModel,
+} from "./src/problem/types.ts";
 import {
   resolveTheoryOptions,
   theory,

@@ -7,7 +7,12 @@
 import type { CurveResult } from "../problem/types.ts";
 import type { SimulateConfig } from "../problem/config.ts";
 import { pca } from "../data/spectrum.ts";
-import { componentsSpec, errorCurveSpec, overlapHeatmapSpec, type VegaLiteSpec } from "../plot/plot.ts";
+import {
+  componentsSpec,
+  errorCurveSpec,
+  overlapHeatmapSpec,
+  type VegaLiteSpec,
+} from "../plot/plot.ts";
 import { renderSvg } from "../plot/render.ts";
 
 /** File name -> text for the figures of a simulation result. */

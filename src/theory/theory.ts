@@ -7,7 +7,11 @@
  */
 import type { CurveResult, OrderParameters, Run } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
-import { resolveSimulateConfig, type SimulateConfig, type SimulateInput } from "../problem/config.ts";
+import {
+  resolveSimulateConfig,
+  type SimulateConfig,
+  type SimulateInput,
+} from "../problem/config.ts";
 import { pcaSummary, type Spectrum, spectrumOf } from "../data/spectrum.ts";
 import { describeData } from "../data/models.ts";
 import {

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { findPlateaus, formatPlateauTable, matchPlateaus, type Plateau } from "../../src/analysis/plateaus.ts";
+import {
+  findPlateaus,
+  formatPlateauTable,
+  matchPlateaus,
+  type Plateau,
+} from "../../src/analysis/plateaus.ts";
 import { ConfigError } from "../../src/core/errors.ts";
 
 // ---------------------------------------------------------------------------
