@@ -11,7 +11,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, DivergenceError } from "./src/core/errors.ts";
+import { AedynError, ConfigError } from "./src/core/errors.ts";
 import { VERSION } from "./src/core/version.ts";
 import {
   type FlagValues,
@@ -59,7 +59,6 @@ import { reportHtml, verdictLine } from "./src/experiments/report.ts";
 import { realDataExperiment, realDataRecord } from "./src/experiments/realdata.ts";
 import { cacheDir, type DatasetName, DATASETS, loadDataset } from "./src/cli/datasets.ts";
 import { downloadDataset } from "./src/datasets/download.ts";
-import { DataFormatError } from "./src/datasets/errors.ts";
 
 const MAIN_HELP = `aedyn ${VERSION} — learning dynamics of shallow autoencoders
 
@@ -229,7 +228,11 @@ export const DEMO_PROBLEM: SimulateInput = {
   nTimes: 60,
 };
 
-class UsageError extends Error {}
+class UsageError extends AedynError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 function parse(
   args: string[],
@@ -818,13 +821,9 @@ export async function main(args: string[]): Promise<number> {
       }; allowed: simulate, demo, theory, compare, pca, run, realdata, download (see --help)`,
     );
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof UsageError || e instanceof DataFormatError) {
+    if (e instanceof AedynError) {
       console.error(`aedyn: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof DivergenceError) {
-      console.error(`aedyn: ${e.message}`);
-      return 1;
+      return e.exitCode;
     }
     console.error(`aedyn: ${(e as Error)?.message ?? e}`);
     return 1;

@@ -6,7 +6,7 @@
  * @module
  */
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
-import { DataFormatError, type DataLocation } from "./errors.ts";
+import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 /** Bytes per CIFAR-10 record: 1 label + 3 x 1024 pixels. */
 export const CIFAR10_RECORD_BYTES = 3073;

@@ -7,7 +7,7 @@
  * @module
  */
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
-import { DataFormatError, type DataLocation } from "./errors.ts";
+import { ConfigError, DataFormatError, type DataLocation } from "../core/errors.ts";
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
@@ -115,7 +115,7 @@ function csvFrom(input: string | Uint8Array, at: DataLocation, options: CsvOptio
   if (options.shape) {
     const [h, w] = options.shape;
     if (!Number.isInteger(h) || !Number.isInteger(w) || h * w !== d) {
-      throw new RangeError(`shape [${h}, ${w}] does not match d = ${d} of ${at.source}`);
+      throw new ConfigError("shape", [h, w], `[h, w] with h * w = d = ${d} of ${at.source}`);
     }
     out.shape = [h, w];
   }

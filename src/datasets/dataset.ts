@@ -5,7 +5,7 @@
  * with the gzip magic bytes 1f 8b. Web-platform APIs only.
  * @module
  */
-import { DataFormatError } from "./errors.ts";
+import { ConfigError, DataFormatError } from "../core/errors.ts";
 
 /**
  * A data set of n inputs of dimension d, as read from a file: compact values
@@ -181,15 +181,19 @@ export async function load(input: ByteInput, source?: string): Promise<Loaded> {
  */
 export function concatDatasets(parts: Dataset[], source: string): Dataset {
   if (parts.length === 0) {
-    throw new RangeError("concatDatasets: expected at least one data set, got none");
+    throw new ConfigError("parts", [], "at least one data set");
   }
   const { d, shape } = parts[0];
   for (const p of parts) {
     if (p.d !== d) {
-      throw new RangeError(`concatDatasets: ${p.source} has d = ${p.d}, expected d = ${d}`);
+      throw new ConfigError(`parts: ${p.source}`, `d = ${p.d}`, `d = ${d}, as ${parts[0].source}`);
     }
     if (String(p.shape) !== String(shape)) {
-      throw new RangeError(`concatDatasets: ${p.source} has shape ${p.shape}, expected ${shape}`);
+      throw new ConfigError(
+        `parts: ${p.source}`,
+        `shape ${p.shape}`,
+        `shape ${shape}, as ${parts[0].source}`,
+      );
     }
   }
   const n = parts.reduce((s, p) => s + p.n, 0);

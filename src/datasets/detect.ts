@@ -6,7 +6,7 @@
 import { CIFAR10_RECORD_BYTES, parseCifar10 } from "./cifar10.ts";
 import { parseCsv } from "./csv.ts";
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
-import { DataFormatError } from "./errors.ts";
+import { ConfigError, DataFormatError } from "../core/errors.ts";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdxImages } from "./idx.ts";
 import { parseNpy } from "./npy.ts";
 
@@ -97,9 +97,7 @@ export async function readDataset(
       case "csv":
         return parseCsv(bytes, name);
       default:
-        throw new RangeError(
-          `unknown format ${JSON.stringify(format)}; allowed: cifar10, idx, npy, csv`,
-        );
+        throw new ConfigError("format", format, "cifar10, idx, npy, csv");
     }
   } catch (e) {
     if (gunzipped && e instanceof DataFormatError && e.offset !== undefined) {

@@ -16,7 +16,7 @@
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
-import { DownloadError } from "./errors.ts";
+import { DownloadError } from "../core/errors.ts";
 import { Md5 } from "./md5.ts";
 import { readTar } from "./tar.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ByteInput, type Dataset, load, sourceName } from "./dataset.ts";
-import { DataFormatError, type DataLocation } from "./errors.ts";
+import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 /** Magic number of an IDX file of unsigned-byte images (n x rows x cols). */
 export const IDX_IMAGES_MAGIC = 0x00000803;

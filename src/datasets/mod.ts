@@ -17,8 +17,8 @@
  * ```
  * @module
  */
-export { DataFormatError, DownloadError } from "./errors.ts";
-export type { DataLocation } from "./errors.ts";
+export { DataFormatError, DownloadError } from "../core/errors.ts";
+export type { DataLocation } from "../core/errors.ts";
 export { concatDatasets, gunzip, isGzip, readBytes } from "./dataset.ts";
 export type { ByteInput, Dataset } from "./dataset.ts";
 export {

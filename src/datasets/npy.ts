@@ -10,7 +10,7 @@
  * @module
  */
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
-import { DataFormatError, type DataLocation } from "./errors.ts";
+import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 

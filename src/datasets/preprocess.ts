@@ -280,11 +280,13 @@ function transformInto(
  */
 export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 0): void {
   if (!Number.isInteger(i) || i < 0 || i >= p.nTrain) {
-    throw new RangeError(`rowInto: row ${i} is not a training row (0 to ${p.nTrain - 1})`);
+    throw new ConfigError("i", i, `a training row from 0 to ${p.nTrain - 1}`);
   }
   if (!Number.isInteger(offset) || offset < 0 || offset + p.d > out.length) {
-    throw new RangeError(
-      `rowInto: offset ${offset} + d = ${p.d} does not fit in a buffer of ${out.length}`,
+    throw new ConfigError(
+      "offset",
+      offset,
+      `an integer >= 0 with offset + d = ${p.d} within the buffer's ${out.length}`,
     );
   }
   transformInto(p, p.train.data, i * p.d, out, offset);
@@ -307,8 +309,10 @@ export function trainBlock(p: Preprocessed, start: number, count: number): Float
     !Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 ||
     start + count > p.nTrain
   ) {
-    throw new RangeError(
-      `trainBlock: rows ${start} to ${start + count - 1} are not within 0 to ${p.nTrain - 1}`,
+    throw new ConfigError(
+      "start, count",
+      `rows ${start} to ${start + count - 1}`,
+      `training rows within 0 to ${p.nTrain - 1}`,
     );
   }
   const out = new Float64Array(count * p.d);
@@ -336,14 +340,14 @@ export function transformRows(
   rows?: ArrayLike<number>,
 ): Float64Array {
   if (ds.d !== p.d) {
-    throw new RangeError(`transformRows: ${ds.source} has d = ${ds.d}, expected ${p.d}`);
+    throw new ConfigError(`ds: ${ds.source}`, `d = ${ds.d}`, `d = ${p.d}, as the preprocessed set`);
   }
   const count = rows ? rows.length : ds.n;
   const out = new Float64Array(count * p.d);
   for (let r = 0; r < count; r++) {
     const row = rows ? rows[r] : r;
     if (!(row >= 0 && row < ds.n)) {
-      throw new RangeError(`transformRows: row ${row} is not within 0 to ${ds.n - 1}`);
+      throw new ConfigError("rows", row, `row indices from 0 to ${ds.n - 1}`);
     }
     transformInto(p, ds.data, row * p.d, out, r * p.d);
   }

@@ -8,7 +8,7 @@
  * with `..`, a drive letter or a backslash) are rejected.
  * @module
  */
-import { DataFormatError } from "./errors.ts";
+import { DataFormatError } from "../core/errors.ts";
 
 /** A regular file of a tar archive. */
 export interface TarEntry {

@@ -27,7 +27,9 @@
  * ```
  * @module
  */
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, DomainError, IntegrationError } from "../core/errors.ts";
+export { DomainError, IntegrationError } from "../core/errors.ts";
+export type { IntegrationFailure } from "../core/errors.ts";
 
 /** Right-hand side of y' = f(t, y): writes f(t, y) into `dydt` (length n), returns nothing. */
 export type Rhs = (t: number, y: Float64Array, dydt: Float64Array) => void;
@@ -115,74 +117,6 @@ export interface OdeSolution {
   rhsEvaluations: number;
   /** Rejected steps (always 0 for the fixed-step methods). */
   rejected: number;
-}
-
-/** Why an integration stopped early. */
-export type IntegrationFailure =
-  | "domain"
-  | "non-finite"
-  | "step-underflow"
-  | "max-steps"
-  | "singular-matrix";
-
-/**
- * An integration that could not continue; `t` is the time reached (the end of
- * the last accepted step, or the time at which the failing step started).
- *
- * @example
- * ```ts
- * import { IntegrationError, solve } from "./integrate.ts";
- * let stop = NaN;
- * try {
- *   solve({ rhs: (_t, y, dy) => { dy[0] = y[0] * y[0]; }, y0: [1] }, [2], { method: "dopri5" });
- * } catch (e) {
- *   if (e instanceof IntegrationError && e.reason === "step-underflow") stop = e.t;
- * }
- * if (!(Math.abs(stop - 1) < 1e-3)) throw new Error("example failed"); // y = 1/(1 - t) blows up at t = 1
- * ```
- */
-export class IntegrationError extends Error {
-  /** Time at which the integration stopped. */
-  readonly t: number;
-  /** What went wrong. */
-  readonly reason: IntegrationFailure;
-  /** Build the error; the message names t. */
-  constructor(reason: IntegrationFailure, t: number, detail: string) {
-    super(`integration stopped at t = ${t}: ${detail}`);
-    this.name = "IntegrationError";
-    this.reason = reason;
-    this.t = t;
-  }
-}
-
-/**
- * The state left the domain of the equations (the `check` guard of
- * {@link SolveOptions} returned a message) at time `t`. `detail` is the
- * guard's message.
- *
- * @example
- * ```ts
- * import { DomainError, solve } from "./integrate.ts";
- * let stop = NaN;
- * try {
- *   solve({ rhs: (_t, _y, dy) => { dy[0] = -1; }, y0: [1] }, [2], {
- *     method: "euler", h: 0.25, check: (_t, y) => (y[0] <= 0 ? "variance <= 0" : null),
- *   });
- * } catch (e) {
- *   if (e instanceof DomainError && e.detail === "variance <= 0") stop = e.t;
- * }
- * if (!(stop === 1)) throw new Error("example failed");
- * ```
- */
-export class DomainError extends IntegrationError {
-  /** The message returned by the guard. */
-  readonly detail: string;
-  /** Build the error for time t with the guard's message. */
-  constructor(t: number, detail: string) {
-    super("domain", t, `the state left the domain: ${detail}`);
-    this.name = "DomainError";
-    this.detail = detail;
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ConfigError } from "../../src/core/errors.ts";
 import assert from "node:assert/strict";
 import { parseCsv, readCsv } from "../../src/datasets/csv.ts";
 import { readDataset } from "../../src/datasets/detect.ts";
@@ -72,5 +73,5 @@ Deno.test("malformed CSV is rejected with source, line and expectation", async (
     readCsv(new Uint8Array(0), "e.csv"),
     /^e\.csv: at byte 0: expected data, found an empty file$/,
   );
-  assert.throws(() => parseCsv("1,2,3\n", "img.csv", { shape: [2, 2] }), RangeError);
+  assert.throws(() => parseCsv("1,2,3\n", "img.csv", { shape: [2, 2] }), ConfigError);
 });

@@ -7,7 +7,7 @@ import {
   type DownloadOptions,
   type DownloadProgress,
 } from "../../src/datasets/download.ts";
-import { DownloadError } from "../../src/datasets/errors.ts";
+import { DownloadError } from "../../src/core/errors.ts";
 import { readIdx } from "../../src/datasets/idx.ts";
 import { ConfigError } from "../../src/core/errors.ts";
 import { type Bytes, cifarRecord, concat, gzip, idxImages, idxLabels, tar } from "./fixtures.ts";

@@ -1,7 +1,7 @@
 // Builders of small files in every supported format, written independently
 // of the readers (from the format descriptions), for the dataset tests.
 import assert from "node:assert/strict";
-import { DataFormatError } from "../../src/datasets/errors.ts";
+import { DataFormatError } from "../../src/core/errors.ts";
 
 /** Bytes on a plain ArrayBuffer (what Blob and Response accept). */
 export type Bytes = Uint8Array<ArrayBuffer>;

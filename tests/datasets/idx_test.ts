@@ -7,7 +7,7 @@ import {
   readIdxLabels,
 } from "../../src/datasets/idx.ts";
 import { readDataset } from "../../src/datasets/detect.ts";
-import { DataFormatError } from "../../src/datasets/errors.ts";
+import { DataFormatError } from "../../src/core/errors.ts";
 import { gzip, idxImages, idxLabels, rejectsFormat, throwsFormat } from "./fixtures.ts";
 
 const pixels = Array.from({ length: 3 * 4 * 5 }, (_, i) => (i * 37) % 256);

@@ -139,7 +139,7 @@ Deno.test("bad split sizes, seeds and rows are rejected by name", () => {
   const constant = { n: 3, d: 2, data: new Uint8Array(6).fill(4), source: "flat" };
   assert.throws(() => preprocess(constant, { nHeldOut: 1 }), /flat: standard deviation/);
   const p = preprocess(ds, { nHeldOut: 10 });
-  assert.throws(() => rowInto(p, 290, new Float64Array(16)), RangeError);
-  assert.throws(() => rowInto(p, 0, new Float64Array(20), 5), RangeError);
-  assert.throws(() => trainBlock(p, 289, 2), RangeError);
+  assert.throws(() => rowInto(p, 290, new Float64Array(16)), ConfigError);
+  assert.throws(() => rowInto(p, 0, new Float64Array(20), 5), ConfigError);
+  assert.throws(() => trainBlock(p, 289, 2), ConfigError);
 });

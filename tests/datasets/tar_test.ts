@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readTar, untar } from "../../src/datasets/tar.ts";
 import { concat, gzip, paxRecord, tar, tarHeader } from "./fixtures.ts";
-import { DataFormatError } from "../../src/datasets/errors.ts";
+import { DataFormatError } from "../../src/core/errors.ts";
 
 const enc = new TextEncoder();
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
