@@ -1,60 +1,79 @@
 /**
  * aedyn — the learning dynamics of shallow autoencoders: online SGD in SIMD
- * WebAssembly, PCA of the input model, and Vega-Lite plots of the results.
- * Browser-safe: nothing here touches the file system.
+ * WebAssembly, the exact equations of the dynamics in high dimension, and
+ * PCA of the input model (the names follow THEORY.md: D, K, eta = `lr`,
+ * t = steps / D, eps_PCA(m), Q, R, T, T0). Browser-safe: nothing here
+ * touches the file system.
+ *
+ * One path: a problem (data model, network, rule, time grid, seeds) is
+ * resolved and validated once (`resolveProblem`), then `simulate(problem)`
+ * and `theory(problem, solver)` return results of the same shape.
+ *
+ * More, as sub-exports of the package: `./plot` (Vega-Lite specs of every
+ * figure), `./render` (SVG), `./analysis` (plateaus, alignment, component
+ * matching), `./datasets` (image readers, preprocessing, data-set models),
+ * `./theory` (activations and their Gaussian averages, integrators, the
+ * solver's parameters), `./problem` (the parameter tables).
  *
  * @example
  * ```ts
- * import { pca, simulate, spikedModel } from "./mod.ts";
- * const data = spikedModel({ D: 60 });
- * const res = await simulate({ data, network: { K: 2 }, lr: 1, tMax: 2, nTimes: 3, nTest: 100 });
- * if (!(res.pca.epsPCA.length === 3 && pca(data, 2).epsPCA[0] > 0)) throw new Error("example failed");
+ * import { pca, resolveProblem, simulate, theory } from "./mod.ts";
+ * const problem = resolveProblem({
+ *   data: { kind: "spiked", D: 60, spikes: [4, 2] },
+ *   network: { K: 2, activation: "erf" },
+ *   lr: 1, tMax: 5, nTimes: 4, nTest: 200,
+ * });
+ * const sgd = await simulate(problem);
+ * const eqs = await theory(problem);
+ * if (!(sgd.times.join() === eqs.times.join() && pca(problem.data, 2).epsPCA[0] > 0)) throw new Error("example failed");
  * ```
  * @module
  */
-export * from "./src/problem/types.ts";
-export { ConfigError, DivergenceError } from "./src/core/errors.ts";
-export { VERSION } from "./src/core/version.ts";
-export { materialise, spikeDirections, spikedModel } from "./src/data/models.ts";
-export type { LowRankCovariance, MaterialisedModel, SamplerSpec } from "./src/data/models.ts";
-export { covarianceSpectrum, pca, pcaErrors } from "./src/data/spectrum.ts";
-export type { Pca, Spectrum } from "./src/data/spectrum.ts";
-export { DEFAULTS, defaultTimes, resolveSimulateConfig } from "./src/problem/config.ts";
-export type { SimulateConfig, SimulateInput } from "./src/problem/config.ts";
-export { recordingTimes, simulate } from "./src/sgd/simulate.ts";
-export type { Progress, SimulateControl } from "./src/sgd/simulate.ts";
-export {
-  componentsSpec,
-  errorCurveSpec,
-  imageGridSpec,
-  overlapHeatmapSpec,
-  timeSeriesSpec,
-  VEGA_LITE_SCHEMA,
-} from "./src/plot/plot.ts";
 export type {
-  ComponentsOptions,
-  ErrorCurveOptions,
-  ImageGridOptions,
-  OverlapOptions,
-  OverlapSource,
-  TimeSeries,
-  TimeSeriesOptions,
-  VegaLiteSpec,
-} from "./src/plot/plot.ts";
-export { covariance, eigh } from "./src/kernels/linalg.ts";
-export { drawInitialWeights, informedWeights } from "./src/sgd/simulate.ts";
+  Activation,
+  CurveResult,
+  DataModel,
+  DatasetModel,
+  GaussianModel,
+  InitialWeights,
+  Network,
+  OrderParameters,
+  PcaSummary,
+  Problem,
+  ProblemInput,
+  ProblemRecord,
+  Rule,
+  Run,
+  SolverRecord,
+  Spectrum,
+  SpikedModel,
+  WeightSnapshot,
+} from "./src/problem/types.ts";
+export { resolveProblem } from "./src/problem/resolve.ts";
+export { informedWeights } from "./src/problem/init.ts";
 export {
   formatCovariance,
   formatInitialWeights,
   parseCovariance,
   parseInitialWeights,
 } from "./src/problem/formats.ts";
-export { INTEGRATORS, resolveTheoryOptions, theory } from "./src/theory/theory.ts";
-export type { Integrator, TheoryInput, TheoryOptions } from "./src/theory/theory.ts";
-export { FORMS } from "./src/theory/system.ts";
-export type { Form } from "./src/theory/system.ts";
-export { averagesFor, quadratureAverages } from "./src/activations/averages.ts";
-export type { ActivationAverages } from "./src/activations/averages.ts";
-export { DomainError, IntegrationError, solve } from "./src/ode/integrate.ts";
+export { pca, spikedModel } from "./src/data/mod.ts";
+export type { Pca } from "./src/data/mod.ts";
+export { simulate } from "./src/sgd/simulate.ts";
+export type { SimulateControl } from "./src/sgd/simulate.ts";
+export { theory } from "./src/theory/theory.ts";
+export type { TheoryControl } from "./src/theory/theory.ts";
+export type { SolverInput } from "./src/theory/solver.ts";
+export type { Progress } from "./src/core/progress.ts";
 export { deviation } from "./src/analysis/deviation.ts";
 export type { Deviation } from "./src/analysis/deviation.ts";
+export {
+  AedynError,
+  ConfigError,
+  DataFormatError,
+  DivergenceError,
+  DomainError,
+  IntegrationError,
+} from "./src/core/errors.ts";
+export type { DataLocation, IntegrationFailure } from "./src/core/errors.ts";
+export { VERSION } from "./src/core/version.ts";

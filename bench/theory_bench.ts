@@ -6,10 +6,10 @@
  * @module
  */
 import { spikedModel, theory } from "../mod.ts";
-import { averagesFor } from "../src/activations/averages.ts";
+import { averagesFor } from "../src/activations/mod.ts";
 import { flowMatrices, type Overlaps, overlapsFromMoments } from "../src/theory/equations.ts";
 import { directionsOf, FlowSystem, initialState } from "../src/theory/system.ts";
-import type { Spectrum } from "../src/data/spectrum.ts";
+import type { Spectrum } from "../src/data/mod.ts";
 import { createKernels } from "../src/kernels/wasm.ts";
 
 function median(xs: number[]): number {
@@ -71,8 +71,8 @@ export async function benchTheory(): Promise<string[]> {
     const res = await theory(cfg);
     runs.push({
       s: (performance.now() - t0) / 1000,
-      steps: res.config.steps as number,
-      rhs: res.config.rhsEvaluations as number,
+      steps: res.solver!.steps,
+      rhs: res.solver!.rhsEvaluations,
     });
   }
   const s = median(runs.map((r) => r.s));

@@ -1,16 +1,28 @@
 /**
  * Build the WebAssembly kernels: AssemblyScript (assembly/index.ts, SIMD on,
- * relaxed SIMD off) -> binaryen wasm-opt -O3 -> src/kernels/generated/kernels_wasm.ts,
- * a TypeScript module that embeds the bytes as base64 so that importing
- * mod.ts needs no file access. Deterministic: the same sources give the same
- * bytes. Run with `deno task build`.
+ * relaxed SIMD off) -> binaryen wasm-opt -O3 -> two generated modules under
+ * src/kernels/generated/:
+ *
+ * - kernels_wasm.ts embeds the bytes as base64, so that importing mod.ts needs
+ *   no file access;
+ * - kernels_api.ts types the module's exports (`interface KernelExports`), made
+ *   from the TypeScript declarations the compiler writes with `--bindings raw`
+ *   (parameter names and AssemblyScript types) and the doc comments of the
+ *   exported declarations in assembly/.
+ *
+ * Deterministic: the same sources give the same bytes and the same text. Run
+ * with `deno task build`.
  * @module
  */
 import asc from "assemblyscript/asc";
 import binaryen from "binaryen";
+import { fileURLToPath } from "node:url";
 
-/** Path of the generated module, relative to the repository root. */
+/** Path of the generated module that embeds the wasm, relative to the repository root. */
 export const GENERATED_PATH = "src/kernels/generated/kernels_wasm.ts";
+
+/** Path of the generated module that types the exports, relative to the repository root. */
+export const API_PATH = "src/kernels/generated/kernels_api.ts";
 
 const ASC_FLAGS = [
   "--runtime",
@@ -25,22 +37,52 @@ const ASC_FLAGS = [
   "2",
 ];
 
-/** Compile and optimise the kernels; returns the wasm bytes. */
+/** What one compilation of the kernels produces. */
+export interface KernelBuild {
+  /** The optimised WebAssembly module. */
+  wasm: Uint8Array;
+  /**
+   * The compiler's TypeScript declarations of the module's exports (its
+   * kernels.d.ts, `--bindings raw`); internal names are relative to the root
+   * (`assembly/blas/dot`).
+   */
+  declarations: string;
+}
+
+/** Compile and optimise the kernels; returns the wasm bytes and the compiler's declarations. */
 export async function buildKernels(
   root: URL = new URL("../", import.meta.url),
-): Promise<Uint8Array> {
+): Promise<KernelBuild> {
   const outputs: Record<string, Uint8Array | string> = {};
-  const entry = new URL("assembly/index.ts", root).pathname;
-  const result = await asc.main([entry, "--outFile", "kernels.wasm", ...ASC_FLAGS], {
-    writeFile(name: string, contents: Uint8Array | string) {
-      outputs[name] = contents;
+  // The entry is given relative to --baseDir so that the declarations name
+  // each export's source by its path from the root, whatever the working
+  // directory (the wasm bytes do not depend on either).
+  const result = await asc.main(
+    [
+      "assembly/index.ts",
+      "--baseDir",
+      fileURLToPath(root),
+      "--outFile",
+      "kernels.wasm",
+      "--bindings",
+      "raw",
+      ...ASC_FLAGS,
+    ],
+    {
+      writeFile(name: string, contents: Uint8Array | string) {
+        outputs[name] = contents;
+      },
     },
-  });
+  );
   if (result.error) {
     throw new Error(`AssemblyScript compilation failed:\n${result.stderr.toString()}`);
   }
   const raw = outputs["kernels.wasm"];
   if (!(raw instanceof Uint8Array)) throw new Error("AssemblyScript produced no kernels.wasm");
+  const declarations = outputs["kernels.d.ts"];
+  if (typeof declarations !== "string") {
+    throw new Error("AssemblyScript produced no kernels.d.ts");
+  }
   const mod = binaryen.readBinary(raw);
   try {
     const F = binaryen.Features;
@@ -52,7 +94,7 @@ export async function buildKernels(
     binaryen.setShrinkLevel(0);
     mod.optimize();
     if (!mod.validate()) throw new Error("wasm-opt produced an invalid module");
-    return mod.emitBinary();
+    return { wasm: mod.emitBinary(), declarations };
   } finally {
     mod.dispose();
   }
@@ -92,13 +134,321 @@ ${lines.join("\n")}
 `;
 }
 
+/** A parameter of an exported kernel function. */
+export interface KernelParam {
+  /** Its name in the AssemblyScript source. */
+  name: string;
+  /** Its AssemblyScript type (`usize`, `i32`, `f64`, ...). */
+  type: string;
+}
+
+/** One export of the kernel module, as the compiler declares it. */
+export type KernelDecl =
+  | { kind: "memory"; name: "memory" }
+  | {
+    kind: "function";
+    name: string;
+    /** The compiler's internal name, `assembly/<file>/<declaration>`. */
+    internal: string;
+    params: KernelParam[];
+    /** AssemblyScript return type, or `void`. */
+    returns: string;
+  }
+  | {
+    kind: "global";
+    name: string;
+    /** The compiler's internal name, `assembly/<file>/<declaration>`. */
+    internal: string;
+    /** AssemblyScript value type. */
+    type: string;
+    mutable: boolean;
+  };
+
+/**
+ * TypeScript type of a raw wasm value per AssemblyScript value type (what the
+ * compiler's declarations write, except that `usize` becomes the `Ptr` alias).
+ * Other types (bool, v128, references, strings, arrays) are not supported: the
+ * raw exports would not carry them as these declarations say. (A raw export
+ * returning a u32 or usize gives the signed i32 value: no `>>> 0` here.)
+ */
+const TS_TYPES: Readonly<Record<string, string>> = {
+  i8: "number",
+  u8: "number",
+  i16: "number",
+  u16: "number",
+  i32: "number",
+  u32: "number",
+  isize: "number",
+  usize: "Ptr",
+  f32: "number",
+  f64: "number",
+  i64: "bigint",
+  u64: "bigint",
+};
+
+function tsType(asType: string, what: string): string {
+  const ts = TS_TYPES[asType];
+  if (ts === undefined) {
+    throw new Error(`${what}: AssemblyScript type ${asType} is not supported by scripts/build.ts`);
+  }
+  return ts;
+}
+
+/** The compiler's own TypeScript spelling of a supported AssemblyScript type. */
+function compilerTsType(asType: string, what: string): string {
+  const ts = tsType(asType, what);
+  return ts === "Ptr" ? "number" : ts;
+}
+
+/**
+ * Parse the declarations the compiler writes with `--bindings raw` (a
+ * `declare namespace __AdaptedExports { ... }`). Strict: any line of the
+ * namespace that is not one of the shapes below (memory, a function with
+ * required parameters of numeric types, a global of a numeric type) throws,
+ * so the generated interface is exact or the build fails.
+ */
+export function parseDeclarations(dts: string): KernelDecl[] {
+  const lines = dts.split("\n");
+  let i = 0;
+  function fail(why: string): never {
+    throw new Error(`kernels.d.ts:${i + 1}: ${why}: ${JSON.stringify(lines[i] ?? "<end>")}`);
+  }
+  function expect(line: string): void {
+    if (lines[i] !== line) fail(`expected ${JSON.stringify(line)}`);
+    i++;
+  }
+  expect("declare namespace __AdaptedExports {");
+  const decls: KernelDecl[] = [];
+  const seen = new Set<string>();
+  while (lines[i] !== "}") {
+    if (i >= lines.length) fail("unterminated namespace");
+    // The doc comment: one line, or a block of ` * ` lines.
+    const doc: string[] = [];
+    const single = /^ {2}\/\*\* (.*) \*\/$/.exec(lines[i]);
+    if (single) {
+      doc.push(single[1]);
+      i++;
+    } else if (lines[i] === "  /**") {
+      i++;
+      while (lines[i] !== "   */") {
+        const m = /^ {3}\* (.*)$/.exec(lines[i] ?? "") ?? fail("expected a doc comment line");
+        doc.push(m[1]);
+        i++;
+      }
+      i++;
+    } else {
+      fail("expected a doc comment");
+    }
+    const line = lines[i];
+    let decl: KernelDecl;
+    let m: RegExpExecArray | null;
+    if (line === "  export const memory: WebAssembly.Memory;") {
+      if (doc.join("\n") !== "Exported memory") fail("unexpected doc of the memory");
+      decl = { kind: "memory", name: "memory" };
+      i++;
+    } else if ((m = /^ {2}export function (\w+)\((.*)\): (\w+);$/.exec(line))) {
+      const [, name, paramText, tsReturn] = m;
+      const [internal, ...tags] = doc;
+      if (!/^[\w./~-]+$/.test(internal ?? "")) fail(`${name}: no internal name in its doc`);
+      const params: KernelParam[] = [];
+      const tsParams = paramText === "" ? [] : paramText.split(", ");
+      tsParams.forEach((p, j) => {
+        const pm = /^(\w+): (\w+)$/.exec(p) ?? fail(`${name}: unsupported parameter ${p}`);
+        const tag = /^@param (\w+) `([^`]+)`$/.exec(tags[j] ?? "") ??
+          fail(`${name}: no @param tag for ${p}`);
+        if (tag[1] !== pm[1]) fail(`${name}: @param ${tag[1]} does not match ${p}`);
+        if (compilerTsType(tag[2], `${name}(${tag[1]})`) !== pm[2]) {
+          fail(`${name}: ${p} is not the TypeScript type of ${tag[2]}`);
+        }
+        params.push({ name: pm[1], type: tag[2] });
+      });
+      const rest = tags.slice(tsParams.length);
+      let returns = "void";
+      if (tsReturn !== "void") {
+        const r = /^@returns `([^`]+)`$/.exec(rest[0] ?? "") ?? fail(`${name}: no @returns tag`);
+        returns = r[1];
+        if (compilerTsType(returns, `${name}()`) !== tsReturn) {
+          fail(`${name}: return type ${tsReturn} is not the TypeScript type of ${returns}`);
+        }
+        rest.shift();
+      }
+      if (rest.length > 0) fail(`${name}: unexpected doc tags ${JSON.stringify(rest)}`);
+      decl = { kind: "function", name, internal, params, returns };
+      i++;
+    } else if ((m = /^ {2}export const (\w+): \{$/.exec(line))) {
+      const name = m[1];
+      const internal = doc.length === 1 ? doc[0] : fail(`${name}: unexpected doc`);
+      i++;
+      const t = /^ {4}\/\*\* @type `([^`]+)` \*\/$/.exec(lines[i]) ?? fail(`${name}: no @type`);
+      const type = t[1];
+      const ts = compilerTsType(type, name);
+      i++;
+      let mutable = false;
+      if (lines[i] === `    get value(): ${ts};`) {
+        i++;
+        expect(`    set value(value: ${ts});`);
+        mutable = true;
+      } else {
+        expect(`    get value(): ${ts}`);
+      }
+      expect("  };");
+      decl = { kind: "global", name, internal, type, mutable };
+    } else {
+      fail("unsupported declaration (extend parseDeclarations in scripts/build.ts)");
+    }
+    if (seen.has(decl.name)) fail(`duplicate export ${decl.name}`);
+    seen.add(decl.name);
+    decls.push(decl);
+  }
+  return decls;
+}
+
+/**
+ * The doc comment (`/** ... *\/`) right before the top-level declaration
+ * `export function|const|let|var <name>` in `source`, as lines without the
+ * comment markers; empty if there is none.
+ */
+export function sourceDoc(source: string, name: string): string[] {
+  if (!/^\w+$/.test(name)) return [];
+  const decl = new RegExp(
+    String.raw`^export\s+(?:declare\s+)?(?:function|const|let|var)\s+${name}\b`,
+    "m",
+  )
+    .exec(source);
+  if (!decl) return [];
+  const before = source.slice(0, decl.index).trimEnd();
+  if (!before.endsWith("*/")) return [];
+  const open = before.lastIndexOf("/*");
+  if (open < 0 || !before.startsWith("/**", open) || before.length - open < 5) return [];
+  const lines = before.slice(open + 3, -2).split("\n").map((l, j) =>
+    (j === 0 ? l : l.replace(/^\s*\* ?/, "")).trimEnd()
+  );
+  while (lines.length > 0 && lines[0].trim() === "") lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
+  if (lines.length > 0) lines[0] = lines[0].trimStart();
+  return lines;
+}
+
+/**
+ * The text of the generated TypeScript module that types the kernel exports,
+ * from the compiler's `declarations` (see {@link parseDeclarations}) and the
+ * doc comments of the exported declarations in the sources under `root`.
+ */
+export async function renderApi(
+  declarations: string,
+  root: URL = new URL("../", import.meta.url),
+): Promise<string> {
+  const decls = parseDeclarations(declarations);
+  const sources = new Map<string, string>();
+  const origin = async (internal: string): Promise<{ file: string; doc: string[] }> => {
+    const slash = internal.lastIndexOf("/");
+    const file = `${internal.slice(0, slash)}.ts`;
+    const local = internal.slice(slash + 1);
+    if (file.startsWith("~")) return { file, doc: [] }; // the standard library
+    let text = sources.get(file);
+    if (text === undefined) {
+      text = await Deno.readTextFile(new URL(file, root));
+      sources.set(file, text);
+    }
+    return { file, doc: sourceDoc(text, local) };
+  };
+  // A source doc's {@link name} of another export points at its member here.
+  const names = new Set(decls.map((d) => d.name));
+  const relink = (line: string) =>
+    line.replace(
+      /\{@link (\w+)\}/g,
+      (link, name: string) => names.has(name) ? `{@link KernelExports.${name}}` : link,
+    );
+  const members: string[] = [];
+  const kinds: string[] = [];
+  for (const d of decls) {
+    kinds.push(`  ${d.name}: "${d.kind}",`);
+    if (d.kind === "memory") {
+      members.push(
+        "  /** The module's linear memory. */",
+        "  readonly memory: WebAssembly.Memory;",
+      );
+      continue;
+    }
+    const { file, doc } = await origin(d.internal);
+    let head: string;
+    let extra: string[];
+    let member: string;
+    if (d.kind === "function") {
+      const asParams = d.params.map((p) => `${p.name}: ${p.type}`).join(", ");
+      const tsParams = d.params.map((p) => `${p.name}: ${tsType(p.type, d.name)}`).join(", ");
+      const tsReturn = d.returns === "void" ? "void" : tsType(d.returns, d.name);
+      head = `\`${d.name}(${asParams}): ${d.returns}\` in ${file}`;
+      extra = [];
+      member = `  ${d.name}(${tsParams}): ${tsReturn};`;
+    } else {
+      head = `\`${d.mutable ? "let" : "const"} ${d.name}: ${d.type}\` in ${file}`;
+      extra = [
+        d.mutable
+          ? "A mutable `WebAssembly.Global`: read or set its `.value`."
+          : "An immutable `WebAssembly.Global`: read its `.value`.",
+      ];
+      member = `  readonly ${d.name}: WebAssembly.Global;`;
+    }
+    const body = [
+      head,
+      ...(doc.length > 0 ? ["", ...doc.map(relink)] : []),
+      ...(extra.length ? ["", ...extra] : []),
+    ];
+    members.push("  /**", ...body.map((l) => (l === "" ? "   *" : `   * ${l}`)), "   */", member);
+  }
+  return `// Generated by scripts/build.ts from assembly/ — do not edit; run \`deno task build\`.
+// deno-fmt-ignore-file
+
+/**
+ * A byte offset into the kernel module's linear memory (AssemblyScript
+ * \`usize\`, 32-bit). A raw export returning one gives the signed i32 value.
+ */
+export type Ptr = number;
+
+/**
+ * The raw exports of the kernel module (assembly/index.ts), as the
+ * AssemblyScript compiler declares them (\`--bindings raw\`): the linear memory,
+ * every exported function with its parameter names, and the exported constants
+ * as \`WebAssembly.Global\`s. Each member's doc gives its AssemblyScript
+ * signature, source file and doc comment.
+ */
+export interface KernelExports {
+${members.join("\n")}
+}
+
+/** The kind of each member of {@link KernelExports}, as \`WebAssembly.Module.exports\` names it. */
+export type KernelExportKinds = {
+  readonly [K in keyof KernelExports]: KernelExports[K] extends WebAssembly.Memory ? "memory"
+    : KernelExports[K] extends WebAssembly.Global ? "global"
+    : "function";
+};
+
+/** Every export of the kernel module and its kind, in the compiler's order. */
+export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
+${kinds.join("\n")}
+};
+`;
+}
+
 if (import.meta.main) {
-  const bytes = await buildKernels();
-  const text = await renderModule(bytes);
-  const out = new URL(`../${GENERATED_PATH}`, import.meta.url);
-  await Deno.mkdir(new URL("./", out), { recursive: true });
-  const tmp = new URL(`${out.pathname}.tmp`, out);
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, out);
-  console.log(`wrote ${GENERATED_PATH} (${bytes.length} bytes of wasm)`);
+  const root = new URL("../", import.meta.url);
+  const { wasm, declarations } = await buildKernels(root);
+  const files: [string, string][] = [
+    [GENERATED_PATH, await renderModule(wasm)],
+    [API_PATH, await renderApi(declarations, root)],
+  ];
+  // Write every file beside its target first, then rename them all: a failed
+  // build leaves the committed files as they were.
+  const moves: [URL, URL][] = [];
+  for (const [path, text] of files) {
+    const out = new URL(path, root);
+    await Deno.mkdir(new URL("./", out), { recursive: true });
+    const tmp = new URL(`${out.pathname}.tmp`, out);
+    await Deno.writeTextFile(tmp, text);
+    moves.push([tmp, out]);
+  }
+  for (const [tmp, out] of moves) await Deno.rename(tmp, out);
+  console.log(`wrote ${GENERATED_PATH} (${wasm.length} bytes of wasm)`);
+  console.log(`wrote ${API_PATH} (${parseDeclarations(declarations).length} exports)`);
 }

@@ -12,7 +12,8 @@
  */
 import { parseArgs } from "node:util";
 import { parsePreset, type Preset, type Size } from "../src/experiments/preset.ts";
-import { type ExperimentSummary, runPreset } from "../src/experiments/run.ts";
+import { runPreset } from "../src/experiments/run.ts";
+import type { ExperimentSummary } from "../src/experiments/types.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
 import { specFiles } from "../src/cli/figures.ts";
 import { writeAtomic, writeFiles } from "../src/cli/io.ts";

@@ -1,35 +1,17 @@
 /**
- * The Gaussian averages of THEORY.md section 4, per activation: closed forms
- * for linear, erf and relu ({@link averagesFor}), and the same interface by
- * quadrature for any activation, with optional biases
- * ({@link quadratureAverages}).
+ * The Gaussian averages every activation provides to the equations
+ * (THEORY.md section 4), as two interfaces — {@link ActivationAverages} for
+ * zero-mean fields, {@link BiasedActivationAverages} for fields with means
+ * (trained biases) — and their quadrature fallbacks,
+ * {@link quadratureAverages} and {@link quadratureBiasedAverages}, which any
+ * activation without closed forms uses (g and g' suffice; g'' and g''' are
+ * used when given).
  *
- * All fields are jointly Gaussian with zero mean; covariances are passed as
- * plain numbers in upper-triangular row order (c11, c12, c22) or
- * (c11, c12, c13, c22, c23, c33), so that the closed forms, called K^2 times
- * per right-hand side of the ODE, allocate nothing.
- *
- * ReLU, g(u) = max(0, u), g' = step, g'' = delta, g''' = delta'. With
- * s = sqrt(c11 c22 - c12^2) and theta = arccos(c12 / sqrt(c11 c22)), so that
- * pi - theta = atan2(s, -c12):
- *
- *     I2  = (s + c12 (pi - theta)) / (2 pi)         (arc-cosine kernel, order 1)
- *     J2  = c12 / 2                                  (x1 = (c12/c22) x2 + independent)
- *     I21 = c12 / 2,   I22 = c22 / 2                 (x1 -> -x1 symmetry)
- *     I3  = c12 s13 / (2 pi c11) + c23 (pi - theta13) / (2 pi),
- *           s13 = sqrt(c11 c33 - c13^2)              (Stein's lemma on x2)
- *     j = E[g'] = 1/2,  E[g'''] = E[delta'(x)] = -p'(0) = 0,
- *     E[g'' g + g'^2] = E[delta(x) relu(x)] + 1/2 = 1/2,
- *     E[g''(x_k) g(x_a)] = p_k(0) E[relu(x_a) | x_k = 0] = s / (2 pi q_kk),
- *     E[g'(x_k) g'(x_a)] = P(x_k > 0, x_a > 0) = (pi - theta) / (2 pi).
- *
- * Degenerate relu cases (a zero-variance field inside g', where the value
- * depends on g'(0)) use g'(0) = 1/2 or, where the value is constant for
- * positive variance (j, d3, d2gPlusG1sq), that constant; E[g''(x_k) g(x_a)]
- * is +Infinity for q_kk = 0 < q_aa (the density of x_k at 0 diverges).
+ * Covariances are passed as plain numbers in upper-triangular row order
+ * (c11, c12, c22) or (c11, c12, c13, c22, c23, c33), so that closed forms,
+ * called K^2 times per right-hand side, allocate nothing.
  * @module
  */
-import type { Activation } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
 import { gaussianExpectation, MAX_NODES } from "../math/quadrature.ts";
 
@@ -60,202 +42,49 @@ export interface ActivationAverages {
   g1g1(qkk: number, qka: number, qaa: number): number;
 }
 
-const TWO_OVER_PI = 2 / Math.PI;
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const INV_2PI = 1 / (2 * Math.PI);
-const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
-const INV_SQRT2 = Math.SQRT1_2;
-
 /**
- * Error function, to ~1 ulp-level relative accuracy. |x| <= 3: the series
- * erf x = (2/sqrt pi) e^{-x^2} sum_n x (2x^2)^n / (1*3*...*(2n+1)) (positive
- * terms, summed until they stop changing the sum); 3 < |x| < 6.5:
- * 1 - erfc x with erfc from its continued fraction (48 terms, evaluated
- * backwards); |x| >= 6.5: +-1. Same algorithm as the WebAssembly kernels.
- *
- * @example
- * ```ts
- * import { erf } from "./averages.ts";
- * if (!(Math.abs(erf(1) - 0.8427007929497149) < 1e-15)) throw new Error("example failed");
- * ```
+ * Gaussian averages of one activation g at biased fields u_i = x_i + m_i,
+ * x zero-mean jointly Gaussian. Two-field functions take the covariance
+ * entries (c11, c12, c22) of (x1, x2) and the offsets (m1, m2); one-field
+ * functions the variance q of x and the offset m. Plain numbers, no
+ * allocation.
  */
-export function erf(x: number): number {
-  const ax = Math.abs(x);
-  if (ax >= 6.5) return x > 0 ? 1 : -1;
-  const x2 = ax * ax;
-  let r: number;
-  if (ax <= 3) {
-    let term = ax;
-    let sum = ax;
-    const twoX2 = 2 * x2;
-    for (let n = 1; n < 200; n++) {
-      term *= twoX2 / (2 * n + 1);
-      const next = sum + term;
-      if (next === sum) break;
-      sum = next;
-    }
-    r = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-  } else {
-    let f = ax;
-    for (let n = 48; n >= 1; n--) f = ax + (n * 0.5) / f;
-    r = 1 - (INV_SQRT_PI * Math.exp(-x2)) / f;
-  }
-  return x < 0 ? -r : r;
-}
-
-/** sqrt of max(0, a b - c^2): the (clamped) 2 x 2 determinant's square root. */
-function sqrtDet(a: number, c: number, b: number): number {
-  const det = a * b - c * c;
-  return det > 0 ? Math.sqrt(det) : 0;
-}
-
-/** Linear g(u) = u: every average is a covariance entry. */
-const LINEAR: ActivationAverages = {
-  I2: (_c11, c12, _c22) => c12,
-  J2: (_c11, c12, _c22) => c12,
-  I21: (_c11, c12, _c22) => c12,
-  I22: (_c11, _c12, c22) => c22,
-  I3: (_c11, _c12, _c13, _c22, c23, _c33) => c23,
-  j: (_q) => 1,
-  d3: (_q) => 0,
-  d2gPlusG1sq: (_q) => 1,
-  d2g: (_qkk, _qka, _qaa) => 0,
-  g1g1: (_qkk, _qka, _qaa) => 1,
-};
-
-/**
- * erf, g(u) = erf(u / sqrt 2), g'(u) = sqrt(2/pi) e^{-u^2/2}, g'' = -u g',
- * g''' = (u^2 - 1) g'. Formulas of THEORY.md section 4, plus
- * E[g'''] = -sqrt(2/pi) (1+q)^{-3/2},
- * E[g'' g + g'^2] = (2/pi) / ((1+q) sqrt(1+2q)),
- * E[g''(x_k) g(x_a)] = -P_ka = -(2/pi) qka / ((1+qkk) sqrt((1+qkk)(1+qaa) - qka^2)),
- * E[g'(x_k) g'(x_a)] = (2/pi) / sqrt((1+qkk)(1+qaa) - qka^2).
- */
-const ERF: ActivationAverages = {
-  I2(c11, c12, c22) {
-    let s = c12 / Math.sqrt((1 + c11) * (1 + c22));
-    if (s > 1) s = 1;
-    else if (s < -1) s = -1;
-    return TWO_OVER_PI * Math.asin(s);
-  },
-  J2: (_c11, c12, c22) => (SQRT_2_OVER_PI * c12) / Math.sqrt(1 + c22),
-  I21: (c11, c12, _c22) => (SQRT_2_OVER_PI * c12) / ((1 + c11) * Math.sqrt(1 + c11)),
-  I22: (c11, c12, c22) =>
-    (SQRT_2_OVER_PI * (c22 + c11 * c22 - c12 * c12)) / ((1 + c11) * Math.sqrt(1 + c11)),
-  I3(c11, c12, c13, _c22, c23, c33) {
-    const l3 = (1 + c11) * (1 + c33) - c13 * c13;
-    return (TWO_OVER_PI * (c23 * (1 + c11) - c12 * c13)) / (Math.sqrt(l3) * (1 + c11));
-  },
-  j: (q) => SQRT_2_OVER_PI / Math.sqrt(1 + q),
-  d3: (q) => -SQRT_2_OVER_PI / ((1 + q) * Math.sqrt(1 + q)),
-  d2gPlusG1sq: (q) => TWO_OVER_PI / ((1 + q) * Math.sqrt(1 + 2 * q)),
-  d2g: (qkk, qka, qaa) =>
-    (-TWO_OVER_PI * qka) / ((1 + qkk) * Math.sqrt((1 + qkk) * (1 + qaa) - qka * qka)),
-  g1g1: (qkk, qka, qaa) => TWO_OVER_PI / Math.sqrt((1 + qkk) * (1 + qaa) - qka * qka),
-};
-
-/** ReLU, g(u) = max(0, u): the formulas in the module notes. */
-const RELU: ActivationAverages = {
-  I2(c11, c12, c22) {
-    if (!(c11 > 0 && c22 > 0)) return 0;
-    const s = sqrtDet(c11, c12, c22);
-    return (s + c12 * Math.atan2(s, -c12)) * INV_2PI;
-  },
-  J2: (_c11, c12, _c22) => 0.5 * c12,
-  I21: (_c11, c12, _c22) => 0.5 * c12,
-  I22: (_c11, _c12, c22) => 0.5 * c22,
-  I3(c11, c12, c13, _c22, c23, c33) {
-    if (!(c11 > 0)) return 0.25 * c23; // x1 = 0: g'(0) E[x2 g(x3)] with g'(0) = 1/2
-    if (!(c33 > 0)) return 0; // g(x3) = 0
-    const s13 = sqrtDet(c11, c13, c33);
-    return ((c12 * s13) / c11 + c23 * Math.atan2(s13, -c13)) * INV_2PI;
-  },
-  j: (_q) => 0.5,
-  d3: (_q) => 0,
-  d2gPlusG1sq: (_q) => 0.5,
-  d2g(qkk, qka, qaa) {
-    if (!(qkk > 0)) return qaa > 0 ? Infinity : 0;
-    return (sqrtDet(qkk, qka, qaa) / qkk) * INV_2PI;
-  },
-  g1g1(qkk, qka, qaa) {
-    if (!(qkk > 0 && qaa > 0)) return 0.25;
-    return Math.atan2(sqrtDet(qkk, qka, qaa), -qka) * INV_2PI;
-  },
-};
-
-/**
- * The closed-form averages of a built-in activation (THEORY.md section 4;
- * relu derived in the module notes). Fast: no allocation, plain numbers.
- *
- * @param activation "linear", "erf" or "relu"
- * @example
- * ```ts
- * import { averagesFor } from "./averages.ts";
- * const erf = averagesFor("erf");
- * // E[g(x)^2] for Var x = 1: (2/pi) asin(1/2) = 1/3
- * if (!(Math.abs(erf.I2(1, 1, 1) - 1 / 3) < 1e-15)) throw new Error("example failed");
- * if (!(averagesFor("relu").j(2) === 0.5)) throw new Error("example failed");
- * ```
- */
-export function averagesFor(activation: Activation): ActivationAverages {
-  switch (activation) {
-    case "linear":
-      return LINEAR;
-    case "erf":
-      return ERF;
-    case "relu":
-      return RELU;
-    default:
-      throw new ConfigError("activation", activation, '"linear", "erf" or "relu"');
-  }
+export interface BiasedActivationAverages {
+  /** E[g(x1+m1) g(x2+m2)]. */
+  I2(c11: number, c12: number, c22: number, m1: number, m2: number): number;
+  /** E[g'(x1+m1) g'(x2+m2)]. */
+  g1g1(c11: number, c12: number, c22: number, m1: number, m2: number): number;
+  /** E[g''(x1+m1) g(x2+m2)] (relu: E[delta(x1+m1) relu(x2+m2)]). */
+  d2g(c11: number, c12: number, c22: number, m1: number, m2: number): number;
+  /** E[g'(x1+m1) g(x2+m2)]. */
+  g1g(c11: number, c12: number, c22: number, m1: number, m2: number): number;
+  /** E[g'(x+m)], Var x = q. */
+  j(q: number, m: number): number;
+  /** E[g''(x+m)] (relu: density of x at -m). */
+  d1(q: number, m: number): number;
+  /** E[g'''(x+m)] (relu: E[delta'(x+m)] = d d1 / dm). */
+  d3(q: number, m: number): number;
+  /** E[g''(x+m) g(x+m) + g'(x+m)^2]. */
+  d2gPlusG1sq(q: number, m: number): number;
+  /** E[g(x+m)]. */
+  mean(q: number, m: number): number;
 }
 
 /** A scalar function of one variable (an activation or one of its derivatives). */
 export type ScalarFunction = (u: number) => number;
 
-/** g and its derivatives for a built-in activation, for {@link quadratureAverages}. */
+/** g and its derivatives, for {@link quadratureAverages}. */
 export interface ActivationFunctions {
   /** g(u). */
   g: ScalarFunction;
-  /** g'(u) (relu: 1 for u > 0, else 0). */
+  /** g'(u) (at a kink, either one-sided value). */
   g1: ScalarFunction;
-  /** g''(u), where it is a function (not for relu). */
+  /** g''(u), where it is a function (optional: Stein's lemma replaces it). */
   g2?: ScalarFunction;
-  /** g'''(u), where it is a function (not for relu). */
+  /** g'''(u), where it is a function (optional: Stein's lemma replaces it). */
   g3?: ScalarFunction;
   /** Points where g is not smooth or varies fastest (0 for relu and erf), to split integrals at. */
   splitAt: number[];
-}
-
-/**
- * g, g', g'', g''' of a built-in activation, and where to split integrals.
- *
- * @example
- * ```ts
- * import { activationFunctions, averagesFor, quadratureAverages } from "./averages.ts";
- * const { g, g1 } = activationFunctions("relu");
- * const q = quadratureAverages(g, g1); // integrals split at the kink u = 0
- * if (!(Math.abs(q.I2(1, 0.3, 2) - averagesFor("relu").I2(1, 0.3, 2)) < 1e-13)) throw new Error("example failed");
- * ```
- */
-export function activationFunctions(activation: Activation): ActivationFunctions {
-  switch (activation) {
-    case "linear":
-      return { g: (u) => u, g1: () => 1, g2: () => 0, g3: () => 0, splitAt: [0] };
-    case "erf":
-      return {
-        g: (u) => erf(u * INV_SQRT2),
-        g1: (u) => SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-        g2: (u) => -u * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-        g3: (u) => (u * u - 1) * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-        splitAt: [0],
-      };
-    case "relu":
-      return { g: (u) => (u > 0 ? u : 0), g1: (u) => (u > 0 ? 1 : 0), splitAt: [0] };
-    default:
-      throw new ConfigError("activation", activation, '"linear", "erf" or "relu"');
-  }
 }
 
 /** Options of {@link quadratureAverages}. */
@@ -310,7 +139,8 @@ export interface QuadratureAveragesOptions {
  * @param g3 g''' (optional)
  * @example
  * ```ts
- * import { averagesFor, quadratureAverages } from "./averages.ts";
+ * import { quadratureAverages } from "./averages.ts";
+ * import { averagesFor } from "./mod.ts";
  * // tanh with a bias 0.1 on every field
  * const th = quadratureAverages(Math.tanh, (u) => 1 - Math.tanh(u) ** 2, undefined, undefined, { mean: [0.1, 0.1] });
  * if (!(th.j(1) > 0 && th.j(1) < 1)) throw new Error("example failed");
@@ -399,5 +229,68 @@ export function quadratureAverages(
         (e2((x) => x[0] * g1(x[0] + m1) * g(x[1] + m2), qkk, qka, qaa, m1, m2) -
           qka * g1g1(qkk, qka, qaa)) / qkk,
     g1g1,
+  };
+}
+
+/** Options of {@link quadratureBiasedAverages}. */
+export type QuadratureBiasedOptions = Omit<QuadratureAveragesOptions, "mean" | "splitAt">;
+
+/**
+ * The {@link BiasedActivationAverages} of any activation by Gaussian
+ * quadrature: each call integrates with its offsets m1, m2 as the means of
+ * the fields entering g (see {@link quadratureAverages}; the same Stein
+ * reductions replace g'' and g''' when they are not given, e.g.
+ * E[g''(x+m)] = E[x g'(x+m)] / q). Slow (a tensor grid per call): for
+ * activations without closed forms.
+ *
+ * @param fns g and its derivatives, with the points to split integrals at
+ * @param opts quadrature nodes
+ * @example
+ * ```ts
+ * import { quadratureBiasedAverages } from "./averages.ts";
+ * import { biasedAveragesFor } from "./mod.ts";
+ * const relu = { g: (u: number) => Math.max(u, 0), g1: (u: number) => (u > 0 ? 1 : 0), splitAt: [0] };
+ * const q = quadratureBiasedAverages(relu);
+ * const exact = biasedAveragesFor("relu");
+ * if (!(Math.abs(q.I2(1, 0.3, 2, 0.2, -0.1) - exact.I2(1, 0.3, 2, 0.2, -0.1)) < 1e-12)) throw new Error("example failed");
+ * ```
+ */
+export function quadratureBiasedAverages(
+  fns: ActivationFunctions,
+  opts: QuadratureBiasedOptions = {},
+): BiasedActivationAverages {
+  const { g, g1, g2, g3, splitAt } = fns;
+  const at = (m1: number, m2 = 0) =>
+    quadratureAverages(g, g1, g2, g3, { ...opts, splitAt, mean: [m1, m2] });
+  const n = opts.n ?? 48;
+  const legendreNodes = opts.legendreNodes ?? 48;
+  const shifted = (m: number) => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
+  const e1 = (f: (x: Float64Array) => number, q: number, m: number): number =>
+    gaussianExpectation(f, [0], [[q]], n, {
+      breaks: [shifted(m)],
+      legendreNodes: Math.min(2 * legendreNodes, MAX_NODES),
+    });
+  return {
+    I2: (c11, c12, c22, m1, m2) => at(m1, m2).I2(c11, c12, c22),
+    g1g1: (c11, c12, c22, m1, m2) => at(m1, m2).g1g1(c11, c12, c22),
+    d2g: (c11, c12, c22, m1, m2) => at(m1, m2).d2g(c11, c12, c22),
+    g1g: (c11, c12, c22, m1, m2) =>
+      gaussianExpectation(
+        (x) => g1(x[0] + m1) * g(x[1] + m2),
+        [0, 0],
+        [[c11, c12], [c12, c22]],
+        n,
+        {
+          breaks: [shifted(m1), shifted(m2)],
+          legendreNodes,
+        },
+      ),
+    j: (q, m) => at(m).j(q),
+    d1: g2
+      ? (q, m) => e1((x) => g2(x[0] + m), q, m)
+      : (q, m) => e1((x) => x[0] * g1(x[0] + m), q, m) / q,
+    d3: (q, m) => at(m).d3(q),
+    d2gPlusG1sq: (q, m) => at(m).d2gPlusG1sq(q),
+    mean: (q, m) => e1((x) => g(x[0] + m), q, m),
   };
 }

@@ -26,7 +26,7 @@ export interface Deviation {
  * import { deviation } from "./deviation.ts";
  * import type { CurveResult } from "../problem/types.ts";
  * const curve = (kind: "simulation" | "theory", eps: number[]): CurveResult => ({
- *   kind, version: "", config: {}, seconds: 0, runs: [], times: [0, 1], eps,
+ *   kind, version: "", config: {} as CurveResult["config"], seconds: 0, runs: [], times: [0, 1], eps,
  *   epsStd: [0, 0], epsMin: eps, epsMax: eps, pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] },
  * });
  * const d = deviation(curve("simulation", [0.5, 0.11]), curve("theory", [0.5, 0.1]));

@@ -5,7 +5,7 @@
  */
 import type { CurveResult } from "../problem/types.ts";
 import { deviation } from "../analysis/deviation.ts";
-import { errorCurveSpec } from "../plot/plot.ts";
+import { errorCurveSpec } from "../plot/mod.ts";
 import { specFiles } from "./figures.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../analysis/plateaus.ts";
 

@@ -8,10 +8,14 @@ import { ConfigError } from "../core/errors.ts";
 import { concatDatasets, type Dataset, readCifar10, readIdx } from "../datasets/mod.ts";
 import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
 
-/** The data sets the CLI knows. */
-export const DATASETS = ["mnist", "cifar10", "fashion-mnist"] as const;
+/** The data sets the CLI knows: their input dimension and whether `download` fetches them. */
+export const DATASETS = {
+  mnist: { D: 784, download: false },
+  cifar10: { D: 1024, download: true },
+  "fashion-mnist": { D: 784, download: true },
+} as const;
 /** One of {@link DATASETS}. */
-export type DatasetName = typeof DATASETS[number];
+export type DatasetName = keyof typeof DATASETS;
 
 /** The cache directory of a data set: $XDG_CACHE_HOME/aedyn/NAME or ~/.cache/aedyn/NAME. */
 export function cacheDir(name: string): string {
@@ -40,7 +44,9 @@ async function open(path: string): Promise<Uint8Array> {
 
 /** Load a data set: the embedded MNIST when no path is given for mnist, else from `path` (or the cache). */
 export async function loadDataset(name: DatasetName, path?: string): Promise<Dataset> {
-  if (!DATASETS.includes(name)) throw new ConfigError("--dataset", name, DATASETS.join(", "));
+  if (!Object.hasOwn(DATASETS, name)) {
+    throw new ConfigError("--dataset", name, Object.keys(DATASETS).join(", "));
+  }
   if (name === "mnist" && path === undefined) return await loadEmbeddedMnist();
   const dir = path ?? cacheDir(name);
   if (name === "cifar10") {

@@ -4,25 +4,25 @@
  * each as a Vega-Lite spec and, optionally, an SVG.
  * @module
  */
-import type { CurveResult } from "../problem/types.ts";
-import type { SimulateConfig } from "../problem/config.ts";
-import { pca } from "../data/spectrum.ts";
+import type { CurveResult, Problem } from "../problem/types.ts";
+import { prepare } from "../problem/prepare.ts";
+import { RULES } from "../problem/rules.ts";
 import {
   componentsSpec,
   errorCurveSpec,
   overlapHeatmapSpec,
   type VegaLiteSpec,
-} from "../plot/plot.ts";
+} from "../plot/mod.ts";
 import { renderSvg } from "../plot/render.ts";
 
 /** File name -> text for the figures of a simulation result. */
 export async function resultFigures(
   result: CurveResult,
-  cfg: SimulateConfig,
+  cfg: Problem,
   opts: { svg: boolean; theory?: CurveResult },
 ): Promise<Record<string, string>> {
   const { K } = cfg.network;
-  const { spectrum } = pca(cfg.data, K);
+  const { spectrum } = prepare(cfg);
   const D = spectrum.D;
   const M = Math.min(spectrum.eigenvalues.length, Math.max(K, 1));
   const pcs: Float64Array[] = [];
@@ -37,7 +37,7 @@ export async function resultFigures(
   };
   const last = result.runs[0].snapshots.at(-1);
   if (last && pcs.length > 0) {
-    const sanger = cfg.rule === "sanger";
+    const sanger = !RULES[cfg.rule].decoder;
     specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
       name: sanger ? "w" : "v",
       title: `Learned ${sanger ? "encoder" : "decoder"} vectors (seed ${
@@ -49,7 +49,7 @@ export async function resultFigures(
     // The encoder keeps O(1) components in every bulk direction, so its
     // cosines with the spikes stay small; the decoder's show what is learnt.
     // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heatmap as a = sqrt(D) b, WW = T0.
-    const sanger = cfg.rule === "sanger";
+    const sanger = !RULES[cfg.rule].decoder;
     const source = sanger ? result : {
       times: result.times,
       runs: result.runs.map((r) => ({

@@ -1,7 +1,8 @@
 /**
- * File-system adapters for the CLI (the only module besides cli.ts that uses
- * the `Deno` namespace): reading input files with clear errors and writing
- * output files atomically.
+ * File-system adapters of the CLI (with session.ts, the only modules that
+ * use the `Deno` namespace): reading input files with clear errors, checking
+ * every output path before any work, an exclusive lock on an output
+ * directory, and writing output files atomically.
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
@@ -13,8 +14,102 @@ export async function readTextFile(path: string, flag: string): Promise<string> 
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "a file that does not exist"
+      : e instanceof Deno.errors.IsADirectory
+      ? "a directory"
       : (e as Error).message;
     throw new ConfigError(flag, `${path} (${why})`, "a readable file");
+  }
+}
+
+function statOrNull(path: string): Deno.FileInfo | null {
+  try {
+    return Deno.statSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
+    throw e;
+  }
+}
+
+function parentOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  const i = trimmed.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : trimmed.slice(0, i);
+}
+
+/** Whether a file can be created in `dir` (probed with a temporary file, removed at once). */
+function writableDir(dir: string): boolean {
+  try {
+    const probe = Deno.makeTempFileSync({ dir, prefix: ".aedyn-probe-" });
+    Deno.removeSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Check, before any work, that `path` is a directory that exists and is
+ * writable, or one that can be created (its nearest existing ancestor is a
+ * writable directory). Writes nothing. A {@link ConfigError} names the flag.
+ */
+export function checkOutputDir(path: string, flag: string): void {
+  if (path.trim() === "") throw new ConfigError(flag, path, "a directory path that is not empty");
+  const st = statOrNull(path);
+  if (st) {
+    if (!st.isDirectory) {
+      throw new ConfigError(
+        flag,
+        path,
+        "a directory, or a path where one can be created (this is a file)",
+      );
+    }
+    if (!writableDir(path)) {
+      throw new ConfigError(flag, `${path} (not writable)`, "a writable directory");
+    }
+    return;
+  }
+  let up = parentOf(path);
+  for (;;) {
+    const s = statOrNull(up);
+    if (s) {
+      if (!s.isDirectory) {
+        throw new ConfigError(
+          flag,
+          path,
+          `a directory, or a path where one can be created (${up} is a file)`,
+        );
+      }
+      if (!writableDir(up)) {
+        throw new ConfigError(flag, `${path} (${up} is not writable)`, "a writable directory");
+      }
+      return;
+    }
+    if (up === "/" || up === ".") {
+      throw new ConfigError(flag, path, "a path whose parent directories can be created");
+    }
+    up = parentOf(up);
+  }
+}
+
+/**
+ * Check, before any work, that `path` can be written as a file: not a
+ * directory, in an existing writable directory. Writes nothing.
+ */
+export function checkOutputFile(path: string, flag: string): void {
+  if (path.trim() === "") throw new ConfigError(flag, path, "a file path that is not empty");
+  const st = statOrNull(path);
+  if (st?.isDirectory) throw new ConfigError(flag, path, "a file path (this is a directory)");
+  const dir = parentOf(path);
+  const ds = statOrNull(dir);
+  if (!ds?.isDirectory) {
+    throw new ConfigError(flag, path, `a file in an existing directory (${dir} is not one)`);
+  }
+  if (!writableDir(dir)) {
+    throw new ConfigError(
+      flag,
+      `${path} (${dir} is not writable)`,
+      "a file in a writable directory",
+    );
   }
 }
 
@@ -46,27 +141,64 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
   return written;
 }
 
-/** Read all JSON files of a directory (a missing directory gives none). */
-export async function readJsonFiles(dir: string): Promise<unknown[]> {
-  const out: unknown[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || !entry.name.endsWith(".json")) continue;
-      try {
-        out.push(JSON.parse(await Deno.readTextFile(`${dir}/${entry.name}`)));
-      } catch {
-        // an unreadable checkpoint is ignored: its run is simply done again
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return out;
-}
-
 /** Remove a directory tree if it exists. */
 export async function removeDir(dir: string): Promise<void> {
   await Deno.remove(dir, { recursive: true }).catch((e) => {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
+}
+
+/** An exclusive lock on an output directory; release it when the run ends. */
+export interface DirLock {
+  /** Remove the lock file (and the directory, if the lock created it and it is left empty). */
+  release(): Promise<void>;
+}
+
+/** Whether process `pid` is alive (Linux: /proc; elsewhere assumed alive). */
+function alive(pid: number): boolean {
+  if (statOrNull("/proc/self") === null) return true;
+  return statOrNull(`/proc/${pid}`) !== null;
+}
+
+/**
+ * Take an exclusive lock on output directory `dir` (created if needed): a
+ * file `dir/.lock` holding this process's pid. A lock held by a live
+ * process is refused with a {@link ConfigError} that names the process; a
+ * lock left by a dead one is taken over.
+ */
+export async function lockOutputDir(dir: string, flag = "--out"): Promise<DirLock> {
+  const existed = statOrNull(dir) !== null;
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/.lock`;
+  const record = JSON.stringify({ pid: Deno.pid, started: new Date().toISOString() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const f = await Deno.open(path, { write: true, createNew: true });
+      await f.write(new TextEncoder().encode(record));
+      f.close();
+      return {
+        async release() {
+          await Deno.remove(path).catch(() => {});
+          if (!existed) await Deno.remove(dir).catch(() => {}); // only if left empty
+        },
+      };
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      let holder: { pid?: number; started?: string } = {};
+      try {
+        holder = JSON.parse(await Deno.readTextFile(path));
+      } catch {
+        // unreadable: a lock being written, or garbage; treated as stale below
+      }
+      if (typeof holder.pid === "number" && holder.pid !== Deno.pid && alive(holder.pid)) {
+        throw new ConfigError(
+          flag,
+          `${dir} (in use by process ${holder.pid} since ${holder.started ?? "?"})`,
+          "an output directory no other run is writing to",
+        );
+      }
+      await Deno.remove(path).catch(() => {}); // stale: its process is gone
+    }
+  }
+  throw new ConfigError(flag, dir, "an output directory whose lock can be taken");
 }

@@ -4,27 +4,8 @@
  * m largest eigenvalues), THEORY.md section 4b.
  * @module
  */
-import type { DataModel, PcaSummary } from "../problem/types.ts";
-import { type LowRankCovariance, materialise, validateDataModel } from "./models.ts";
+import type { LowRankCovariance, PcaSummary, Spectrum } from "./types.ts";
 import { eigh } from "../kernels/linalg.ts";
-import { datasetSpectrum } from "./dataset_model.ts";
-
-/**
- * Eigen-decomposition of a covariance: the M leading eigenpairs listed
- * explicitly, the other D - M eigenvalues all equal to `bulk`.
- */
-export interface Spectrum {
-  /** Input dimension D. */
-  D: number;
-  /** Leading eigenvalues, descending (M of them). */
-  eigenvalues: Float64Array;
-  /** Matching unit eigenvectors, M x D row-major. */
-  eigenvectors: Float64Array;
-  /** Eigenvalue shared by the D - M directions not listed. */
-  bulk: number;
-  /** tr(Omega) / D. */
-  traceOverD: number;
-}
 
 /**
  * The eigen-decomposition of Omega = diag I + U^T diag(coef) U. With r rows
@@ -113,36 +94,6 @@ export function pcaErrors(spec: Spectrum, mMax: number): number[] {
     out.push(Math.max(spec.traceOverD * D - removed, 0) / (2 * D));
   }
   return out;
-}
-
-/** Result of {@link pca}. */
-export interface Pca {
-  spectrum: Spectrum;
-  /** eps_PCA(m) for m = 0..mMax. */
-  epsPCA: number[];
-}
-
-/**
- * PCA of a data model: its spectrum and eps_PCA(m) for m = 0..mMax.
- *
- * @example
- * ```ts
- * import { pca, spikedModel } from "../../mod.ts";
- * const { spectrum, epsPCA } = pca(spikedModel({ D: 200 }), 3);
- * if (!(spectrum.eigenvalues[0] > spectrum.eigenvalues[1])) throw new Error("example failed");
- * if (!(Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed"); // tr(Omega)/D = 1
- * ```
- */
-export function pca(model: DataModel, mMax = 0): Pca {
-  validateDataModel(model);
-  const spectrum = spectrumOf(model);
-  return { spectrum, epsPCA: pcaErrors(spectrum, Math.max(mMax, 0)) };
-}
-
-/** The spectrum of a data model's covariance (data sets: of the held-out second moment). */
-export function spectrumOf(model: DataModel): Spectrum {
-  if (model.kind === "dataset") return datasetSpectrum(model);
-  return covarianceSpectrum(materialise(model).covariance, model.kind === "gaussian");
 }
 
 /** The PCA levels carried by results: eps_PCA(0..K) and the leading eigenvalues. */

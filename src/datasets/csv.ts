@@ -1,18 +1,52 @@
 /**
  * CSV files of numeric rows: one input per line, values separated by commas
- * (spaces around them allowed), every row the same length. The first line is
- * taken as a header, and skipped, when one of its fields is not a number.
+ * (spaces around them allowed, and double quotes as RFC 4180 allows), every
+ * row the same length. The first line is taken as a header, and skipped,
+ * when one of its fields is not a number. Lines may end in LF, CRLF or CR.
  * Blank lines at the end are ignored; elsewhere they are ragged rows. Values
  * are stored as Float32 and must be finite.
+ *
+ * The splitting into rows and fields (quotes included) is `npm:papaparse`'s
+ * (browser-safe); this module adds the numeric checks, with the line of
+ * every problem in its `DataFormatError`s.
  * @module
  */
+import papaparse from "papaparse";
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
 import { ConfigError, DataFormatError, type DataLocation } from "../core/errors.ts";
+
+/**
+ * The part of papaparse's API used here, typed locally: `@types/papaparse`
+ * references Node's types, which would then replace Deno's in every check.
+ */
+interface PapaParse {
+  parse(text: string, config: {
+    delimiter: string;
+    newline: string;
+    quoteChar: string;
+    escapeChar: string;
+    header: false;
+    dynamicTyping: false;
+    skipEmptyLines: false;
+    comments: false;
+  }): { data: string[][]; errors: { code: string; row?: number }[] };
+}
+const Papa: PapaParse = papaparse;
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
-/** Options of the CSV reader. */
+/**
+ * Options of the CSV reader.
+ *
+ * @example
+ * ```ts
+ * import { type CsvOptions, parseCsv } from "./csv.ts";
+ * const options: CsvOptions = { shape: [2, 2] };
+ * const ds = parseCsv("0,1,1,0\n", "tiny.csv", options);
+ * if (!(ds.shape?.[0] === 2 && ds.d === 4)) throw new Error("example failed");
+ * ```
+ */
 export interface CsvOptions {
   /** Image height and width when the rows are flattened images (h x w = d). */
   shape?: [number, number];
@@ -70,33 +104,68 @@ function csvFrom(input: string | Uint8Array, at: DataLocation, options: CsvOptio
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = text.split(/\r\n|\n|\r/);
-  let last = lines.length;
-  while (last > 0 && lines[last - 1].trim() === "") last--;
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  const parsed = Papa.parse(text, {
+    delimiter: ",",
+    newline: "\n",
+    quoteChar: '"',
+    escapeChar: '"',
+    header: false,
+    dynamicTyping: false,
+    skipEmptyLines: false,
+    comments: false,
+  });
+  const rows = parsed.data;
+  // The line where a row starts: one row per line, unless quoted fields hold line breaks.
+  const quoted = text.includes('"');
+  const lineOf = (row: number): number => {
+    if (!quoted) return row + 1;
+    let line = 1;
+    for (let k = 0; k < row; k++) {
+      line++;
+      for (const f of rows[k]) {
+        for (let i = f.indexOf("\n"); i >= 0; i = f.indexOf("\n", i + 1)) line++;
+      }
+    }
+    return line;
+  };
+  const quoteErrors = new Map<number, string>();
+  for (const e of parsed.errors) {
+    if (e.row !== undefined && !quoteErrors.has(e.row)) quoteErrors.set(e.row, e.code);
+  }
+  const blank = (row: string[]) => row.length === 1 && row[0].trim() === "";
+  let last = rows.length;
+  while (last > 0 && blank(rows[last - 1]) && !quoteErrors.has(last - 1)) last--;
   if (last === 0) fail(1, "rows of comma-separated numbers", "an empty file");
 
-  const fields = (line: string) => line.split(",").map((f) => f.trim());
-  const first = fields(lines[0]);
+  const quoteFail = (row: number): never =>
+    fail(
+      lineOf(row),
+      "quoted fields closed by a double quote followed by a comma or the line's end",
+      quoteErrors.get(row) === "MissingQuotes" ? "an unclosed quote" : "a malformed quoted field",
+    );
+  const first = rows[0].map((f) => f.trim());
   const header = !first.every((f) => NUMBER.test(f) || NON_FINITE.test(f));
+  if (header && quoteErrors.has(0)) quoteFail(0);
   const begin = header ? 1 : 0;
-  if (begin >= last) fail(begin + 1, "rows of numbers after the header line", "no rows");
-  const d = fields(lines[begin]).length;
+  if (begin >= last) fail(lineOf(begin), "rows of numbers after the header line", "no rows");
+  const d = rows[begin].length;
   if (header && first.length !== d) {
-    fail(begin + 1, `as many values as the header has columns (${first.length})`, String(d));
+    fail(lineOf(begin), `as many values as the header has columns (${first.length})`, String(d));
   }
   const n = last - begin;
   const data = new Float32Array(n * d);
   for (let r = 0; r < n; r++) {
-    const lineNo = begin + r + 1;
-    const raw = lines[begin + r];
-    if (raw.trim() === "") fail(lineNo, `${d} comma-separated numbers`, "an empty line");
-    const row = fields(raw);
-    if (row.length !== d) {
-      fail(lineNo, `${d} values like the first row`, `${row.length} (a ragged row)`);
+    const raw = rows[begin + r];
+    if (quoteErrors.has(begin + r)) quoteFail(begin + r);
+    if (blank(raw)) fail(lineOf(begin + r), `${d} comma-separated numbers`, "an empty line");
+    if (raw.length !== d) {
+      fail(lineOf(begin + r), `${d} values like the first row`, `${raw.length} (a ragged row)`);
     }
     for (let j = 0; j < d; j++) {
-      const f = row[j];
+      const f = raw[j].trim();
       if (!NUMBER.test(f)) {
+        const lineNo = lineOf(begin + r);
         if (NON_FINITE.test(f)) fail(lineNo, `a finite number in column ${j + 1}`, f);
         fail(
           lineNo,
@@ -106,7 +175,7 @@ function csvFrom(input: string | Uint8Array, at: DataLocation, options: CsvOptio
       }
       const v = Math.fround(Number(f));
       if (!Number.isFinite(v)) {
-        fail(lineNo, `a number within the float32 range in column ${j + 1}`, f);
+        fail(lineOf(begin + r), `a number within the float32 range in column ${j + 1}`, f);
       }
       data[r * d + j] = v;
     }

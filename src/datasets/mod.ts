@@ -74,4 +74,3 @@ export type {
   DownloadResult,
   RemoteFile,
 } from "./download.ts";
-export { datasetModel, datasetSpectrum, gaussianEquivalent } from "../data/dataset_model.ts";

@@ -6,11 +6,26 @@
  * and devices are skipped; long names from GNU `L` entries and pax `path`
  * records are honoured. Names that would escape the target folder (absolute,
  * with `..`, a drive letter or a backslash) are rejected.
+ *
+ * Kept in-house rather than over an npm tar reader: `modern-tar` reports a
+ * truncated or corrupt archive without the byte offset, entry or checksum
+ * (and hides pax and GNU long-name headers, so an adapter cannot count
+ * offsets itself); `nanotar` checks no checksum, does not notice
+ * truncation, and silently rewrites `../evil.sh` to `evil.sh`.
  * @module
  */
 import { DataFormatError } from "../core/errors.ts";
 
-/** A regular file of a tar archive. */
+/**
+ * A regular file of a tar archive.
+ *
+ * @example
+ * ```ts
+ * import { type TarEntry, untar } from "./tar.ts";
+ * const files: TarEntry[] = await untar(new Uint8Array(1024), "empty.tar");
+ * if (!(files.length === 0)) throw new Error("example failed");
+ * ```
+ */
 export interface TarEntry {
   /** Path inside the archive, "/"-separated, relative, without "./". */
   name: string;
@@ -118,16 +133,22 @@ export function safeEntryName(raw: string, source: string, offset: number): stri
   return name;
 }
 
-/** The pax extended-header records "len key=value\n" as a map. */
+/**
+ * The pax extended-header records "len key=value\n" as a map; `len` counts
+ * the record's bytes (UTF-8), its own digits and the newline included.
+ */
 function paxRecords(bytes: Uint8Array): Map<string, string> {
   const map = new Map<string, string>();
-  const s = new TextDecoder().decode(bytes);
+  const decoder = new TextDecoder();
   let i = 0;
-  while (i < s.length) {
-    const space = s.indexOf(" ", i);
-    const len = Number.parseInt(s.slice(i, space), 10);
-    if (space < 0 || !(len > 0)) break;
-    const record = s.slice(space + 1, i + len - 1);
+  while (i < bytes.length) {
+    let j = i;
+    let len = 0;
+    while (j < bytes.length && bytes[j] >= 0x30 && bytes[j] <= 0x39) {
+      len = len * 10 + bytes[j++] - 0x30;
+    }
+    if (j === i || bytes[j] !== 0x20 || len <= j - i + 1 || i + len > bytes.length) break;
+    const record = decoder.decode(bytes.subarray(j + 1, i + len - 1));
     const eq = record.indexOf("=");
     if (eq > 0) map.set(record.slice(0, eq), record.slice(eq + 1));
     i += len;
@@ -247,7 +268,8 @@ export async function* readTar(
 }
 
 /**
- * All regular files of a (not gzipped) tar archive held in memory.
+ * All regular files of a (not gzipped) tar archive held in memory; each
+ * file's bytes are a copy, independent of `bytes`.
  *
  * @example
  * ```ts
@@ -257,8 +279,13 @@ export async function* readTar(
  */
 export async function untar(bytes: Uint8Array, source: string): Promise<TarEntry[]> {
   const out: TarEntry[] = [];
-  for await (const e of readTar(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), source)) {
-    out.push(e);
-  }
+  // One chunk: readTar then hands out views of it, copied once here.
+  const whole = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  for await (const e of readTar(whole, source)) out.push({ name: e.name, bytes: e.bytes.slice() });
   return out;
 }

@@ -4,8 +4,7 @@
  * at which to run it.
  * @module
  */
-import type { SimulateInput } from "../problem/config.ts";
-import type { Network, Rule } from "../problem/types.ts";
+import type { Network, ProblemInput, Rule } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
 
 /** The experiments the package knows how to analyse. */
@@ -40,7 +39,7 @@ export interface Variant {
 
 /** Overrides for a run size: the data dimension D and any simulate field. */
 export type SizeOverrides =
-  & Partial<Pick<SimulateInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">>
+  & Partial<Pick<ProblemInput, "tMax" | "seeds" | "nTest" | "nTimes" | "lr">>
   & {
     D?: number;
     /** Overrides the preset's longTime. */
@@ -61,7 +60,7 @@ export interface Preset {
   /** The claim, in words. */
   claim: string;
   /** The shared problem at the default size. */
-  problem: SimulateInput;
+  problem: ProblemInput;
   /** The variants compared (default: the problem alone). */
   variants?: Variant[];
   /** Overrides per size. */
@@ -176,7 +175,7 @@ export function variantProblem(
   preset: Preset,
   variant: Variant | undefined,
   size: Size,
-): SimulateInput {
+): ProblemInput {
   const over: SizeOverrides = size === "default" ? {} : preset.sizes?.[size] ?? {};
   const { D, longTime: _longTime, ...rest } = over;
   const base = preset.problem;

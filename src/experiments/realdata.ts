@@ -5,20 +5,20 @@
  * weights, on one time grid. Browser-safe: the caller supplies the data set.
  * @module
  */
-import type { CurveResult } from "../problem/types.ts";
+import type { CurveResult, DatasetModel, ProblemInput } from "../problem/types.ts";
 import type { Dataset } from "../datasets/dataset.ts";
 import { preprocess } from "../datasets/preprocess.ts";
-import { datasetModel, datasetSpectrum, gaussianEquivalent } from "../data/dataset_model.ts";
-import { resolveSimulateConfig, type SimulateInput } from "../problem/config.ts";
+import { datasetModel, gaussianEquivalent, spectrumOf } from "../data/mod.ts";
+import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { deviation } from "../analysis/deviation.ts";
-import { errorCurveSpec, imageGridSpec, type VegaLiteSpec } from "../plot/plot.ts";
+import { errorCurveSpec, imageGridSpec, type VegaLiteSpec } from "../plot/mod.ts";
 
 /** Options of {@link realDataExperiment}. */
 export interface RealDataOptions {
   /** The problem (network, rule, lr, tMax, seeds, nTimes); `data` is set from the images. */
-  problem: SimulateInput;
+  problem: ProblemInput;
   /** Held-out images (test error and spectrum). */
   nHeldOut: number;
   /** Seed of the split into training and held-out images. */
@@ -59,13 +59,13 @@ export async function realDataExperiment(
     seed: opts.splitSeed,
     centrePixels: opts.pixelCentre ?? false,
   });
-  const data = datasetModel(p);
-  const spectrum = datasetSpectrum(data);
-  const cfg = resolveSimulateConfig({ ...opts.problem, data });
+  const cfg = resolveProblem({ ...opts.problem, data: datasetModel(p) });
+  const data = cfg.data as DatasetModel;
+  const spectrum = spectrumOf(data);
   const simulation = await simulate(cfg, control);
   const gaussian = await simulate({
     ...cfg,
-    data: gaussianEquivalent(data),
+    data: gaussianEquivalent(data, spectrum),
     nTest: Math.max(cfg.nTest, opts.nHeldOut),
     seeds: opts.gaussianSeeds ?? cfg.seeds,
   }, control);
@@ -75,7 +75,7 @@ export async function realDataExperiment(
   let binning: RealDataResult["binning"];
   if (opts.bins !== undefined) {
     const t1 = performance.now();
-    const binned = await theory({ ...cfg, bins: opts.bins });
+    const binned = await theory(cfg, { bins: opts.bins });
     const seconds = (performance.now() - t1) / 1000;
     const maxRelativeDifference = Math.max(
       ...binned.eps.map((e, i) => Math.abs(e / th.eps[i] - 1)),

@@ -3,7 +3,7 @@
  * claim, built only from the summary record (summary.json), never by hand.
  * @module
  */
-import type { Check, ExperimentSummary } from "./run.ts";
+import type { Check, ExperimentSummary } from "./types.ts";
 
 /** The record written as summary.json by `deno task figures`. */
 export interface FiguresSummary {

@@ -9,107 +9,11 @@
  * @module
  */
 import { KERNELS_WASM_BASE64 } from "./generated/kernels_wasm.ts";
+import type { KernelExports } from "./generated/kernels_api.ts";
 
-/** The raw exports of the kernel module (see assembly/). */
-export interface KernelExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  dot(a: number, b: number, n: number): number;
-  axpy(y: number, alpha: number, x: number, n: number): void;
-  scale(y: number, alpha: number, x: number, n: number): void;
-  gemmNT(a: number, b: number, m: number, n: number, d: number, alpha: number, out: number): void;
-  lowRankApply(
-    w: number,
-    k: number,
-    u: number,
-    coef: number,
-    r: number,
-    diag: number,
-    d: number,
-    proj: number,
-    out: number,
-  ): void;
-  rngSeed(st: number, seed: number): void;
-  rngUniform(st: number): number;
-  rngNormal(st: number): number;
-  rngFillNormal(st: number, out: number, n: number): void;
-  rngFillUniform(st: number, out: number, n: number): void;
-  erf(x: number): number;
-  sampleSpiked(
-    st: number,
-    u: number,
-    coef: number,
-    r: number,
-    sigma: number,
-    d: number,
-    out: number,
-    n: number,
-    z: number,
-  ): void;
-  sampleEigen(
-    st: number,
-    e: number,
-    sqrtRho: number,
-    r: number,
-    sqrtBulk: number,
-    d: number,
-    out: number,
-    n: number,
-    z: number,
-  ): void;
-  sampleRowsCompact(
-    st: number,
-    data: number,
-    u8: number,
-    nData: number,
-    d: number,
-    mean: number,
-    scale: number,
-    pixelMean: number,
-    out: number,
-    n: number,
-  ): void;
-  sgdWorkSize(d: number, k: number): number;
-  sgdSteps(
-    w: number,
-    v: number,
-    b: number,
-    xs: number,
-    n: number,
-    d: number,
-    k: number,
-    eta: number,
-    act: number,
-    rule: number,
-    tied: number,
-    bias: number,
-    work: number,
-  ): void;
-  testErrorWorkSize(k: number): number;
-  testError(
-    w: number,
-    v: number,
-    vscale: number,
-    b: number,
-    bias: number,
-    xs: number,
-    n: number,
-    d: number,
-    k: number,
-    act: number,
-    work: number,
-  ): number;
-  covWorkSize(d: number): number;
-  covAccumulate(x: number, n: number, d: number, mean: number, c: number, work: number): void;
-  covFinalize(c: number, d: number, scale: number): void;
-  covariance(x: number, n: number, d: number, mean: number, c: number, work: number): void;
-  f32ToF64(dst: number, src: number, n: number): void;
-  u8ToF64(dst: number, src: number, n: number, scale: number): void;
-  eighWorkSize(n: number): number;
-  eigh(a: number, n: number, values: number, vectors: number, work: number): number;
-  // deno-lint-ignore no-explicit-any
-  [name: string]: any;
-}
+// The raw exports are typed by the build (scripts/build.ts), from the
+// declarations the AssemblyScript compiler writes for assembly/.
+export type { KernelExportKinds, KernelExports, Ptr } from "./generated/kernels_api.ts";
 
 /** Bytes of one random-generator state in wasm memory. */
 export const RNG_BYTES = 24;

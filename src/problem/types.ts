@@ -1,86 +1,24 @@
 /**
- * The problem values (data model, network, learning rule) and the result
- * record shared by `simulate` and the theory. Everything here is plain,
- * JSON-serialisable data.
+ * The problem values (data model, network, learning rule, time grid) and the
+ * result record shared by `simulate` and `theory`. Everything here is plain,
+ * JSON-serialisable data (a data set's model holds typed arrays; results
+ * record a description of it).
  * @module
  */
+import type { Activation } from "../activations/mod.ts";
+import type { DataModel, PcaSummary } from "../data/mod.ts";
+import type { Rule } from "./rules.ts";
 
-/** Activation g of the hidden units (THEORY.md section 1). */
-export type Activation = "linear" | "erf" | "relu";
-/** The allowed activations, for validation and help texts. */
-export const ACTIVATIONS: readonly Activation[] = ["linear", "erf", "relu"];
-
-/** Learning rule (THEORY.md section 2). */
-export type Rule = "vanilla" | "truncated" | "sanger";
-/** The allowed rules. */
-export const RULES: readonly Rule[] = ["vanilla", "truncated", "sanger"];
-
-/**
- * Spiked covariance model: x = sum_m c_m a_m + sigma xi, c_m ~ N(0, s_m^2),
- * directions a_m of norm sqrt(D), optionally divided by one global scalar so
- * that tr(Omega)/D = 1.
- */
-export interface SpikedModel {
-  kind: "spiked";
-  /** Input dimension D. */
-  D: number;
-  /** Spike strengths s_m (standard deviations of the latent coefficients). */
-  spikes: number[];
-  /** Standard deviation sigma of the isotropic noise. */
-  sigma: number;
-  /** "random": Gaussian directions; "sinusoidal": a_m(i) ~ sin((m+1) i / 100) for m = 1..r, i = 1..D. */
-  directions: "random" | "sinusoidal";
-  /** Divide x by a global scalar so that tr(Omega)/D = 1. */
-  normalise: boolean;
-  /** Seed of the random directions. */
-  seed: number;
-}
-
-/**
- * Gaussian inputs with a given covariance, from its eigen-decomposition:
- * M <= D leading eigenpairs, the remaining D - M eigenvalues equal to `bulk`.
- */
-export interface GaussianModel {
-  kind: "gaussian";
-  /** Input dimension D. */
-  D: number;
-  /** Leading eigenvalues rho_1 >= ... >= rho_M. */
-  eigenvalues: number[];
-  /** Matching unit eigenvectors, M rows of length D. */
-  eigenvectors: number[][];
-  /** Eigenvalue of the D - M directions not listed (0 when M = D). */
-  bulk: number;
-}
-
-/**
- * Inputs from a preprocessed data set (build it with `datasetModel`): online
- * SGD draws training rows at random, x' = (x - mean) * scale - pixelMean;
- * the held-out rows give the test error and the covariance. Holds typed
- * arrays; results record a description of it instead.
- */
-export interface DatasetModel {
-  kind: "dataset";
-  /** Input dimension D. */
-  D: number;
-  /** Where the data came from. */
-  source: string;
-  /** Image height and width, when the inputs are images. */
-  shape?: [number, number];
-  /** Training rows as read (bytes or float32), nTrain x D. */
-  train: Uint8Array | Float32Array;
-  nTrain: number;
-  /** Global mean and scale 1/(2 std) of the preprocessing. */
-  mean: number;
-  scale: number;
-  /** Per-pixel means subtracted after scaling, or null. */
-  pixelMean: Float64Array | null;
-  /** Held-out rows, preprocessed, nHeldOut x D. */
-  heldOut: Float64Array;
-  nHeldOut: number;
-}
-
-/** Where the inputs come from. */
-export type DataModel = SpikedModel | GaussianModel | DatasetModel;
+export type { Activation } from "../activations/mod.ts";
+export type { Rule } from "./rules.ts";
+export type {
+  DataModel,
+  DatasetModel,
+  GaussianModel,
+  PcaSummary,
+  Spectrum,
+  SpikedModel,
+} from "../data/mod.ts";
 
 /** Initial weights: rows are units. `V` is ignored for tied networks and Sanger's rule. */
 export interface InitialWeights {
@@ -96,6 +34,7 @@ export interface InitialWeights {
 export interface Network {
   /** Number of hidden units K (1 <= K <= D). */
   K: number;
+  /** Activation g of the hidden units. */
   activation: Activation;
   /** Decoder rows equal to encoder rows. */
   tied: boolean;
@@ -106,6 +45,41 @@ export interface Network {
   /** Explicit initial weights (then `sigma0` and the seed do not draw them). */
   init?: InitialWeights;
 }
+
+/**
+ * A problem, resolved and validated (`resolveProblem`): the data model, the
+ * network, the learning rule and rate, the time grid, the seeds and the
+ * held-out samples. `simulate` and `theory` both take it.
+ */
+export interface Problem {
+  /** Where the inputs come from. */
+  data: DataModel;
+  /** The autoencoder. */
+  network: Network;
+  /** The learning rule. */
+  rule: Rule;
+  /** Learning rate eta (O(1); the rules scale it by 1/D as in THEORY.md section 2). */
+  lr: number;
+  /** Final time t = steps / D. */
+  tMax: number;
+  /** One run per seed (initial weights, training and test samples). */
+  seeds: number[];
+  /** Recording times; default: 0 and `nTimes` log-spaced points from `tMin` to `tMax`. */
+  times?: number[];
+  /** Number of log-spaced recording times (default 60). */
+  nTimes: number;
+  /** First non-zero recording time (default max(1/D, tMax / 10^4)). */
+  tMin?: number;
+  /** Held-out samples for the test error (default 2000). */
+  nTest: number;
+  /** Times at which the weights are saved (default: first and last recorded time). */
+  snapshotTimes?: number[];
+}
+
+/** What a caller may leave out of a {@link Problem}: everything has a default. */
+export type ProblemInput =
+  & Partial<Omit<Problem, "network" | "data">>
+  & { data?: DataModel | Record<string, unknown>; network?: Partial<Network> };
 
 /** Order parameters of one network at one time (THEORY.md section 4). */
 export interface OrderParameters {
@@ -131,8 +105,11 @@ export interface OrderParameters {
 export interface WeightSnapshot {
   /** Time t = steps / D. */
   t: number;
+  /** Encoder, K x D. */
   W: number[][];
+  /** Decoder, K x D (the effective decoder W / sqrt(D) for Sanger's rule). */
   V: number[][];
+  /** Biases, K. */
   b: number[];
 }
 
@@ -148,31 +125,53 @@ export interface Run {
   snapshots: WeightSnapshot[];
 }
 
-/** PCA of the input covariance, as carried by results. */
-export interface PcaSummary {
-  /** tr(Omega) / D. */
-  traceOverD: number;
-  /** The listed leading eigenvalues, up to max(K, 10) of them (a spiked model lists its r spikes). */
-  eigenvalues: number[];
-  /** eps_PCA(m) for m = 0..K: (1/2D) sum of all but the m largest eigenvalues. */
-  epsPCA: number[];
+/** The problem as recorded in a result: the data model described, D beside it. */
+export type ProblemRecord = Omit<Problem, "data"> & {
+  /** The data model (a data set by its source and sizes). */
+  data: Record<string, unknown>;
+  /** Input dimension D. */
+  D: number;
+};
+
+/** The solver settings of a theory result and what the integration took. */
+export interface SolverRecord {
+  /** Integrator (canonical name of the ode registry). */
+  integrator: string;
+  /** Form of the equations. */
+  form: string;
+  /** Fixed step of Euler and RK4. */
+  h?: number;
+  /** Tolerances of the adaptive integrators. */
+  atol: number;
+  /** Relative tolerance. */
+  rtol: number;
+  /** Bins of the spectrum, if binned. */
+  bins?: number;
+  /** Accepted steps, summed over the seeds. */
+  steps: number;
+  /** Right-hand-side evaluations, summed over the seeds. */
+  rhsEvaluations: number;
 }
 
-/** Result of `simulate` (and, with kind "theory", of the equations). */
+/** Result of `simulate` (kind "simulation") and of `theory` (kind "theory"). */
 export interface CurveResult {
+  /** Which produced it. */
   kind: "simulation" | "theory";
   /** Package version that produced it. */
   version: string;
-  /** The configuration, as resolved (defaults filled in). */
-  config: Record<string, unknown>;
+  /** The problem, as resolved (defaults filled in). */
+  config: ProblemRecord;
+  /** The theory's solver settings and counts (theory results only). */
+  solver?: SolverRecord;
   /** Recorded times t = steps / D (log-spaced unless given). */
   times: number[];
   /** Test error, mean over runs. */
   eps: number[];
   /** Standard deviation of the test error over runs (zeros for one run). */
   epsStd: number[];
-  /** Smallest and largest test error over runs. */
+  /** Smallest test error over runs. */
   epsMin: number[];
+  /** Largest test error over runs. */
   epsMax: number[];
   /** The individual runs (one per seed). */
   runs: Run[];

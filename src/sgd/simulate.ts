@@ -6,37 +6,21 @@
  */
 import type {
   CurveResult,
-  DataModel,
-  InitialWeights,
-  Network,
   OrderParameters,
-  Rule,
+  Problem,
+  ProblemInput,
   Run,
   WeightSnapshot,
 } from "../problem/types.ts";
-import {
-  defaultTimes,
-  resolveSimulateConfig,
-  type SimulateConfig,
-  type SimulateInput,
-} from "../problem/config.ts";
-import { describeData, materialise, type MaterialisedModel } from "../data/models.ts";
-import { pcaSummary, type Spectrum, spectrumOf } from "../data/spectrum.ts";
-import { createKernels, type Kernels, RNG_BYTES, sharedKernels } from "../kernels/wasm.ts";
+import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
+import { STREAM } from "../problem/init.ts";
+import { RULES } from "../problem/rules.ts";
+import { activationSpec } from "../activations/mod.ts";
+import { summarise } from "../core/stats.ts";
+import { createKernels, type Kernels, RNG_BYTES } from "../kernels/wasm.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
-
-/** Progress of a simulation, reported between blocks of steps. */
-export interface Progress {
-  /** Index of the run in progress and the number of runs. */
-  run: number;
-  runs: number;
-  /** Current time of that run and its final time. */
-  t: number;
-  tMax: number;
-  /** Fraction of all steps done, in [0, 1]. */
-  fraction: number;
-}
+import type { Progress } from "../core/progress.ts";
 
 /** Hooks for long runs: progress, cancellation and resumption. */
 export interface SimulateControl {
@@ -50,15 +34,8 @@ export interface SimulateControl {
   onRun?: (run: Run) => void | Promise<void>;
 }
 
-/** Activation and rule codes of the kernels (assembly/activation.ts, assembly/sgd.ts). */
-const ACT_CODE = { linear: 0, erf: 1, relu: 2 } as const;
-const RULE_CODE = { vanilla: 0, truncated: 1, sanger: 2 } as const;
-/** Random streams per seed: stream s of seed n starts from state 8n + s. */
-const STREAM = { init: 0, train: 1, test: 2 } as const;
 /** Samples drawn per block before the SGD kernel runs over them. */
 const BLOCK = 32;
-/** Maximum number of leading eigenvectors whose projections are recorded. */
-export const MAX_PROJECTIONS = 16;
 
 /**
  * Run online SGD for every seed of the configuration and return the curves.
@@ -74,39 +51,35 @@ export const MAX_PROJECTIONS = 16;
  * ```
  */
 export async function simulate(
-  input: SimulateInput,
+  input: ProblemInput | Problem,
   control: SimulateControl = {},
 ): Promise<CurveResult> {
-  const cfg = resolveSimulateConfig(input);
+  const prep = prepare(input);
+  const { problem } = prep;
+  control.signal?.throwIfAborted();
   const started = performance.now();
-  const model = materialise(cfg.data);
-  const spectrum = spectrumOf(cfg.data);
-  const D = cfg.data.D;
-  const times = recordingTimes(cfg);
   const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
   // one clock for all seeds: progress and Ctrl-C are served every 0.2 s of work, however short the seeds
   const clock = { last: performance.now() };
-  for (let i = 0; i < cfg.seeds.length; i++) {
-    const seed = cfg.seeds[i];
+  const nSeeds = problem.seeds.length;
+  for (let i = 0; i < nSeeds; i++) {
+    const seed = problem.seeds[i];
     const previous = done.get(seed);
-    if (previous && previous.eps.length === times.length) {
+    if (previous && previous.eps.length === prep.times.length) {
       runs.push(previous);
       continue;
     }
     const run = await runSeed(
-      cfg,
-      model,
-      spectrum,
-      times,
+      prep,
       seed,
       (t) =>
         control.onProgress?.({
           run: i,
-          runs: cfg.seeds.length,
+          runs: nSeeds,
           t,
-          tMax: cfg.tMax,
-          fraction: (i + t / cfg.tMax) / cfg.seeds.length,
+          tMax: problem.tMax,
+          fraction: (i + t / problem.tMax) / nSeeds,
         }),
       control.signal,
       clock,
@@ -114,50 +87,16 @@ export async function simulate(
     runs.push(run);
     await control.onRun?.(run);
   }
-  const stats = summarise(runs.map((r) => r.eps));
   return {
     kind: "simulation",
     version: VERSION,
-    config: { ...cfg, data: describeData(cfg.data), D } as unknown as Record<string, unknown>,
-    times,
-    ...stats,
+    config: prep.record,
+    times: [...prep.times],
+    ...summarise(runs.map((r) => r.eps)),
     runs,
-    pca: pcaSummary(spectrum, cfg.network.K),
+    pca: prep.pca,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** The recording times of a configuration, in t = steps / D (whole steps). */
-export function recordingTimes(cfg: SimulateConfig): number[] {
-  const D = cfg.data.D;
-  const base = cfg.times
-    ? cfg.times.map((t) => Math.round(t * D) / D)
-    : defaultTimes(cfg.tMax, D, cfg.nTimes, cfg.tMin);
-  const snaps = (cfg.snapshotTimes ?? []).map((t) => Math.round(t * D) / D);
-  return [...new Set([...base, ...snaps])].sort((a, b) => a - b);
-}
-
-/** Mean, standard deviation, min and max over runs, time by time. */
-export function summarise(curves: number[][]) {
-  const n = curves.length;
-  const T = curves[0].length;
-  const eps: number[] = [], epsStd: number[] = [], epsMin: number[] = [], epsMax: number[] = [];
-  for (let j = 0; j < T; j++) {
-    let s = 0, lo = Infinity, hi = -Infinity;
-    for (const c of curves) {
-      s += c[j];
-      lo = Math.min(lo, c[j]);
-      hi = Math.max(hi, c[j]);
-    }
-    const m = s / n;
-    let v = 0;
-    for (const c of curves) v += (c[j] - m) ** 2;
-    eps.push(m);
-    epsStd.push(n > 1 ? Math.sqrt(v / (n - 1)) : 0);
-    epsMin.push(lo);
-    epsMax.push(hi);
-  }
-  return { eps, epsStd, epsMin, epsMax };
 }
 
 /** Buffers of one run inside its own kernel instance. */
@@ -191,19 +130,19 @@ interface RunMemory {
 }
 
 async function runSeed(
-  cfg: SimulateConfig,
-  model: MaterialisedModel,
-  spectrum: Spectrum,
-  times: number[],
+  prep: Prepared,
   seed: number,
   progress: (t: number) => void,
   signal: AbortSignal | undefined,
   clock: { last: number },
 ): Promise<Run> {
+  const cfg = prep.problem;
   const { K, activation, tied, bias } = cfg.network;
-  const D = model.D;
-  const sanger = cfg.rule === "sanger";
-  const mem = await allocate(cfg, model, spectrum, seed);
+  const D = prep.D;
+  const times = prep.times;
+  const model = prep.model;
+  const sanger = !RULES[cfg.rule].decoder;
+  const mem = await allocate(prep, seed);
   const { k } = mem;
   const steps = times.map((t) => Math.round(t * D));
   const snapSteps = new Set(
@@ -212,8 +151,8 @@ async function runSeed(
   const eps: number[] = [];
   const order: OrderParameters[] = [];
   const snapshots: WeightSnapshot[] = [];
-  const actCode = ACT_CODE[activation];
-  const ruleCode = RULE_CODE[cfg.rule];
+  const actCode = activationSpec(activation).kernelCode;
+  const ruleCode = RULES[cfg.rule].kernelCode;
   let done = 0;
   for (const target of steps) {
     while (done < target) {
@@ -267,21 +206,20 @@ async function runSeed(
   return { seed, eps, order, snapshots };
 }
 
-async function allocate(
-  cfg: SimulateConfig,
-  model: MaterialisedModel,
-  spectrum: Spectrum,
-  seed: number,
-): Promise<RunMemory> {
+async function allocate(prep: Prepared, seed: number): Promise<RunMemory> {
+  const cfg = prep.problem;
+  const model = prep.model;
+  const spectrum = prep.spectrum;
   const k = await createKernels();
-  const { K, tied, init } = cfg.network;
+  const { K, tied } = cfg.network;
   const D = model.D;
-  const untiedDecoder = !tied && cfg.rule !== "sanger";
+  const ownDecoder = RULES[cfg.rule].decoder;
+  const untiedDecoder = !tied && ownDecoder;
   const W = k.f64(K * D);
   const V = untiedDecoder ? k.f64(K * D) : W;
   const b = k.f64(K);
-  const Veff = cfg.rule === "sanger" ? k.f64(K * D) : V;
-  const w0 = init ?? drawInitialWeights(cfg.network, D, seed, cfg.rule);
+  const Veff = ownDecoder ? V : k.f64(K * D);
+  const w0 = prep.initialWeights(seed);
   k.write(W, w0.W.flat());
   if (untiedDecoder) {
     if (!w0.V) throw new ConfigError("init.V", undefined, "a K x D decoder for an untied network");
@@ -289,7 +227,7 @@ async function allocate(
   }
   if (w0.b) k.write(b, w0.b);
   const cov = model.covariance;
-  const M = Math.min(spectrum.eigenvalues.length, MAX_PROJECTIONS);
+  const M = Math.min(spectrum.eigenvalues.length, RECORDED_PROJECTIONS);
   const mem: RunMemory = {
     k,
     W,
@@ -300,8 +238,8 @@ async function allocate(
     testWork: k.f64(k.x.testErrorWorkSize(K)),
     block: k.f64(BLOCK * D),
     z: k.f64(32 * Math.max(model.sampler.r, 1)),
-    nTest: testSize(cfg),
-    Xtest: k.f64(testSize(cfg) * D),
+    nTest: testSize(prep),
+    Xtest: k.f64(testSize(prep) * D),
     rngTrain: k.alloc(RNG_BYTES),
     U: k.put(cov.U),
     coef: k.put(cov.coef),
@@ -344,7 +282,7 @@ async function allocate(
 
 function sampleInto(
   mem: RunMemory,
-  model: MaterialisedModel,
+  model: Prepared["model"],
   rng: number,
   out: number,
   n: number,
@@ -375,8 +313,9 @@ function sampleInto(
 }
 
 /** Rows of the test block: the held-out rows of a data set, else nTest fresh samples. */
-function testSize(cfg: SimulateConfig): number {
-  return cfg.data.kind === "dataset" ? cfg.data.nHeldOut : cfg.nTest;
+function testSize(prep: Prepared): number {
+  const data = prep.problem.data;
+  return data.kind === "dataset" ? data.nHeldOut : prep.problem.nTest;
 }
 
 function checkFinite(mem: RunMemory, K: number, D: number, t: number): void {
@@ -424,69 +363,4 @@ function snapshot(mem: RunMemory, K: number, D: number, t: number): WeightSnapsh
     V: matrix(k.view(mem.Veff, K * D), K, D),
     b: Array.from(k.view(mem.b, K)),
   };
-}
-
-/**
- * The initial weights `simulate` draws for a seed: i.i.d. N(0, sigma0^2)
- * entries, W first, then V (untied networks only), from random stream
- * 8 * seed of the package's generator; biases start at 0.
- */
-export function drawInitialWeights(
-  network: Network,
-  D: number,
-  seed: number,
-  rule: Rule = "vanilla",
-): InitialWeights {
-  const { K, sigma0, tied } = network;
-  const k = sharedKernels();
-  const mark = k.mark();
-  try {
-    const st = k.alloc(RNG_BYTES);
-    k.x.rngSeed(st, seed * 8 + STREAM.init);
-    const p = k.f64(K * D);
-    const draw = () => {
-      k.x.rngFillNormal(st, p, K * D);
-      k.x.scale(p, sigma0, p, K * D);
-      return matrix(k.view(p, K * D), K, D);
-    };
-    const W = draw();
-    const V = !tied && rule !== "sanger" ? draw() : undefined;
-    return { W, ...(V ? { V } : {}), b: new Array(K).fill(0) };
-  } finally {
-    k.release(mark);
-  }
-}
-
-/**
- * "Informed" initial weights (THEORY.md section 1): w^k = v^k = sigma0 sqrt(D) e_k along the top-K
- * eigenvectors e_k of the data model, the norms random weights of that sigma0 would have.
- *
- * @example
- * ```ts
- * import { informedWeights, spikedModel } from "../../mod.ts";
- * const w = informedWeights(spikedModel({ D: 20, spikes: [3, 2] }), { K: 2, sigma0: 0.1 });
- * const n2 = w.W[0].reduce((s, x) => s + x * x, 0);
- * if (Math.abs(n2 - 0.01 * 20) > 1e-12) throw new Error("example failed");
- * ```
- */
-export function informedWeights(
-  model: DataModel,
-  network: { K: number; sigma0: number },
-): InitialWeights {
-  const spec = spectrumOf(model);
-  const D = spec.D;
-  const { K, sigma0 } = network;
-  if (K > spec.eigenvalues.length) {
-    throw new ConfigError(
-      "K",
-      K,
-      `at most ${spec.eigenvalues.length} (the listed eigenvectors) for an informed start`,
-    );
-  }
-  const W = Array.from(
-    { length: K },
-    (_, k) =>
-      Array.from(spec.eigenvectors.subarray(k * D, (k + 1) * D), (e) => sigma0 * Math.sqrt(D) * e),
-  );
-  return { W, V: W.map((row) => row.slice()), b: new Array(K).fill(0) };
 }

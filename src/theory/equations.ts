@@ -7,8 +7,7 @@
  * @module
  */
 import type { Rule } from "../problem/types.ts";
-import type { ActivationAverages } from "../activations/averages.ts";
-import type { BiasedActivationAverages } from "../activations/biased_averages.ts";
+import type { ActivationAverages, BiasedActivationAverages } from "../activations/mod.ts";
 
 /** The Gaussian averages the equations need (closed forms: `averagesFor`). */
 export type EquationAverages = Pick<

@@ -10,8 +10,9 @@
  * @module
  */
 import type { Rule } from "../problem/types.ts";
-import { MAX_PROJECTIONS } from "../sgd/simulate.ts";
-import type { Spectrum } from "../data/spectrum.ts";
+import { RECORDED_PROJECTIONS } from "../problem/prepare.ts";
+import type { Spectrum } from "../data/mod.ts";
+import type { Form } from "./forms.ts";
 import {
   biasedFields,
   biasFlow,
@@ -23,16 +24,11 @@ import {
   overlapsFromMoments,
   predictedError,
 } from "./equations.ts";
-import type { BiasedActivationAverages } from "../activations/biased_averages.ts";
+import type { BiasedActivationAverages } from "../activations/mod.ts";
 import { type Kernels, sharedKernels } from "../kernels/wasm.ts";
 
 /** Leading eigen-directions always carried explicitly (and reported as projections a, b). */
-export const LEADING = MAX_PROJECTIONS;
-
-/** How the directions of a spectrum are carried. */
-export type Form = "projected" | "density";
-/** The allowed forms. */
-export const FORMS: readonly Form[] = ["projected", "density"];
+export const LEADING = RECORDED_PROJECTIONS;
 
 /** Directions of the flow: explicit ones (with eigenvectors) and degenerate groups. */
 export interface Directions {

@@ -18,16 +18,20 @@
  */
 import assert from "node:assert/strict";
 import {
+  type Activation,
+  ACTIVATION_NAMES,
+  ACTIVATIONS,
+  averagesFor,
   type BiasedActivationAverages,
   biasedAveragesFor,
-  bivariateNormalUpper,
-} from "../../src/activations/biased_averages.ts";
-import { averagesFor, erf } from "../../src/activations/averages.ts";
+} from "../../src/activations/mod.ts";
+import { bivariateNormalUpper } from "../../src/math/bivariate.ts";
+import { erf } from "../../src/math/erf.ts";
 import { gaussianExpectation } from "../../src/math/quadrature.ts";
 import { ConfigError } from "../../src/core/errors.ts";
-import type { Activation } from "../../src/problem/types.ts";
 
-const ACTS: Activation[] = ["linear", "erf", "relu"];
+/** The activations with closed-form averages (the others' averages are quadrature). */
+const CLOSED: Activation[] = ACTIVATION_NAMES.filter((n) => ACTIVATIONS[n].closedForm);
 const PAIR_FNS = ["I2", "g1g1", "d2g", "g1g"] as const;
 const ONE_FNS = ["j", "d1", "d3", "d2gPlusG1sq", "mean"] as const;
 type PairFn = (typeof PAIR_FNS)[number];
@@ -65,17 +69,8 @@ interface Fns {
   g3?: (u: number) => number;
 }
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const FNS: Record<Activation, Fns> = {
-  linear: { g: (u) => u, g1: () => 1, g2: () => 0, g3: () => 0 },
-  erf: {
-    g: (u) => erf(u * Math.SQRT1_2),
-    g1: (u) => SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-    g2: (u) => -u * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-    g3: (u) => (u * u - 1) * SQRT_2_OVER_PI * Math.exp(-0.5 * u * u),
-  },
-  relu: { g: (u) => (u > 0 ? u : 0), g1: (u) => (u > 0 ? 1 : 0) },
-};
+/** g and its derivatives, from the registry. */
+const FNS: Record<Activation, Fns> = ACTIVATIONS;
 
 /** E[f(x1, x2)], zero-mean, split where x_i + m_i crosses 0. */
 function quad2(
@@ -229,7 +224,7 @@ Deno.test("biasedAveragesFor: zero offsets reproduce averagesFor", () => {
     [12, -5, 9],
   ];
   let worst = 0;
-  for (const act of ACTS) {
+  for (const act of ACTIVATION_NAMES) {
     const B = biasedAveragesFor(act);
     const A = averagesFor(act);
     for (const [a, b, c] of covs) {
@@ -256,7 +251,7 @@ Deno.test("biasedAveragesFor: zero offsets reproduce averagesFor", () => {
 });
 
 Deno.test("biasedAveragesFor: pair averages against 2-d quadrature", () => {
-  for (const act of ACTS) {
+  for (const act of CLOSED) {
     const B = biasedAveragesFor(act);
     const worst: Record<string, number> = {};
     for (const { name, c } of COVS) {
@@ -281,7 +276,7 @@ Deno.test("biasedAveragesFor: pair averages against 2-d quadrature", () => {
 });
 
 Deno.test("biasedAveragesFor: one-field averages against 1-d quadrature", () => {
-  for (const act of ACTS) {
+  for (const act of CLOSED) {
     const B = biasedAveragesFor(act);
     let worst = 0;
     for (const q of QS) {
@@ -321,7 +316,7 @@ Deno.test("biasedAveragesFor: Monte Carlo (N = 2e5, 5 standard errors)", () => {
       x1[i] = s1 * z1;
       x2[i] = beta * z1 + sc * z2;
     }
-    for (const act of ACTS) {
+    for (const act of ACTIVATION_NAMES) {
       const B = biasedAveragesFor(act);
       const checks: [string, number, (a: number, b: number) => number][] = [];
       for (const fn of PAIR_FNS) {
@@ -349,7 +344,7 @@ Deno.test("biasedAveragesFor: offset derivatives (central differences)", () => {
   // d/dm1 E[g'(u1) g(u2)] = E[g''(u1) g(u2)], d/dm1 E[g(u1) g(u2)] = E[g'(u1) g(u2)],
   // d mean/dm = j, dj/dm = d1, dd1/dm = d3, and (g g')' averaged.
   const h = 1e-5;
-  for (const act of ACTS) {
+  for (const act of ACTIVATION_NAMES) {
     const B = biasedAveragesFor(act);
     for (const { c } of COVS.slice(0, 5)) {
       const [a, b, d] = c;
@@ -445,7 +440,7 @@ Deno.test("biasedAveragesFor: degenerate covariances give finite limits", () => 
       const e = erfA.I2(0, 0, 0, m1, m2);
       assert.ok(Math.abs(e - erf(m1 * Math.SQRT1_2) * erf(m2 * Math.SQRT1_2)) < 1e-15);
       // |correlation| rounded above 1, tiny variances: finite everywhere
-      for (const act of ACTS) {
+      for (const act of CLOSED) {
         const B = biasedAveragesFor(act);
         for (
           const c of [
@@ -498,7 +493,7 @@ Deno.test("biasedAveragesFor: random stress (no NaN, probabilities in [0, 1], |e
     const m1 = rnd() < 0.1 ? 0 : (2 * rnd() - 1) * ms;
     const m2 = rnd() < 0.1 ? 0 : (2 * rnd() - 1) * ms;
     const where = `(${c11}, ${c12}, ${c22}, ${m1}, ${m2})`;
-    for (const act of ACTS) {
+    for (const act of CLOSED) {
       const B = biasedAveragesFor(act);
       for (const fn of PAIR_FNS) {
         const v = B[fn](c11, c12, c22, m1, m2);
@@ -556,7 +551,7 @@ Deno.test("bivariateNormalUpper: against quadrature, across the |r| = 0.925 swit
 });
 
 Deno.test("biasedAveragesFor: rejects an unknown activation", () => {
-  assert.throws(() => biasedAveragesFor("tanh" as Activation), ConfigError);
+  assert.throws(() => biasedAveragesFor("softplus"), ConfigError);
 });
 
 Deno.test("biasedAveragesFor: timing (printed, not asserted)", () => {
@@ -574,7 +569,7 @@ Deno.test("biasedAveragesFor: timing (printed, not asserted)", () => {
     return ((t * 1e3) / n).toFixed(3);
   };
   const lines: string[] = [];
-  for (const act of ACTS) {
+  for (const act of CLOSED) {
     const B = biasedAveragesFor(act);
     const parts: string[] = [];
     for (const fn of PAIR_FNS) {

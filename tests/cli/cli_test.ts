@@ -29,6 +29,20 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** `base` flags with those of `over` put in their place (a flag is given once). */
+function withFlags(base: string[], over: string[]): string[] {
+  const given = new Set(over.filter((a) => a.startsWith("--")));
+  const out: string[] = [];
+  for (let i = 0; i < base.length; i++) {
+    if (given.has(base[i])) {
+      if (i + 1 < base.length && !base[i + 1].startsWith("--")) i++;
+      continue;
+    }
+    out.push(base[i]);
+  }
+  return [...out, ...over];
+}
+
 const SMALL = [
   "--D",
   "40",
@@ -61,7 +75,7 @@ Deno.test("cli: bad input exits 2, names the parameter and writes nothing", asyn
   const cases: [string[], RegExp][] = [
     [["--D", "-5"], /D.*-5/],
     [["--D", "10", "--K", "11"], /K.*11.*K <= D = 10/],
-    [["--activation", "tanh"], /activation.*"tanh".*linear, erf, relu/],
+    [["--activation", "softplus"], /activation.*"softplus".*linear, erf, relu, tanh/],
     [["--rule", "adam"], /rule.*vanilla, truncated, sanger/],
     [["--lr", "abc"], /--lr.*abc/],
     [["--lr", "-1"], /lr.*-1/],
@@ -71,7 +85,7 @@ Deno.test("cli: bad input exits 2, names the parameter and writes nothing", asyn
   ];
   for (const [args, re] of cases) {
     const out = `${dir}/out`;
-    const r = await run("simulate", ...SMALL, ...args, "--out", out);
+    const r = await run("simulate", ...withFlags(SMALL, args), "--out", out);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, re, args.join(" "));
     assert.equal(await exists(out), false, `${args.join(" ")} wrote output`);
@@ -164,13 +178,12 @@ Deno.test("cli: a run resumes from the finished seeds kept in .partial", async (
 });
 
 async function resumeKey(extra: string[]): Promise<string> {
-  const { problemFromFlags, PROBLEM_FLAGS } = await import("../../src/cli/args.ts");
-  const { resolveSimulateConfig } = await import("../../src/problem/config.ts");
-  const { parseArgs } = await import("node:util");
+  const { inputsFromFlags, parseFlags, PROBLEM_FLAGS } = await import("../../src/cli/flags.ts");
+  const { checkpointKey } = await import("../../src/cli/checkpoint.ts");
+  const { resolveProblem } = await import("../../src/problem/resolve.ts");
   const args = [...SMALL.filter((a) => a !== "--quiet"), ...extra];
-  const flags = parseArgs({ args, options: PROBLEM_FLAGS, strict: true }).values;
-  const { seeds: _s, ...rest } = resolveSimulateConfig(problemFromFlags(flags, {}));
-  return JSON.stringify(rest);
+  const { flags } = parseFlags(args, PROBLEM_FLAGS);
+  return checkpointKey(resolveProblem(inputsFromFlags(flags, {}).problem));
 }
 
 Deno.test("cli: pca prints the PCA levels computed from the model", async () => {

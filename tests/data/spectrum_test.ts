@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { covarianceSpectrum, materialise, pca, pcaErrors, spikedModel } from "../../mod.ts";
+import {
+  covarianceSpectrum,
+  materialise,
+  pca,
+  pcaErrors,
+  spikedModel,
+} from "../../src/data/mod.ts";
 import { eigh } from "../../src/kernels/linalg.ts";
 
 function denseCovariance(

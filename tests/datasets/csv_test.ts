@@ -75,3 +75,24 @@ Deno.test("malformed CSV is rejected with source, line and expectation", async (
   );
   assert.throws(() => parseCsv("1,2,3\n", "img.csv", { shape: [2, 2] }), ConfigError);
 });
+
+Deno.test("quoted fields and mixed line ends are read, and lines are counted across quoted breaks", () => {
+  const ds = parseCsv('"a","b, c"\n"1"," 2.5"\r\n3,4\r5,6\n', "q.csv");
+  assert.deepEqual([ds.n, ds.d, Array.from(ds.data)], [3, 2, [1, 2.5, 3, 4, 5, 6]]);
+  const cases: [string, RegExp][] = [
+    ['x,y\n"1\n",2\n3,abc\n', /^q\.csv: line 4: expected a number in column 2, found "abc"$/],
+    ["1,2\r\n3,4\r\n5,x\r\n", /^q\.csv: line 3: expected a number in column 2, found "x"$/],
+    [
+      '1,2\n3,"4\n5,6\n',
+      /^q\.csv: line 2: expected quoted fields closed by a double quote .*, found an unclosed quote$/,
+    ],
+    [
+      '1,2\n"3"x,4\n',
+      /^q\.csv: line 2: expected quoted fields .*, found a malformed quoted field$/,
+    ],
+    ['"a,b\n1,2\n', /^q\.csv: line 1: expected quoted fields .*, found an unclosed quote$/],
+  ];
+  for (const [text, re] of cases) {
+    throwsFormat(() => parseCsv(text, "q.csv"), re, JSON.stringify(text));
+  }
+});

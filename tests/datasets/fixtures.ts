@@ -140,11 +140,12 @@ export function tar(entries: TarSpec[], end = true): Bytes {
   return concat(...parts);
 }
 
-/** A pax extended header's records: "len key=value\n" with len counting itself. */
+/** A pax extended header's record: "len key=value\n", len counting its UTF-8 bytes and itself. */
 export function paxRecord(key: string, value: string): string {
   const body = ` ${key}=${value}\n`;
-  let len = body.length + 1;
-  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  const bytes = new TextEncoder().encode(body).length;
+  let len = bytes + 1;
+  while (String(len).length + bytes !== len) len = String(len).length + bytes;
   return `${len}${body}`;
 }
 

@@ -36,3 +36,30 @@ Deno.test("incremental MD5 over any chunking equals the one-shot digest and node
   assert.equal(h.hex(), once, "the digest can be read twice");
   assert.throws(() => h.update(new Uint8Array(1)), /after digest/);
 });
+
+Deno.test("interleaved MD5 hashes keep their own state", () => {
+  const a = new Uint8Array(5000).map((_, i) => i & 255);
+  const b = new Uint8Array(3001).map((_, i) => (i * 7) & 255);
+  const ha = new Md5(), hb = new Md5(), hc = new Md5();
+  for (let i = 0; i < 5000; i += 100) {
+    ha.update(a.subarray(i, i + 100));
+    if (i < 3001) hb.update(b.subarray(i, i + 100));
+    if (i === 2000) assert.equal(hc.hex(), "d41d8cd98f00b204e9800998ecf8427e", "empty in between");
+  }
+  assert.equal(hb.hex(), createHash("md5").update(b).digest("hex"));
+  ha.update(a.subarray(0, 1)); // more after the other finished
+  const ref = createHash("md5").update(a).update(a.subarray(0, 1)).digest();
+  assert.deepEqual(ha.digest(), new Uint8Array(ref));
+  const d = ha.digest();
+  d.fill(0);
+  assert.deepEqual(ha.digest(), new Uint8Array(ref), "the digest returned is a copy");
+});
+
+Deno.test("MD5 of 8 MiB fed in 1 MiB chunks (as downloads feed it) equals the one-shot digest", () => {
+  const bytes = new Uint8Array(8 << 20).map((_, i) => (i * 2654435761) >>> 24);
+  const ref = createHash("md5").update(bytes).digest("hex");
+  const h = new Md5();
+  for (let i = 0; i < bytes.length; i += 1 << 20) h.update(bytes.subarray(i, i + (1 << 20)));
+  assert.equal(h.hex(), ref);
+  assert.equal(md5Hex(bytes), ref);
+});

@@ -86,3 +86,22 @@ Deno.test("truncated, corrupt and escaping tar archives are rejected", async () 
     /s\.tar: at byte 0: expected a tar header with checksum/,
   );
 });
+
+Deno.test("pax records are measured in bytes, as GNU tar writes them for non-ASCII names", async () => {
+  // The record GNU tar 1.34 (--format=pax) writes for "d/é-name.txt": 22 bytes, 21 characters.
+  assert.equal(paxRecord("path", "d/é-name.txt"), "22 path=d/é-name.txt\n");
+  const records = paxRecord("mtime", "1700000000.123456789") +
+    paxRecord("path", "données/日本 語.bin") + paxRecord("atime", "1700000001");
+  const archive = tar([
+    { name: "PaxHeader/x", type: "x", bytes: enc.encode(records) },
+    { name: "donn_es/__ __.bin", bytes: enc.encode("ok") },
+    { name: "plain.txt", bytes: enc.encode("after") },
+  ]);
+  const files = await untar(archive, "p.tar");
+  assert.deepEqual(files.map((f) => [f.name, text(f.bytes)]), [
+    ["données/日本 語.bin", "ok"],
+    ["plain.txt", "after"],
+  ]);
+  archive.fill(0);
+  assert.equal(text(files[1].bytes), "after", "untar's files are copies, not views of the archive");
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { deviation, simulate, theory } from "../../mod.ts";
 import { loadEmbeddedMnist } from "../../src/datasets/mnist_embedded.ts";
 import { preprocess } from "../../src/datasets/preprocess.ts";
-import { datasetModel, datasetSpectrum, gaussianEquivalent } from "../../src/data/dataset_model.ts";
+import { datasetModel, gaussianEquivalent, spectrumOf } from "../../src/data/mod.ts";
 import type { Dataset } from "../../src/datasets/dataset.ts";
 
 Deno.test("embedded MNIST, D = 784, K = 3, erf, lr = 0.5: the theory stays within 5% of SGD on the images up to t = 100", async () => {
@@ -78,7 +78,7 @@ Deno.test("a data set's test error is taken on its held-out rows", async () => {
 Deno.test("the Gaussian equivalent has the held-out second moment", () => {
   const p = preprocess(tinyImages(400, 4, 5, 7), { nHeldOut: 150, seed: 1 });
   const data = datasetModel(p);
-  const g = gaussianEquivalent(data);
+  const g = gaussianEquivalent(data, spectrumOf(data));
   const D = 20;
   for (let i = 0; i < D; i++) {
     for (let j = 0; j < D; j++) {
@@ -92,7 +92,7 @@ Deno.test("the Gaussian equivalent has the held-out second moment", () => {
       assert.ok(Math.abs(r - c) < 1e-12, `C[${i}][${j}]`);
     }
   }
-  assert.equal(datasetSpectrum(data), datasetSpectrum(data), "cached");
+  assert.equal(spectrumOf(data), spectrumOf(data), "cached");
 });
 
 Deno.test("cli: realdata on IDX files writes the three curves on one grid", async () => {

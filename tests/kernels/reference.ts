@@ -156,8 +156,8 @@ export class Rng {
 }
 
 /** Error function: the TypeScript one of the package, the same series / continued fraction as assembly/activation.ts. */
-export { erf } from "../../src/activations/averages.ts";
-import { erf } from "../../src/activations/averages.ts";
+export { erf } from "../../src/math/erf.ts";
+import { erf } from "../../src/math/erf.ts";
 
 /** g(u) for activation code `code`. */
 export function act(code: number, u: number): number {

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { DEFAULTS, defaultTimes, resolveSimulateConfig, spikedModel, VERSION } from "../../mod.ts";
+import { resolveProblem, spikedModel, VERSION } from "../../mod.ts";
+import { defaultTimes } from "../../src/core/grid.ts";
+import { defaultOf } from "../../src/core/params.ts";
+import { problemParams } from "../../src/problem/resolve.ts";
+
+const DEFAULT = (path: string) => defaultOf(problemParams().find((p) => p.path === path)!);
 
 Deno.test("the version in the code is deno.json's", async () => {
   const cfg = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
@@ -7,15 +12,15 @@ Deno.test("the version in the code is deno.json's", async () => {
 });
 
 Deno.test("defaults are filled in and the demo config file resolves", async () => {
-  const cfg = resolveSimulateConfig({});
-  assert.equal(cfg.data.D, DEFAULTS.D);
-  assert.equal(cfg.network.K, DEFAULTS.K);
+  const cfg = resolveProblem({});
+  assert.equal(cfg.data.D, DEFAULT("data.D"));
+  assert.equal(cfg.network.K, DEFAULT("network.K"));
   assert.equal(cfg.network.activation, "erf");
   assert.equal(cfg.rule, "vanilla");
   const demo = JSON.parse(
     await Deno.readTextFile(new URL("../../examples/demo.json", import.meta.url)),
   );
-  const resolved = resolveSimulateConfig(demo);
+  const resolved = resolveProblem(demo);
   assert.deepEqual(resolved.data, demo.data);
 });
 
@@ -37,9 +42,9 @@ Deno.test("spiked model defaults are the published ones", () => {
 });
 
 Deno.test("examples/demo.json is the demo's embedded problem", async () => {
-  const { DEMO_PROBLEM } = await import("../../cli.ts");
+  const { DEMO_PROBLEM } = await import("../../src/cli/commands/demo.ts");
   const demo = JSON.parse(
     await Deno.readTextFile(new URL("../../examples/demo.json", import.meta.url)),
   );
-  assert.deepEqual(resolveSimulateConfig(demo), resolveSimulateConfig(DEMO_PROBLEM));
+  assert.deepEqual(resolveProblem(demo), resolveProblem(DEMO_PROBLEM));
 });

@@ -148,7 +148,7 @@ Deno.test("bad configurations name the parameter", async () => {
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ network: { K: 21 } }, /K/],
     [{ network: { K: 0 } }, /K/],
-    [{ network: { activation: "tanh" } }, /activation/],
+    [{ network: { activation: "softplus" } }, /activation/],
     [{ rule: "sanger", network: { activation: "erf" } }, /activation/],
     [{ lr: 0 }, /lr/],
     [{ tMax: -1 }, /t-max/],

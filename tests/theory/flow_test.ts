@@ -8,12 +8,11 @@
 // the chain rule, in the eigenbasis of Omega, independently of the Stein-form
 // averages the equations use.
 import assert from "node:assert/strict";
-import { averagesFor } from "../../src/activations/averages.ts";
+import { averagesFor } from "../../src/activations/mod.ts";
 import { type Overlaps, predictedError } from "../../src/theory/equations.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
 import { createKernels } from "../../src/kernels/wasm.ts";
-import { covarianceSpectrum, materialise, spikedModel } from "../../mod.ts";
-import type { Spectrum } from "../../src/data/spectrum.ts";
+import { covarianceSpectrum, materialise, type Spectrum, spikedModel } from "../../src/data/mod.ts";
 import type { Activation, Rule } from "../../src/problem/types.ts";
 import { solve } from "../../src/ode/integrate.ts";
 
@@ -340,7 +339,7 @@ Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", 
 
 // Trained biases: the population loss now also depends on the field means mu_k = b_k / sqrt(D).
 // The bias follows db_k/dt = -eta D dL/db_k, i.e. dmu_k/dt = -eta dL/dmu_k; the weights as before.
-import { biasedAveragesFor } from "../../src/activations/biased_averages.ts";
+import { biasedAveragesFor } from "../../src/activations/mod.ts";
 import { biasedFields } from "../../src/theory/equations.ts";
 
 for (const rule of ["vanilla", "truncated"] as const) {

@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  ConfigError,
-  deviation,
-  drawInitialWeights,
-  materialise,
-  pca,
-  simulate,
-  spikedModel,
-  theory,
-} from "../../mod.ts";
-import { averagesFor } from "../../src/activations/averages.ts";
+import { ConfigError, deviation, pca, simulate, spikedModel, theory } from "../../mod.ts";
+import { drawInitialWeights } from "../../src/problem/init.ts";
+import { materialise } from "../../src/data/mod.ts";
+import { averagesFor } from "../../src/activations/mod.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
 import { createKernels } from "../../src/kernels/wasm.ts";
 
@@ -164,11 +157,11 @@ Deno.test("theory and SGD at D = 1000 (5 seeds) agree; at D = 250 they deviate m
 Deno.test("theory: bad solver settings name the parameter", async () => {
   const data = spikedModel({ D: 20 });
   await assert.rejects(
-    theory({ data, integrator: "leapfrog" as never }),
+    theory({ data }, { integrator: "leapfrog" }),
     (e: unknown) => e instanceof ConfigError && /integrator/.test(e.message),
   );
-  await assert.rejects(theory({ data, form: "dense" as never }), /invalid form: got "dense"/);
-  await assert.rejects(theory({ data, integrator: "rk4", h: -1 }), /invalid h: got -1/);
+  await assert.rejects(theory({ data }, { form: "dense" as never }), /invalid form: got "dense"/);
+  await assert.rejects(theory({ data }, { integrator: "rk4", h: -1 }), /invalid h: got -1/);
 });
 
 Deno.test("a state that leaves the domain is a clear error, not NaN", async () => {
@@ -179,9 +172,7 @@ Deno.test("a state that leaves the domain is a clear error, not NaN", async () =
       network: { K: 1, activation: "linear" },
       lr: 2000,
       tMax: 100,
-      integrator: "euler",
-      h: 1,
-    }),
+    }, { integrator: "euler", h: 1 }),
     /domain|variance|finite|t = /,
   );
 });

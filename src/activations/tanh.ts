@@ -1,0 +1,51 @@
+/**
+ * The hyperbolic tangent g(u) = tanh(u), a sigmoidal activation with no
+ * closed-form Gaussian averages: the equations use the quadrature fallback
+ * (Gauss–Hermite, split at the inflection point u = 0 and integrated there
+ * piecewise by Gauss–Legendre), which needs only g and its derivatives.
+ * @module
+ */
+import { quadratureAverages, quadratureBiasedAverages } from "./averages.ts";
+import type { ActivationSpec } from "./spec.ts";
+
+const g = (u: number): number => Math.tanh(u);
+/** g' = 1 - tanh^2. */
+const g1 = (u: number): number => {
+  const t = Math.tanh(u);
+  return 1 - t * t;
+};
+/** g'' = -2 tanh (1 - tanh^2). */
+const g2 = (u: number): number => {
+  const t = Math.tanh(u);
+  return -2 * t * (1 - t * t);
+};
+/** g''' = (1 - tanh^2)(6 tanh^2 - 2). */
+const g3 = (u: number): number => {
+  const t2 = Math.tanh(u) ** 2;
+  return (1 - t2) * (6 * t2 - 2);
+};
+const splitAt = [0];
+
+/**
+ * g(u) = tanh(u); the averages by quadrature.
+ *
+ * @example
+ * ```ts
+ * import { tanh } from "./tanh.ts";
+ * // E[g'(x)] at zero variance is g'(0) = 1, and falls with the variance
+ * if (!(Math.abs(tanh.averages.j(1e-12) - 1) < 1e-9 && tanh.averages.j(1) < 1)) throw new Error("example failed");
+ * ```
+ */
+export const tanh: ActivationSpec = {
+  name: "tanh",
+  doc: "g(u) = tanh(u), sigmoidal (averages by quadrature)",
+  kernelCode: 3,
+  closedForm: false,
+  g,
+  g1,
+  g2,
+  g3,
+  splitAt,
+  averages: quadratureAverages(g, g1, g2, g3, { splitAt }),
+  biasedAverages: quadratureBiasedAverages({ g, g1, g2, g3, splitAt }),
+};

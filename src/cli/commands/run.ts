@@ -1,0 +1,86 @@
+/**
+ * `cli.ts run PRESET.json`: one experiment preset — every variant simulated
+ * and integrated, the claim's checks and verdict, its figures and report.
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { ConfigError } from "../../core/errors.ts";
+import { VERSION } from "../../core/version.ts";
+import { parsePreset, type Size, SIZES } from "../../experiments/preset.ts";
+import { runPreset } from "../../experiments/run.ts";
+import { reportHtml, verdictLine } from "../../experiments/report.ts";
+import { parseFlags, UsageError } from "../flags.ts";
+import { checkOutputs, withOutputDir } from "../output.ts";
+import { readTextFile, writeFiles } from "../io.ts";
+import { specFiles } from "../figures.ts";
+import { clearProgress, interruptible, progressPrinter } from "../session.ts";
+
+/** The `run` command. */
+export const RUN: Command = {
+  name: "run",
+  summary: "an experiment preset (examples/NAME.json): simulation, theory,\n" +
+    "             the claim's checks and verdict, figures",
+  help: () =>
+    `Usage: deno run -A cli.ts run PRESET.json [--size ${SIZES.join("|")}] [--out DIR] [--no-svg]
+
+Runs an experiment preset (see examples/: sequential, tied, relu-bias,
+truncated, components, realdata): every variant simulated and integrated by
+the theory from the same initial weights, the claim's numeric checks with a
+verdict, and its figures. --out DIR writes summary.json, report.html and one
+Vega-Lite spec (and SVG) per figure.`,
+  async run(args) {
+    const { flags, positionals } = parseFlags(args, {
+      size: { type: "string" },
+      out: { type: "string" },
+      "no-svg": { type: "boolean" },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, 1);
+    if (positionals.length !== 1) {
+      throw new UsageError("run takes one preset file (examples/NAME.json), got none");
+    }
+    const size = (flags.size ?? "default") as Size;
+    if (!SIZES.includes(size)) throw new ConfigError("--size", size, SIZES.join(", "));
+    const path = positionals[0];
+    const out = flags.out as string | undefined;
+    if (out !== undefined && out.replace(/\/+$/, "") === path.replace(/\/+$/, "")) {
+      throw new ConfigError("--out", out, "a directory other than the preset file");
+    }
+    const name = path.replace(/^.*\//, "").replace(/\.json$/, "");
+    const preset = parsePreset(await readTextFile(path, "preset"), path);
+    checkOutputs(flags);
+    return await withOutputDir(out, async () => {
+      const printer = progressPrinter(Boolean(flags.quiet));
+      const { summary, figures } = await interruptible(
+        "interrupted",
+        (signal) =>
+          runPreset(name, preset, size, { signal, ...(printer ? { onProgress: printer } : {}) }),
+      )
+        .catch((e) => {
+          // name the preset file in problems found inside it
+          throw e instanceof ConfigError
+            ? new ConfigError(`${path}: ${e.param}`, e.value, e.allowed)
+            : e;
+        });
+      clearProgress(printer);
+      console.error(`${name}: ${verdictLine(summary)}`);
+      for (const c of summary.checks) {
+        console.error(
+          `  ${c.holds ? "ok " : "NO "} ${c.what}: ${
+            c.value.toPrecision(4)
+          } ${c.op} ${c.threshold}`,
+        );
+      }
+      if (out) {
+        const texts = await specFiles(figures, !flags["no-svg"]);
+        const record = { version: VERSION, size, seconds: summary.seconds, experiments: [summary] };
+        texts["summary.json"] = JSON.stringify(record, null, 1);
+        texts["report.html"] = reportHtml(record, { svg: !flags["no-svg"] });
+        console.log((await writeFiles(out, texts)).join("\n"));
+      } else {
+        console.log(JSON.stringify(summary));
+      }
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * What the commands that run a problem share about their output: the output
+ * flags, checking every output path before the run, the exclusive lock on
+ * the output directory during it, the extra files (--save-init,
+ * --save-spectrum) written after it, and the summary printed on stderr.
+ * @module
+ */
+import type { CurveResult, GaussianModel, Problem } from "../problem/types.ts";
+import { prepare } from "../problem/prepare.ts";
+import { formatCovariance, formatInitialWeights } from "../problem/formats.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { FlagOption, FlagValues } from "./flags.ts";
+import { checkOutputDir, checkOutputFile, lockOutputDir, writeAtomic } from "./io.ts";
+
+/** The output flags of simulate, theory and compare. */
+export const OUTPUT_FLAGS: Record<string, FlagOption> = {
+  out: { type: "string" },
+  "no-svg": { type: "boolean" },
+  "save-init": { type: "string" },
+  "save-spectrum": { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** Help lines of {@link OUTPUT_FLAGS}. */
+export const OUTPUT_HELP = `Output:
+  --out DIR            write result.json, *.vl.json and *.svg there (an exclusive
+                       lock DIR/.lock is held during the run)
+  --no-svg             write the Vega-Lite specs only
+  --save-init FILE     write the initial weights of the first seed
+                       ({"W": KxD, "V": KxD, "b": K}) after the run
+  --save-spectrum FILE write the data model's covariance
+                       ({"eigenvalues", "eigenvectors", "bulk"}) after the run
+  --quiet              no progress or summary on stderr`;
+
+/** Check every output path the flags name, before any work (exit 2, nothing written). */
+export function checkOutputs(flags: FlagValues): void {
+  if (typeof flags.out === "string") checkOutputDir(flags.out, "--out");
+  for (const flag of ["save-init", "save-spectrum"]) {
+    const path = flags[flag];
+    if (typeof path === "string") checkOutputFile(path, `--${flag}`);
+  }
+  const paths = [flags["save-init"], flags["save-spectrum"]].filter((p) => typeof p === "string");
+  if (paths.length === 2 && paths[0] === paths[1]) {
+    throw new ConfigError("--save-spectrum", paths[1], "a file other than --save-init's");
+  }
+}
+
+/**
+ * Run `work` holding the lock of the output directory, if there is one
+ * (the directory is created for it).
+ */
+export async function withOutputDir<T>(
+  out: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (out === undefined) return await work();
+  const lock = await lockOutputDir(out);
+  try {
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The data model's spectrum as a Gaussian model (for --save-spectrum). */
+function spectrumModel(problem: Problem): GaussianModel {
+  const { spectrum } = prepare(problem);
+  const D = spectrum.D;
+  const rows: number[][] = [];
+  for (let m = 0; m < spectrum.eigenvalues.length; m++) {
+    rows.push(Array.from(spectrum.eigenvectors.subarray(m * D, (m + 1) * D)));
+  }
+  return {
+    kind: "gaussian",
+    D,
+    eigenvalues: Array.from(spectrum.eigenvalues),
+    eigenvectors: rows,
+    bulk: spectrum.bulk,
+  };
+}
+
+/** After a successful run: --save-init (initial weights of the first seed) and --save-spectrum. */
+export async function saveExtras(
+  flags: FlagValues,
+  problem: Problem,
+  quiet: boolean,
+): Promise<void> {
+  if (typeof flags["save-init"] === "string") {
+    const w = prepare(problem).initialWeights(problem.seeds[0]);
+    await writeAtomic(flags["save-init"], formatInitialWeights(w));
+    if (!quiet) {
+      console.error(`wrote initial weights of seed ${problem.seeds[0]} to ${flags["save-init"]}`);
+    }
+  }
+  if (typeof flags["save-spectrum"] === "string") {
+    await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(problem)));
+    if (!quiet) console.error(`wrote the covariance spectrum to ${flags["save-spectrum"]}`);
+  }
+}
+
+/** The summary of a result printed on stderr. */
+export function summary(result: CurveResult): string {
+  const last = result.times.length - 1;
+  const K = result.config.network.K;
+  const lines = [
+    `final test error at t = ${result.times[last]}: ${result.eps[last].toPrecision(4)}` +
+    (result.runs.length > 1
+      ? ` ± ${result.epsStd[last].toPrecision(2)} (std over ${result.runs.length} seeds)`
+      : ""),
+    `PCA levels: ${
+      result.pca.epsPCA.map((e, m) => `eps_PCA(${m}) = ${e.toPrecision(4)}`).join(", ")
+    }`,
+    result.pca.epsPCA[K] > 0
+      ? `final / eps_PCA(${K}) = ${(result.eps[last] / result.pca.epsPCA[K]).toFixed(3)}`
+      : `eps_PCA(${K}) = 0: the data lie in a ${K}-dimensional subspace or less`,
+    `wall time ${result.seconds.toFixed(1)} s`,
+  ];
+  return lines.join("\n");
+}

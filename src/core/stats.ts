@@ -1,0 +1,38 @@
+/**
+ * Statistics over runs (seeds), time by time.
+ * @module
+ */
+
+/**
+ * Mean, sample standard deviation, min and max over runs, time by time.
+ *
+ * @example
+ * ```ts
+ * import { summarise } from "./stats.ts";
+ * const s = summarise([[1, 2], [3, 2]]);
+ * if (!(s.eps.join() === "2,2" && s.epsStd[1] === 0 && s.epsMax[0] === 3)) throw new Error("example failed");
+ * ```
+ */
+export function summarise(
+  curves: number[][],
+): { eps: number[]; epsStd: number[]; epsMin: number[]; epsMax: number[] } {
+  const n = curves.length;
+  const T = curves[0].length;
+  const eps: number[] = [], epsStd: number[] = [], epsMin: number[] = [], epsMax: number[] = [];
+  for (let j = 0; j < T; j++) {
+    let s = 0, lo = Infinity, hi = -Infinity;
+    for (const c of curves) {
+      s += c[j];
+      lo = Math.min(lo, c[j]);
+      hi = Math.max(hi, c[j]);
+    }
+    const m = s / n;
+    let v = 0;
+    for (const c of curves) v += (c[j] - m) ** 2;
+    eps.push(m);
+    epsStd.push(n > 1 ? Math.sqrt(v / (n - 1)) : 0);
+    epsMin.push(lo);
+    epsMax.push(hi);
+  }
+  return { eps, epsStd, epsMin, epsMax };
+}

@@ -1,0 +1,175 @@
+/**
+ * The registry of data models: a `kind` maps to one {@link DataKind}
+ * (parameters, validation, materialisation, spectrum). Every model is
+ * materialised and its spectrum computed at most once: both are cached per
+ * model object, so `simulate`, `theory` and `pca` of one resolved problem
+ * share them.
+ *
+ * @example
+ * ```ts
+ * import { DATA_KIND_NAMES, pca, spikedModel } from "./mod.ts";
+ * const { epsPCA } = pca(spikedModel({ D: 200 }), 2);
+ * if (!(DATA_KIND_NAMES.includes("spiked") && Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed");
+ * ```
+ * @module
+ */
+import { ConfigError } from "../core/errors.ts";
+import type { DataKind } from "./kind.ts";
+import { SPIKED_KIND } from "./spiked.ts";
+import { GAUSSIAN_KIND } from "./gaussian.ts";
+import { DATASET_KIND } from "./dataset.ts";
+import { pcaErrors } from "./spectrum.ts";
+import type { DataModel, MaterialisedModel, Spectrum } from "./types.ts";
+
+export type { DataKind } from "./kind.ts";
+export type {
+  DataModel,
+  DatasetModel,
+  GaussianModel,
+  LowRankCovariance,
+  MaterialisedModel,
+  PcaSummary,
+  SamplerSpec,
+  Spectrum,
+  SpikedModel,
+} from "./types.ts";
+export { MAX_D, SPIKED_PARAMS, spikeDirections, spikedModel } from "./spiked.ts";
+export { checkOrthonormal, GAUSSIAN_PARAMS } from "./gaussian.ts";
+export { datasetModel, gaussianEquivalent } from "./dataset.ts";
+export { covarianceSpectrum, pcaErrors, pcaSummary } from "./spectrum.ts";
+
+/** Every kind of data model, by its `kind`. */
+export const DATA_KINDS = {
+  spiked: SPIKED_KIND,
+  gaussian: GAUSSIAN_KIND,
+  dataset: DATASET_KIND,
+} as const;
+
+/** The `kind` of a data model. */
+export type DataKindName = keyof typeof DATA_KINDS;
+
+/** The kinds, in registry order. */
+export const DATA_KIND_NAMES: readonly DataKindName[] = Object.keys(DATA_KINDS) as DataKindName[];
+
+/**
+ * The kind of a model (or a plain-data model from a config), or a
+ * {@link ConfigError} naming `data.kind` and the allowed kinds.
+ *
+ * @example
+ * ```ts
+ * import { dataKind } from "./mod.ts";
+ * if (!(dataKind({ kind: "gaussian" }).kind === "gaussian")) throw new Error("example failed");
+ * ```
+ */
+export function dataKind(model: { kind?: unknown }): DataKind {
+  const kind = model?.kind;
+  if (typeof kind !== "string" || !Object.hasOwn(DATA_KINDS, kind)) {
+    throw new ConfigError("data.kind", kind, DATA_KIND_NAMES.join(", "));
+  }
+  return DATA_KINDS[kind as DataKindName] as unknown as DataKind;
+}
+
+/**
+ * Fill in the defaults of a data model and validate it (a spiked model when
+ * no kind is given), naming the bad parameter; the result is frozen, and the
+ * same object in gives the same object out when it is already resolved.
+ *
+ * @example
+ * ```ts
+ * import { resolveData } from "./mod.ts";
+ * const m = resolveData({ D: 50 });
+ * if (!(m.kind === "spiked" && m.D === 50 && resolveData(m) === m)) throw new Error("example failed");
+ * ```
+ */
+export function resolveData(input: unknown): DataModel {
+  if (typeof input === "object" && input !== null && RESOLVED.has(input)) {
+    return input as DataModel;
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ConfigError("data", input, "an object describing the data model");
+  }
+  const raw = input as Record<string, unknown>;
+  const kind = dataKind({ kind: raw.kind ?? "spiked" });
+  const model = Object.freeze(kind.resolve(raw.kind === "dataset" ? { ...raw } : raw));
+  RESOLVED.add(model);
+  return model;
+}
+
+const RESOLVED = new WeakSet<object>();
+const MATERIALISED = new WeakMap<DataModel, MaterialisedModel>();
+const SPECTRA = new WeakMap<DataModel, Spectrum>();
+
+/**
+ * The model made concrete (covariance operator, sampler, trace), computed
+ * once per model object.
+ *
+ * @example
+ * ```ts
+ * import { materialise, resolveData } from "./mod.ts";
+ * const m = resolveData({ D: 40, spikes: [2] });
+ * if (!(materialise(m) === materialise(m) && materialise(m).covariance.r === 1)) throw new Error("example failed");
+ * ```
+ */
+export function materialise(model: DataModel): MaterialisedModel {
+  let m = MATERIALISED.get(model);
+  if (!m) {
+    m = dataKind(model).materialise(model, () => spectrumOf(model));
+    MATERIALISED.set(model, m);
+  }
+  return m;
+}
+
+/**
+ * The spectrum of a model's covariance (data sets: of the held-out second
+ * moment), computed once per model object.
+ *
+ * @example
+ * ```ts
+ * import { resolveData, spectrumOf } from "./mod.ts";
+ * const s = spectrumOf(resolveData({ D: 40, spikes: [2] }));
+ * if (!(s.eigenvalues.length === 1 && s.eigenvalues[0] > s.bulk)) throw new Error("example failed");
+ * ```
+ */
+export function spectrumOf(model: DataModel): Spectrum {
+  let s = SPECTRA.get(model);
+  if (!s) {
+    s = dataKind(model).spectrum(model, () => materialise(model));
+    SPECTRA.set(model, s);
+  }
+  return s;
+}
+
+/** A JSON-able description of a data model (data sets by their source and sizes). */
+export function describeData(model: DataModel): Record<string, unknown> {
+  return dataKind(model).describe(model);
+}
+
+/** Result of {@link pca}. */
+export interface Pca {
+  /** The covariance's spectrum. */
+  spectrum: Spectrum;
+  /** eps_PCA(m) for m = 0..mMax. */
+  epsPCA: number[];
+}
+
+/**
+ * PCA of a data model: its spectrum and eps_PCA(m) for m = 0..mMax, the
+ * error of the best rank-m linear reconstruction (THEORY.md section 4b).
+ * `mMax` must be an integer from 0 to D.
+ *
+ * @example
+ * ```ts
+ * import { pca, spikedModel } from "./mod.ts";
+ * const { spectrum, epsPCA } = pca(spikedModel({ D: 200 }), 3);
+ * if (!(spectrum.eigenvalues[0] > spectrum.eigenvalues[1])) throw new Error("example failed");
+ * if (!(Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed"); // tr(Omega)/D = 1
+ * ```
+ */
+export function pca(model: DataModel, mMax = 0): Pca {
+  const m = resolveData(model);
+  if (!Number.isInteger(mMax) || mMax < 0 || mMax > m.D) {
+    throw new ConfigError("mMax", mMax, `an integer from 0 to D = ${m.D}`);
+  }
+  const spectrum = spectrumOf(m);
+  return { spectrum, epsPCA: pcaErrors(spectrum, mMax) };
+}

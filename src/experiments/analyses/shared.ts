@@ -1,0 +1,103 @@
+/**
+ * What the analyses share: the thresholds of the verdicts, and helpers that
+ * turn variants into numbers and figures.
+ * @module
+ */
+import type { CurveResult } from "../../problem/types.ts";
+import { errorCurveSpec, type VegaLiteSpec } from "../../plot/mod.ts";
+import { spanOverlaps } from "../../analysis/alignment.ts";
+import type { VariantRun } from "../types.ts";
+
+/** Thresholds of the verdicts. */
+export const THRESHOLDS = {
+  /** Plateau finder: largest |d log eps / d log t| on a plateau (erf plateaus are gently sloped). */
+  plateauSlope: 0.3,
+  /** Band around a level, as a factor, within which the curve "is at" it. */
+  dwellBand: 1.3,
+  /** Sequential learning: time spent at eps_PCA(m) over time spent between levels, at least. */
+  dwellRatio: 1.5,
+  /** A component counts as learnt once this much of it (norm of its projection) lies in the decoder's span. */
+  learnt: 0.9,
+  /** "Reaches eps_PCA(K)": within this factor. */
+  reaches: 1.05,
+  /** "Stays measurably above eps_PCA(K)": at least this factor. */
+  above: 1.2,
+  /** ReLU without bias "stalls above": at least this factor. */
+  stalls: 1.5,
+  /** ReLU with bias "reaches it": within this factor. */
+  reluReaches: 1.1,
+  /** Alignment of truncated SGD and Sanger's rule at the end: at least. */
+  aligned: 0.95,
+  /** Alignment of vanilla SGD at the end: below. */
+  rotated: 0.8,
+  /** Learned components: |cos| with the true component at least. */
+  componentCos: 0.9,
+};
+
+/** K of a variant. */
+export const K_OF = (r: VariantRun): number => r.config.network.K;
+/** The last recorded error of a curve. */
+export const finalOf = (c: CurveResult): number => c.eps[c.eps.length - 1];
+/** eps_PCA(0..K) of a variant. */
+export const levelsOf = (r: VariantRun): number[] => r.simulation.pca.epsPCA;
+
+/** The error curves of the variants, SGD and theory, in one figure. */
+export function curves(runs: VariantRun[], title: string): VegaLiteSpec {
+  const list: CurveResult[] = [];
+  const labels: string[] = [];
+  const variants: string[] = [];
+  // one variant: name the curves by method only; several: variant by colour, method by dash
+  const single = runs.length === 1;
+  for (const r of runs) {
+    list.push(r.simulation);
+    labels.push(
+      single
+        ? `SGD (${r.simulation.runs.length} seeds)`
+        : `${r.label}: SGD (${r.simulation.runs.length} seeds)`,
+    );
+    variants.push(r.label);
+    if (r.theory) {
+      list.push(r.theory);
+      labels.push(single ? "theory (same initial weights)" : `${r.label}: theory`);
+      variants.push(r.label);
+    }
+  }
+  return errorCurveSpec(list, {
+    labels,
+    title,
+    spread: single ? "runs" : "none",
+    ...(single ? {} : { variants }),
+  });
+}
+
+/**
+ * Median over seeds of the first recorded time at which e_m lies in the span of the decoder
+ * vectors to at least `learnt` (|P_V e_m|, rotation-invariant), for m = 1..K.
+ */
+export function learnTimes(c: CurveResult, K: number): number[] {
+  const perSeed = c.runs.map((run) => {
+    const spans = run.order.map(spanOverlaps);
+    return Array.from({ length: K }, (_, m) => {
+      const i = spans.findIndex((s) => (s[m] ?? 0) >= THRESHOLDS.learnt);
+      return i < 0 ? Infinity : c.times[i];
+    });
+  });
+  return Array.from({ length: K }, (_, m) => {
+    const ts = perSeed.map((s) => s[m]).sort((a, b) => a - b);
+    return ts[Math.floor(ts.length / 2)];
+  });
+}
+
+/** An overlap source whose heatmap shows the decoder: a = sqrt(D) b and WW = T0 give |b| / sqrt(T0). */
+export function decoderOverlaps(c: CurveResult) {
+  const D = c.config.D;
+  return {
+    times: c.times,
+    runs: c.runs.map((r) => ({
+      order: r.order.map((o) => ({
+        a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
+        WW: o.T0,
+      })),
+    })),
+  };
+}

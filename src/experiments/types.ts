@@ -1,0 +1,81 @@
+/**
+ * The records an experiment produces: one variant's curves, the numeric
+ * checks of a claim with their verdict, an analysis, the experiment's
+ * summary.
+ * @module
+ */
+import type { CurveResult, Problem } from "../problem/types.ts";
+import type { VegaLiteSpec } from "../plot/mod.ts";
+import type { Preset, Size } from "./preset.ts";
+
+/** One variant's curves. */
+export interface VariantRun {
+  label: string;
+  config: Problem;
+  simulation: CurveResult;
+  /** The equations' prediction, when they cover this variant. */
+  theory?: CurveResult;
+  /** Why there is no theory, when there is none. */
+  theoryMissing?: string;
+}
+
+/** A numeric check of a claim: `value op threshold`. */
+export interface Check {
+  what: string;
+  value: number;
+  op: "<" | "<=" | ">" | ">=";
+  threshold: number;
+  holds: boolean;
+}
+
+/** Build a check and evaluate it. */
+export function check(what: string, value: number, op: Check["op"], threshold: number): Check {
+  const holds = op === "<"
+    ? value < threshold
+    : op === "<="
+    ? value <= threshold
+    : op === ">"
+    ? value > threshold
+    : value >= threshold;
+  return { what, value, op, threshold, holds: Number.isFinite(value) && holds };
+}
+
+/** What an analysis produces. */
+export interface Analysis {
+  numbers: Record<string, unknown>;
+  checks: Check[];
+  figures: Record<string, VegaLiteSpec>;
+}
+
+/** The record of one experiment, as stored in summary.json (figures as file names). */
+export interface ExperimentSummary {
+  name: string;
+  experiment: Preset["experiment"];
+  title: string;
+  claim: string;
+  size: Size;
+  seconds: number;
+  holds: boolean;
+  checks: Check[];
+  /** Simulation vs theory, per variant with a theory. */
+  agreement: { label: string; max: number; maxAt: number; mean: number }[];
+  /** Agreement of simulation and theory against the tolerances (max and mean relative deviation). */
+  agreementChecks: Check[];
+  /** Whether every agreement check passes (reported beside the verdict, not part of it). */
+  agrees: boolean;
+  numbers: Record<string, unknown>;
+  figures: string[];
+}
+
+/** Agreement tolerances of simulation against theory: max and mean relative deviation. */
+export const AGREEMENT = { max: 0.15, mean: 0.05 };
+
+/** Largest relative deviation of SGD on real images from the theory (acceptance of claim 6). */
+export const REALDATA_AGREEMENT = 0.05;
+
+/** The analysis of one experiment kind: from the variants' runs to numbers, checks and figures. */
+export type AnalysisFn = (
+  preset: Preset,
+  runs: VariantRun[],
+  size: Size,
+) => Analysis | Promise<Analysis>;

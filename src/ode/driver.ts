@@ -1,0 +1,415 @@
+/**
+ * The driver of every integration method (see `methods.ts` for the methods):
+ * it validates the problem and the options, walks the requested time grid,
+ * runs the loop over steps, controls the step size of the adaptive methods
+ * through their controller object (`control.ts`), handles rejections, the
+ * step budget, step-size underflow, non-finite states, the domain guard
+ * `check`, `onStep` and `signal`, and records the state at the requested
+ * times (from the method's dense output when they fall inside a step). A
+ * method only builds its buffers once per solve and attempts steps
+ * (`method.ts`).
+ *
+ * @module
+ */
+import { ConfigError, DomainError, IntegrationError } from "../core/errors.ts";
+import { initialStep } from "./control.ts";
+import {
+  type AdaptiveEntry,
+  assertFinite,
+  type IntegratorEntry,
+  type MethodCache,
+} from "./method.ts";
+import { resolveIntegrator } from "./methods.ts";
+import type { OdeProblem, OdeSolution, Rhs, SolveOptions } from "./types.ts";
+
+/** Step attempts allowed to the adaptive methods unless `maxSteps` says otherwise. */
+const DEFAULT_MAX_STEPS = 100_000;
+
+/** The options of a solve other than the method. */
+type RunOptions = Readonly<Omit<SolveOptions, "method">>;
+
+/** A validated problem. */
+interface Prepared {
+  entry: IntegratorEntry;
+  rhs: Rhs;
+  n: number;
+  t0: number;
+  y0: Float64Array;
+  grid: number[];
+}
+
+/**
+ * Integrate y' = f(t, y) with the integrator `opts.method` (a name of the
+ * registry `INTEGRATORS` or an alias) from `problem.t0` and report the state
+ * at every requested time (non-decreasing, none before t0).
+ *
+ * - Fixed-step methods ("euler", "rk4"): step `h`; a requested time that is
+ *   not reached by a whole number of steps is reached by shortening the last
+ *   step before it, and the next steps start again from that time. A time
+ *   span that is a whole number of steps (up to 1e-9 relative) takes exactly
+ *   that many steps.
+ * - Adaptive methods ("dopri5" = "adaptive", "rosenbrock" = "stiff"): the
+ *   method's error norm (accepted when <= 1) drives its step-size
+ *   controller; the first step is `hInit` or Hairer's estimate. Steps are not
+ *   bent to the grid: requested times inside a step are read from the
+ *   method's continuous extension (and pass the `check` guard like the step
+ *   ends); only the last step is cut (or stretched by at most 1%, to
+ *   avoid a sliver) to end on the last requested time. See `dopri5.ts`
+ *   and `rosenbrock.ts` for the methods.
+ *
+ * Throws `ConfigError` on invalid input, `DomainError` when `check` objects
+ * (at the initial state, an accepted state or a recorded interpolated
+ * state), `IntegrationError` when such a state (or, for "rosenbrock", the
+ * right-hand side or Jacobian at an accepted state) becomes non-finite, the
+ * step size underflows, `maxSteps` is exceeded or (for "rosenbrock") the
+ * iteration matrix stays singular, and `signal.reason` when aborted.
+ *
+ * @example
+ * ```ts
+ * import { solve } from "./driver.ts";
+ * // harmonic oscillator x'' = -x with RK4, h = 0.01
+ * const sol = solve(
+ *   { rhs: (_t, y, dy) => { dy[0] = y[1]; dy[1] = -y[0]; }, y0: [1, 0] },
+ *   [Math.PI / 2, Math.PI],
+ *   { method: "rk4", h: 0.01 },
+ * );
+ * if (!(Math.abs(sol.states[1][0] + 1) < 1e-9 && sol.steps === 316)) throw new Error("example failed");
+ * ```
+ */
+export function solve(
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: SolveOptions,
+): OdeSolution {
+  return run(problem, times, opts, opts?.method);
+}
+
+/**
+ * {@link solve} with an integrator entry given directly, e.g. one that is not
+ * (yet) in the registry; `opts` as for {@link solve} without `method`.
+ *
+ * @example
+ * ```ts
+ * import { integrate } from "./driver.ts";
+ * import { INTEGRATORS } from "./methods.ts";
+ * const sol = integrate(INTEGRATORS.euler, { rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], { h: 0.5 });
+ * if (!(sol.states[0][0] === 0.25)) throw new Error("example failed");
+ * ```
+ */
+export function integrate(
+  integrator: IntegratorEntry,
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: Omit<SolveOptions, "method"> = {},
+): OdeSolution {
+  return run(problem, times, opts, integrator);
+}
+
+function run(
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: RunOptions,
+  method: string | IntegratorEntry,
+): OdeSolution {
+  const p = prepare(problem, times, opts, method);
+  const { entry, grid } = p;
+  if (grid.length === 0) {
+    return { times: [], states: [], steps: 0, rhsEvaluations: 0, rejected: 0 };
+  }
+  const { atol, rtol } = entry.adaptive ? tolerances(opts, p.n) : NO_TOLERANCES;
+  const cache = entry.create({ rhs: p.rhs, n: p.n, y0: p.y0, atol, rtol, opts });
+
+  // the initial state: guard, and requested times equal to t0
+  const states: Float64Array[] = [];
+  let gi = 0;
+  guard(p.t0, cache.y, opts.check);
+  while (gi < grid.length && grid[gi] === p.t0) {
+    states.push(Float64Array.from(cache.y));
+    gi++;
+  }
+  if (gi === grid.length) return { times: grid, states, steps: 0, rhsEvaluations: 0, rejected: 0 };
+
+  const walk = { ...p, atol, rtol, cache, opts, states, gi };
+  const { steps, rejected, evaluations } = entry.adaptive
+    ? adaptiveWalk(walk, entry)
+    : fixedWalk(walk);
+  return {
+    times: grid,
+    states,
+    steps,
+    rhsEvaluations: evaluations + cache.evaluations,
+    rejected,
+  };
+}
+
+/** A solve under way: the problem, its tolerances, the method's cache, the states recorded so far. */
+interface Walk extends Prepared {
+  atol: Float64Array;
+  rtol: Float64Array;
+  cache: MethodCache;
+  opts: RunOptions;
+  states: Float64Array[];
+  /** Index of the next requested time. */
+  gi: number;
+}
+
+/** What a walk over the grid counted (`evaluations`: the driver's own, besides the method's). */
+interface WalkCounts {
+  steps: number;
+  rejected: number;
+  evaluations: number;
+}
+
+/**
+ * Fixed step h: to each requested time in turn by a whole number of steps,
+ * the last one shortened to end on it (whole up to 1e-9 relative).
+ */
+function fixedWalk(w: Walk): WalkCounts {
+  const { grid, cache, opts, states } = w;
+  const h = opts.h as number;
+  const maxSteps = opts.maxSteps ?? Infinity;
+  let steps = 0;
+  let t = w.t0;
+  cache.start(t);
+  for (let gi = w.gi; gi < grid.length; gi++) {
+    const target = grid[gi];
+    const r = (target - t) / h;
+    const whole = Math.round(r);
+    const count = Math.abs(r - whole) <= 1e-9 * Math.max(1, r) ? whole : Math.ceil(r);
+    const start = t;
+    for (let s = 0; s < count; s++) {
+      if (steps >= maxSteps) {
+        throw new IntegrationError(
+          "max-steps",
+          t,
+          `maxSteps = ${maxSteps} steps taken before t = ${target}`,
+        );
+      }
+      opts.signal?.throwIfAborted();
+      const tNext = s === count - 1 ? target : start + (s + 1) * h;
+      const last = s === count - 1 && gi === grid.length - 1;
+      cache.attempt(t, tNext - t, tNext, last);
+      cache.accept(tNext, last);
+      t = tNext;
+      steps++;
+      afterStep(t, cache, opts, last);
+    }
+    t = target;
+    states.push(Float64Array.from(cache.y));
+  }
+  return { steps, rejected: 0, evaluations: 0 };
+}
+
+/**
+ * Adaptive steps: the error norm of each attempt accepts or rejects it, the
+ * controller sets the next step; requested times inside an accepted step
+ * are interpolated; the last step is cut to end on the last requested time.
+ */
+function adaptiveWalk(w: Walk, entry: AdaptiveEntry): WalkCounts {
+  const { rhs, n, grid, t0, cache, opts, states } = w;
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  const tEnd = grid[grid.length - 1];
+  const span = tEnd - t0;
+  const hMax = Math.min(opts.hMax ?? Infinity, span);
+  const controller = entry.controller();
+  let evaluations = 0;
+  let t = t0;
+
+  const f0 = cache.start(t);
+  let h: number;
+  if (opts.hInit !== undefined) {
+    h = Math.min(opts.hInit, hMax);
+  } else {
+    if (f0 === null) throw new TypeError(`"${entry.name}" returned no f(t0, y0)`);
+    const yt = new Float64Array(n), f1 = new Float64Array(n);
+    h = initialStep(rhs, t, cache.y, f0, w.atol, w.rtol, hMax, entry.errorOrder, yt, f1);
+    evaluations++;
+  }
+
+  let steps = 0;
+  let rejected = 0;
+  let lastErr = NaN;
+  let gi = w.gi;
+  while (gi < grid.length) {
+    if (steps + rejected >= maxSteps) {
+      throw new IntegrationError(
+        "max-steps",
+        t,
+        `maxSteps = ${maxSteps} step attempts before t = ${tEnd}`,
+      );
+    }
+    opts.signal?.throwIfAborted();
+    const hMin = 16 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(tEnd), span);
+    if (h < hMin) {
+      const why = cache.underflowReason?.() ??
+        (Number.isFinite(lastErr)
+          ? `last error estimate ${lastErr.toPrecision(3)}`
+          : "the trial step was non-finite");
+      throw new IntegrationError("step-underflow", t, `the step size underflowed to ${h} (${why})`);
+    }
+    // cut the step to end on the last requested time (and avoid a sliver before it)
+    let last = false;
+    if (t + 1.01 * h >= tEnd) {
+      h = tEnd - t;
+      last = true;
+    }
+    const tNew = last ? tEnd : t + h;
+
+    const err = cache.attempt(t, h, tNew, last);
+    if (err < 0) {
+      // the method could not attempt the step (e.g. a singular matrix): retry at -err h
+      rejected++;
+      h *= -err;
+      controller.refused();
+      continue;
+    }
+    lastErr = err;
+    if (!(err <= 1)) {
+      // rejected (a NaN error, from a non-finite trial step, is rejected too)
+      rejected++;
+      h = controller.reject(h, err);
+      continue;
+    }
+
+    // accepted: requested times inside (t, tNew] from the continuous extension
+    steps++;
+    const hStep = tNew - t;
+    while (gi < grid.length && grid[gi] <= tNew) {
+      const tq = grid[gi];
+      if (tq === tNew) {
+        states.push(Float64Array.from(cache.yNew));
+      } else {
+        const out = new Float64Array(n);
+        cache.interpolate(tq, out);
+        assertFinite(out, tq, "the interpolated state");
+        guard(tq, out, opts.check);
+        states.push(out);
+      }
+      gi++;
+    }
+    cache.accept(tNew, last);
+    t = tNew;
+    afterStep(t, cache, opts, last);
+    h = Math.min(controller.accept(h, hStep, err), hMax);
+  }
+  return { steps, rejected, evaluations };
+}
+
+// ---------------------------------------------------------------------------
+// Guards
+
+/** The domain guard at (t, y): a message from `check` stops the solve. */
+function guard(t: number, y: Float64Array, check: RunOptions["check"]): void {
+  if (check) {
+    const msg = check(t, y);
+    if (msg !== null && msg !== undefined) throw new DomainError(t, msg);
+  }
+}
+
+/** After an accepted step: finiteness, domain guard, user hook, the method's own checks. */
+function afterStep(t: number, cache: MethodCache, opts: RunOptions, last: boolean): void {
+  const y = cache.y;
+  assertFinite(y, t, "the state");
+  guard(t, y, opts.check);
+  opts.onStep?.(t, y);
+  cache.afterAccept?.(t, last);
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+
+function prepare(
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: RunOptions,
+  method: string | IntegratorEntry,
+): Prepared {
+  if (typeof problem?.rhs !== "function") {
+    throw new ConfigError("rhs", problem?.rhs, "a function (t, y, dydt) => void");
+  }
+  const t0 = problem.t0 ?? 0;
+  if (!Number.isFinite(t0)) throw new ConfigError("t0", t0, "a finite number");
+  const n = problem.y0?.length;
+  if (!(typeof n === "number" && n >= 1)) {
+    throw new ConfigError("y0", problem.y0, "an array of at least one number");
+  }
+  const y0 = Float64Array.from(problem.y0);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(y0[i])) {
+      throw new ConfigError(`y0[${i}]`, problem.y0[i], "a finite number");
+    }
+  }
+  const entry = typeof method === "object" && method !== null
+    ? method
+    : resolveIntegrator(method, "method");
+  const grid = Array.from(times);
+  for (let i = 0; i < grid.length; i++) {
+    const t = grid[i];
+    const lower = i === 0 ? t0 : grid[i - 1];
+    if (!(Number.isFinite(t) && t >= lower)) {
+      throw new ConfigError(
+        `times[${i}]`,
+        t,
+        `a finite time >= ${
+          i === 0 ? `t0 = ${t0}` : `times[${i - 1}] = ${lower}`
+        } (times non-decreasing)`,
+      );
+    }
+  }
+  if (!entry.adaptive && !(typeof opts.h === "number" && opts.h > 0 && Number.isFinite(opts.h))) {
+    throw new ConfigError("h", opts.h, `a finite step > 0 (required by "${entry.name}")`);
+  }
+  if (opts.maxSteps !== undefined && !(opts.maxSteps >= 1)) {
+    throw new ConfigError("maxSteps", opts.maxSteps, "a number >= 1");
+  }
+  for (const key of ["hInit", "hMax"] as const) {
+    const v = opts[key];
+    if (v !== undefined && !(v > 0)) throw new ConfigError(key, v, "a step > 0");
+  }
+  if (opts.jacobian !== undefined && typeof opts.jacobian !== "function") {
+    throw new ConfigError("jacobian", opts.jacobian, "a function (t, y, J) => void");
+  }
+  if (opts.autonomous !== undefined && typeof opts.autonomous !== "boolean") {
+    throw new ConfigError("autonomous", opts.autonomous, "true or false");
+  }
+  return { entry, rhs: problem.rhs, n, t0, y0, grid };
+}
+
+/** Tolerances of the fixed-step methods: none (not validated, not used). */
+const NO_TOLERANCES = { atol: new Float64Array(0), rtol: new Float64Array(0) };
+
+/** Tolerance as one value per component, validated. */
+function toleranceVector(
+  name: string,
+  v: number | ArrayLike<number> | undefined,
+  dflt: number,
+  n: number,
+) {
+  const out = new Float64Array(n);
+  if (v === undefined || typeof v === "number") {
+    const x = v ?? dflt;
+    if (!(x >= 0 && Number.isFinite(x))) throw new ConfigError(name, v, "a finite number >= 0");
+    out.fill(x);
+    return out;
+  }
+  if (v.length !== n) throw new ConfigError(name, v, `a number or an array of length n = ${n}`);
+  for (let i = 0; i < n; i++) {
+    if (!(v[i] >= 0 && Number.isFinite(v[i]))) {
+      throw new ConfigError(`${name}[${i}]`, v[i], "a finite number >= 0");
+    }
+    out[i] = v[i];
+  }
+  return out;
+}
+
+/** The validated absolute and relative tolerances of an adaptive method. */
+function tolerances(opts: RunOptions, n: number): { atol: Float64Array; rtol: Float64Array } {
+  const atol = toleranceVector("atol", opts.atol, 1e-9, n);
+  const rtol = toleranceVector("rtol", opts.rtol, 1e-6, n);
+  for (let i = 0; i < n; i++) {
+    if (atol[i] === 0 && rtol[i] === 0) {
+      throw new ConfigError(`atol[${i}] and rtol[${i}]`, 0, "not both 0");
+    }
+  }
+  return { atol, rtol };
+}

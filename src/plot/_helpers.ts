@@ -1,0 +1,162 @@
+/**
+ * Small helpers of the chart builders: tick values of a log axis, picking
+ * recorded times, number formatting, cycling a palette and checking sizes.
+ * Internal to `src/plot`; not re-exported by `mod.ts`.
+ * @module
+ */
+import { ConfigError } from "../core/errors.ts";
+
+/**
+ * Tick values m * 10^e inside the range of `xs` (all > 0): m in 1, 2, 5 over
+ * more than two decades, 1..9 over one or two, and halves added below one.
+ *
+ * @param xs the values the axis spans (any order, all positive).
+ * @returns the tick values, ascending.
+ *
+ * @example
+ * ```ts
+ * import { logTicks } from "./_helpers.ts";
+ * const ticks = logTicks([1, 1000]);
+ * if (!(ticks.join() === "1,2,5,10,20,50,100,200,500,1000")) throw new Error("example failed");
+ * ```
+ */
+export function logTicks(xs: number[]): number[] {
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const decades = Math.log10(hi / lo);
+  const mantissas = decades > 2
+    ? [1, 2, 5]
+    : decades > 1
+    ? [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    : [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9];
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Indices of recorded times: the nearest to each requested time (duplicates
+ * dropped), or, without `wanted`, `count` times log-spaced from the first
+ * positive time to the last (ascending, duplicates dropped).
+ *
+ * @param times the recorded times, ascending.
+ * @param wanted times to show, each within the recorded range, or undefined.
+ * @param count how many log-spaced times to pick without `wanted`.
+ * @returns indices into `times`.
+ * @throws ConfigError on an empty `wanted`, a wanted time outside the
+ *   record, or a `count` that is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { pickTimes } from "./_helpers.ts";
+ * const times = [0, 1, 10, 100];
+ * if (!(pickTimes(times, undefined, 3).join() === "1,2,3")) throw new Error("example failed");
+ * if (!(pickTimes(times, [9, 11], 3).join() === "2")) throw new Error("example failed");
+ * ```
+ */
+export function pickTimes(times: number[], wanted: number[] | undefined, count: number): number[] {
+  const n = times.length;
+  const last = times[n - 1];
+  if (wanted !== undefined) {
+    if (!Array.isArray(wanted) || wanted.length === 0) {
+      throw new ConfigError("times", wanted, "a non-empty array of times");
+    }
+    const picks = wanted.map((t) => {
+      if (!(t >= Math.min(...times) && t <= Math.max(...times))) {
+        throw new ConfigError(
+          "times",
+          wanted,
+          `times within [${fmt(Math.min(...times))}, ${fmt(Math.max(...times))}]`,
+        );
+      }
+      let best = 0;
+      for (let i = 1; i < n; i++) {
+        if (Math.abs(times[i] - t) < Math.abs(times[best] - t)) best = i;
+      }
+      return best;
+    });
+    return [...new Set(picks)];
+  }
+  if (!Number.isInteger(count) || count < 1) {
+    throw new ConfigError("count", count, "a positive integer");
+  }
+  const first = times.findIndex((t) => t > 0);
+  if (first < 0 || count === 1 || first === n - 1) return [n - 1];
+  const lo = Math.log(times[first]), hi = Math.log(last);
+  const picks: number[] = [];
+  for (let j = 0; j < count; j++) {
+    const target = lo + (hi - lo) * j / (count - 1);
+    let best = first;
+    for (let i = first; i < n; i++) {
+      if (
+        times[i] > 0 &&
+        Math.abs(Math.log(times[i]) - target) < Math.abs(Math.log(times[best]) - target)
+      ) {
+        best = i;
+      }
+    }
+    picks.push(best);
+  }
+  return [...new Set(picks)].sort((p, q) => p - q);
+}
+
+/**
+ * A number in three significant digits, without trailing zeros.
+ *
+ * @param x the number.
+ * @returns its short decimal form.
+ *
+ * @example
+ * ```ts
+ * import { fmt } from "./_helpers.ts";
+ * if (!(fmt(3.14159) === "3.14" && fmt(2.5) === "2.5" && fmt(79432.8) === "79400")) {
+ *   throw new Error("example failed");
+ * }
+ * ```
+ */
+export function fmt(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+/**
+ * The first `n` items of `xs` repeated end to end (a palette for n series).
+ *
+ * @param xs the items to cycle through (non-empty).
+ * @param n how many to return.
+ * @returns `xs[i % xs.length]` for i = 0..n-1.
+ *
+ * @example
+ * ```ts
+ * import { cycle } from "./_helpers.ts";
+ * if (!(cycle(["a", "b"], 3).join() === "a,b,a")) throw new Error("example failed");
+ * ```
+ */
+export function cycle<T>(xs: T[], n: number): T[] {
+  return Array.from({ length: n }, (_, i) => xs[i % xs.length]);
+}
+
+/**
+ * A size in pixels, checked to be finite and positive.
+ *
+ * @param name the option's name, for the error.
+ * @param v the size.
+ * @returns `v` unchanged.
+ * @throws ConfigError when `v` is not a finite positive number.
+ *
+ * @example
+ * ```ts
+ * import { positive } from "./_helpers.ts";
+ * if (!(positive("width", 560) === 560)) throw new Error("example failed");
+ * let threw = false;
+ * try { positive("width", 0); } catch { threw = true; }
+ * if (!threw) throw new Error("example failed");
+ * ```
+ */
+export function positive(name: string, v: number): number {
+  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(name, v, "a positive number of pixels");
+  return v;
+}

@@ -1,0 +1,391 @@
+/**
+ * The error curve: test error eps against time t = steps / D on a log time
+ * axis, simulations and theory overlaid, with the spread over seeds and the
+ * PCA errors eps_PCA(m) as dashed rules.
+ * @module
+ */
+import { ConfigError } from "../core/errors.ts";
+import {
+  CONFIG,
+  DASHES,
+  PALETTE,
+  SIDE_LEGEND,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./style.ts";
+import { cycle, logTicks, positive } from "./_helpers.ts";
+
+/**
+ * What {@linkcode errorCurveSpec} reads from a result: its kind, the recorded
+ * times, the mean, spread and per-run test errors, and the PCA errors. A
+ * `CurveResult` (of `simulate` or `theory`) qualifies.
+ */
+export interface ErrorCurveSource {
+  /**
+   * The default legend name; "theory" also puts open circles on the mean
+   * curve and picks its stroke dash under `variants`.
+   */
+  kind: "simulation" | "theory";
+  /** Recorded times t = steps / D. */
+  times: number[];
+  /** Test error, mean over runs, one per time. */
+  eps: number[];
+  /** Standard deviation of the test error over runs, one per time. */
+  epsStd: number[];
+  /** Smallest test error over runs, one per time. */
+  epsMin: number[];
+  /** Largest test error over runs, one per time. */
+  epsMax: number[];
+  /** The runs: seed and test error at each recorded time. */
+  runs: ReadonlyArray<{ seed: number; eps: number[] }>;
+  /** PCA errors eps_PCA(m) for m = 0..K. */
+  pca: { epsPCA: number[] };
+}
+
+/** Options of {@linkcode errorCurveSpec}. */
+export interface ErrorCurveOptions {
+  /** Legend name of each result (default: its kind, numbered when kinds repeat). */
+  labels?: string[];
+  /**
+   * Spread over runs, drawn for results with two runs or more: "runs" one thin
+   * line per seed (default), "minmax" a band from the smallest to the largest
+   * error, "std" a band mean ± standard deviation, "none" only the mean.
+   */
+  spread?: "runs" | "minmax" | "std" | "none";
+  /** Scale of the test-error axis (default "log"). */
+  yScale?: "log" | "linear";
+  /**
+   * Dashed rules at eps_PCA(m), from the first result's `pca`: true for
+   * m = 1..K (default), false for none, or the list of m to draw.
+   */
+  pcaLevels?: boolean | number[];
+  /** Figure title (default none). */
+  title?: string;
+  /** Plot width in pixels (default 560). */
+  width?: number;
+  /** Plot height in pixels (default 340). */
+  height?: number;
+  /**
+   * One group name per result (e.g. the network variant): colour then shows
+   * the group and the stroke dash whether a curve is SGD or the theory, with
+   * the legends beside the plot.
+   */
+  variants?: string[];
+}
+
+/**
+ * Test error eps against time t = steps / D on a logarithmic time axis: the
+ * mean over runs of each result as a thick line, the spread over runs as thin
+ * per-seed lines or a band, several results overlaid (each with its own colour
+ * and stroke dash) and dashed rules at the PCA errors eps_PCA(m).
+ *
+ * Points with t <= 0 (log time axis), with eps <= 0 on a log error axis, or
+ * that are not finite, are left out.
+ *
+ * @param results one result or several to overlay (simulation and theory):
+ *   `CurveResult`s, or any {@linkcode ErrorCurveSource}.
+ * @param opts labels, spread, scale and size; see {@linkcode ErrorCurveOptions}.
+ * @returns a layered Vega-Lite specification, 560 x 340 pixels by default.
+ * @throws ConfigError on no results, series whose lengths differ from
+ *   `times`, labels that do not match the results, or no positive time.
+ *
+ * @example
+ * ```ts
+ * import { errorCurveSpec, type ErrorCurveSource } from "./error_curve.ts";
+ * const theory: ErrorCurveSource = {
+ *   kind: "theory", runs: [], times: [1, 10, 100], eps: [0.5, 0.3, 0.1], epsStd: [0, 0, 0],
+ *   epsMin: [0.5, 0.3, 0.1], epsMax: [0.5, 0.3, 0.1], pca: { epsPCA: [0.5, 0.3, 0.1] },
+ * };
+ * const spec = errorCurveSpec(theory);
+ * if (!(spec.$schema.endsWith("v6.json"))) throw new Error("example failed");
+ * ```
+ */
+export function errorCurveSpec(
+  results: ErrorCurveSource[] | ErrorCurveSource,
+  opts: ErrorCurveOptions = {},
+): VegaLiteSpec {
+  const list = Array.isArray(results) ? results : [results];
+  if (list.length === 0) {
+    throw new ConfigError("results", [], "at least one CurveResult");
+  }
+  list.forEach(validateCurve);
+  const labels = opts.labels ?? defaultLabels(list);
+  if (labels.length !== list.length || new Set(labels).size !== labels.length) {
+    throw new ConfigError(
+      "labels",
+      labels,
+      `${list.length} distinct names, one per result`,
+    );
+  }
+  const spread = opts.spread ?? "runs";
+  if (!["runs", "minmax", "std", "none"].includes(spread)) {
+    throw new ConfigError("spread", spread, `"runs", "minmax", "std" or "none"`);
+  }
+  const yScale = opts.yScale ?? "log";
+  if (yScale !== "log" && yScale !== "linear") {
+    throw new ConfigError("yScale", yScale, `"log" or "linear"`);
+  }
+  const logY = yScale === "log";
+  const keep = (t: number, e: number) =>
+    t > 0 && Number.isFinite(t) && Number.isFinite(e) && (!logY || e > 0);
+
+  const meanRows: Record<string, unknown>[] = [];
+  const runRows: Record<string, unknown>[] = [];
+  const bandRows: Record<string, unknown>[] = [];
+  list.forEach((r, j) => {
+    const series = labels[j];
+    r.times.forEach((t, i) => {
+      if (keep(t, r.eps[i])) {
+        meanRows.push({
+          series,
+          t,
+          eps: r.eps[i],
+          variant: opts.variants?.[j] ?? series,
+          method: r.kind === "theory" ? "theory" : "SGD",
+        });
+      }
+    });
+    if (r.runs.length < 2 || spread === "none") return;
+    if (spread === "runs") {
+      r.runs.forEach((run, s) => {
+        const id = `${series}, seed ${run.seed} (#${s + 1})`;
+        run.eps.forEach((e, i) => {
+          if (keep(r.times[i], e)) runRows.push({ series, run: id, t: r.times[i], eps: e });
+        });
+      });
+      return;
+    }
+    r.times.forEach((t, i) => {
+      let lo = spread === "std" ? r.eps[i] - r.epsStd[i] : r.epsMin[i];
+      const hi = spread === "std" ? r.eps[i] + r.epsStd[i] : r.epsMax[i];
+      if (logY && lo <= 0) lo = r.epsMin[i];
+      if (keep(t, lo) && keep(t, hi)) bandRows.push({ series, t, lo, hi });
+    });
+  });
+  const pcaRows = pcaLevelRows(list[0], opts.pcaLevels ?? true, logY);
+  if (meanRows.length === 0) {
+    throw new ConfigError(
+      "results",
+      "no point to draw",
+      `at least one time t > 0 with a finite${logY ? ", positive" : ""} error`,
+    );
+  }
+
+  const n = labels.length;
+  const yTitle = "test error ε";
+  const ts = meanRows.map((r) => r.t as number);
+  const x = {
+    field: "t",
+    type: "quantitative",
+    scale: { type: "log" },
+    axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
+  };
+  // A log error axis spans the data and the rules only (no rounding to decades).
+  const levels = [meanRows, runRows, pcaRows].flatMap((rows) => rows.map((r) => r.eps as number))
+    .concat(bandRows.flatMap((r) => [r.lo as number, r.hi as number]));
+  const yDomain = [Math.min(...levels) / 1.12, Math.max(...levels) * 1.06];
+  const y = (field: string) => ({
+    field,
+    type: "quantitative",
+    scale: logY ? { type: "log", domain: yDomain, nice: false } : { type: "linear", zero: true },
+    axis: {
+      title: yTitle,
+      ...(logY ? { format: "~g", values: logTicks(yDomain) } : {}),
+    },
+  });
+  const spreadNote = {
+    runs: "thin lines: single seeds",
+    minmax: "band: min–max over seeds",
+    std: "band: mean ± std over seeds",
+    none: null,
+  }[spread];
+  const hasSpread = runRows.length + bandRows.length > 0;
+  const color = {
+    field: "series",
+    type: "nominal",
+    scale: { domain: labels, range: cycle(PALETTE, n) },
+    legend: {
+      title: hasSpread ? spreadNote : null,
+      titleFontSize: 11,
+      titleColor: "#555555",
+      titleLimit: 300,
+      symbolOpacity: 1,
+      labelLimit: 300,
+      orient: "bottom-left",
+      fillColor: "white",
+      strokeColor: "#cccccc",
+      padding: 6,
+      symbolType: "stroke",
+      symbolSize: 400,
+      symbolStrokeWidth: 2.5,
+    },
+  };
+  const strokeDash = {
+    field: "series",
+    type: "nominal",
+    scale: { domain: labels, range: cycle(DASHES, n) },
+    legend: color.legend,
+  };
+  if (opts.variants !== undefined && opts.variants.length !== list.length) {
+    throw new ConfigError("variants", opts.variants, `${list.length} names, one per result`);
+  }
+  const groups = opts.variants ? [...new Set(opts.variants)] : [];
+  const meanColor = opts.variants
+    ? {
+      field: "variant",
+      type: "nominal",
+      scale: { domain: groups, range: cycle(PALETTE, groups.length) },
+      legend: SIDE_LEGEND,
+    }
+    : color;
+  const meanDash = opts.variants
+    ? {
+      field: "method",
+      type: "nominal",
+      scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
+      legend: SIDE_LEGEND,
+    }
+    : strokeDash;
+
+  const layer: Record<string, unknown>[] = [];
+  if (bandRows.length > 0) {
+    layer.push({
+      data: { values: bandRows },
+      mark: { type: "area", opacity: 0.2, line: false },
+      encoding: {
+        x,
+        y: y("lo"),
+        y2: { field: "hi" },
+        color,
+      },
+    });
+  }
+  if (runRows.length > 0) {
+    layer.push({
+      data: { values: runRows },
+      mark: { type: "line", strokeWidth: 0.8, opacity: 0.45, clip: true },
+      encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" }, color },
+    });
+  }
+  layer.push({
+    data: { values: meanRows },
+    mark: { type: "line", strokeWidth: 2.2, clip: true },
+    encoding: { x, y: y("eps"), color: meanColor, strokeDash: meanDash },
+  });
+  // theory curves also get open circles on top, visible where they lie on an SGD curve;
+  // a fixed colour per curve keeps them out of the legend
+  const colourOf = (j: number) => {
+    const key = opts.variants ? groups.indexOf(opts.variants[j]) : j;
+    return PALETTE[key % PALETTE.length];
+  };
+  list.forEach((r, j) => {
+    if (r.kind !== "theory") return;
+    const rows = meanRows.filter((row) => row.series === labels[j]);
+    if (rows.length === 0) return;
+    layer.push({
+      data: { values: rows },
+      mark: {
+        type: "point",
+        filled: false,
+        size: 22,
+        strokeWidth: 1.2,
+        color: colourOf(j),
+        clip: true,
+      },
+      encoding: { x, y: y("eps") },
+    });
+  });
+  if (pcaRows.length > 0) {
+    layer.push({
+      data: { values: pcaRows },
+      mark: { type: "rule", strokeDash: [5, 4], color: "#666666", strokeWidth: 1 },
+      encoding: { y: y("eps") },
+    });
+    layer.push({
+      data: { values: pcaRows },
+      mark: {
+        type: "text",
+        align: "right",
+        baseline: "top",
+        dx: -4,
+        dy: 3,
+        fontSize: 11,
+        color: "#444444",
+      },
+      encoding: { x: { value: "width" }, y: y("eps"), text: { field: "label" } },
+    });
+  }
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
+    width: positive("width", opts.width ?? 560),
+    height: positive("height", opts.height ?? 340),
+    padding: 12,
+    layer,
+    config: CONFIG,
+  };
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** Check that result j has matching times, errors, runs and PCA errors. */
+function validateCurve(r: ErrorCurveSource, j: number): void {
+  const at = `results[${j}]`;
+  if (!r || typeof r !== "object") throw new ConfigError(at, r, "a CurveResult");
+  if (!Array.isArray(r.times) || r.times.length === 0) {
+    throw new ConfigError(`${at}.times`, r.times, "a non-empty array of times");
+  }
+  const n = r.times.length;
+  for (const key of ["eps", "epsStd", "epsMin", "epsMax"] as const) {
+    const v = r[key];
+    if (!Array.isArray(v) || v.length !== n) {
+      throw new ConfigError(
+        `${at}.${key}.length`,
+        Array.isArray(v) ? v.length : v,
+        `${n}, one value per recorded time`,
+      );
+    }
+  }
+  if (!Array.isArray(r.runs)) throw new ConfigError(`${at}.runs`, r.runs, "an array of runs");
+  r.runs.forEach((run, s) => {
+    if (!Array.isArray(run?.eps) || run.eps.length !== n) {
+      throw new ConfigError(
+        `${at}.runs[${s}].eps.length`,
+        Array.isArray(run?.eps) ? run.eps.length : run?.eps,
+        `${n}, one value per recorded time`,
+      );
+    }
+  });
+  if (!Array.isArray(r.pca?.epsPCA)) {
+    throw new ConfigError(`${at}.pca.epsPCA`, r.pca?.epsPCA, "an array eps_PCA(0..K)");
+  }
+}
+
+/** Each result's kind, numbered by position when kinds repeat. */
+function defaultLabels(list: ErrorCurveSource[]): string[] {
+  const kinds = list.map((r) => String(r.kind));
+  return kinds.map((k, j) => kinds.filter((x) => x === k).length > 1 ? `${k} ${j + 1}` : k);
+}
+
+/** Rows of the PCA rules: eps_PCA(m) for the requested m, drawable on the axis. */
+function pcaLevelRows(
+  r: ErrorCurveSource,
+  levels: boolean | number[],
+  logY: boolean,
+): Record<string, unknown>[] {
+  const K = r.pca.epsPCA.length - 1;
+  let ms: number[];
+  if (levels === true) ms = Array.from({ length: Math.max(0, K) }, (_, i) => i + 1);
+  else if (levels === false) ms = [];
+  else {
+    ms = levels;
+    for (const m of ms) {
+      if (!Number.isInteger(m) || m < 0 || m > K) {
+        throw new ConfigError("pcaLevels", levels, `integers m from 0 to K = ${K}`);
+      }
+    }
+  }
+  return ms
+    .map((m) => ({ m, label: `PCA m=${m}`, eps: r.pca.epsPCA[m] }))
+    .filter((row) => Number.isFinite(row.eps) && (!logY || row.eps > 0));
+}

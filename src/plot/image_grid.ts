@@ -1,0 +1,135 @@
+/**
+ * Learned weight vectors and principal components as images: a grid of
+ * heatmaps on one diverging colour scale.
+ * @module
+ */
+import { ConfigError } from "../core/errors.ts";
+import { matchComponents, unitVector } from "../analysis/components.ts";
+import { CONFIG, DIVERGING, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
+import { positive } from "./_helpers.ts";
+
+/** Options of {@linkcode imageGridSpec}. */
+export interface ImageGridOptions {
+  /** Height and width of one image in pixels, [h, w] with h * w = D. */
+  imageShape: [number, number];
+  /** Screen pixels per image pixel (default: images about 90 pixels wide). */
+  pixelSize?: number;
+  /** Name of the learned vectors in the row header (default "w"). */
+  name?: string;
+  /** Figure title (default none). */
+  title?: string;
+}
+
+/**
+ * Learned weight vectors and principal components shown as images: a grid
+ * of heatmaps, the K learned vectors in the first row and the M eigen-images
+ * in the second. Every image is rescaled to unit norm, each learned vector is
+ * sign-aligned with the component it overlaps most with, and one diverging
+ * colour scale of monotone lightness (dark = negative, light = positive)
+ * serves them all. Pixel (r, c) of row-major input coordinate i = r w + c.
+ *
+ * @param vectors learned rows (W or V of a snapshot), K x D.
+ * @param components principal components, M x D.
+ * @param opts `imageShape` [h, w] with h * w = D, and sizes; see
+ *   {@linkcode ImageGridOptions}.
+ * @returns a Vega-Lite specification: two rows (learned / components) of
+ *   images, one column per index.
+ * @throws ConfigError on empty inputs, rows of different lengths, or an
+ *   `imageShape` that does not multiply to D.
+ *
+ * @example
+ * ```ts
+ * import { imageGridSpec } from "./image_grid.ts";
+ * const spec = imageGridSpec([[1, 0, 0, 1]], [[1, 0, 0, 1]], { imageShape: [2, 2] });
+ * if (!((spec.data as { values: unknown[] }).values.length === 8)) throw new Error("example failed");
+ * ```
+ */
+export function imageGridSpec(
+  vectors: ReadonlyArray<ArrayLike<number>>,
+  components: ReadonlyArray<ArrayLike<number>>,
+  opts: ImageGridOptions,
+): VegaLiteSpec {
+  // checks the rows first (non-empty, one length D), as the errors should come in that order
+  const pairs = matchComponents(vectors, components, "best");
+  const D = pairs[0].w.length;
+  const shape = opts?.imageShape;
+  if (
+    !Array.isArray(shape) || shape.length !== 2 || !shape.every((s) => Number.isInteger(s) && s > 0)
+  ) {
+    throw new ConfigError("imageShape", shape, "[h, w], two positive integers");
+  }
+  const [h, w] = shape;
+  if (h * w !== D) {
+    throw new ConfigError("imageShape", shape, `[h, w] with h * w = D = ${D}`);
+  }
+  const px = opts.pixelSize ?? Math.max(1, Math.round(100 / Math.max(h, w)));
+  positive("pixelSize", px);
+  const name = opts.name ?? "w";
+  const learnedRow = `learned ${name}ᵏ`;
+  const pcRow = "principal components eₘ";
+  const values: Record<string, unknown>[] = [];
+  let cmax = 0;
+  const push = (row: string, label: string, v: ArrayLike<number>) => {
+    for (let i = 0; i < D; i++) {
+      values.push({ row, label, c: i % w, r: Math.floor(i / w), value: v[i] });
+      cmax = Math.max(cmax, Math.abs(v[i]));
+    }
+  };
+  const learnedLabels = pairs.map((p) => `k = ${p.k + 1}`);
+  const pcLabels = components.map((_, m) => `m = ${m + 1}`);
+  pairs.forEach((p, k) => push(learnedRow, learnedLabels[k], p.w));
+  components.forEach((e, m) => push(pcRow, pcLabels[m], unitVector(e)));
+  if (cmax === 0) cmax = 1;
+  const c = Number(cmax.toPrecision(2));
+  const image = {
+    width: w * px,
+    height: h * px,
+    mark: { type: "rect", strokeWidth: 0 },
+    encoding: {
+      x: { field: "c", type: "quantitative", scale: { domain: [0, w], nice: false }, axis: null },
+      x2: { field: "c1" },
+      y: {
+        field: "r",
+        type: "quantitative",
+        scale: { domain: [0, h], nice: false, reverse: true },
+        axis: null,
+      },
+      y2: { field: "r1" },
+      color: {
+        field: "value",
+        type: "quantitative",
+        scale: { domain: [-c, c], range: DIVERGING, clamp: true },
+        legend: { title: "value (unit norm)", gradientLength: Math.max(80, 2 * h * px) },
+      },
+    },
+  };
+  const row = (title: string, labels: string[]) => ({
+    title: { text: title, anchor: "start", fontSize: 13, fontWeight: "normal" },
+    transform: [{ filter: { field: "row", equal: title } }],
+    facet: {
+      column: {
+        field: "label",
+        type: "nominal",
+        sort: labels,
+        header: { title: null, labelOrient: "bottom" },
+      },
+    },
+    spacing: 6,
+    spec: image,
+  });
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    ...(opts.title ? { title: opts.title } : {}),
+    padding: 12,
+    data: { values },
+    // Pixels overlap their right and lower neighbours slightly: no seams between them.
+    transform: [
+      { calculate: `min(datum.c + 1.2, ${w})`, as: "c1" },
+      { calculate: `min(datum.r + 1.2, ${h})`, as: "r1" },
+    ],
+    vconcat: [row(learnedRow, learnedLabels), row(pcRow, pcLabels)],
+    spacing: 14,
+    resolve: { scale: { color: "shared" } },
+    config: { ...CONFIG, view: { stroke: null } },
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The problem's parameter table (besides the data model's, which each data
+ * kind declares): one declaration per parameter gives its validation and
+ * error message, its config key, its CLI flag and its help line.
+ * @module
+ */
+import type { ParamSpec } from "../core/params.ts";
+import { ACTIVATION_NAMES } from "../activations/mod.ts";
+import { RULE_NAMES } from "./rules.ts";
+
+/** Largest number of f64 values one array of a run may hold (the wasm memory is 4 GiB at most). */
+export const MAX_BLOCK = 1.5e8;
+/** Largest number of SGD steps of one run. */
+export const MAX_STEPS = 1e10;
+/** Largest number of seeds of one problem. */
+export const MAX_SEEDS = 1000;
+
+const D = (c: Record<string, unknown>) => c.D as number;
+const tMax = (c: Record<string, unknown>) => c.tMax as number;
+
+/**
+ * The network, rule, time and sample parameters, in resolution order (a
+ * bound may use what comes before it: D, then tMax).
+ */
+export const PROBLEM_PARAMS: readonly ParamSpec[] = [
+  {
+    path: "network.K",
+    flag: "K",
+    type: "integer",
+    min: 1,
+    max: (c) => Math.min(D(c), Math.floor(MAX_BLOCK / 4 / D(c))),
+    maxNote: "K <= D",
+    default: 3,
+    doc: "hidden units K",
+    group: "Network",
+  },
+  {
+    path: "network.activation",
+    flag: "activation",
+    type: "choice",
+    choices: () => ACTIVATION_NAMES,
+    default: "erf",
+    doc: "activation g of the hidden units",
+    group: "Network",
+  },
+  {
+    path: "network.tied",
+    flag: "tied",
+    type: "boolean",
+    default: false,
+    doc: "tied weights (decoder = encoder)",
+    group: "Network",
+  },
+  {
+    path: "network.bias",
+    flag: "bias",
+    type: "boolean",
+    default: false,
+    doc: "trained bias in the local fields",
+    group: "Network",
+  },
+  {
+    path: "network.sigma0",
+    flag: "sigma0",
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    max: (c) => Math.sqrt(1e150 / D(c)),
+    maxNote: "sigma0^2 D <= 1e150",
+    default: 0.1,
+    doc:
+      "standard deviation of the i.i.d. Gaussian initial weights (zero weights are a fixed point)",
+    group: "Network",
+  },
+  {
+    path: "rule",
+    flag: "rule",
+    type: "choice",
+    choices: () => RULE_NAMES,
+    default: "vanilla",
+    doc: "learning rule",
+    group: "Learning",
+  },
+  {
+    path: "lr",
+    flag: "lr",
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    max: 1e6,
+    default: 1,
+    doc: "learning rate eta (the rules scale it by 1/D)",
+    group: "Learning",
+  },
+  {
+    path: "tMax",
+    flag: "t-max",
+    type: "number",
+    min: (c) => 1 / D(c),
+    max: (c) => MAX_STEPS / D(c),
+    maxNote: "1e10 steps: t-max <= 1e10 / D",
+    default: 1000,
+    unit: "t = steps / D; at least one step",
+    doc: "final time",
+    group: "Time and samples",
+  },
+  {
+    path: "seeds",
+    flag: "seed",
+    type: "integers",
+    min: 0,
+    max: 2 ** 40,
+    minLength: 1,
+    maxLength: MAX_SEEDS,
+    distinct: true,
+    default: [1],
+    doc: "seeds, one run each (initial weights, training and test samples)",
+    group: "Time and samples",
+  },
+  {
+    path: "times",
+    flag: "times",
+    type: "numbers",
+    min: 0,
+    max: tMax,
+    maxNote: "t-max",
+    minLength: 1,
+    maxLength: 100_000,
+    doc: "explicit recording times (rounded to whole steps)",
+    group: "Time and samples",
+  },
+  {
+    path: "nTimes",
+    flag: "n-times",
+    type: "integer",
+    min: 1,
+    max: 100_000,
+    default: 60,
+    doc: "number of log-spaced recording times",
+    group: "Time and samples",
+  },
+  {
+    path: "tMin",
+    flag: "t-min",
+    type: "number",
+    min: (c) => 1 / D(c),
+    max: (c) => tMax(c) * (1 - 1e-12),
+    maxNote: "below t-max",
+    doc: "first log-spaced recording time (default max(1/D, t-max / 10^4))",
+    group: "Time and samples",
+  },
+  {
+    path: "nTest",
+    flag: "n-test",
+    type: "integer",
+    min: 1,
+    max: (c) => Math.max(1, Math.floor(MAX_BLOCK / D(c))),
+    maxNote: "n-test x D values in memory: n-test <= 1.5e8 / D",
+    default: 2000,
+    doc: "held-out samples for the test error",
+    group: "Time and samples",
+  },
+  {
+    path: "snapshotTimes",
+    flag: "snapshot-times",
+    type: "numbers",
+    min: 0,
+    max: tMax,
+    maxNote: "t-max",
+    minLength: 1,
+    maxLength: 1000,
+    doc: "times at which the weights are saved (default: first and last recorded)",
+    group: "Time and samples",
+  },
+];

@@ -1,0 +1,44 @@
+/**
+ * The theory's parts: `theory` itself and its solver settings, the forms of
+ * the equations, the activations with their Gaussian averages (closed forms
+ * or quadrature), the ODE integrators, and the equations' building blocks.
+ *
+ * @example
+ * ```ts
+ * import { ACTIVATIONS, INTEGRATORS, SOLVER_PARAMS } from "./mod.ts";
+ * if (!(ACTIVATIONS.erf.closedForm && INTEGRATORS.dopri5.adaptive && SOLVER_PARAMS.length > 0)) throw new Error("example failed");
+ * ```
+ * @module
+ */
+export { theory } from "./theory.ts";
+export type { TheoryControl } from "./theory.ts";
+export {
+  MAX_ADAPTIVE_STEPS,
+  MAX_FIXED_STEPS,
+  resolveSolver,
+  SOLVER_KEYS,
+  SOLVER_PARAMS,
+} from "./solver.ts";
+export type { SolverInput, SolverSettings } from "./solver.ts";
+export { FORM_NAMES, FORMS } from "./forms.ts";
+export type { Form } from "./forms.ts";
+export {
+  ACTIVATION_NAMES,
+  ACTIVATIONS,
+  activationSpec,
+  averagesFor,
+  biasedAveragesFor,
+  quadratureAverages,
+  quadratureBiasedAverages,
+} from "../activations/mod.ts";
+export type {
+  Activation,
+  ActivationAverages,
+  ActivationFunctions,
+  ActivationSpec,
+  BiasedActivationAverages,
+  QuadratureAveragesOptions,
+  QuadratureBiasedOptions,
+  ScalarFunction,
+} from "../activations/mod.ts";
+export * from "../ode/mod.ts";
