@@ -1,9 +1,11 @@
 // Activations g and their derivatives g', and the module's own erf.
-// Codes: 0 linear g(u) = u; 1 erf g(u) = erf(u / sqrt 2); 2 relu g(u) = max(0, u).
+// Codes (the `kernelCode` of each activation in src/activations/): 0 linear g(u) = u;
+// 1 erf g(u) = erf(u / sqrt 2); 2 relu g(u) = max(0, u); 3 tanh g(u) = tanh(u).
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_ERF: i32 = 1;
 export const ACT_RELU: i32 = 2;
+export const ACT_TANH: i32 = 3;
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
 const INV_SQRT_PI: f64 = 0.5641895835477563;
@@ -45,6 +47,7 @@ export function erf(x: f64): f64 {
 export function act(code: i32, u: f64): f64 {
   if (code == ACT_ERF) return erf(u * INV_SQRT2);
   if (code == ACT_RELU) return u > 0.0 ? u : 0.0;
+  if (code == ACT_TANH) return Math.tanh(u);
   return u;
 }
 
@@ -52,5 +55,9 @@ export function act(code: i32, u: f64): f64 {
 export function actDeriv(code: i32, u: f64): f64 {
   if (code == ACT_ERF) return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
   if (code == ACT_RELU) return u > 0.0 ? 1.0 : 0.0;
+  if (code == ACT_TANH) {
+    const t = Math.tanh(u);
+    return 1.0 - t * t;
+  }
   return 1.0;
 }

@@ -13,7 +13,7 @@
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
-import { gaussianExpectation, MAX_NODES } from "../math/quadrature.ts";
+import { gaussianExpectation, gaussianExpectations, MAX_NODES } from "../math/quadrature.ts";
 
 /**
  * The Gaussian averages of one activation g over zero-mean jointly Gaussian
@@ -40,6 +40,25 @@ export interface ActivationAverages {
   d2g(qkk: number, qka: number, qaa: number): number;
   /** E[g'(x_k) g'(x_a)], Cov(x_k, x_a) = [[qkk, qka], [qka, qaa]]. */
   g1g1(qkk: number, qka: number, qaa: number): number;
+  /**
+   * Optional, for averages computed numerically: the two-field averages of
+   * a pair at once, over one quadrature grid, at a fraction of the cost of
+   * the separate functions (the same numbers for I2, g1g1 and d2gKA; d2gAK
+   * to the quadrature's accuracy, being integrated on the grid of (x_k, x_a)).
+   */
+  pair?(qkk: number, qka: number, qaa: number): PairAverages;
+}
+
+/** The two-field averages of a pair of fields (x_k, x_a), from {@link ActivationAverages.pair}. */
+export interface PairAverages {
+  /** E[g(x_k) g(x_a)]. */
+  I2: number;
+  /** E[g'(x_k) g'(x_a)]. */
+  g1g1: number;
+  /** E[g''(x_k) g(x_a)]. */
+  d2gKA: number;
+  /** E[g''(x_a) g(x_k)]. */
+  d2gAK: number;
 }
 
 /**
@@ -84,7 +103,9 @@ export interface ActivationFunctions {
   /** g'''(u), where it is a function (optional: Stein's lemma replaces it). */
   g3?: ScalarFunction;
   /** Points where g is not smooth or varies fastest (0 for relu and erf), to split integrals at. */
-  splitAt: number[];
+  splitAt: readonly number[];
+  /** Optional: g, g' and g'' at u into out[0], out[1], out[2] (one costly evaluation for all three). */
+  values?: (u: number, out: Float64Array) => void;
 }
 
 /** Options of {@link quadratureAverages}. */
@@ -112,6 +133,14 @@ export interface QuadratureAveragesOptions {
    * variances >~ 20).
    */
   legendreNodes?: number;
+  /**
+   * Gauss–Legendre nodes per piece of the two-field averages as a function
+   * of the larger variance (overrides `legendreNodes` there): fewer nodes
+   * where the integrand is smooth on the grid's scale.
+   */
+  legendreNodesFor?: (variance: number) => number;
+  /** g, g', g'' at once (see {@link ActivationFunctions.values}), for the pair averages. */
+  values?: (u: number, out: Float64Array) => void;
 }
 
 /**
@@ -168,6 +197,8 @@ export function quadratureAverages(
     throw new ConfigError("splitAt", splitAt, "finite numbers");
   }
   const legendreNodes = opts.legendreNodes ?? 48;
+  const nodes2 = (c11: number, c22: number): number =>
+    opts.legendreNodesFor ? opts.legendreNodesFor(Math.max(c11, c22)) : legendreNodes;
   const zero1 = [0];
   const zero2 = [0, 0];
   const zero3 = [0, 0, 0];
@@ -193,12 +224,45 @@ export function quadratureAverages(
         act1 === undefined ? undefined : at(act1),
         act2 === undefined ? undefined : at(act2),
       ],
-      legendreNodes,
+      legendreNodes: nodes2(c11, c22),
     });
   const g1g1 = (qkk: number, qka: number, qaa: number): number =>
     e2((x) => g1(x[0] + m1) * g1(x[1] + m2), qkk, qka, qaa, m1, m2);
 
+  // every two-field average of a pair over one grid: g, g', g'' of each field evaluated once per point
+  const v0 = new Float64Array(3), v1 = new Float64Array(3);
+  const values = opts.values ?? ((u: number, out: Float64Array) => {
+    out[0] = g(u);
+    out[1] = g1(u);
+    out[2] = g2 ? g2(u) : NaN;
+  });
+  const pair = (qkk: number, qka: number, qaa: number): PairAverages => {
+    const [I2, gg, dKA, dAK] = gaussianExpectations(
+      (x, out) => {
+        values(x[0] + m1, v0);
+        values(x[1] + m2, v1);
+        out[0] = v0[0] * v1[0];
+        out[1] = v0[1] * v1[1];
+        // E[g''(x_k) g(x_a)] directly, or by Stein's lemma (see d2g below)
+        out[2] = g2 ? v0[2] * v1[0] : x[0] * v0[1] * v1[0];
+        out[3] = g2 ? v1[2] * v0[0] : x[1] * v1[1] * v0[0];
+      },
+      4,
+      zero2,
+      [[qkk, qka], [qka, qaa]],
+      n,
+      { breaks: [at(m1), at(m2)], legendreNodes: nodes2(qkk, qaa) },
+    );
+    return {
+      I2,
+      g1g1: gg,
+      d2gKA: g2 ? dKA : (dKA - qka * gg) / qkk,
+      d2gAK: g2 ? dAK : (dAK - qka * gg) / qaa,
+    };
+  };
+
   return {
+    pair,
     I2: (c11, c12, c22) => e2((x) => g(x[0] + m1) * g(x[1] + m2), c11, c12, c22, m1, m2),
     J2: (c11, c12, c22) => e2((x) => x[0] * g(x[1] + m2), c11, c12, c22, undefined, m2),
     I21: (c11, c12, c22) => e2((x) => g1(x[0] + m1) * x[0] * x[1], c11, c12, c22, m1, undefined),
@@ -264,6 +328,8 @@ export function quadratureBiasedAverages(
     quadratureAverages(g, g1, g2, g3, { ...opts, splitAt, mean: [m1, m2] });
   const n = opts.n ?? 48;
   const legendreNodes = opts.legendreNodes ?? 48;
+  const nodes2 = (c11: number, c22: number): number =>
+    opts.legendreNodesFor?.(Math.max(c11, c22)) ?? legendreNodes;
   const shifted = (m: number) => (splitAt.length ? splitAt.map((u) => u - m) : undefined);
   const e1 = (f: (x: Float64Array) => number, q: number, m: number): number =>
     gaussianExpectation(f, [0], [[q]], n, {
@@ -282,7 +348,7 @@ export function quadratureBiasedAverages(
         n,
         {
           breaks: [shifted(m1), shifted(m2)],
-          legendreNodes,
+          legendreNodes: nodes2(c11, c22),
         },
       ),
     j: (q, m) => at(m).j(q),

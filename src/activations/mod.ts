@@ -25,6 +25,7 @@ export type {
   ActivationAverages,
   ActivationFunctions,
   BiasedActivationAverages,
+  PairAverages,
   QuadratureAveragesOptions,
   QuadratureBiasedOptions,
   ScalarFunction,

@@ -7,12 +7,16 @@
  * @module
  */
 import type { Rule } from "../problem/types.ts";
-import type { ActivationAverages, BiasedActivationAverages } from "../activations/mod.ts";
+import type {
+  ActivationAverages,
+  BiasedActivationAverages,
+  PairAverages,
+} from "../activations/mod.ts";
 
 /** The Gaussian averages the equations need (closed forms: `averagesFor`). */
 export type EquationAverages = Pick<
   ActivationAverages,
-  "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1"
+  "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1" | "pair"
 >;
 
 /** Macroscopic overlaps, K x K row-major each. */
@@ -47,12 +51,39 @@ export interface FieldAverages {
   I2(k: number, a: number): number;
 }
 
-/** Field averages of zero-mean fields from the closed forms. */
+/**
+ * Field averages of zero-mean fields: closed forms called directly, or, for
+ * averages by quadrature (`avg.pair`), every two-field average of a pair
+ * from one grid, computed on first use and kept for this state.
+ */
 export function centralFields(avg: EquationAverages, Q: Float64Array, K: number): FieldAverages {
   const q = (k: number, a: number) => Q[k * K + a];
   const none = () => {
     throw new Error("internal: bias averages requested without bias");
   };
+  const pairOf = avg.pair?.bind(avg);
+  if (pairOf) {
+    const memo: (PairAverages | undefined)[] = new Array(K * K);
+    const pair = (k: number, a: number): PairAverages => {
+      const lo = Math.min(k, a), hi = Math.max(k, a);
+      let p = memo[lo * K + hi];
+      if (!p) {
+        p = pairOf(q(lo, lo), q(lo, hi), q(hi, hi));
+        memo[lo * K + hi] = p;
+      }
+      return p;
+    };
+    return {
+      j: (k) => avg.j(q(k, k)),
+      d1: none,
+      d3: (k) => avg.d3(q(k, k)),
+      d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k)),
+      d2g: (k, a) => (k <= a ? pair(k, a).d2gKA : pair(k, a).d2gAK),
+      g1g1: (k, a) => pair(k, a).g1g1,
+      g1g: none,
+      I2: (k, a) => pair(k, a).I2,
+    };
+  }
   return {
     j: (k) => avg.j(q(k, k)),
     d1: none,

@@ -289,6 +289,14 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
   assert.ok(c.deviation.max >= c.deviation.mean && c.deviation.mean >= 0);
   assert.equal(c.plateaus.simulation.length, 2);
   assert.ok(await exists(`${dir}/error_curve.svg`));
+  // an activation without closed-form averages goes the same way (quadrature in the theory)
+  const tanh = await run(
+    "compare",
+    ...["--D", "60", "--K", "2", "--t-max", "10", "--n-times", "8", "--activation", "tanh"],
+    ...["--n-test", "300", "--quiet"],
+  );
+  assert.equal(tanh.code, 0, tanh.stderr);
+  assert.equal(JSON.parse(tanh.stdout).theory.config.network.activation, "tanh");
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -2,6 +2,7 @@
 // random streams, SGD rules, samplers and the test error.
 import assert from "node:assert/strict";
 import { createKernels, type Kernels, RNG_BYTES } from "../../src/kernels/wasm.ts";
+import { ACTIVATIONS } from "../../src/activations/mod.ts";
 import {
   act as refAct,
   ACT_ERF,
@@ -225,7 +226,26 @@ Deno.test("normal deviates: mean, variance and 4th moment within sample-size tol
 
 // --- (b) SGD rules -------------------------------------------------------------
 
-const ACT_NAMES = ["linear", "erf", "relu"];
+/** Every activation of the registry, by kernel code. */
+const ACTS = Object.values(ACTIVATIONS);
+const ACT_NAMES: Record<number, string> = Object.fromEntries(
+  ACTS.map((a) => [a.kernelCode, a.name]),
+);
+
+Deno.test("every activation of the registry: the kernel's g and g' are the registry's", async () => {
+  const kern = await createKernels();
+  for (const a of ACTS) {
+    for (let i = -400; i <= 400; i++) {
+      const u = i / 37;
+      const g = kern.x.act(a.kernelCode, u), g1 = kern.x.actDeriv(a.kernelCode, u);
+      assert.ok(
+        Math.abs(g - a.g(u)) <= 1e-15 * Math.max(1, Math.abs(u)),
+        `${a.name} g(${u}): ${g}`,
+      );
+      assert.ok(Math.abs(g1 - a.g1(u)) <= 2e-15, `${a.name} g'(${u}): ${g1} vs ${a.g1(u)}`);
+    }
+  }
+});
 const RULE_NAMES = ["vanilla", "truncated", "sanger"];
 
 Deno.test("sgdSteps: wasm equals the reference to 1e-12 for every rule, activation, tied, bias", async () => {
@@ -243,7 +263,7 @@ Deno.test("sgdSteps: wasm equals the reference to 1e-12 for every rule, activati
     const b0 = normals(rng, k, 0.5);
     const combos: [number, number, boolean, boolean][] = [];
     for (const rule of [RULE_VANILLA, RULE_TRUNCATED]) {
-      for (const act of [ACT_LINEAR, ACT_ERF, ACT_RELU]) {
+      for (const act of ACTS.map((a) => a.kernelCode)) {
         for (const tied of [false, true]) {
           for (const bias of [false, true]) combos.push([rule, act, tied, bias]);
         }
@@ -393,10 +413,9 @@ Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat
   const v = normals(rng, k * d);
   const b = normals(rng, k);
   const cases: [number, number, boolean][] = [
-    [ACT_LINEAR, 1, false],
-    [ACT_ERF, 1, false],
-    [ACT_ERF, 1, true],
-    [ACT_RELU, 1, true],
+    ...ACTS.flatMap((a) =>
+      [[a.kernelCode, 1, false], [a.kernelCode, 1, true]] as [number, number, boolean][]
+    ),
     [ACT_RELU, 0.7, false],
     [ACT_LINEAR, 1 / Math.sqrt(d), false], // Sanger: v = w, vscale = 1/sqrt(d)
   ];

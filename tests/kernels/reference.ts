@@ -11,12 +11,12 @@
  * @module
  */
 
-/** Activation codes, as in assembly/activation.ts. */
-export const ACT_LINEAR = 0;
+/** Kernel codes of the activations, from the registry (g(u) = u, erf(u / sqrt 2), max(0, u)). */
+export const ACT_LINEAR: number = ACTIVATIONS.linear.kernelCode;
 /** g(u) = erf(u / sqrt 2). */
-export const ACT_ERF = 1;
+export const ACT_ERF: number = ACTIVATIONS.erf.kernelCode;
 /** g(u) = max(0, u). */
-export const ACT_RELU = 2;
+export const ACT_RELU: number = ACTIVATIONS.relu.kernelCode;
 
 /** Rule codes, as in assembly/sgd.ts. */
 export const RULE_VANILLA = 0;
@@ -25,8 +25,6 @@ export const RULE_TRUNCATED = 1;
 /** Sanger's rule. */
 export const RULE_SANGER = 2;
 
-const INV_SQRT2 = 0.7071067811865476;
-const SQRT_2_OVER_PI = 0.7978845608028654;
 const TWO_M53 = 1.1102230246251565e-16;
 const TWO_P21 = 2097152;
 const TWO_P32 = 4294967296;
@@ -157,20 +155,25 @@ export class Rng {
 
 /** Error function: the TypeScript one of the package, the same series / continued fraction as assembly/activation.ts. */
 export { erf } from "../../src/math/erf.ts";
-import { erf } from "../../src/math/erf.ts";
+import { ACTIVATIONS } from "../../src/activations/mod.ts";
 
-/** g(u) for activation code `code`. */
-export function act(code: number, u: number): number {
-  if (code === ACT_ERF) return erf(u * INV_SQRT2);
-  if (code === ACT_RELU) return u > 0.0 ? u : 0.0;
-  return u;
+/** The registry's activations by kernel code. */
+const BY_CODE = new Map(Object.values(ACTIVATIONS).map((a) => [a.kernelCode, a]));
+
+function spec(code: number) {
+  const a = BY_CODE.get(code);
+  if (!a) throw new Error(`no activation with kernel code ${code}`);
+  return a;
 }
 
-/** g'(u) for activation code `code` (relu: 1 for u > 0, else 0). */
+/** g(u) for activation code `code` (the registry's g). */
+export function act(code: number, u: number): number {
+  return spec(code).g(u);
+}
+
+/** g'(u) for activation code `code` (the registry's g'; relu: 1 for u > 0, else 0). */
 export function actDeriv(code: number, u: number): number {
-  if (code === ACT_ERF) return SQRT_2_OVER_PI * Math.exp(-0.5 * u * u);
-  if (code === ACT_RELU) return u > 0.0 ? 1.0 : 0.0;
-  return 1.0;
+  return spec(code).g1(u);
 }
 
 /**

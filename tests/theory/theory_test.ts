@@ -176,3 +176,26 @@ Deno.test("a state that leaves the domain is a clear error, not NaN", async () =
     /domain|variance|finite|t = /,
   );
 });
+
+Deno.test("tanh (averages by quadrature) tracks SGD as closely as erf (closed forms) does", async () => {
+  const devs: Record<string, { max: number; mean: number }> = {};
+  for (const activation of ["erf", "tanh"] as const) {
+    const problem = {
+      data: spikedModel({ D: 300, spikes: [3, 5, 9], directions: "sinusoidal" as const }),
+      network: { K: 3, activation },
+      lr: 1,
+      tMax: 100,
+      seeds: [1, 2],
+      nTimes: 30,
+    };
+    devs[activation] = deviation(await simulate(problem), await theory(problem));
+  }
+  console.log(
+    `theory vs SGD, D = 300: erf max ${(100 * devs.erf.max).toFixed(2)}% mean ${
+      (100 * devs.erf.mean).toFixed(2)
+    }%; tanh max ${(100 * devs.tanh.max).toFixed(2)}% mean ${(100 * devs.tanh.mean).toFixed(2)}%`,
+  );
+  for (const d of Object.values(devs)) assert.ok(d.max <= 0.15 && d.mean <= 0.05);
+  assert.ok(devs.tanh.max <= 1.5 * devs.erf.max, "tanh's max deviation beyond 1.5 x erf's");
+  assert.ok(devs.tanh.mean <= 1.5 * devs.erf.mean, "tanh's mean deviation beyond 1.5 x erf's");
+});

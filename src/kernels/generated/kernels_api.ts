@@ -42,6 +42,12 @@ export interface KernelExports {
    */
   readonly ACT_RELU: WebAssembly.Global;
   /**
+   * `const ACT_TANH: i32` in assembly/activation.ts
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly ACT_TANH: WebAssembly.Global;
+  /**
    * `erf(x: f64): f64` in assembly/activation.ts
    *
    * Error function. |x| <= 3: the series erf x = (2/sqrt pi) e^{-x^2} sum_n
@@ -348,6 +354,7 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   ACT_LINEAR: "global",
   ACT_ERF: "global",
   ACT_RELU: "global",
+  ACT_TANH: "global",
   erf: "function",
   act: "function",
   actDeriv: "function",
