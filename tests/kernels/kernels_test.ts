@@ -5,7 +5,6 @@ import { createKernels, type Kernels, RNG_BYTES } from "../../src/kernels/wasm.t
 import { ACTIVATIONS } from "../../src/activations/mod.ts";
 import {
   act as refAct,
-  ACT_ERF,
   ACT_LINEAR,
   ACT_RELU,
   erf as refErf,
