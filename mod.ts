@@ -11,9 +11,11 @@
  *
  * More, as sub-exports of the package: `./plot` (Vega-Lite specs of every
  * figure), `./render` (SVG), `./analysis` (plateaus, alignment, component
- * matching), `./datasets` (image readers, preprocessing, data-set models),
- * `./theory` (activations and their Gaussian averages, integrators, the
- * solver's parameters), `./problem` (the parameter tables).
+ * matching), `./datasets` (image readers, preprocessing, downloads),
+ * `./data` (data models, spectra, a data set's model and its Gaussian
+ * equivalent), `./theory` (activations and their Gaussian averages,
+ * integrators, the solver's parameters), `./problem` (the parameter tables,
+ * learning rules, initial weights, the weights and covariance file formats).
  *
  * @example
  * ```ts
@@ -51,12 +53,6 @@ export type {
 } from "./src/problem/types.ts";
 export { resolveProblem } from "./src/problem/resolve.ts";
 export { informedWeights } from "./src/problem/init.ts";
-export {
-  formatCovariance,
-  formatInitialWeights,
-  parseCovariance,
-  parseInitialWeights,
-} from "./src/problem/formats.ts";
 export { pca, spikedModel } from "./src/data/mod.ts";
 export type { Pca } from "./src/data/mod.ts";
 export { simulate } from "./src/sgd/simulate.ts";

@@ -10,6 +10,7 @@
  * that tr(Omega)/D = 1 (THEORY.md section 3).
  */
 export interface SpikedModel {
+  /** The data kind. */
   kind: "spiked";
   /** Input dimension D. */
   D: number;
@@ -30,6 +31,7 @@ export interface SpikedModel {
  * M <= D leading eigenpairs, the remaining D - M eigenvalues equal to `bulk`.
  */
 export interface GaussianModel {
+  /** The data kind. */
   kind: "gaussian";
   /** Input dimension D. */
   D: number;
@@ -48,6 +50,7 @@ export interface GaussianModel {
  * arrays; results record a description of it instead.
  */
 export interface DatasetModel {
+  /** The data kind. */
   kind: "dataset";
   /** Input dimension D. */
   D: number;

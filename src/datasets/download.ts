@@ -96,6 +96,7 @@ export interface DownloadOptions {
 
 /** What was downloaded and written. */
 export interface DownloadResult {
+  /** The data set downloaded. */
   dataset: DatasetName;
   /** The files fetched, with their size and verified MD5. */
   downloaded: { name: string; url: string; bytes: number; md5: string }[];

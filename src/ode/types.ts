@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { IntegratorName } from "./methods.ts";
 
 /** Right-hand side of y' = f(t, y): writes f(t, y) into `dydt` (length n), returns nothing. */
 export type Rhs = (t: number, y: Float64Array, dydt: Float64Array) => void;
@@ -34,7 +33,7 @@ export interface SolveOptions {
    * "dopri5", "rosenbrock") or an alias ("adaptive" = "dopri5", "stiff" =
    * "rosenbrock").
    */
-  method: IntegratorName;
+  method: string;
   /**
    * Step of the fixed-step methods (required for "euler" and "rk4"); ignored by
    * the adaptive methods (see `hInit`, `hMax`).

@@ -37,6 +37,7 @@ export type {
   ActivationFunctions,
   ActivationSpec,
   BiasedActivationAverages,
+  PairAverages,
   QuadratureAveragesOptions,
   QuadratureBiasedOptions,
   ScalarFunction,

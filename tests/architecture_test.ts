@@ -1,0 +1,238 @@
+/**
+ * The architecture, as the module graph shows it (`deno info --json`):
+ * folders of src/ are layers, and an import goes down the layers only —
+ * never up, never sideways to another folder of the same layer; there is no
+ * import cycle; and no module reachable from a browser-safe export of
+ * deno.json uses the `Deno` namespace (Deno-only code lives in src/cli).
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** The layers, bottom up: a module may import from its own folder and from lower layers. */
+const LAYERS: string[][] = [
+  ["core"],
+  ["math", "kernels"],
+  ["ode", "activations", "datasets"],
+  ["data"],
+  ["problem"],
+  ["sgd", "theory", "analysis"],
+  ["plot"],
+  ["experiments"],
+  ["cli"],
+];
+const RANK = new Map(LAYERS.flatMap((folders, r) => folders.map((f) => [f, r] as const)));
+
+/** The exports of deno.json meant for Deno only (the rest must run in a browser). */
+const DENO_ONLY = new Set<string>();
+
+interface Info {
+  modules: {
+    specifier: string;
+    error?: string;
+    dependencies?: {
+      specifier: string;
+      code?: { specifier?: string };
+      type?: { specifier?: string };
+    }[];
+  }[];
+}
+
+/** The module graph of several roots (`deno info --json` takes one root: the union). */
+async function moduleGraph(roots: string[]): Promise<Info> {
+  const seen = new Map<string, Info["modules"][number]>();
+  for (const root of new Set(roots)) {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", root],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(code, 0, `deno info ${root} failed:\n${new TextDecoder().decode(stderr)}`);
+    for (const m of (JSON.parse(new TextDecoder().decode(stdout)) as Info).modules) {
+      seen.set(m.specifier, m);
+    }
+  }
+  return { modules: [...seen.values()] };
+}
+
+/** The path of a local module relative to the repository root, or undefined. */
+function relative(specifier: string | undefined): string | undefined {
+  if (!specifier?.startsWith(ROOT.href)) return undefined;
+  return specifier.slice(ROOT.href.length);
+}
+
+/** The layer folder of a path under src/ (undefined for files outside src/). */
+function folderOf(path: string): string | undefined {
+  const m = /^src\/([^/]+)\//.exec(path);
+  return m?.[1];
+}
+
+/** Local import edges of a graph: [from, to], type-only imports included. */
+function edges(info: Info): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of info.modules) {
+    const from = relative(m.specifier);
+    if (!from) continue;
+    for (const d of m.dependencies ?? []) {
+      for (const target of [d.code?.specifier, d.type?.specifier]) {
+        const to = relative(target);
+        if (to && to !== from) out.push([from, to]);
+      }
+    }
+  }
+  return out;
+}
+
+async function exportsOf(): Promise<Record<string, string>> {
+  const cfg = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  return cfg.exports as Record<string, string>;
+}
+
+const ENTRY_POINTS = ["mod.ts", "cli.ts", "scripts/build.ts", "scripts/figures.ts"];
+
+Deno.test("every import goes down the layers of src/, never up or sideways", async () => {
+  const roots = [...ENTRY_POINTS, ...Object.values(await exportsOf())];
+  const info = await moduleGraph(roots);
+  const bad: string[] = [];
+  let checked = 0;
+  for (const [from, to] of edges(info)) {
+    const a = folderOf(from), b = folderOf(to);
+    if (!a || !b || a === b) continue;
+    const ra = RANK.get(a), rb = RANK.get(b);
+    assert.ok(ra !== undefined, `src/${a}/ is in no layer: add it to LAYERS`);
+    assert.ok(rb !== undefined, `src/${b}/ is in no layer: add it to LAYERS`);
+    checked++;
+    if (!(rb! < ra!)) bad.push(`${from} -> ${to} (${a} is layer ${ra}, ${b} layer ${rb})`);
+  }
+  assert.ok(checked > 50, `only ${checked} cross-folder imports seen`);
+  assert.deepEqual(bad, [], `imports against the layers:\n${bad.join("\n")}`);
+});
+
+Deno.test("the module graph has no import cycle", async () => {
+  const roots = [...ENTRY_POINTS, ...Object.values(await exportsOf())];
+  const graph = new Map<string, string[]>();
+  for (const [from, to] of edges(await moduleGraph(roots))) {
+    graph.set(from, [...(graph.get(from) ?? []), to]);
+  }
+  const cycles = findCycles(graph);
+  assert.deepEqual(cycles, [], `import cycles:\n${cycles.map((c) => c.join(" -> ")).join("\n")}`);
+  // positive control: the finder sees a planted cycle
+  assert.equal(findCycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]]])).length, 1);
+});
+
+/** The strongly connected components with more than one module (Tarjan), as cycles. */
+function findCycles(graph: Map<string, string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>(), low = new Map<string, number>();
+  const stack: string[] = [], on = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      if (comp.length > 1) out.push(comp.reverse());
+    }
+  };
+  for (const v of graph.keys()) if (!idx.has(v)) visit(v);
+  return out;
+}
+
+/**
+ * `code` with comments, string and template literals, and regular-expression
+ * literals blanked out (replaced by spaces), so that only code remains.
+ */
+function codeOnly(code: string): string {
+  const out = code.split("");
+  const blank = (from: number, to: number) => {
+    for (let j = from; j < to; j++) if (out[j] !== "\n") out[j] = " ";
+  };
+  let i = 0;
+  let prev = ""; // last significant code character, to tell a regex from a division
+  while (i < code.length) {
+    const c = code[i];
+    const next = code[i + 1];
+    if (c === "/" && next === "/") {
+      const end = code.indexOf("\n", i);
+      const stop = end < 0 ? code.length : end;
+      blank(i, stop);
+      i = stop;
+    } else if (c === "/" && next === "*") {
+      const end = code.indexOf("*/", i + 2);
+      const stop = end < 0 ? code.length : end + 2;
+      blank(i, stop);
+      i = stop;
+    } else if (c === '"' || c === "'" || c === "`") {
+      let j = i + 1;
+      while (j < code.length && code[j] !== c) j += code[j] === "\\" ? 2 : 1;
+      blank(i, j + 1);
+      i = j + 1;
+      prev = c;
+    } else if (c === "/" && (prev === "" || "(,=:[!&|?{};+-*%<>~^".includes(prev))) {
+      let j = i + 1;
+      let inClass = false;
+      while (j < code.length && code[j] !== "\n" && (inClass || code[j] !== "/")) {
+        if (code[j] === "\\") j++;
+        else if (code[j] === "[") inClass = true;
+        else if (code[j] === "]") inClass = false;
+        j++;
+      }
+      blank(i, j + 1);
+      i = j + 1;
+      prev = "/";
+    } else {
+      if (!/\s/.test(c)) prev = c;
+      i++;
+    }
+  }
+  return out.join("");
+}
+
+Deno.test("codeOnly keeps code and blanks comments, strings and regexes", () => {
+  const src = [
+    "const a = Deno.env; // Deno.exit()",
+    "/* Deno.readFile */ const s = 'Deno.x' + \"Deno.y\" + `Deno.z`;",
+    "const r = /Deno\\./g; const q = x / 2 / Deno.pid;",
+  ].join("\n");
+  const uses = codeOnly(src).match(/(?<![\w$])Deno\s*(\?\.|\.|\[)/g) ?? [];
+  assert.equal(uses.length, 2); // Deno.env and Deno.pid
+});
+
+Deno.test("no module reachable from a browser-safe export uses the Deno namespace", async () => {
+  const exported = Object.entries(await exportsOf()).filter(([name]) => !DENO_ONLY.has(name));
+  assert.ok(exported.some(([name]) => name === "."), "deno.json exports no mod.ts");
+  const info = await moduleGraph(exported.map(([, path]) => path));
+  const local = info.modules.filter((m) => relative(m.specifier));
+  assert.ok(local.length > 20, "the graph of the exports has few local modules");
+  const offenders: string[] = [];
+  for (const m of local) {
+    assert.ok(!m.error, `${m.specifier}: ${m.error}`);
+    const text = await Deno.readTextFile(new URL(m.specifier));
+    const lines = codeOnly(text).split("\n");
+    lines.forEach((line, n) => {
+      if (/(?<![\w$])Deno\s*(\?\.|\.|\[)/.test(line)) {
+        offenders.push(`${relative(m.specifier)}:${n + 1}: ${text.split("\n")[n].trim()}`);
+      }
+    });
+  }
+  assert.deepEqual(offenders, [], `the Deno namespace is used:\n${offenders.join("\n")}`);
+  // Positive control: the same scan finds the uses in src/cli/io.ts.
+  const io = codeOnly(await Deno.readTextFile(new URL("src/cli/io.ts", ROOT)));
+  assert.ok(/(?<![\w$])Deno\s*(\?\.|\.|\[)/.test(io), "the scan missed Deno in src/cli/io.ts");
+});
