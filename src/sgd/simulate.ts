@@ -17,7 +17,14 @@ import { STREAM } from "../problem/init.ts";
 import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { summarise } from "../core/stats.ts";
-import { createKernels, type Kernels, RNG_BYTES } from "../kernels/wasm.ts";
+import { createKernels, type Kernels, type Ptr, RNG_BYTES } from "../kernels/wasm.ts";
+import {
+  covarianceApplier,
+  samplerOf,
+  type SamplerOptions,
+  sgdStepper,
+  testErrorOf,
+} from "../kernels/ops.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
@@ -99,34 +106,35 @@ export async function simulate(
   };
 }
 
-/** Buffers of one run inside its own kernel instance. */
+/** Buffers of one run inside its own kernel instance, and its kernels bound to them. */
 interface RunMemory {
   k: Kernels;
-  W: number;
-  V: number;
-  b: number;
-  Veff: number;
-  work: number;
-  testWork: number;
-  block: number;
-  z: number;
-  Xtest: number;
-  rngTrain: number;
-  U: number;
-  coef: number;
-  /** Rank r and identity part of the covariance operator. */
-  covR: number;
-  covDiag: number;
-  samplerA: number;
-  samplerB: number;
+  W: Ptr;
+  V: Ptr;
+  b: Ptr;
+  /** The decoder the error sees: V, or W / sqrt(D) for Sanger's rule. */
+  Veff: Ptr;
+  /** The block of training samples. */
+  block: Ptr;
+  Xtest: Ptr;
+  rngTrain: Ptr;
   /** Rows of the test block. */
   nTest: number;
-  E: number;
+  /** The leading eigenvectors (M x D) whose projections are recorded. */
+  E: Ptr;
   M: number;
-  proj: number;
-  OW: number;
-  OV: number;
-  kk: number;
+  proj: Ptr;
+  OW: Ptr;
+  OV: Ptr;
+  kk: Ptr;
+  /** SGD steps over n samples at xs. */
+  step: (xs: Ptr, n: number) => void;
+  /** The test error over the test block. */
+  testError: (xs: Ptr, n: number) => number;
+  /** Draw n training inputs. */
+  sample: (rng: Ptr, out: Ptr, n: number) => void;
+  /** Omega applied to k rows. */
+  omega: (w: Ptr, k: number, out: Ptr) => void;
 }
 
 async function runSeed(
@@ -137,10 +145,9 @@ async function runSeed(
   clock: { last: number },
 ): Promise<Run> {
   const cfg = prep.problem;
-  const { K, activation, tied, bias } = cfg.network;
+  const { K, bias } = cfg.network;
   const D = prep.D;
   const times = prep.times;
-  const model = prep.model;
   const sanger = !RULES[cfg.rule].decoder;
   const mem = await allocate(prep, seed);
   const { k } = mem;
@@ -151,28 +158,12 @@ async function runSeed(
   const eps: number[] = [];
   const order: OrderParameters[] = [];
   const snapshots: WeightSnapshot[] = [];
-  const actCode = activationSpec(activation).kernelCode;
-  const ruleCode = RULES[cfg.rule].kernelCode;
   let done = 0;
   for (const target of steps) {
     while (done < target) {
       const n = Math.min(BLOCK, target - done);
-      sampleInto(mem, model, mem.rngTrain, mem.block, n);
-      k.x.sgdSteps(
-        mem.W,
-        mem.V,
-        mem.b,
-        mem.block,
-        n,
-        D,
-        K,
-        cfg.lr,
-        actCode,
-        ruleCode,
-        tied ? 1 : 0,
-        bias ? 1 : 0,
-        mem.work,
-      );
+      mem.sample(mem.rngTrain, mem.block, n);
+      mem.step(mem.block, n);
       done += n;
       if (performance.now() - clock.last > 200) {
         checkFinite(mem, K, D, done / D);
@@ -185,19 +176,7 @@ async function runSeed(
     const t = done / D;
     checkFinite(mem, K, D, t);
     if (sanger) k.x.scale(mem.Veff, 1 / Math.sqrt(D), mem.W, K * D);
-    const e = k.x.testError(
-      mem.W,
-      sanger ? mem.W : mem.V,
-      sanger ? 1 / Math.sqrt(D) : 1,
-      mem.b,
-      bias ? 1 : 0,
-      mem.Xtest,
-      mem.nTest,
-      D,
-      K,
-      actCode,
-      mem.testWork,
-    );
+    const e = mem.testError(mem.Xtest, mem.nTest);
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
     order.push(orderParameters(mem, K, D, bias));
@@ -228,88 +207,110 @@ async function allocate(prep: Prepared, seed: number): Promise<RunMemory> {
   if (w0.b) k.write(b, w0.b);
   const cov = model.covariance;
   const M = Math.min(spectrum.eigenvalues.length, RECORDED_PROJECTIONS);
+  const activation = activationSpec(cfg.network.activation).kernelCode;
+  const bias = cfg.network.bias;
+  const nTest = testSize(prep);
+  const proj = k.f64(K * Math.max(cov.r, M, K));
+  const z = k.f64(32 * Math.max(model.sampler.r, 1));
+  const s = model.sampler;
+  let sampler: SamplerOptions;
+  if (s.kind === "spiked") {
+    sampler = {
+      kind: "spiked",
+      u: k.put(s.U),
+      coef: k.put(s.coef),
+      r: s.r,
+      sigma: s.sigma,
+      d: D,
+      z,
+    };
+  } else if (s.kind === "eigen") {
+    sampler = {
+      kind: "eigen",
+      e: k.put(s.E),
+      sqrtRho: k.put(s.sqrtRho),
+      r: s.r,
+      sqrtBulk: s.sqrtBulk,
+      d: D,
+      z,
+    };
+  } else {
+    // a data set: the training rows stay compact (bytes or float32) in wasm memory
+    const data = s.model;
+    const train = data.train;
+    const rows = k.alloc(train.byteLength);
+    new Uint8Array(k.x.memory.buffer, rows, train.byteLength)
+      .set(new Uint8Array(train.buffer, train.byteOffset, train.byteLength));
+    sampler = {
+      kind: "rows",
+      rows,
+      bytes: train instanceof Uint8Array,
+      nRows: data.nTrain,
+      d: D,
+      mean: data.mean,
+      scale: data.scale,
+      pixelMean: data.pixelMean ? k.put(data.pixelMean) : 0,
+    };
+  }
   const mem: RunMemory = {
     k,
     W,
     V,
     b,
     Veff,
-    work: k.f64(k.x.sgdWorkSize(D, K)),
-    testWork: k.f64(k.x.testErrorWorkSize(K)),
     block: k.f64(BLOCK * D),
-    z: k.f64(32 * Math.max(model.sampler.r, 1)),
-    nTest: testSize(prep),
-    Xtest: k.f64(testSize(prep) * D),
+    nTest,
+    Xtest: k.f64(nTest * D),
     rngTrain: k.alloc(RNG_BYTES),
-    U: k.put(cov.U),
-    coef: k.put(cov.coef),
-    covR: cov.r,
-    covDiag: cov.diag,
-    samplerA: 0,
-    samplerB: 0,
     E: k.put(spectrum.eigenvectors.subarray(0, M * D)),
     M,
-    proj: k.f64(K * Math.max(cov.r, M, K)),
+    proj,
     OW: k.f64(K * D),
     OV: k.f64(K * D),
     kk: k.f64(K * K),
+    step: sgdStepper(k.x, {
+      w: W,
+      v: V,
+      b,
+      d: D,
+      k: K,
+      eta: cfg.lr,
+      activation,
+      rule: RULES[cfg.rule].kernelCode,
+      tied,
+      bias,
+      work: k.f64(k.x.sgdWorkSize(D, K)),
+    }),
+    testError: testErrorOf(k.x, {
+      w: W,
+      v: ownDecoder ? V : W,
+      vscale: ownDecoder ? 1 : 1 / Math.sqrt(D),
+      b,
+      bias,
+      d: D,
+      k: K,
+      activation,
+      work: k.f64(k.x.testErrorWorkSize(K)),
+    }),
+    sample: samplerOf(k.x, sampler),
+    omega: covarianceApplier(k.x, {
+      u: k.put(cov.U),
+      coef: k.put(cov.coef),
+      r: cov.r,
+      diag: cov.diag,
+      d: D,
+      proj,
+    }),
   };
-  if (model.sampler.kind === "spiked") {
-    mem.samplerA = k.put(model.sampler.U);
-    mem.samplerB = k.put(model.sampler.coef);
-  } else if (model.sampler.kind === "eigen") {
-    mem.samplerA = k.put(model.sampler.E);
-    mem.samplerB = k.put(model.sampler.sqrtRho);
-  } else {
-    // a data set: the training rows stay compact (bytes or float32) in wasm memory
-    const data = model.sampler.model;
-    const train = data.train;
-    mem.samplerA = k.alloc(train.byteLength);
-    new Uint8Array(k.x.memory.buffer, mem.samplerA, train.byteLength)
-      .set(new Uint8Array(train.buffer, train.byteOffset, train.byteLength));
-    mem.samplerB = data.pixelMean ? k.put(data.pixelMean) : 0;
-  }
   k.x.rngSeed(mem.rngTrain, seed * 8 + STREAM.train);
-  if (model.sampler.kind === "rows") {
-    k.write(mem.Xtest, model.sampler.model.heldOut);
+  if (s.kind === "rows") {
+    k.write(mem.Xtest, s.model.heldOut);
   } else {
     const rngTest = k.alloc(RNG_BYTES);
     k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
-    sampleInto(mem, model, rngTest, mem.Xtest, mem.nTest);
+    mem.sample(rngTest, mem.Xtest, mem.nTest);
   }
   return mem;
-}
-
-function sampleInto(
-  mem: RunMemory,
-  model: Prepared["model"],
-  rng: number,
-  out: number,
-  n: number,
-): void {
-  const s = model.sampler;
-  if (s.kind === "spiked") {
-    mem.k.x.sampleSpiked(rng, mem.samplerA, mem.samplerB, s.r, s.sigma, model.D, out, n, mem.z);
-  } else if (s.kind === "eigen" && s.sqrtBulk === 0) {
-    mem.k.x.sampleEigenFull(rng, mem.samplerA, mem.samplerB, s.r, model.D, out, n, mem.z);
-  } else if (s.kind === "eigen") {
-    mem.k.x.sampleEigen(rng, mem.samplerA, mem.samplerB, s.r, s.sqrtBulk, model.D, out, n, mem.z);
-  } else {
-    const m = s.model;
-    const u8 = m.train instanceof Uint8Array ? 1 : 0;
-    mem.k.x.sampleRowsCompact(
-      rng,
-      mem.samplerA,
-      u8,
-      m.nTrain,
-      model.D,
-      m.mean,
-      m.scale,
-      mem.samplerB,
-      out,
-      n,
-    );
-  }
 }
 
 /** Rows of the test block: the held-out rows of a data set, else nTest fresh samples. */
@@ -335,8 +336,8 @@ function matrix(view: Float64Array, rows: number, cols: number): number[][] {
 function orderParameters(mem: RunMemory, K: number, D: number, bias: boolean): OrderParameters {
   const { k } = mem;
   const V = mem.Veff;
-  k.x.lowRankApply(mem.W, K, mem.U, mem.coef, mem.covR, mem.covDiag, D, mem.proj, mem.OW);
-  k.x.lowRankApply(V, K, mem.U, mem.coef, mem.covR, mem.covDiag, D, mem.proj, mem.OV);
+  mem.omega(mem.W, K, mem.OW);
+  mem.omega(V, K, mem.OV);
   const gram = (a: number, b: number, alpha: number) => {
     k.x.gemmNT(a, b, K, K, D, alpha, mem.kk);
     return matrix(k.view(mem.kk, K * K), K, K);

@@ -1,0 +1,146 @@
+/**
+ * The kernels with long argument lists, bound once from an options object
+ * into small functions of what changes from call to call: an SGD stepper
+ * (the block of samples), a test-error evaluator (the block of held-out
+ * rows), a sampler (the random state and the output), an applier of a
+ * low-rank covariance (the rows it multiplies). Binding allocates once;
+ * calling allocates nothing.
+ * @module
+ */
+import type { KernelExports, Ptr } from "./wasm.ts";
+
+/** What an SGD stepper needs (THEORY.md section 2), pointers into one instance. */
+export interface SgdOptions {
+  /** Encoder, K x D. */
+  w: Ptr;
+  /** Decoder, K x D (= w when tied; ignored by Sanger's rule). */
+  v: Ptr;
+  /** Biases, K. */
+  b: Ptr;
+  /** Input dimension D. */
+  d: number;
+  /** Hidden units K. */
+  k: number;
+  /** Learning rate eta. */
+  eta: number;
+  /** Kernel code of the activation (the activation registry's `kernelCode`). */
+  activation: number;
+  /** Kernel code of the learning rule (the rule registry's `kernelCode`). */
+  rule: number;
+  /** Tied weights. */
+  tied: boolean;
+  /** Trained biases. */
+  bias: boolean;
+  /** Scratch of `sgdWorkSize(d, k)` f64 slots. */
+  work: Ptr;
+}
+
+/**
+ * Bind `sgdSteps`: the result applies one SGD step per row of `xs` (n x D).
+ *
+ * @example
+ * ```ts
+ * import { createKernels } from "./wasm.ts";
+ * import { sgdStepper } from "./ops.ts";
+ * const k = await createKernels();
+ * const d = 4, K = 1;
+ * const w = k.put([0.1, 0, 0, 0]), v = k.put([0.1, 0, 0, 0]), b = k.f64(1);
+ * const step = sgdStepper(k.x, { w, v, b, d, k: K, eta: 1, activation: 0, rule: 0, tied: false, bias: false, work: k.f64(k.x.sgdWorkSize(d, K)) });
+ * step(k.put([1, 0, 0, 0]), 1);
+ * if (!(k.view(v, 4)[0] > 0.1)) throw new Error("example failed"); // the decoder moved towards x
+ * ```
+ */
+export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number) => void {
+  const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
+  const { w, v, b, d, k, eta, activation, rule, work } = o;
+  return (xs, n) => x.sgdSteps(w, v, b, xs, n, d, k, eta, activation, rule, tied, bias, work);
+}
+
+/** What a test-error evaluator needs. */
+export interface TestErrorOptions {
+  /** Encoder, K x D. */
+  w: Ptr;
+  /** Decoder rows, K x D, scaled by `vscale` (Sanger's rule: w and 1/sqrt(D)). */
+  v: Ptr;
+  /** Factor of the decoder rows. */
+  vscale: number;
+  /** Biases, K. */
+  b: Ptr;
+  /** Whether the biases enter the fields. */
+  bias: boolean;
+  /** Input dimension D. */
+  d: number;
+  /** Hidden units K. */
+  k: number;
+  /** Kernel code of the activation. */
+  activation: number;
+  /** Scratch of `testErrorWorkSize(k)` f64 slots. */
+  work: Ptr;
+}
+
+/** Bind `testError`: the result is the mean of |x - xhat|^2 / (2D) over n rows at `xs`. */
+export function testErrorOf(x: KernelExports, o: TestErrorOptions): (xs: Ptr, n: number) => number {
+  const bias = o.bias ? 1 : 0;
+  const { w, v, vscale, b, d, k, activation, work } = o;
+  return (xs, n) => x.testError(w, v, vscale, b, bias, xs, n, d, k, activation, work);
+}
+
+/** The inputs of a sampler, pointers into one instance (see `SamplerSpec` in src/data). */
+export type SamplerOptions =
+  | { kind: "spiked"; u: Ptr; coef: Ptr; r: number; sigma: number; d: number; z: Ptr }
+  | { kind: "eigen"; e: Ptr; sqrtRho: Ptr; r: number; sqrtBulk: number; d: number; z: Ptr }
+  | {
+    kind: "rows";
+    rows: Ptr;
+    bytes: boolean;
+    nRows: number;
+    d: number;
+    mean: number;
+    scale: number;
+    pixelMean: Ptr;
+  };
+
+/** Bind a sampler: the result draws n inputs (n x D) from random state `rng` into `out`. */
+export function samplerOf(
+  x: KernelExports,
+  o: SamplerOptions,
+): (rng: Ptr, out: Ptr, n: number) => void {
+  switch (o.kind) {
+    case "spiked":
+      return (rng, out, n) => x.sampleSpiked(rng, o.u, o.coef, o.r, o.sigma, o.d, out, n, o.z);
+    case "eigen":
+      return o.sqrtBulk === 0
+        ? (rng, out, n) => x.sampleEigenFull(rng, o.e, o.sqrtRho, o.r, o.d, out, n, o.z)
+        : (rng, out, n) => x.sampleEigen(rng, o.e, o.sqrtRho, o.r, o.sqrtBulk, o.d, out, n, o.z);
+    case "rows": {
+      const u8 = o.bytes ? 1 : 0;
+      return (rng, out, n) =>
+        x.sampleRowsCompact(rng, o.rows, u8, o.nRows, o.d, o.mean, o.scale, o.pixelMean, out, n);
+    }
+  }
+}
+
+/** A covariance diag I + U^T diag(coef) U (r x D rows U), and scratch for its product. */
+export interface CovarianceOptions {
+  /** Rows U, r x D. */
+  u: Ptr;
+  /** Weights, r. */
+  coef: Ptr;
+  /** Number of rows r. */
+  r: number;
+  /** Multiple of the identity. */
+  diag: number;
+  /** Input dimension D. */
+  d: number;
+  /** Scratch of k x r f64 slots for the largest k used. */
+  proj: Ptr;
+}
+
+/** Bind `lowRankApply`: the result writes Omega applied to k rows at `w` (k x D) into `out`. */
+export function covarianceApplier(
+  x: KernelExports,
+  o: CovarianceOptions,
+): (w: Ptr, k: number, out: Ptr) => void {
+  const { u, coef, r, diag, d, proj } = o;
+  return (w, k, out) => x.lowRankApply(w, k, u, coef, r, diag, d, proj, out);
+}
