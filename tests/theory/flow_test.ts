@@ -8,7 +8,7 @@
 // the chain rule, in the eigenbasis of Omega, independently of the Stein-form
 // averages the equations use.
 import assert from "node:assert/strict";
-import { averagesFor } from "../../src/activations/mod.ts";
+import { ACTIVATION_NAMES, averagesFor } from "../../src/activations/mod.ts";
 import { type Overlaps, predictedError } from "../../src/theory/equations.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
 import { createKernels } from "../../src/kernels/wasm.ts";
@@ -168,7 +168,7 @@ function randomWeights(K: number, D: number, u: () => number) {
 }
 
 for (const rule of ["vanilla", "truncated"] as const) {
-  for (const act of ["linear", "erf", "relu"] as const) {
+  for (const act of ACTIVATION_NAMES) {
     Deno.test(`projected right-hand side = population gradient flow in weight space (${act}, ${rule})`, async () => {
       const D = 24, K = 3, lr = 0.7;
       const spec = randomSpectrum(D, 11);
@@ -279,7 +279,7 @@ Deno.test("projected form, density form and the weight-space flow agree to 1e-9 
 });
 
 for (const rule of ["vanilla", "truncated"] as const) {
-  for (const act of ["linear", "erf", "relu"] as const) {
+  for (const act of ACTIVATION_NAMES) {
     Deno.test(`tied weights: the flow is the encoder plus the decoder gradient flow at v = w (${act}, ${rule})`, async () => {
       const D = 20, K = 2, lr = 0.6;
       const spec = randomSpectrum(D, 4);
@@ -343,7 +343,7 @@ import { biasedAveragesFor } from "../../src/activations/mod.ts";
 import { biasedFields } from "../../src/theory/equations.ts";
 
 for (const rule of ["vanilla", "truncated"] as const) {
-  for (const act of ["erf", "relu"] as const) {
+  for (const act of ACTIVATION_NAMES.filter((a) => a !== "linear")) {
     Deno.test(`trained bias: flow of weights and bias = population gradient flow (${act}, ${rule})`, async () => {
       const D = 20, K = 2, lr = 0.9;
       const spec = randomSpectrum(D, 12);

@@ -2,22 +2,25 @@ import assert from "node:assert/strict";
 import { ConfigError, deviation, pca, simulate, spikedModel, theory } from "../../mod.ts";
 import { drawInitialWeights } from "../../src/problem/init.ts";
 import { materialise } from "../../src/data/mod.ts";
-import { averagesFor } from "../../src/activations/mod.ts";
+import { ACTIVATION_NAMES, ACTIVATIONS, averagesFor } from "../../src/activations/mod.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
 import { createKernels } from "../../src/kernels/wasm.ts";
 
 const gap = spikedModel({ D: 200, spikes: [9, 5, 3], seed: 1 });
 
-Deno.test("the projected form runs to t = 10,000 for every activation x rule without leaving the domain", async () => {
+/** Activations with closed-form averages (the long runs below would take minutes by quadrature). */
+const CLOSED = ACTIVATION_NAMES.filter((a) => ACTIVATIONS[a].closedForm);
+
+Deno.test("the projected form runs to t = 10,000 for every closed-form activation x rule without leaving the domain", async () => {
   const levels = pca(gap, 3).epsPCA;
   const cases = [
-    ...(["linear", "erf", "relu"] as const).flatMap((activation) =>
+    ...CLOSED.flatMap((activation) =>
       (["vanilla", "truncated"] as const).flatMap((rule) =>
         [false, true].map((tied) => ({ activation, rule, tied }))
       )
     ),
     { activation: "linear" as const, rule: "sanger" as const, tied: false },
-    ...(["erf", "relu"] as const).map((activation) => ({
+    ...CLOSED.filter((a) => a !== "linear").map((activation) => ({
       activation,
       rule: "vanilla" as const,
       tied: false,
