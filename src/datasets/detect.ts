@@ -3,15 +3,12 @@
  * content (after gunzip), with the file name as a hint for CIFAR-10 and CSV.
  * @module
  */
-import { CIFAR10_RECORD_BYTES, parseCifar10 } from "./cifar10.ts";
-import { parseCsv } from "./csv.ts";
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
 import { ConfigError, DataFormatError } from "../core/errors.ts";
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdxImages } from "./idx.ts";
-import { parseNpy } from "./npy.ts";
+import { IDX_LABELS_MAGIC } from "./idx.ts";
+import { DATA_FORMAT_NAMES, DATA_FORMATS, type DataFormat } from "./formats.ts";
 
-/** The formats {@link readDataset} knows. */
-export type DataFormat = "cifar10" | "idx" | "npy" | "csv";
+export type { DataFormat } from "./formats.ts";
 
 /**
  * Recognise the format of (inflated) bytes: `.npy` and IDX by their magic
@@ -26,15 +23,8 @@ export type DataFormat = "cifar10" | "idx" | "npy" | "csv";
  */
 export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
   const name = source.toLowerCase().replace(/\.gz$/, "");
-  if (
-    bytes.length >= 6 && bytes[0] === 0x93 &&
-    String.fromCharCode(...bytes.subarray(1, 6)) === "NUMPY"
-  ) {
-    return "npy";
-  }
   if (bytes.length >= 4) {
     const magic = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
-    if (magic === IDX_IMAGES_MAGIC) return "idx";
     if (magic === IDX_LABELS_MAGIC) {
       throw new DataFormatError(
         { source, offset: 0 },
@@ -43,12 +33,8 @@ export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
       );
     }
   }
-  if (name.endsWith(".csv") || name.endsWith(".txt")) return "csv";
-  if (name.endsWith(".bin")) return "cifar10";
-  if (bytes.length % CIFAR10_RECORD_BYTES === 0) {
-    let labels = true;
-    for (let i = 0; i < bytes.length && labels; i += CIFAR10_RECORD_BYTES) labels = bytes[i] <= 9;
-    if (labels) return "cifar10";
+  for (const format of DATA_FORMAT_NAMES) {
+    if (DATA_FORMATS[format].recognise(bytes, name)) return format;
   }
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, 4096));
@@ -86,19 +72,11 @@ export async function readDataset(
 ): Promise<Dataset> {
   const { bytes, source: name, gunzipped } = await load(input, source);
   const format = options.format ?? detectFormat(bytes, name);
+  if (!Object.hasOwn(DATA_FORMATS, format)) {
+    throw new ConfigError("format", format, DATA_FORMAT_NAMES.join(", "));
+  }
   try {
-    switch (format) {
-      case "cifar10":
-        return parseCifar10(bytes, name);
-      case "idx":
-        return parseIdxImages(bytes, name);
-      case "npy":
-        return parseNpy(bytes, name);
-      case "csv":
-        return parseCsv(bytes, name);
-      default:
-        throw new ConfigError("format", format, "cifar10, idx, npy, csv");
-    }
+    return DATA_FORMATS[format].parse(bytes, name);
   } catch (e) {
     if (gunzipped && e instanceof DataFormatError && e.offset !== undefined) {
       throw new DataFormatError({ source: name, offset: e.offset, gunzipped }, e.expected, e.found);

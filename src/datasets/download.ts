@@ -1,5 +1,6 @@
 /**
- * Download support for the real-image data sets, with `fetch` only (no file
+ * Download support for the data sets of the catalogue that are published
+ * (catalogue.ts gives their sources and checksums), with `fetch` only (no file
  * system: the caller passes `writeFile(name, bytes)`). Each archive is
  * fetched whole, its MD5 compared with the published checksum, and only when
  * every file of the data set is complete and verified are the files handed
@@ -19,52 +20,7 @@ import { ConfigError } from "../core/errors.ts";
 import { DownloadError } from "../core/errors.ts";
 import { Md5 } from "./md5.ts";
 import { readTar } from "./tar.ts";
-
-/** The data sets {@link downloadDataset} knows. */
-export type DatasetName = "cifar10" | "fashion-mnist";
-
-/** One file to fetch and its published checksum. */
-export interface RemoteFile {
-  /** File name, appended to the base URL. */
-  name: string;
-  /** Published MD5, 32 lowercase hexadecimal digits. */
-  md5: string;
-}
-
-/** Where a data set is published and how it is packed. */
-export interface DatasetSource {
-  /** URL of the folder holding the files (ending in "/"). */
-  baseUrl: string;
-  /** The files and their checksums. */
-  files: readonly RemoteFile[];
-  /** "tar.gz": one archive to gunzip and untar; "none": files written as fetched. */
-  unpack: "tar.gz" | "none";
-}
-
-/** Default URL of the CIFAR-10 binary archive's folder. */
-export const CIFAR10_BASE_URL = "https://www.cs.toronto.edu/~kriz/";
-/** Default URL of the FashionMNIST files' folder (raw files of the GitHub repository). */
-export const FASHION_MNIST_BASE_URL =
-  "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/";
-
-/** The published locations and MD5 checksums. */
-export const DATASET_SOURCES: Readonly<Record<DatasetName, DatasetSource>> = {
-  cifar10: {
-    baseUrl: CIFAR10_BASE_URL,
-    files: [{ name: "cifar-10-binary.tar.gz", md5: "c32a1d4ab5d03f1284b67883e8d87530" }],
-    unpack: "tar.gz",
-  },
-  "fashion-mnist": {
-    baseUrl: FASHION_MNIST_BASE_URL,
-    files: [
-      { name: "train-images-idx3-ubyte.gz", md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d" },
-      { name: "train-labels-idx1-ubyte.gz", md5: "25c81989df183df01b3e8a0aad5dffbe" },
-      { name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79" },
-      { name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310" },
-    ],
-    unpack: "none",
-  },
-};
+import { type DatasetName, DATASETS, DOWNLOADABLE, type RemoteFile } from "./catalogue.ts";
 
 /** Progress of one file's download. */
 export interface DownloadProgress {
@@ -204,14 +160,10 @@ export async function downloadDataset(
   name: DatasetName,
   options: DownloadOptions,
 ): Promise<DownloadResult> {
-  const spec = DATASET_SOURCES[name];
-  if (!Object.hasOwn(DATASET_SOURCES, name) || spec === undefined) {
-    throw new ConfigError(
-      "dataset",
-      name,
-      Object.keys(DATASET_SOURCES).map((k) => `"${k}"`).join(" or "),
-    );
+  if (!DOWNLOADABLE.includes(name)) {
+    throw new ConfigError("dataset", name, DOWNLOADABLE.map((k) => `"${k}"`).join(" or "));
   }
+  const spec = DATASETS[name].source!;
   if (typeof options?.writeFile !== "function") {
     throw new ConfigError(
       "writeFile",

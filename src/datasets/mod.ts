@@ -60,17 +60,17 @@ export type { Preprocessed, PreprocessOptions } from "./preprocess.ts";
 export { Md5, md5Hex } from "./md5.ts";
 export { readTar, untar } from "./tar.ts";
 export type { TarEntry } from "./tar.ts";
+export { downloadDataset } from "./download.ts";
+export type { DownloadOptions, DownloadProgress, DownloadResult } from "./download.ts";
 export {
   CIFAR10_BASE_URL,
-  DATASET_SOURCES,
-  downloadDataset,
+  DATASET_NAMES,
+  datasetEntry,
+  DATASETS,
+  DOWNLOADABLE,
   FASHION_MNIST_BASE_URL,
-} from "./download.ts";
-export type {
-  DatasetName,
-  DatasetSource,
-  DownloadOptions,
-  DownloadProgress,
-  DownloadResult,
-  RemoteFile,
-} from "./download.ts";
+  readCatalogued,
+} from "./catalogue.ts";
+export type { DatasetEntry, DatasetName, DatasetSource, RemoteFile } from "./catalogue.ts";
+export { DATA_FORMAT_NAMES, DATA_FORMATS } from "./formats.ts";
+export type { DataFormatSpec } from "./formats.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readCifar10 } from "../../src/datasets/cifar10.ts";
+import { DATASETS } from "../../src/datasets/catalogue.ts";
 import {
-  DATASET_SOURCES,
   downloadDataset,
   type DownloadOptions,
   type DownloadProgress,
@@ -202,12 +202,12 @@ Deno.test({
 });
 
 Deno.test("the published sources and bad download options", async () => {
-  assert.equal(DATASET_SOURCES.cifar10.files[0].md5, "c32a1d4ab5d03f1284b67883e8d87530");
+  assert.equal(DATASETS.cifar10.source.files[0].md5, "c32a1d4ab5d03f1284b67883e8d87530");
   assert.equal(
-    new URL(DATASET_SOURCES.cifar10.files[0].name, DATASET_SOURCES.cifar10.baseUrl).href,
+    new URL(DATASETS.cifar10.source.files[0].name, DATASETS.cifar10.source.baseUrl).href,
     "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz",
   );
-  assert.deepEqual(DATASET_SOURCES["fashion-mnist"].files.map((f) => f.md5), [
+  assert.deepEqual(DATASETS["fashion-mnist"].source.files.map((f) => f.md5), [
     "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
     "25c81989df183df01b3e8a0aad5dffbe",
     "bef4ecab320f06d8554ea6380940ec79",

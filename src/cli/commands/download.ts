@@ -8,9 +8,8 @@ import { ConfigError } from "../../core/errors.ts";
 import { downloadDataset } from "../../datasets/download.ts";
 import { checkOutputDir, writeAtomic } from "../io.ts";
 import { parseFlags, UsageError } from "../flags.ts";
-import { cacheDir, DATASETS } from "../datasets.ts";
-
-const DOWNLOADABLE = Object.entries(DATASETS).filter(([, d]) => d.download).map(([n]) => n);
+import { cacheDir } from "../datasets.ts";
+import { type DatasetName, DOWNLOADABLE } from "../../datasets/catalogue.ts";
 
 /** The `download` command. */
 export const DOWNLOAD: Command = {
@@ -33,14 +32,14 @@ truncated transfer writes nothing.`,
     if (name === undefined) {
       throw new UsageError(`download takes a data set: ${DOWNLOADABLE.join(" or ")}`);
     }
-    if (!DOWNLOADABLE.includes(name)) {
+    if (!DOWNLOADABLE.includes(name as DatasetName)) {
       throw new ConfigError("data set", name, DOWNLOADABLE.join(" or "));
     }
     const dir = (flags.dir as string | undefined) ?? cacheDir(name);
     checkOutputDir(dir, "--dir");
     const enc = new TextEncoder();
     const tty = Deno.stderr.isTerminal();
-    const result = await downloadDataset(name as "cifar10" | "fashion-mnist", {
+    const result = await downloadDataset(name as DatasetName, {
       ...(flags["base-url"] ? { baseUrl: flags["base-url"] as string } : {}),
       onProgress: (p) => {
         const pct = p.total ? ` ${(100 * p.loaded / p.total).toFixed(0)}%` : "";

@@ -14,7 +14,8 @@ import { checkOutputs, withOutputDir } from "../output.ts";
 import { writeFiles } from "../io.ts";
 import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
-import { type DatasetName, DATASETS, loadDataset } from "../datasets.ts";
+import { loadDataset } from "../datasets.ts";
+import { DATASET_NAMES, datasetEntry } from "../../datasets/catalogue.ts";
 
 /** The problem parameters realdata takes as flags, with its own defaults. */
 const PARAMS = PROBLEM_PARAMS.filter((p) =>
@@ -28,9 +29,7 @@ export const REALDATA: Command = {
   summary: "SGD on real images, on their Gaussian equivalent, and the theory\n" +
     "             from the empirical spectrum (embedded MNIST by default)",
   help: () =>
-    `Usage: deno run -A cli.ts realdata [--dataset ${
-      Object.keys(DATASETS).join("|")
-    }] [--path DIR] [flags]
+    `Usage: deno run -A cli.ts realdata [--dataset ${DATASET_NAMES.join("|")}] [--path DIR] [flags]
 
 Online SGD on the images (training part, drawn at random), SGD on their
 Gaussian equivalent (same second moment), and the equations fed only with
@@ -63,10 +62,8 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
     });
     const int = (k: string, dflt: number) =>
       flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
-    const name = (flags.dataset ?? "mnist") as DatasetName;
-    if (!Object.hasOwn(DATASETS, name)) {
-      throw new ConfigError("--dataset", name, Object.keys(DATASETS).join(", "));
-    }
+    const name = (flags.dataset ?? "mnist") as string;
+    const entry = datasetEntry(name, "--dataset");
     const nSeeds = int("seeds", 3);
     if (nSeeds < 1 || nSeeds > 100) {
       throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
@@ -81,7 +78,7 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
     setParamFlags(problem, PARAMS, flags);
     problem.seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
     // the problem is checked, against the data set's real D, before the data set is read
-    const D = DATASETS[name].D;
+    const D = entry.D;
     resolveProblem({ ...problem, nTest: 1, data: { kind: "spiked", D, spikes: [1] } });
     if (bins !== undefined && !(bins >= 1 && bins <= D)) {
       throw new ConfigError("--bins", bins, `an integer from 1 to D = ${D}`);
