@@ -36,24 +36,29 @@ function parentOf(path: string): string {
   return i < 0 ? "." : i === 0 ? "/" : trimmed.slice(0, i);
 }
 
-/** Whether a file can be created in `dir` (probed with a temporary file, removed at once). */
-function writableDir(dir: string): boolean {
-  try {
-    const probe = Deno.makeTempFileSync({ dir, prefix: ".aedyn-probe-" });
-    Deno.removeSync(probe);
-    return true;
-  } catch {
-    return false;
-  }
+/** Why a write permission of this run does not cover `path`, or null when it does. */
+function permissionProblem(path: string): string | null {
+  const state = Deno.permissions.querySync({ name: "write", path }).state;
+  return state === "denied" ? "this run may not write there (grant it with --allow-write)" : null;
+}
+
+/** Whether `e` says the run lacks a permission or the file system refused access. */
+function refused(e: unknown): boolean {
+  return e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable;
 }
 
 /**
  * Check, before any work, that `path` is a directory that exists and is
  * writable, or one that can be created (its nearest existing ancestor is a
- * writable directory). Writes nothing. A {@link ConfigError} names the flag.
+ * writable directory). Probes by doing — a temporary file inside an existing
+ * directory, or the missing directories created and removed again — within
+ * the path itself, so that a run allowed to write only there can be checked;
+ * nothing is left behind. A {@link ConfigError} names the flag.
  */
 export function checkOutputDir(path: string, flag: string): void {
   if (path.trim() === "") throw new ConfigError(flag, path, "a directory path that is not empty");
+  const denied = permissionProblem(path);
+  if (denied) throw new ConfigError(flag, `${path} (${denied})`, "a writable directory");
   const st = statOrNull(path);
   if (st) {
     if (!st.isDirectory) {
@@ -63,11 +68,16 @@ export function checkOutputDir(path: string, flag: string): void {
         "a directory, or a path where one can be created (this is a file)",
       );
     }
-    if (!writableDir(path)) {
+    try {
+      Deno.removeSync(Deno.makeTempFileSync({ dir: path, prefix: ".aedyn-probe-" }));
+    } catch (e) {
+      if (!refused(e)) throw e;
       throw new ConfigError(flag, `${path} (not writable)`, "a writable directory");
     }
     return;
   }
+  // the missing directories, deepest first, up to the nearest existing ancestor
+  const missing: string[] = [path];
   let up = parentOf(path);
   for (;;) {
     const s = statOrNull(up);
@@ -79,24 +89,32 @@ export function checkOutputDir(path: string, flag: string): void {
           `a directory, or a path where one can be created (${up} is a file)`,
         );
       }
-      if (!writableDir(up)) {
-        throw new ConfigError(flag, `${path} (${up} is not writable)`, "a writable directory");
-      }
-      return;
+      break;
     }
     if (up === "/" || up === ".") {
       throw new ConfigError(flag, path, "a path whose parent directories can be created");
     }
+    missing.push(up);
     up = parentOf(up);
   }
+  try {
+    Deno.mkdirSync(path, { recursive: true });
+  } catch (e) {
+    const why = refused(e) ? `${up} is not writable` : (e as Error).message;
+    throw new ConfigError(flag, `${path} (${why})`, "a directory that can be created");
+  }
+  for (const dir of missing) Deno.removeSync(dir);
 }
 
 /**
  * Check, before any work, that `path` can be written as a file: not a
- * directory, in an existing writable directory. Writes nothing.
+ * directory, in an existing directory, writable (probed by opening it for
+ * appending, and removing it again if that created it). Writes nothing.
  */
 export function checkOutputFile(path: string, flag: string): void {
   if (path.trim() === "") throw new ConfigError(flag, path, "a file path that is not empty");
+  const denied = permissionProblem(path);
+  if (denied) throw new ConfigError(flag, `${path} (${denied})`, "a writable file");
   const st = statOrNull(path);
   if (st?.isDirectory) throw new ConfigError(flag, path, "a file path (this is a directory)");
   const dir = parentOf(path);
@@ -104,12 +122,12 @@ export function checkOutputFile(path: string, flag: string): void {
   if (!ds?.isDirectory) {
     throw new ConfigError(flag, path, `a file in an existing directory (${dir} is not one)`);
   }
-  if (!writableDir(dir)) {
-    throw new ConfigError(
-      flag,
-      `${path} (${dir} is not writable)`,
-      "a file in a writable directory",
-    );
+  try {
+    Deno.openSync(path, { append: true, create: true }).close();
+    if (!st) Deno.removeSync(path);
+  } catch (e) {
+    if (!refused(e)) throw e;
+    throw new ConfigError(flag, `${path} (not writable)`, "a writable file");
   }
 }
 

