@@ -236,3 +236,32 @@ Deno.test("no module reachable from a browser-safe export uses the Deno namespac
   const io = codeOnly(await Deno.readTextFile(new URL("src/cli/io.ts", ROOT)));
   assert.ok(/(?<![\w$])Deno\s*(\?\.|\.|\[)/.test(io), "the scan missed Deno in src/cli/io.ts");
 });
+
+Deno.test("deno.lock holds only npm packages that the programs use (a first run fetches them all)", async () => {
+  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", ROOT)));
+  // by name: without the lock, deno info may pick newer patch versions of transitive packages
+  const name = (id: string) => id.slice(0, id.lastIndexOf("@"));
+  const locked = Object.keys(lock.npm ?? {}).map(name);
+  const used = new Set<string>();
+  for (const root of [...ENTRY_POINTS, ...Object.values(await exportsOf())]) {
+    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", "--no-lock", root],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.equal(code, 0, `deno info ${root}`);
+    for (const id of Object.keys(JSON.parse(new TextDecoder().decode(stdout)).npmPackages ?? {})) {
+      used.add(name(id));
+    }
+  }
+  assert.ok(used.size > 5, `only ${used.size} npm packages in the graphs`);
+  const unused = locked.filter((id) => !used.has(id));
+  assert.deepEqual(
+    unused,
+    [],
+    `deno.lock holds packages no program imports (every run would fetch them): ${
+      unused.join(", ")
+    }`,
+  );
+});
