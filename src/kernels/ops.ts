@@ -78,11 +78,42 @@ export interface TestErrorOptions {
   work: Ptr;
 }
 
-/** Bind `testError`: the result is the mean of |x - xhat|^2 / (2D) over n rows at `xs`. */
-export function testErrorOf(x: KernelExports, o: TestErrorOptions): (xs: Ptr, n: number) => number {
+/**
+ * The test error over row chunks: `begin(r0, nr)` computes rows r0 ..
+ * r0 + nr - 1 of the decoder's Gram matrix (and, with r0 = 0, zeroes the
+ * running sum); once all K rows are done, `rows(xs, n)` adds |x - xhat|^2 of
+ * n rows at `xs` (in order) and returns the running sum; the test error over
+ * N rows is that sum / (2 D N), the same bits however the work is chunked.
+ */
+export interface TestErrorKernel {
+  /** Start a new test error: rows r0 .. r0 + nr - 1 of the Gram matrix. */
+  begin(r0: number, nr: number): void;
+  /** Add n rows; returns the running sum of squared errors. */
+  rows(xs: Ptr, n: number): number;
+}
+
+/**
+ * Bind `testErrorBegin` and `testErrorRows`.
+ *
+ * @example
+ * ```ts
+ * import { createKernels } from "./wasm.ts";
+ * import { testErrorOf } from "./ops.ts";
+ * const k = await createKernels();
+ * const w = k.put([0, 0]), v = k.put([0, 0]), b = k.f64(1);
+ * const err = testErrorOf(k.x, { w, v, vscale: 1, b, bias: false, d: 2, k: 1, activation: 0, work: k.f64(k.x.testErrorWorkSize(1)) });
+ * err.begin(0, 1);
+ * const sum = err.rows(k.put([3, 4]), 1); // xhat = 0: |x|^2 = 25
+ * if (!(sum === 25)) throw new Error("example failed");
+ * ```
+ */
+export function testErrorOf(x: KernelExports, o: TestErrorOptions): TestErrorKernel {
   const bias = o.bias ? 1 : 0;
   const { w, v, vscale, b, d, k, activation, work } = o;
-  return (xs, n) => x.testError(w, v, vscale, b, bias, xs, n, d, k, activation, work);
+  return {
+    begin: (r0, nr) => x.testErrorBegin(v, vscale, d, k, r0, nr, work),
+    rows: (xs, n) => x.testErrorRows(w, v, vscale, b, bias, xs, n, d, k, activation, work),
+  };
 }
 
 /** The inputs of a sampler, pointers into one instance (see `SamplerSpec` in src/data). */

@@ -66,11 +66,14 @@ export class Kernels {
     const ptr = this.#top;
     const end = ptr + ((bytes + 15) & ~15);
     const mem = this.x.memory;
-    if (end > mem.buffer.byteLength) {
-      const pages = Math.ceil((end - mem.buffer.byteLength) / 65536);
+    const size = mem.buffer.byteLength;
+    if (end > size) {
+      const pages = Math.ceil((end - size) / 65536);
       mem.grow(pages);
     }
-    new Uint8Array(mem.buffer, ptr, end - ptr).fill(0);
+    // memory grown now is zero already; below the old size it may hold released blocks
+    const dirty = Math.min(end, size);
+    if (dirty > ptr) new Uint8Array(mem.buffer, ptr, dirty - ptr).fill(0);
     this.#top = end;
     return ptr;
   }

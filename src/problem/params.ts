@@ -14,6 +14,12 @@ export const MAX_BLOCK = 1.5e8;
 export const MAX_STEPS = 1e10;
 /** Largest number of seeds of one problem. */
 export const MAX_SEEDS = 1000;
+/**
+ * Most weights a run's snapshots may hold in all (each snapshot holds W and
+ * V, 2 K D numbers): results are JSON, and a string of JSON cannot grow
+ * beyond about 5e8 characters.
+ */
+export const MAX_SNAPSHOT_VALUES = 2e7;
 
 const D = (c: Record<string, unknown>) => c.D as number;
 const tMax = (c: Record<string, unknown>) => c.tMax as number;
@@ -167,9 +173,10 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     min: 0,
     max: tMax,
     maxNote: "t-max",
-    minLength: 1,
-    maxLength: 1000,
-    doc: "times at which the weights are saved (default: first and last recorded)",
+    minLength: 0,
+    maxLength: (c) => Math.floor(MAX_SNAPSHOT_VALUES / (2 * (c["network.K"] as number) * D(c))),
+    doc: "times at which the weights are saved (default: first and last recorded, " +
+      "none when K D > 5e6)",
     group: "Time and samples",
   },
 ];

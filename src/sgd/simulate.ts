@@ -15,6 +15,7 @@ import type {
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { STREAM } from "../problem/init.ts";
 import { RULES } from "../problem/rules.ts";
+import { MAX_SNAPSHOT_VALUES } from "../problem/params.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { summarise } from "../core/stats.ts";
 import { createKernels, type Kernels, type Ptr, RNG_BYTES } from "../kernels/wasm.ts";
@@ -23,26 +24,67 @@ import {
   samplerOf,
   type SamplerOptions,
   sgdStepper,
+  type TestErrorKernel,
   testErrorOf,
 } from "../kernels/ops.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
+import { Pacer } from "../core/pacer.ts";
 
 /** Hooks for long runs: progress, cancellation and resumption. */
 export interface SimulateControl {
-  /** Called about every 0.2 s of work. */
+  /** Called about every 0.1 s of work. */
   onProgress?: (p: Progress) => void;
-  /** Aborts the simulation (checked between blocks of steps). */
+  /** Aborts the simulation (checked between chunks of work, about every 0.1 s). */
   signal?: AbortSignal;
+  /**
+   * Multiply-adds of one chunk of kernel work between two checks of the
+   * signal (default 2^24, about 10-30 ms); smaller serves interrupts sooner.
+   */
+  chunk?: number;
   /** Runs finished earlier with the same configuration; their seeds are not run again. */
   done?: Run[];
   /** Called when a run finishes (e.g. to save it for a later resume). */
   onRun?: (run: Run) => void | Promise<void>;
 }
 
-/** Samples drawn per block before the SGD kernel runs over them. */
+/** Samples drawn per block before the SGD kernel runs over them (at most). */
 const BLOCK = 32;
+/**
+ * Multiply-adds of one chunk of kernel work (~10-30 ms): wide problems take
+ * fewer SGD steps per call, and the test error and the order parameters
+ * over row chunks, so that Ctrl-C and progress are served about every 0.1 s
+ * whatever D and K. (Chunks change no result: each step, row and dot product
+ * is computed the same way; the test error's mean over chunks is combined
+ * from their sums, and only problems too wide for one chunk are cut.)
+ */
+const CHUNK = 1 << 24;
+
+/** The sizes of the chunks of one run. */
+interface Chunks {
+  /** SGD steps per kernel call. */
+  steps: number;
+  /** Rows per call of the test error (2K multiply-adds per coordinate). */
+  testRows: number;
+  /** Rows per call of the sampler for the test block (r per coordinate). */
+  sampleRows: number;
+  /** Rows of the K x K order-parameter products per call (K per coordinate). */
+  orderRows: number;
+  /** Gaussian numbers per call of the generator (even: they come in pairs). */
+  normals: number;
+}
+
+function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
+  const rows = (perCoordinate: number) => Math.max(1, Math.floor(chunk / (D * perCoordinate)));
+  return {
+    steps: Math.min(BLOCK, rows(K)),
+    testRows: rows(2 * K),
+    sampleRows: rows(Math.max(r, 1)),
+    orderRows: rows(K),
+    normals: Math.max(2, 2 * Math.floor(chunk / 32)),
+  };
+}
 
 /**
  * Run online SGD for every seed of the configuration and return the curves.
@@ -67,9 +109,17 @@ export async function simulate(
   const started = performance.now();
   const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
-  // one clock for all seeds: progress and Ctrl-C are served every 0.2 s of work, however short the seeds
-  const clock = { last: performance.now() };
   const nSeeds = problem.seeds.length;
+  // one pacer for all seeds: progress and Ctrl-C are served about every 0.1 s of work
+  const status = { run: 0, t: 0 };
+  const pacer = new Pacer(control.signal, 100, () =>
+    control.onProgress?.({
+      run: status.run,
+      runs: nSeeds,
+      t: status.t,
+      tMax: problem.tMax,
+      fraction: (status.run + status.t / problem.tMax) / nSeeds,
+    }));
   for (let i = 0; i < nSeeds; i++) {
     const seed = problem.seeds[i];
     const previous = done.get(seed);
@@ -77,20 +127,15 @@ export async function simulate(
       runs.push(previous);
       continue;
     }
-    const run = await runSeed(
-      prep,
-      seed,
-      (t) =>
-        control.onProgress?.({
-          run: i,
-          runs: nSeeds,
-          t,
-          tMax: problem.tMax,
-          fraction: (i + t / problem.tMax) / nSeeds,
-        }),
-      control.signal,
-      clock,
+    status.run = i;
+    status.t = 0;
+    const chunks = chunksOf(
+      control.chunk ?? CHUNK,
+      problem.network.K,
+      prep.D,
+      prep.model.sampler.r,
     );
+    const run = await runSeed(prep, seed, pacer, status, chunks);
     runs.push(run);
     await control.onRun?.(run);
   }
@@ -129,8 +174,8 @@ interface RunMemory {
   kk: Ptr;
   /** SGD steps over n samples at xs. */
   step: (xs: Ptr, n: number) => void;
-  /** The test error over the test block. */
-  testError: (xs: Ptr, n: number) => number;
+  /** The test error over the test block, by row chunks. */
+  testError: TestErrorKernel;
   /** Draw n training inputs. */
   sample: (rng: Ptr, out: Ptr, n: number) => void;
   /** Omega applied to k rows. */
@@ -140,52 +185,50 @@ interface RunMemory {
 async function runSeed(
   prep: Prepared,
   seed: number,
-  progress: (t: number) => void,
-  signal: AbortSignal | undefined,
-  clock: { last: number },
+  pacer: Pacer,
+  status: { t: number },
+  chunks: Chunks,
 ): Promise<Run> {
   const cfg = prep.problem;
   const { K, bias } = cfg.network;
   const D = prep.D;
   const times = prep.times;
   const sanger = !RULES[cfg.rule].decoder;
-  const mem = await allocate(prep, seed);
+  const mem = await allocate(prep, seed, pacer, chunks);
   const { k } = mem;
   const steps = times.map((t) => Math.round(t * D));
-  const snapSteps = new Set(
-    (cfg.snapshotTimes ?? [times[0], times[times.length - 1]]).map((t) => Math.round(t * D)),
-  );
+  const snapSteps = new Set(snapshotTimesOf(prep).map((t) => Math.round(t * D)));
   const eps: number[] = [];
   const order: OrderParameters[] = [];
   const snapshots: WeightSnapshot[] = [];
   let done = 0;
   for (const target of steps) {
     while (done < target) {
-      const n = Math.min(BLOCK, target - done);
+      const n = Math.min(chunks.steps, target - done);
       mem.sample(mem.rngTrain, mem.block, n);
       mem.step(mem.block, n);
       done += n;
-      if (performance.now() - clock.last > 200) {
-        checkFinite(mem, K, D, done / D);
-        progress(done / D);
-        await new Promise((r) => setTimeout(r, 0));
-        if (signal?.aborted) throw signal.reason ?? new Error("simulation aborted");
-        clock.last = performance.now();
-      }
+      status.t = done / D;
+      await pacer.tick();
     }
     const t = done / D;
     checkFinite(mem, K, D, t);
     if (sanger) k.x.scale(mem.Veff, 1 / Math.sqrt(D), mem.W, K * D);
-    const e = mem.testError(mem.Xtest, mem.nTest);
+    const e = await chunkedTestError(mem, K, D, pacer, chunks);
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
-    order.push(orderParameters(mem, K, D, bias));
+    order.push(await orderParameters(mem, K, D, bias, pacer, chunks.orderRows));
     if (snapSteps.has(done)) snapshots.push(snapshot(mem, K, D, t));
   }
   return { seed, eps, order, snapshots };
 }
 
-async function allocate(prep: Prepared, seed: number): Promise<RunMemory> {
+async function allocate(
+  prep: Prepared,
+  seed: number,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<RunMemory> {
   const cfg = prep.problem;
   const model = prep.model;
   const spectrum = prep.spectrum;
@@ -198,13 +241,31 @@ async function allocate(prep: Prepared, seed: number): Promise<RunMemory> {
   const V = untiedDecoder ? k.f64(K * D) : W;
   const b = k.f64(K);
   const Veff = ownDecoder ? V : k.f64(K * D);
-  const w0 = prep.initialWeights(seed);
-  k.write(W, w0.W.flat());
-  if (untiedDecoder) {
-    if (!w0.V) throw new ConfigError("init.V", undefined, "a K x D decoder for an untied network");
-    k.write(V, w0.V.flat());
+  const init = cfg.network.init;
+  if (init) {
+    const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
+    rows(W, init.W);
+    if (untiedDecoder) {
+      if (!init.V) {
+        throw new ConfigError("network.init.V", undefined, "a K x D decoder for an untied network");
+      }
+      rows(V, init.V);
+    }
+    if (init.b) k.write(b, init.b);
+  } else {
+    // the seed's draw (drawInitialWeights: W, then V of an untied network), straight into place
+    const st = k.alloc(RNG_BYTES);
+    k.x.rngSeed(st, seed * 8 + STREAM.init);
+    const step = chunks.normals;
+    for (const m of untiedDecoder ? [W, V] : [W]) {
+      for (let i = 0; i < K * D; i += step) {
+        const n = Math.min(step, K * D - i);
+        k.x.rngFillNormal(st, m + 8 * i, n);
+        k.x.scale(m + 8 * i, cfg.network.sigma0, m + 8 * i, n);
+        await pacer.tick();
+      }
+    }
   }
-  if (w0.b) k.write(b, w0.b);
   const cov = model.covariance;
   const M = Math.min(spectrum.eigenvalues.length, RECORDED_PROJECTIONS);
   const activation = activationSpec(cfg.network.activation).kernelCode;
@@ -308,9 +369,51 @@ async function allocate(prep: Prepared, seed: number): Promise<RunMemory> {
   } else {
     const rngTest = k.alloc(RNG_BYTES);
     k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
-    mem.sample(rngTest, mem.Xtest, mem.nTest);
+    // drawn in chunks of rows: the same stream, row by row, as one call
+    const rows = chunks.sampleRows;
+    for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
+      mem.sample(rngTest, mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
+      await pacer.tick();
+    }
   }
   return mem;
+}
+
+/**
+ * The test error over the test block, in row chunks (the same bits as one
+ * call: the kernel adds the rows' squared errors to one running sum).
+ */
+async function chunkedTestError(
+  mem: RunMemory,
+  K: number,
+  D: number,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<number> {
+  for (let r0 = 0; r0 < K; r0 += chunks.orderRows) {
+    mem.testError.begin(r0, Math.min(chunks.orderRows, K - r0));
+    await pacer.tick();
+  }
+  const rows = chunks.testRows;
+  let sum = 0;
+  for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
+    sum = mem.testError.rows(mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
+    await pacer.tick();
+  }
+  return sum / (2 * D * mem.nTest);
+}
+
+/**
+ * The times at which a run saves its weights: the problem's, or by default
+ * the first and the last recorded time when the snapshots stay small
+ * (2 x 2 K D <= MAX_SNAPSHOT_VALUES), none otherwise.
+ */
+export function snapshotTimesOf(prep: Prepared): readonly number[] {
+  const { problem, times } = prep;
+  if (problem.snapshotTimes) return problem.snapshotTimes;
+  return 4 * problem.network.K * prep.D <= MAX_SNAPSHOT_VALUES
+    ? [times[0], times[times.length - 1]]
+    : [];
 }
 
 /** Rows of the test block: the held-out rows of a data set, else nTest fresh samples. */
@@ -333,21 +436,35 @@ function matrix(view: Float64Array, rows: number, cols: number): number[][] {
   return out;
 }
 
-function orderParameters(mem: RunMemory, K: number, D: number, bias: boolean): OrderParameters {
+async function orderParameters(
+  mem: RunMemory,
+  K: number,
+  D: number,
+  bias: boolean,
+  pacer: Pacer,
+  rows: number,
+): Promise<OrderParameters> {
   const { k } = mem;
   const V = mem.Veff;
-  mem.omega(mem.W, K, mem.OW);
-  mem.omega(V, K, mem.OV);
-  const gram = (a: number, b: number, alpha: number) => {
-    k.x.gemmNT(a, b, K, K, D, alpha, mem.kk);
+  // rows of K x K products per chunk (each dot product is the same whatever the chunks)
+  const perRows = async (m: number, run: (r0: number, n: number) => void) => {
+    for (let r0 = 0; r0 < m; r0 += rows) {
+      run(r0, Math.min(rows, m - r0));
+      await pacer.tick();
+    }
+  };
+  await perRows(K, (r0, n) => mem.omega(mem.W + 8 * r0 * D, n, mem.OW + 8 * r0 * D));
+  await perRows(K, (r0, n) => mem.omega(V + 8 * r0 * D, n, mem.OV + 8 * r0 * D));
+  const gram = async (a: number, b: number, alpha: number) => {
+    await perRows(K, (r0, n) => k.x.gemmNT(a + 8 * r0 * D, b, n, K, D, alpha, mem.kk + 8 * r0 * K));
     return matrix(k.view(mem.kk, K * K), K, K);
   };
   const sd = Math.sqrt(D);
-  const Q = gram(mem.W, mem.OW, 1 / D);
-  const R = gram(V, mem.OW, 1 / (D * sd));
-  const T = gram(V, mem.OV, 1 / (D * D));
-  const T0 = gram(V, V, 1 / D);
-  const WW = gram(mem.W, mem.W, 1 / D);
+  const Q = await gram(mem.W, mem.OW, 1 / D);
+  const R = await gram(V, mem.OW, 1 / (D * sd));
+  const T = await gram(V, mem.OV, 1 / (D * D));
+  const T0 = await gram(V, V, 1 / D);
+  const WW = await gram(mem.W, mem.W, 1 / D);
   k.x.gemmNT(mem.W, mem.E, K, mem.M, D, 1, mem.proj);
   const a = matrix(k.view(mem.proj, K * mem.M), K, mem.M);
   k.x.gemmNT(V, mem.E, K, mem.M, D, 1 / sd, mem.proj);

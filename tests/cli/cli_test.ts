@@ -424,3 +424,31 @@ Deno.test("cli: config files of the wrong shape, unknown keys and unusable paths
   assert.equal(sigma0.code, 2);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("cli: Ctrl-C is acted on within a second, even in a run of wide kernel calls", async () => {
+  const dir = await Deno.makeTempDir();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      CLI,
+      "simulate",
+      ...["--D", "20000", "--K", "100", "--n-test", "2000", "--t-max", "0.01", "--n-times", "3"],
+      ...["--out", `${dir}/o`],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 2500)); // inside the run (about a minute of work)
+  const sent = performance.now();
+  child.kill("SIGINT");
+  const out = await child.output();
+  const took = performance.now() - sent;
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1, stderr);
+  assert.match(stderr, /interrupted/);
+  assert.ok(took < 1500, `the interrupt took ${took.toFixed(0)} ms to act`);
+  assert.equal(await exists(`${dir}/o/result.json`), false);
+  assert.equal(await exists(`${dir}/o/.lock`), false, "the lock is released");
+  await Deno.remove(dir, { recursive: true });
+});

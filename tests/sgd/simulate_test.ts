@@ -178,3 +178,37 @@ Deno.test("the blocked full-spectrum sampler draws the same bits as the per-samp
   k.x.sampleEigenFull(st, e, sq, r, d, b, n, z);
   assert.deepEqual(k.read(a, n * d), k.read(b, n * d));
 });
+
+Deno.test("chunks of kernel work change no recorded number", async () => {
+  const problem = {
+    data: spikedModel({ D: 60, spikes: [4, 2] }),
+    network: { K: 3, activation: "erf" as const, bias: true },
+    lr: 1,
+    tMax: 3,
+    seeds: [4],
+    nTimes: 5,
+    nTest: 300,
+  };
+  const whole = await simulate(problem);
+  const chunked = await simulate(problem, { chunk: 1 }); // one row, one step per kernel call
+  assert.deepEqual(chunked.runs[0].order, whole.runs[0].order);
+  assert.deepEqual(chunked.runs[0].snapshots, whole.runs[0].snapshots);
+  whole.eps.forEach((e, i) =>
+    assert.ok(Math.abs(chunked.eps[i] / e - 1) < 1e-13, `t = ${whole.times[i]}`)
+  );
+});
+
+Deno.test("an aborted signal stops a simulation before any work, and between chunks", async () => {
+  const problem = { data: spikedModel({ D: 50 }), network: { K: 2 }, tMax: 50, nTest: 100 };
+  const stopped = new AbortController();
+  stopped.abort(new Error("stopped before"));
+  await assert.rejects(simulate(problem, { signal: stopped.signal }), /stopped before/);
+  const later = new AbortController();
+  setTimeout(() => later.abort(new Error("stopped during")), 30);
+  const started = performance.now();
+  await assert.rejects(
+    simulate({ ...problem, data: spikedModel({ D: 2000 }), tMax: 1e4 }, { signal: later.signal }),
+    /stopped during/,
+  );
+  assert.ok(performance.now() - started < 2000, "the abort was not acted on within 2 s");
+});

@@ -234,17 +234,35 @@ export interface KernelExports {
   /**
    * `testErrorWorkSize(k: i32): i32` in assembly/metrics.ts
    *
-   * f64 slots of scratch that testError needs: k*k + k.
+   * f64 slots of scratch that testError needs: k*k (the Gram matrix) + k (fields) + 1 (running sum).
    */
   testErrorWorkSize(k: number): number;
   /**
+   * `testErrorBegin(v: usize, vscale: f64, d: i32, k: i32, r0: i32, nr: i32, work: usize): void` in assembly/metrics.ts
+   *
+   * First half of a test error taken over row chunks: rows r0 .. r0 + nr - 1
+   * of the Gram matrix vscale^2 V V^T (k x k) into work, and, with the first
+   * rows (r0 = 0), the running sum of squared errors (slot k*k + k) set to 0.
+   * work: testErrorWorkSize(k) f64 slots.
+   */
+  testErrorBegin(v: Ptr, vscale: number, d: number, k: number, r0: number, nr: number, work: Ptr): void;
+  /**
+   * `testErrorRows(w: usize, v: usize, vscale: f64, b: usize, bias: i32, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
+   *
+   * Second half, for one chunk of n rows x of xs (n x d), once every row of the
+   * Gram matrix is in work (testErrorBegin): adds |x - xhat|^2 of each row, in
+   * order, to the running sum in work, where
+   * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)), using
+   * |x - xhat|^2 = |x|^2 - 2 sum_u g_u (V_u . x) + sum_{u,a} g_u g_a (V_u . V_a)
+   * with V = vscale v (Sanger: v = w, vscale = 1/sqrt(d), linear g). Returns
+   * the running sum. bias == 0: b is not read.
+   */
+  testErrorRows(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
+  /**
    * `testError(w: usize, v: usize, vscale: f64, b: usize, bias: i32, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
    *
-   * Mean over the n rows x of xs (n x d) of |x - xhat|^2 / (2d), where
-   * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)). Uses
-   * |x - xhat|^2 = |x|^2 - 2 sum_u g_u (V_u . x) + sum_{u,a} g_u g_a (V_u . V_a)
-   * with V = vscale v (Sanger: v = w, vscale = 1/sqrt(d), linear g).
-   * bias == 0: b is not read. work: testErrorWorkSize(k) f64 slots.
+   * Mean over the n rows x of xs (n x d) of |x - xhat|^2 / (2d): testErrorBegin
+   * and testErrorRows over all rows at once. work: testErrorWorkSize(k) f64 slots.
    */
   testError(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
   /**
@@ -382,6 +400,8 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   sgdWorkSize: "function",
   sgdSteps: "function",
   testErrorWorkSize: "function",
+  testErrorBegin: "function",
+  testErrorRows: "function",
   testError: "function",
   covWorkSize: "function",
   covAccumulate: "function",
