@@ -243,7 +243,15 @@ Deno.test("deno.lock holds only npm packages that the programs use (a first run 
   const name = (id: string) => id.slice(0, id.lastIndexOf("@"));
   const locked = Object.keys(lock.npm ?? {}).map(name);
   const used = new Set<string>();
-  for (const root of [...ENTRY_POINTS, ...Object.values(await exportsOf())]) {
+  const tests: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(new URL(dir, ROOT))) {
+      if (e.isDirectory) await walk(`${dir}${e.name}/`);
+      else if (e.name.endsWith("_test.ts")) tests.push(`${dir}${e.name}`);
+    }
+  };
+  await walk("tests/");
+  for (const root of [...ENTRY_POINTS, ...Object.values(await exportsOf()), ...tests]) {
     const { code, stdout } = await new Deno.Command(Deno.execPath(), {
       args: ["info", "--json", "--no-lock", root],
       cwd: ROOT,

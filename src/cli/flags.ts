@@ -161,7 +161,8 @@ export function parseFlags(
       tokens: true,
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // parseArgs' messages may run over several lines; the first says what is wrong
+    throw new UsageError((e as Error).message.split("\n")[0].trim());
   }
   const seen = new Set<string>();
   for (const t of parsed.tokens ?? []) {
@@ -232,7 +233,7 @@ export function inputsFromFlags(
   files: ProblemFiles,
 ): { problem: ProblemInput; solver: SolverInput } {
   const where = files.configSource ? `${files.configSource}` : "config";
-  const config = files.config ?? {};
+  const config = files.config === undefined ? {} : files.config;
   if (typeof config !== "object" || config === null || Array.isArray(config)) {
     throw new ConfigError(where, config, "a JSON object with simulate()'s fields");
   }

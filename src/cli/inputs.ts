@@ -51,7 +51,7 @@ export async function resolveInputs(
 ): Promise<{ problem: Problem; solver?: SolverSettings }> {
   const files = await readProblemFiles(flags);
   if (Object.keys(defaults).length) {
-    const config = files.config ?? {};
+    const config = files.config === undefined ? {} : files.config;
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
       throw new ConfigError(files.configSource ?? "config", config, "a JSON object");
     }

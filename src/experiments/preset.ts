@@ -6,6 +6,8 @@
  */
 import type { Network, ProblemInput, Rule } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
+import { checkKeys } from "../core/params.ts";
+import { resolveProblem } from "../problem/resolve.ts";
 
 /** The experiments the package knows how to analyse. */
 export type ExperimentKind =
@@ -75,6 +77,16 @@ export interface Preset {
     bins?: number;
     gaussianSeeds?: number[];
   };
+}
+
+/** The keys a size's overrides may hold. */
+const SIZE_KEYS = ["D", "tMax", "seeds", "nTest", "nTimes", "lr", "longTime"];
+
+/** The long-time horizon of the tied analysis: a time of the equations, t > 0. */
+function checkLongTime(name: string, value: unknown): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > 1e8) {
+    throw new ConfigError(name, value, "a time t of the equations, from above 0 to 1e8");
+  }
 }
 
 /** Parse and check a preset (the JSON text of an examples/ file). */
@@ -149,9 +161,28 @@ export function parsePreset(text: string, source = "preset"): Preset {
         'an object {"reduced"?: {...}, "full"?: {...}}',
       );
     }
-    for (const key of Object.keys(p.sizes)) {
+    for (const [key, over] of Object.entries(p.sizes)) {
       if (key !== "reduced" && key !== "full") {
         throw new ConfigError(`${source}: sizes key`, key, "reduced, full");
+      }
+      checkKeys(`${source}: sizes.${key}`, over, SIZE_KEYS);
+      if (over.longTime !== undefined) {
+        checkLongTime(`${source}: sizes.${key}.longTime`, over.longTime);
+      }
+    }
+  }
+  if (p.longTime !== undefined) checkLongTime(`${source}: longTime`, p.longTime);
+  // every variant at every size resolves: a bad preset is refused before any work
+  if (p.experiment !== "realdata") {
+    for (const size of SIZES) {
+      for (const v of p.variants ?? [undefined]) {
+        try {
+          resolveProblem(variantProblem(p, v, size));
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          const where = `${size} size${v ? `, variant "${v.label}"` : ""}`;
+          throw new ConfigError(`${source} (${where}): ${e.param}`, e.value, e.allowed);
+        }
       }
     }
   }

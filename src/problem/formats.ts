@@ -12,6 +12,7 @@
  */
 import type { GaussianModel, InitialWeights } from "./types.ts";
 import { ConfigError } from "../core/errors.ts";
+import { checkOrthonormal } from "../data/mod.ts";
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -62,6 +63,9 @@ export function parseInitialWeights(text: string, source = "init"): InitialWeigh
   }
   if (o.W === undefined) throw new ConfigError(`${source}: W`, undefined, "a K x D encoder");
   const out: InitialWeights = { W: numberRows(o.W, `${source}: W`) };
+  if (out.W.length === 0 || out.W[0].length === 0) {
+    throw new ConfigError(`${source}: W`, o.W, "a K x D encoder, K >= 1 rows of D >= 1 numbers");
+  }
   if (o.V !== undefined) out.V = numberRows(o.V, `${source}: V`);
   if (o.b !== undefined) {
     if (!Array.isArray(o.b) || o.b.some((x) => typeof x !== "number" || !Number.isFinite(x))) {
@@ -142,6 +146,15 @@ export function parseCovariance(text: string, source = "covariance"): GaussianMo
   }
   const D = vectors[0].length;
   const M = values.length;
+  if (D < 2 || M > D) {
+    throw new ConfigError(
+      `${source}: eigenvectors`,
+      `${M} rows of ${D} numbers`,
+      "1 to D rows of D >= 2 numbers (D the input dimension)",
+    );
+  }
+  // rows checked as the file numbers them (unit length, orthogonal), before they are sorted
+  checkOrthonormal(vectors, D, `${source}: eigenvectors`);
   if (M < D && o.bulk === undefined) {
     throw new ConfigError(
       `${source}: bulk`,

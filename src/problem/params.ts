@@ -36,7 +36,7 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     min: 1,
     max: (c) => Math.min(D(c), Math.floor(MAX_BLOCK / 4 / D(c))),
     maxNote: "K <= D",
-    default: 3,
+    default: (c: Record<string, unknown>) => Math.min(3, D(c)),
     doc: "hidden units K",
     group: "Network",
   },

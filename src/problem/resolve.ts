@@ -79,8 +79,9 @@ export function resolveProblem(input: ProblemInput): Problem {
   const out: Record<string, unknown> = { data };
   for (const spec of PROBLEM_PARAMS) {
     const given = getPath(input, spec.path);
-    const value = given === undefined ? defaultOf(spec, ctx) : checkParam(spec, given, ctx);
+    const value = given === undefined ? defaultOf(spec, ctx) : given;
     if (value === undefined) continue;
+    checkParam(spec, value, ctx); // defaults too: their bounds may depend on what was given
     setPath(out, spec.path, value);
     ctx[spec.path] = value;
   }

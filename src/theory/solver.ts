@@ -141,7 +141,8 @@ export function resolveSolver(input: SolverInput, problem: Problem): SolverSetti
   const out: Record<string, unknown> = {};
   for (const spec of SOLVER_PARAMS) {
     const given = (input as Record<string, unknown>)[spec.path];
-    let value = given === undefined ? defaultOf(spec, ctx) : checkParam(spec, given, ctx);
+    let value = given === undefined ? defaultOf(spec, ctx) : given;
+    if (value !== undefined) checkParam(spec, value, ctx);
     if (spec.path === "integrator") value = resolveIntegrator(value as string).name;
     if (value === undefined) continue;
     out[spec.path] = value;

@@ -4,7 +4,8 @@ import { defaultTimes } from "../../src/core/grid.ts";
 import { defaultOf } from "../../src/core/params.ts";
 import { problemParams } from "../../src/problem/resolve.ts";
 
-const DEFAULT = (path: string) => defaultOf(problemParams().find((p) => p.path === path)!);
+const DEFAULT = (path: string, ctx = {}) =>
+  defaultOf(problemParams().find((p) => p.path === path)!, ctx);
 
 Deno.test("the version in the code is deno.json's", async () => {
   const cfg = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
@@ -14,7 +15,7 @@ Deno.test("the version in the code is deno.json's", async () => {
 Deno.test("defaults are filled in and the demo config file resolves", async () => {
   const cfg = resolveProblem({});
   assert.equal(cfg.data.D, DEFAULT("data.D"));
-  assert.equal(cfg.network.K, DEFAULT("network.K"));
+  assert.equal(cfg.network.K, DEFAULT("network.K", { D: cfg.data.D }));
   assert.equal(cfg.network.activation, "erf");
   assert.equal(cfg.rule, "vanilla");
   const demo = JSON.parse(
