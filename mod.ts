@@ -56,7 +56,7 @@ export { informedWeights } from "./src/problem/init.ts";
 export { pca, spikedModel } from "./src/data/mod.ts";
 export type { Pca } from "./src/data/mod.ts";
 export { simulate } from "./src/sgd/simulate.ts";
-export type { SimulateControl } from "./src/sgd/simulate.ts";
+export type { RecordEvent, SimulateControl } from "./src/sgd/simulate.ts";
 export { theory } from "./src/theory/theory.ts";
 export type { TheoryControl } from "./src/theory/theory.ts";
 export type { SolverInput } from "./src/theory/solver.ts";

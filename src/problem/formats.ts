@@ -53,12 +53,12 @@ function numberRows(v: unknown, name: string): number[][] {
 export function parseInitialWeights(text: string, source = "init"): InitialWeights {
   const obj = parseJson(text, source);
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-    throw new ConfigError(source, obj, 'an object {"W": K x D, "V": K x D, "b": K}');
+    throw new ConfigError(source, obj, 'an object {"W": K x D, "V": K x D, "b": K, "c": D}');
   }
   const o = obj as Record<string, unknown>;
   for (const key of Object.keys(o)) {
-    if (!["W", "V", "b"].includes(key)) {
-      throw new ConfigError(`${source}: key`, key, '"W", "V", "b"');
+    if (!["W", "V", "b", "c"].includes(key)) {
+      throw new ConfigError(`${source}: key`, key, '"W", "V", "b", "c"');
     }
   }
   if (o.W === undefined) throw new ConfigError(`${source}: W`, undefined, "a K x D encoder");
@@ -93,12 +93,26 @@ export function parseInitialWeights(text: string, source = "init"): InitialWeigh
   if (out.b && out.b.length !== K) {
     throw new ConfigError(`${source}: b`, `${out.b.length} numbers`, `K = ${K}`);
   }
+  if (o.c !== undefined) {
+    if (
+      !Array.isArray(o.c) || o.c.length !== D ||
+      o.c.some((x) => typeof x !== "number" || !Number.isFinite(x))
+    ) {
+      throw new ConfigError(`${source}: c`, o.c, `a list of D = ${D} finite numbers (as W[0])`);
+    }
+    out.c = o.c as number[];
+  }
   return out;
 }
 
 /** Serialise initial weights in the documented format. */
 export function formatInitialWeights(w: InitialWeights): string {
-  return JSON.stringify({ W: w.W, ...(w.V ? { V: w.V } : {}), ...(w.b ? { b: w.b } : {}) });
+  return JSON.stringify({
+    W: w.W,
+    ...(w.V ? { V: w.V } : {}),
+    ...(w.b ? { b: w.b } : {}),
+    ...(w.c ? { c: w.c } : {}),
+  });
 }
 
 /**

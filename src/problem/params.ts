@@ -66,6 +66,14 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     group: "Network",
   },
   {
+    path: "network.outputBias",
+    flag: "output-bias",
+    type: "boolean",
+    default: false,
+    doc: "trained output (decoder) bias c (THEORY.md section 1b)",
+    group: "Network",
+  },
+  {
     path: "network.sigma0",
     flag: "sigma0",
     type: "number",

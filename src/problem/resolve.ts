@@ -39,7 +39,15 @@ export const PROBLEM_KEYS = [
 ] as const;
 
 /** The keys of a problem's network. */
-export const NETWORK_KEYS = ["K", "activation", "tied", "bias", "sigma0", "init"] as const;
+export const NETWORK_KEYS = [
+  "K",
+  "activation",
+  "tied",
+  "bias",
+  "outputBias",
+  "sigma0",
+  "init",
+] as const;
 
 const RESOLVED = new WeakSet<object>();
 
@@ -102,7 +110,7 @@ function checkConstraints(p: Problem): void {
       throw new ConfigError(`network.${key} (--${key})`, net[key], `${value} (${why})`);
     }
   }
-  if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias);
+  if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {
     throw new ConfigError(
@@ -133,7 +141,13 @@ function deepFreeze(p: Problem): void {
  * if (!ok) throw new Error("example failed");
  * ```
  */
-export function validateInit(init: InitialWeights, K: number, D: number, bias: boolean): void {
+export function validateInit(
+  init: InitialWeights,
+  K: number,
+  D: number,
+  bias: boolean,
+  outputBias = false,
+): void {
   const matrix = (name: string, m: unknown) => {
     const where = `network.init.${name} (--init)`;
     if (!Array.isArray(m) || m.length !== K) {
@@ -174,6 +188,21 @@ export function validateInit(init: InitialWeights, K: number, D: number, bias: b
     }
     if (!bias && init.b.some((v) => v !== 0)) {
       throw new ConfigError("network.init.b (--init)", init.b, "zeros, or a network with bias on");
+    }
+  }
+  if (init.c !== undefined) {
+    if (
+      !Array.isArray(init.c) || init.c.length !== D ||
+      init.c.some((v) => typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > 1e75)
+    ) {
+      throw new ConfigError("network.init.c (--init)", init.c, `D = ${D} finite numbers`);
+    }
+    if (!outputBias && init.c.some((v) => v !== 0)) {
+      throw new ConfigError(
+        "network.init.c (--init)",
+        "non-zero entries",
+        "zeros, or a network with an output bias (--output-bias)",
+      );
     }
   }
 }

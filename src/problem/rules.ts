@@ -28,7 +28,7 @@ export interface RuleSpec {
    * reason] (e.g. Sanger's rule: a linear, untied network without bias).
    */
   readonly requires: readonly (readonly [
-    key: "activation" | "tied" | "bias",
+    key: "activation" | "tied" | "bias" | "outputBias",
     value: string | boolean,
     why: string,
   ])[];
@@ -61,6 +61,7 @@ const sanger: RuleSpec = {
   requires: [
     ["activation", "linear", "Sanger's rule is a linear Hebbian rule"],
     ["bias", false, "Sanger's rule has no bias"],
+    ["outputBias", false, "Sanger's rule has no decoder, so no output bias"],
     ["tied", false, "Sanger's rule has no decoder"],
   ],
 };

@@ -28,6 +28,8 @@ export interface InitialWeights {
   V?: number[][];
   /** Biases, K. */
   b?: number[];
+  /** Output bias, D (networks with an output bias; zeros by default). */
+  c?: number[];
 }
 
 /** The autoencoder. */
@@ -40,6 +42,8 @@ export interface Network {
   tied: boolean;
   /** Trained bias in the local fields. */
   bias: boolean;
+  /** Trained output (decoder) bias c in R^D, xhat = sum_k v^k g(lambda_k) + c (THEORY.md 1b). */
+  outputBias: boolean;
   /** Standard deviation of the i.i.d. Gaussian initial weights (default 0.1). */
   sigma0: number;
   /** Explicit initial weights (then `sigma0` and the seed do not draw them). */

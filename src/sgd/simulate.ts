@@ -32,6 +32,22 @@ import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
 import { Pacer } from "../core/pacer.ts";
 
+/** One recorded time of one run, as `onRecord` receives it. */
+export interface RecordEvent {
+  /** Index of the run (seed) among the problem's. */
+  run: number;
+  /** Its seed. */
+  seed: number;
+  /** Index of the recorded time. */
+  index: number;
+  /** The time t = steps / D. */
+  t: number;
+  /** The test error at t. */
+  eps: number;
+  /** The order parameters at t. */
+  order: OrderParameters;
+}
+
 /** Hooks for long runs: progress, cancellation and resumption. */
 export interface SimulateControl {
   /** Called about every 0.1 s of work. */
@@ -47,6 +63,8 @@ export interface SimulateControl {
   done?: Run[];
   /** Called when a run finishes (e.g. to save it for a later resume). */
   onRun?: (run: Run) => void | Promise<void>;
+  /** Called at every recorded time of every run, as soon as it is recorded (e.g. to draw a live curve). */
+  onRecord?: (record: RecordEvent) => void;
 }
 
 /** Samples drawn per block before the SGD kernel runs over them (at most). */
@@ -105,6 +123,14 @@ export async function simulate(
 ): Promise<CurveResult> {
   const prep = prepare(input);
   const { problem } = prep;
+  if (prep.problem.network.outputBias) {
+    // TODO(issue 12): the output bias in the kernels and in the equations
+    throw new ConfigError(
+      "network.outputBias (--output-bias)",
+      true,
+      "false (not implemented yet)",
+    );
+  }
   control.signal?.throwIfAborted();
   const started = performance.now();
   const runs: Run[] = [];
@@ -135,7 +161,11 @@ export async function simulate(
       prep.D,
       prep.model.sampler.r,
     );
-    const run = await runSeed(prep, seed, pacer, status, chunks);
+    const record = control.onRecord
+      ? (index: number, t: number, eps: number, order: OrderParameters) =>
+        control.onRecord!({ run: i, seed, index, t, eps, order })
+      : undefined;
+    const run = await runSeed(prep, seed, pacer, status, chunks, record);
     runs.push(run);
     await control.onRun?.(run);
   }
@@ -188,6 +218,7 @@ async function runSeed(
   pacer: Pacer,
   status: { t: number },
   chunks: Chunks,
+  record?: (index: number, t: number, eps: number, order: OrderParameters) => void,
 ): Promise<Run> {
   const cfg = prep.problem;
   const { K, bias } = cfg.network;
@@ -218,6 +249,7 @@ async function runSeed(
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
     order.push(await orderParameters(mem, K, D, bias, pacer, chunks.orderRows));
+    record?.(eps.length - 1, t, e, order[order.length - 1]);
     if (snapSteps.has(done)) snapshots.push(snapshot(mem, K, D, t));
   }
   return { seed, eps, order, snapshots };

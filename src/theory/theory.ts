@@ -55,6 +55,14 @@ export async function theory(
 ): Promise<CurveResult> {
   const started = performance.now();
   const prep = prepare(problem);
+  if (prep.problem.network.outputBias) {
+    // TODO(issue 12): the output bias in the kernels and in the equations
+    throw new ConfigError(
+      "network.outputBias (--output-bias)",
+      true,
+      "false (not implemented yet)",
+    );
+  }
   const settings = resolveSolver(solver, prep.problem);
   control.signal?.throwIfAborted();
   const cfg = prep.problem;
