@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ["problem"],
   ["sgd", "theory", "analysis"],
   ["plot"],
-  ["experiments"],
+  ["experiments", "sweep"],
   ["cli"],
 ];
 const RANK = new Map(LAYERS.flatMap((folders, r) => folders.map((f) => [f, r] as const)));

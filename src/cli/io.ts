@@ -180,14 +180,19 @@ function alive(pid: number): boolean {
 
 /**
  * Take an exclusive lock on output directory `dir` (created if needed): a
- * file `dir/.lock` holding this process's pid. A lock held by a live
+ * file `dir/.lock` (or `dir/<file>`, e.g. one per shard of a sweep) holding
+ * this process's pid. A lock held by a live
  * process is refused with a {@link ConfigError} that names the process; a
  * lock left by a dead one is taken over.
  */
-export async function lockOutputDir(dir: string, flag = "--out"): Promise<DirLock> {
+export async function lockOutputDir(
+  dir: string,
+  flag = "--out",
+  file = ".lock",
+): Promise<DirLock> {
   const existed = statOrNull(dir) !== null;
   await Deno.mkdir(dir, { recursive: true });
-  const path = `${dir}/.lock`;
+  const path = `${dir}/${file}`;
   const record = JSON.stringify({ pid: Deno.pid, started: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -16,6 +16,7 @@ import { PCA } from "./commands/pca.ts";
 import { REALDATA } from "./commands/realdata.ts";
 import { DOWNLOAD } from "./commands/download.ts";
 import { RUN } from "./commands/run.ts";
+import { SWEEP } from "./commands/sweep.ts";
 
 /** Every command, in the order of the main help. */
 export const COMMANDS: readonly Command[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   REALDATA,
   DOWNLOAD,
   RUN,
+  SWEEP,
 ];
 
 /** The main help text. */

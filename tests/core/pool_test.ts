@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../src/core/errors.ts";
+import { runInWorkers } from "../../src/core/pool.ts";
+
+const WORKER = new URL("./_square_worker.ts", import.meta.url);
+
+Deno.test("the pool returns the outputs in input order, whatever the pool size and timing", async () => {
+  const inputs = [5, 1, 4, 2, 3].map((x) => ({ x, ms: 10 * x }));
+  for (const workers of [1, 2, 5, 9]) {
+    const events: string[] = [];
+    const out = await runInWorkers<{ x: number; ms: number }, number, string>(WORKER, inputs, {
+      workers,
+      onEvent: (i, e) => events.push(`${i}:${e}`),
+    });
+    assert.deepEqual(out, [25, 1, 16, 4, 9], `workers = ${workers}`);
+    assert.equal(events.length, 5);
+  }
+});
+
+Deno.test("an error in a worker comes back as the package's class; an abort stops every worker", async () => {
+  await assert.rejects(
+    runInWorkers(WORKER, [{ x: 2, ms: 1 }, { x: -1, ms: 1 }], { workers: 2 }),
+    (e: unknown) => e instanceof ConfigError && e.param === "x",
+  );
+  const c = new AbortController();
+  setTimeout(() => c.abort(new Error("stop")), 50);
+  const started = performance.now();
+  await assert.rejects(
+    runInWorkers(WORKER, [{ x: 1, ms: 5000 }, { x: 2, ms: 5000 }], {
+      workers: 2,
+      signal: c.signal,
+    }),
+    /stop/,
+  );
+  assert.ok(performance.now() - started < 2000);
+});
