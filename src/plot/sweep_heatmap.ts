@@ -91,6 +91,15 @@ export function checkAxis(source: SweepSource, path: string, param: string): voi
   }
 }
 
+/** Ticks of a log colour legend: 1, 2, 5 times powers of ten within [lo, hi] (all of logTicks' when fewer than 3). */
+function legendTicks(lo: number, hi: number): number[] {
+  const all = logTicks([lo, hi]);
+  const few = all.filter((v) =>
+    [1, 2, 5].includes(Number((v / 10 ** Math.floor(Math.log10(v))).toPrecision(3)))
+  );
+  return few.length >= 3 ? few : all;
+}
+
 /** Options of {@linkcode sweepHeatmapSpec}. */
 export interface SweepHeatmapOptions {
   /** The metric to show (a key of the rows; default "finalOverPCA"). */
@@ -190,7 +199,7 @@ export function sweepHeatmapSpec(
               title: metricSymbol(metric),
               gradientLength: 140,
               format: "~g",
-              ...(logColor ? { values: logTicks([lo, hi]) } : {}),
+              ...(logColor ? { values: legendTicks(lo, hi) } : {}),
             },
           },
         },

@@ -231,6 +231,28 @@ const CASES: Case[] = [
     names: /train-images-idx3-ubyte/,
   },
   // a run that fails: exit 1
+  // sweeps: the spec and every point are checked before anything is written
+  {
+    name: "a sweep axis that is no problem key",
+    args: ["sweep", "s.json", "--out", "o"],
+    files: { "s.json": '{"problem": {}, "axes": {"learning_rate": [1]}}' },
+    code: 2,
+    names: /s\.json: axes key.*"learning_rate".*network\.K/,
+  },
+  {
+    name: "a sweep point that does not resolve",
+    args: ["sweep", "s.json", "--out", "o"],
+    files: { "s.json": '{"problem": {"data": {"D": 4}}, "axes": {"network.K": [2, 5]}}' },
+    code: 2,
+    names: /point 1: network\.K = 5/,
+  },
+  {
+    name: "a merge of a directory that holds no sweep",
+    args: ["sweep", "--merge", "d"],
+    files: { "d/x.txt": "x" },
+    code: 2,
+    names: /--merge.*d\/spec\.json.*does not exist/,
+  },
   {
     name: "a learning rate that diverges",
     args: [
