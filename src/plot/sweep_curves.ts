@@ -131,7 +131,7 @@ export function sweepCurvesSpec(
         x: {
           field: "t",
           type: "quantitative",
-          scale: { type: "log" },
+          scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
           axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
         },
         y: {

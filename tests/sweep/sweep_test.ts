@@ -174,3 +174,9 @@ Deno.test("an aborted sweep stops, keeping the points it finished", async () => 
   assert.ok(performance.now() - started < 20_000);
   assert.ok(saved.length < 4, `${saved.length} of 4 points finished before the abort`);
 });
+
+Deno.test("examples/sweep.json (the README's) is a valid sweep of 16 points", async () => {
+  const text = await Deno.readTextFile(new URL("../../examples/sweep.json", import.meta.url));
+  const points = await sweepPoints(parseSweepSpec(text));
+  assert.equal(points.length, 16);
+});
