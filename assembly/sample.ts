@@ -172,3 +172,83 @@ export function sampleEigenFull(
     }
   }
 }
+
+// --- sampler descriptors ----------------------------------------------------------
+
+// A sampler descriptor (SAMPLER_BYTES at smp) holds one sampler's inputs, so
+// that one call (sampleFrom, sgdTrain) draws from any of them:
+//   i32 kind @0 | i32 r (rows: nData) @4 | i32 d @8 | i32 u8 @12 |
+//   usize p0 @16 (u, e, data) | usize p1 @20 (coef, sqrtRho, pixelMean) |
+//   usize z @24 (latent scratch) | usize block @28 (eigen without a bulk: 32 samples
+//   of scratch for sgdTrain) | f64 f0 @32 (sigma, sqrtBulk, mean) | f64 f1 @40 (scale)
+
+/** Bytes of a sampler descriptor. */
+export const SAMPLER_BYTES: i32 = 48;
+
+/** Descriptor kinds: the spiked model, Gaussian inputs with a bulk, without one, data rows. */
+export const SMP_SPIKED: i32 = 1;
+export const SMP_EIGEN: i32 = 2;
+export const SMP_EIGEN_FULL: i32 = 3;
+export const SMP_ROWS: i32 = 4;
+
+/** Set descriptor smp to the spiked model of sampleSpiked (z: r f64 slots of scratch). */
+export function samplerSpiked(smp: usize, u: usize, coef: usize, r: i32, sigma: f64, d: i32, z: usize): void {
+  store<i32>(smp, SMP_SPIKED);
+  store<i32>(smp, r, 4);
+  store<i32>(smp, d, 8);
+  store<usize>(smp, u, 16);
+  store<usize>(smp, coef, 20);
+  store<usize>(smp, z, 24);
+  store<usize>(smp, 0, 28);
+  store<f64>(smp, sigma, 32);
+}
+
+/**
+ * Set descriptor smp to the Gaussian inputs of sampleEigen (sqrtBulk = 0:
+ * sampleEigenFull, whose z needs 32 r f64 slots; else r slots). block: 32 d
+ * f64 slots where sgdTrain draws 32 samples at a time when sqrtBulk = 0 (each
+ * eigenvector read once per 32 samples), or 0 (one at a time).
+ */
+export function samplerEigen(
+  smp: usize, e: usize, sqrtRho: usize, r: i32, sqrtBulk: f64, d: i32, z: usize, block: usize,
+): void {
+  store<i32>(smp, sqrtBulk == 0.0 ? SMP_EIGEN_FULL : SMP_EIGEN);
+  store<i32>(smp, r, 4);
+  store<i32>(smp, d, 8);
+  store<usize>(smp, e, 16);
+  store<usize>(smp, sqrtRho, 20);
+  store<usize>(smp, z, 24);
+  store<usize>(smp, sqrtBulk == 0.0 ? block : 0, 28);
+  store<f64>(smp, sqrtBulk, 32);
+}
+
+/** Set descriptor smp to the rows of a data matrix, as sampleRowsCompact draws them. */
+export function samplerRows(
+  smp: usize, data: usize, u8: i32, nData: i32, d: i32, mean: f64, scale: f64, pixelMean: usize,
+): void {
+  store<i32>(smp, SMP_ROWS);
+  store<i32>(smp, nData, 4);
+  store<i32>(smp, d, 8);
+  store<i32>(smp, u8, 12);
+  store<usize>(smp, data, 16);
+  store<usize>(smp, pixelMean, 20);
+  store<usize>(smp, 0, 24);
+  store<usize>(smp, 0, 28);
+  store<f64>(smp, mean, 32);
+  store<f64>(smp, scale, 40);
+}
+
+/** Draw n samples (n x d) from descriptor smp with generator st into out. */
+export function sampleFrom(smp: usize, st: usize, out: usize, n: i32): void {
+  const kind = load<i32>(smp);
+  const r = load<i32>(smp, 4);
+  const d = load<i32>(smp, 8);
+  const p0 = load<usize>(smp, 16);
+  const p1 = load<usize>(smp, 20);
+  const z = load<usize>(smp, 24);
+  const f0 = load<f64>(smp, 32);
+  if (kind == SMP_SPIKED) sampleSpiked(st, p0, p1, r, f0, d, out, n, z);
+  else if (kind == SMP_EIGEN) sampleEigen(st, p0, p1, r, f0, d, out, n, z);
+  else if (kind == SMP_EIGEN_FULL) sampleEigenFull(st, p0, p1, r, d, out, n, z);
+  else sampleRowsCompact(st, p0, load<i32>(smp, 12), r, d, f0, load<f64>(smp, 40), p1, out, n);
+}

@@ -1,26 +1,44 @@
 /**
- * Benchmark of the online-SGD hot loop (`deno task bench`): steps per second
- * at D = 1024, K = 4, erf, untied, for vanilla and truncated SGD, in the
- * WebAssembly kernels and in the plain-TypeScript reference loop
- * (tests/reference.ts) of the same algorithm, in the same run.
+ * Benchmark of online SGD (`deno task bench`), one core, D = 1024, erf,
+ * untied, vanilla and truncated SGD, K = 2, 4, 8, 16, 32, on the spiked model
+ * (3 spikes, random directions). Measured:
  *
- * Three measurements per rule and implementation:
- *   step     the SGD step alone, on pre-sampled inputs;
- *   sample   spiked-model sampling alone (3 spikes), in blocks;
- *   sim      sampling + step as a simulation runs them: blocks of BLOCK samples,
- *            then sgdSteps on the block.
- * Each figure is the median of REPEATS timed runs after a warm-up run, the
- * wasm and TS runs alternating so that both see the same machine load. Rates
- * are per second of CPU time of this process (process.cpuUsage), which other
- * processes competing for the core do not inflate; the wasm rate per
- * wall-clock second is printed too. GFLOP/s counts 8 K D floating-point
- * operations per SGD step.
+ *   normals        the Gaussian generator alone (rngFillNormal, 4096 per call):
+ *                  ns per number, and the plain-TypeScript reference's;
+ *   samples        the spiked sampler alone (sampleSpiked): samples per second;
+ *   kernel step    sgdSteps on pre-drawn inputs (a bank of 256, reused);
+ *   kernel train   sgdTrain: each step draws its sample (sampling fused into
+ *                  the step's first pass), 256 steps per call;
+ *   simulate       `simulate` itself, a whole run (setup, initial weights, a
+ *                  held-out set of 100, 3 recorded times: t = 0, t_min, t_max)
+ *                  divided by its steps;
+ *   TS             the plain-TypeScript reference loop (tests/kernels/reference.ts:
+ *                  sampleSpiked, then sgdSteps) of the same algorithm, for the ratio.
+ *
+ * GFLOP/s counts 6 K D flops per step: the three K x D products of a step
+ * (the fields W x, the reconstruction sum_k v^k g_k and the back-projection
+ * V Delta), not the two rank-one updates of W and V (4 K D more) nor the
+ * sampling. Rates are per second of CPU time of this process
+ * (process.cpuUsage), which time-sharing with other processes does not
+ * deflate; the simulate rate per wall-clock second is printed too. Each
+ * figure is the best of REPEATS timed runs after a warm-up (V8 first runs
+ * baseline code), each run starting from the same weights (erf costs more
+ * as the fields grow): other work on the machine only slows a run down (on
+ * a virtual machine whose cores share a physical core, by up to a half, CPU
+ * time included), so the best run is the machine's rate; the medians are in
+ * the --json output and printed for simulate.
+ *
+ * When `python3` can import numpy or torch, ../shared/bench/peer_sgd.py
+ * (D = 1024, K = 4, 3000 steps) times the peers' loops, and their ratios to
+ * simulate at K = 4 are printed; nothing is installed.
  *
  * Options: --quick (fewer, shorter repeats), --json (machine-readable output).
  * @module
  */
 import process from "node:process";
-import { createKernels, type Kernels, RNG_BYTES } from "../src/kernels/wasm.ts";
+import { simulate, spikedModel } from "../mod.ts";
+import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../src/kernels/wasm.ts";
+import { samplerOf, sgdTrainer } from "../src/kernels/ops.ts";
 import {
   ACT_ERF,
   Rng,
@@ -32,17 +50,17 @@ import {
 } from "../tests/kernels/reference.ts";
 
 const D = 1024;
-const K = 4;
+const KS = [2, 4, 8, 16, 32];
 const ETA = 0.5;
-const BLOCK = 64;
 const SPIKES = [3, 5, 9]; // s_m = 2^m + 1, m = 1..3
 const SIGMA = 1;
-const BANK = 256; // pre-sampled inputs for the step-only measurement
+const BANK = 256;
 const quick = Deno.args.includes("--quick");
 const asJson = Deno.args.includes("--json");
 const REPEATS = quick ? 3 : 7;
-const TARGET_SECONDS = quick ? 0.1 : 0.3;
-const FLOPS_PER_STEP = 8 * K * D;
+const TARGET_SECONDS = quick ? 0.08 : 0.25;
+const WARMUP_SECONDS = quick ? 0.05 : 0.15;
+const flops = (K: number) => 6 * K * D;
 
 // Spiked model normalised to tr(Omega)/D = 1, random directions of norm sqrt(D).
 const norm = Math.sqrt(SPIKES.reduce((s, x) => s + x * x, 0) + SIGMA * SIGMA);
@@ -60,16 +78,19 @@ for (let m = 0; m < SPIKES.length; m++) {
   const f = Math.sqrt(D / s);
   for (let i = 0; i < D; i++) dirs[m * D + i] *= f;
 }
-const w0 = new Float64Array(K * D).map(() => 0.1 * setupRng.normal());
-const v0 = new Float64Array(K * D).map(() => 0.1 * setupRng.normal());
+const weights = (K: number) => ({
+  w0: new Float64Array(K * D).map(() => 0.1 * setupRng.normal()),
+  v0: new Float64Array(K * D).map(() => 0.1 * setupRng.normal()),
+});
 
-/** A benchmark body: runs `n` steps (or samples) and returns nothing. */
-type Body = (n: number) => void;
+/** A benchmark body: runs `n` units of work (steps, samples, numbers). */
+type Body = (n: number) => void | Promise<void>;
 
-/** Steps (or samples) per second of CPU time and of wall-clock time. */
+/** Units per second of CPU time and of wall-clock time (the best run), and the median CPU rate. */
 interface Rates {
   cpu: number;
   wall: number;
+  cpuMedian: number;
 }
 
 function median(xs: number[]): number {
@@ -84,69 +105,78 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** One timed run of `body(n)`: rates per CPU second and per wall-clock second. */
-function timeRun(body: Body, n: number): { cpu: number; wall: number } {
+async function timeRun(body: Body, n: number): Promise<{ cpu: number; wall: number }> {
   const c0 = cpuSeconds();
   const t0 = performance.now();
-  body(n);
+  await body(n);
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds() - c0;
   return { cpu: n / Math.max(cpu, 1e-6), wall: n / wall };
 }
 
-/** A count of steps that takes about TARGET_SECONDS, a multiple of BLOCK. */
-function calibrate(body: Body): number {
-  let n = BLOCK;
+/**
+ * Rates over REPEATS runs of about TARGET_SECONDS (a multiple of `unit`),
+ * after a warm-up of WARMUP_SECONDS (V8 runs a wasm function's baseline code
+ * until its optimised code, compiled in the background, is in): the best run
+ * and the median.
+ */
+async function measure(body: Body, unit: number): Promise<Rates> {
+  const w0 = performance.now();
+  while (performance.now() - w0 < WARMUP_SECONDS * 1000) await body(unit);
+  let n = unit;
   for (;;) {
     const t0 = performance.now();
-    body(n);
+    await body(n);
     const dt = (performance.now() - t0) / 1000;
     if (dt > TARGET_SECONDS / 4) {
-      return Math.max(BLOCK, Math.round((n * TARGET_SECONDS) / dt / BLOCK) * BLOCK);
+      n = Math.max(unit, Math.round((n * TARGET_SECONDS) / dt / unit) * unit);
+      break;
     }
     n *= 2;
   }
+  const runs: { cpu: number; wall: number }[] = [];
+  for (let r = 0; r < REPEATS; r++) runs.push(await timeRun(body, n));
+  return {
+    cpu: Math.max(...runs.map((x) => x.cpu)),
+    wall: Math.max(...runs.map((x) => x.wall)),
+    cpuMedian: median(runs.map((x) => x.cpu)),
+  };
 }
 
-/** Median rates of `wasm` and `ts`, timed alternately after a warm-up (so both see the same load). */
-function measurePair(wasm: Body, ts: Body): { wasm: Rates; ts: Rates } {
-  const nw = calibrate(wasm);
-  const nt = calibrate(ts);
-  wasm(nw);
-  ts(nt);
-  const w: { cpu: number; wall: number }[] = [];
-  const t: { cpu: number; wall: number }[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    w.push(timeRun(wasm, nw));
-    t.push(timeRun(ts, nt));
-  }
-  const med = (xs: { cpu: number; wall: number }[]): Rates => ({
-    cpu: median(xs.map((x) => x.cpu)),
-    wall: median(xs.map((x) => x.wall)),
-  });
-  return { wasm: med(w), ts: med(t) };
-}
-
-interface WasmBench {
-  step: Body;
-  sample: Body;
-  sim: Body;
-}
-
-function wasmBenches(kern: Kernels, rule: number): WasmBench {
+/** Kernel-level bodies for one rule and K, in their own instance. */
+async function kernelBodies(rule: number, K: number): Promise<{ step: Body; train: Body }> {
+  const kern: Kernels = await createKernels();
   const x = kern.x;
   const st = kern.alloc(RNG_BYTES);
   x.rngSeed(st, 7);
-  const dp = kern.put(dirs);
-  const cp = kern.put(coef);
-  const z = kern.f64(SPIKES.length);
-  const block = kern.f64(BLOCK * D);
+  const sampler = samplerOf(x, {
+    kind: "spiked",
+    u: kern.put(dirs),
+    coef: kern.put(coef),
+    r: SPIKES.length,
+    sigma,
+    d: D,
+    z: kern.f64(SPIKES.length),
+  }, kern.alloc(SAMPLER_BYTES));
   const bank = kern.f64(BANK * D);
-  x.sampleSpiked(st, dp, cp, SPIKES.length, sigma, D, bank, BANK, z);
+  sampler.draw(st, bank, BANK);
+  const { w0, v0 } = weights(K);
   const w = kern.put(w0);
   const v = kern.put(v0);
-  const b = kern.f64(K);
-  const work = kern.f64(x.sgdWorkSize(D, K));
+  const opts = {
+    w,
+    v,
+    b: kern.f64(K),
+    d: D,
+    k: K,
+    eta: ETA,
+    activation: ACT_ERF,
+    rule,
+    tied: false,
+    bias: false,
+    work: kern.f64(x.sgdWorkSize(D, K)),
+  };
+  const train = sgdTrainer(x, opts, sampler);
   const reset = () => {
     kern.write(w, w0);
     kern.write(v, v0);
@@ -155,133 +185,280 @@ function wasmBenches(kern: Kernels, rule: number): WasmBench {
     step(n) {
       reset();
       for (let done = 0; done < n; done += BANK) {
-        const m = Math.min(BANK, n - done);
-        x.sgdSteps(w, v, b, bank, m, D, K, ETA, ACT_ERF, rule, 0, 0, work);
+        x.sgdSteps(
+          w,
+          v,
+          opts.b,
+          bank,
+          Math.min(BANK, n - done),
+          D,
+          K,
+          ETA,
+          ACT_ERF,
+          rule,
+          0,
+          0,
+          opts.work,
+        );
       }
     },
-    sample(n) {
-      for (let done = 0; done < n; done += BLOCK) {
-        x.sampleSpiked(st, dp, cp, SPIKES.length, sigma, D, block, BLOCK, z);
-      }
-    },
-    sim(n) {
+    train(n) {
       reset();
-      for (let done = 0; done < n; done += BLOCK) {
-        x.sampleSpiked(st, dp, cp, SPIKES.length, sigma, D, block, BLOCK, z);
-        x.sgdSteps(w, v, b, block, BLOCK, D, K, ETA, ACT_ERF, rule, 0, 0, work);
-      }
+      for (let done = 0; done < n; done += BANK) train(st, Math.min(BANK, n - done));
     },
   };
 }
 
-function tsBenches(rule: number): WasmBench {
+/** The plain-TypeScript loop: sampleSpiked, then sgdSteps, in blocks of 64. */
+function tsBody(rule: number, K: number): Body {
   const rng = new Rng(7);
-  const block = new Float64Array(BLOCK * D);
-  const bank = new Float64Array(BANK * D);
-  sampleSpiked(rng, dirs, coef, SPIKES.length, sigma, D, bank, BANK);
+  const block = new Float64Array(64 * D);
+  const { w0, v0 } = weights(K);
   const w = w0.slice();
   const v = v0.slice();
   const b = new Float64Array(K);
   const work = sgdWork(D, K);
-  const reset = () => {
+  return (n) => {
     w.set(w0);
     v.set(v0);
+    for (let done = 0; done < n; done += 64) {
+      const m = Math.min(64, n - done);
+      sampleSpiked(rng, dirs, coef, SPIKES.length, sigma, D, block, m);
+      sgdSteps(w, v, b, null, block, m, D, K, ETA, ACT_ERF, rule, false, false, work);
+    }
   };
-  return {
-    step(n) {
-      reset();
-      for (let done = 0; done < n; done += BANK) {
-        const m = Math.min(BANK, n - done);
-        sgdSteps(w, v, b, bank, m, D, K, ETA, ACT_ERF, rule, false, false, work);
-      }
-    },
-    sample(n) {
-      for (let done = 0; done < n; done += BLOCK) {
-        sampleSpiked(rng, dirs, coef, SPIKES.length, sigma, D, block, BLOCK);
-      }
-    },
-    sim(n) {
-      reset();
-      for (let done = 0; done < n; done += BLOCK) {
-        sampleSpiked(rng, dirs, coef, SPIKES.length, sigma, D, block, BLOCK);
-        sgdSteps(w, v, b, block, BLOCK, D, K, ETA, ACT_ERF, rule, false, false, work);
-      }
-    },
+}
+
+/** `simulate` itself: n steps are one run of tMax = n / D. */
+function simulateBody(rule: "vanilla" | "truncated", K: number): Body {
+  const data = spikedModel({ D, spikes: SPIKES, seed: 1 });
+  return async (n) => {
+    await simulate({
+      data,
+      network: { K, activation: "erf" },
+      rule,
+      lr: ETA,
+      tMax: n / D,
+      seeds: [1],
+      nTimes: 2,
+      nTest: 100,
+      snapshotTimes: [],
+    });
   };
+}
+
+/** The peers' steps per second (peer_sgd.py), or why there are none. */
+async function peers(): Promise<{ rates: Record<string, number>; note: string }> {
+  const script = new URL("../../shared/bench/peer_sgd.py", import.meta.url);
+  const run = async (args: string[]) => {
+    try {
+      const out = await new Deno.Command("python3", { args, stdout: "piped", stderr: "piped" })
+        .output();
+      return { ok: out.success, text: new TextDecoder().decode(out.stdout) };
+    } catch {
+      return { ok: false, text: "" };
+    }
+  };
+  const probe = await run([
+    "-c",
+    "import importlib.util, sys; " +
+    "sys.exit(0 if any(importlib.util.find_spec(m) for m in ('numpy', 'torch')) else 1)",
+  ]);
+  if (!probe.ok) {
+    return { rates: {}, note: "peers not run: python3 with numpy or torch is not installed" };
+  }
+  try {
+    await Deno.stat(script);
+  } catch {
+    return { rates: {}, note: `peers not run: ${script.pathname} not found` };
+  }
+  const res = await run([script.pathname, String(D), "4", "3000"]);
+  const line = res.text.trim().split("\n").at(-1) ?? "";
+  try {
+    const rates = JSON.parse(line) as Record<string, number>;
+    return {
+      rates,
+      note:
+        `peers: ${script.pathname} ${D} 4 3000 (variants whose package is missing are left out)`,
+    };
+  } catch {
+    return { rates: {}, note: `peers not run: peer_sgd.py printed no JSON (${line.slice(0, 80)})` };
+  }
 }
 
 interface Row {
   rule: string;
-  what: "step" | "sample" | "sim";
-  wasm: Rates;
+  K: number;
+  kernelStep: Rates;
+  kernelTrain: Rates;
+  simulate: Rates;
   ts: Rates;
 }
 
+// --- generator and sampler alone ---
 const kern = await createKernels();
+const st = kern.alloc(RNG_BYTES);
+kern.x.rngSeed(st, 1);
+const NORMALS = 4096;
+const nbuf = kern.f64(NORMALS);
+const normalsWasm = await measure((n) => {
+  for (let done = 0; done < n; done += NORMALS) kern.x.rngFillNormal(st, nbuf, NORMALS);
+}, NORMALS);
+const tsRng = new Rng(1);
+const tsBuf = new Float64Array(NORMALS);
+const normalsTs = await measure((n) => {
+  for (let done = 0; done < n; done += NORMALS) tsRng.fillNormal(tsBuf, 0, NORMALS);
+}, NORMALS);
+const sbuf = kern.f64(64 * D);
+const [up, cp, zp] = [kern.put(dirs), kern.put(coef), kern.f64(SPIKES.length)];
+const samplesWasm = await measure((n) => {
+  for (let done = 0; done < n; done += 64) {
+    kern.x.sampleSpiked(st, up, cp, SPIKES.length, sigma, D, sbuf, 64, zp);
+  }
+}, 64);
+const tsBlock = new Float64Array(64 * D);
+const samplesTs = await measure((n) => {
+  for (let done = 0; done < n; done += 64) {
+    sampleSpiked(tsRng, dirs, coef, SPIKES.length, sigma, D, tsBlock, 64);
+  }
+}, 64);
+
+// --- steps ---
 const rows: Row[] = [];
 for (
   const [ruleName, rule] of [["vanilla", RULE_VANILLA], ["truncated", RULE_TRUNCATED]] as const
 ) {
-  const wb = wasmBenches(kern, rule);
-  const tb = tsBenches(rule);
-  for (const what of ["step", "sample", "sim"] as const) {
-    rows.push({ rule: ruleName, what, ...measurePair(wb[what], tb[what]) });
+  for (const K of KS) {
+    const kb = await kernelBodies(rule, K);
+    rows.push({
+      rule: ruleName,
+      K,
+      kernelStep: await measure(kb.step, BANK),
+      kernelTrain: await measure(kb.train, BANK),
+      simulate: await measure(simulateBody(ruleName, K), D),
+      ts: await measure(tsBody(rule, K), 64),
+    });
   }
 }
+const peer = await peers();
 
-const RATE_TARGET = 50_000;
-const RATIO_TARGET = 4;
+const TARGETS = {
+  simulateVanillaK4: 100_000,
+  simulateTruncatedK4: 85_000,
+  trainK4: 120_000,
+  gflopsWide: 5,
+};
+
 if (asJson) {
-  console.log(JSON.stringify({ D, K, activation: "erf", block: BLOCK, repeats: REPEATS, rows }));
+  console.log(JSON.stringify({
+    D,
+    activation: "erf",
+    spikes: SPIKES,
+    repeats: REPEATS,
+    flopsPerStep: "6 K D",
+    normals: { wasmNs: 1e9 / normalsWasm.cpu, tsNs: 1e9 / normalsTs.cpu },
+    samples: { wasm: samplesWasm, ts: samplesTs },
+    rows,
+    peers: peer.rates,
+    peersNote: peer.note,
+  }));
 } else {
   const int = (r: number) => Math.round(r).toLocaleString("en-US");
-  const gflops = (r: number, what: string) =>
-    what === "sample" ? "-" : (r * FLOPS_PER_STEP / 1e9).toFixed(2);
-  const label = { step: "step alone", sample: "sampling alone", sim: "sampling + step" };
+  const gf = (r: number, K: number) => (r * flops(K) / 1e9).toFixed(2);
   console.log(
-    `aedyn SGD benchmark: D = ${D}, K = ${K}, erf, untied, eta = ${ETA}; spiked inputs ` +
-      `(${SPIKES.length} spikes) sampled in blocks of ${BLOCK}; median of ${REPEATS} runs per figure.`,
+    `aedyn SGD benchmark: D = ${D}, erf, untied, eta = ${ETA}; spiked inputs (${SPIKES.length} ` +
+      `spikes, random directions); one core; best of ${REPEATS} runs per figure.\n` +
+      "Rates per second of CPU time of this process (sim wall: per wall-clock second; sim med: " +
+      "the median run).\n" +
+      "GFLOP/s counts 6 K D flops per step (W x, sum_k v^k g_k, V Delta; not the updates, not " +
+      "the sampling).\n",
   );
   console.log(
-    "Rates are steps (sampling alone: samples) per second of CPU time of this process; the last\n" +
-      "column is the wasm rate per wall-clock second, lower when other processes share the core.\n" +
-      "GFLOP/s counts 8 K D flops per SGD step.\n",
+    `Gaussian numbers: wasm ${(1e9 / normalsWasm.cpu).toFixed(2)} ns each, TS reference ` +
+      `${(1e9 / normalsTs.cpu).toFixed(2)} ns (${
+        (normalsWasm.cpu / normalsTs.cpu).toFixed(1)
+      }x); ` +
+      `spiked samples: wasm ${int(samplesWasm.cpu)}/s, TS ${int(samplesTs.cpu)}/s ` +
+      `(${(samplesWasm.cpu / samplesTs.cpu).toFixed(1)}x)\n`,
   );
   const cols = [
     "rule",
-    "measure",
-    "wasm /s",
-    "GFLOP/s",
+    "K",
+    "step /s",
+    "GF/s",
+    "sample+step /s",
+    "GF/s",
+    "simulate /s",
+    "GF/s",
+    "sim med /s",
+    "sim wall /s",
     "TS /s",
-    "GFLOP/s",
-    "wasm/TS",
-    "wasm wall /s",
+    "sim/TS",
   ];
   const table = rows.map((r) => [
     r.rule,
-    label[r.what],
-    int(r.wasm.cpu),
-    gflops(r.wasm.cpu, r.what),
+    String(r.K),
+    int(r.kernelStep.cpu),
+    gf(r.kernelStep.cpu, r.K),
+    int(r.kernelTrain.cpu),
+    gf(r.kernelTrain.cpu, r.K),
+    int(r.simulate.cpu),
+    gf(r.simulate.cpu, r.K),
+    int(r.simulate.cpuMedian),
+    int(r.simulate.wall),
     int(r.ts.cpu),
-    gflops(r.ts.cpu, r.what),
-    (r.wasm.cpu / r.ts.cpu).toFixed(2),
-    int(r.wasm.wall),
+    (r.simulate.cpu / r.ts.cpu).toFixed(1),
   ]);
   const widths = cols.map((c, j) => Math.max(c.length, ...table.map((t) => t[j].length)));
   const line = (cells: string[]) =>
-    cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
+    cells.map((c, j) => (j < 1 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
+  console.log(
+    "step: kernel on pre-drawn inputs; sample+step: kernel drawing its inputs; simulate: a whole run",
+  );
   console.log(line(cols));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const t of table) console.log(line(t));
   console.log();
-  for (const r of rows.filter((r) => r.what === "sim")) {
-    const ratio = r.wasm.cpu / r.ts.cpu;
+  const at = (rule: string, K: number) => rows.find((r) => r.rule === rule && r.K === K)!;
+  const v4 = at("vanilla", 4);
+  console.log(peer.note);
+  for (const [name, rate] of Object.entries(peer.rates)) {
     console.log(
-      `${r.rule}, sampling + step: ${int(r.wasm.cpu)} steps/s ` +
-        `(target > ${int(RATE_TARGET)}: ${r.wasm.cpu > RATE_TARGET ? "met" : "NOT met"}), ` +
-        `${ratio.toFixed(2)}x the TS loop (target >= ${RATIO_TARGET}x: ${
-          ratio >= RATIO_TARGET ? "met" : "NOT met"
-        })`,
+      `  ${name.padEnd(13)} ${int(rate).padStart(9)} steps/s; aedyn simulate vanilla K = 4 is ` +
+        `${(v4.simulate.cpu / rate).toFixed(1)}x, sample+step kernel ${
+          (v4.kernelTrain.cpu / rate).toFixed(1)
+        }x`,
     );
+  }
+  console.log();
+  const check = (what: string, got: number, want: number, unit: string, fmt = int) =>
+    console.log(
+      `${what}: ${fmt(got)} ${unit} (target >= ${fmt(want)}: ${got >= want ? "met" : "NOT met"})`,
+    );
+  check("simulate, vanilla, K = 4", v4.simulate.cpu, TARGETS.simulateVanillaK4, "steps/s");
+  check(
+    "simulate, truncated, K = 4",
+    at("truncated", 4).simulate.cpu,
+    TARGETS.simulateTruncatedK4,
+    "steps/s",
+  );
+  check("sample+step kernel, vanilla, K = 4", v4.kernelTrain.cpu, TARGETS.trainK4, "steps/s");
+  check(
+    "sample+step kernel, truncated, K = 4",
+    at("truncated", 4).kernelTrain.cpu,
+    TARGETS.trainK4,
+    "steps/s",
+  );
+  for (const rule of ["vanilla", "truncated"]) {
+    for (const K of [16, 32]) {
+      const r = at(rule, K);
+      check(
+        `simulate, ${rule}, K = ${K}`,
+        r.simulate.cpu * flops(K) / 1e9,
+        TARGETS.gflopsWide,
+        "GFLOP/s",
+        (x) => x.toFixed(2),
+      );
+    }
   }
 }

@@ -66,9 +66,15 @@ if (import.meta.main) {
     await writeFiles(out, await specFiles(figures, true));
     experiments.push(summary);
     const agree = summary.agreement.map((a) =>
-      `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%`
+      `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%` +
+      (a.heldOut
+        ? ` (exact error; held-out estimate: max ${(100 * a.heldOut.max).toFixed(1)}%, mean ${
+          (100 * a.heldOut.mean).toFixed(1)
+        }%)`
+        : "")
     );
     console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
+    for (const note of summary.notes ?? []) console.error(`  ${note}`);
     if (agree.length) {
       console.error(
         `  simulation vs theory${summary.agrees ? "" : " (outside the tolerance)"}: ${

@@ -32,6 +32,10 @@ export interface ActivationAverages {
   I3(c11: number, c12: number, c13: number, c22: number, c23: number, c33: number): number;
   /** j = E[g'(x)], Var x = q. */
   j(q: number): number;
+  /** E[g(x)], Var x = q (zero for odd g; the output bias couples to it, THEORY.md 1b). */
+  mean(q: number): number;
+  /** E[g''(x)], Var x = q (relu: the density of x at 0; zero for odd g). */
+  d1(q: number): number;
   /** E[g'''(x)], Var x = q. */
   d3(q: number): number;
   /** E[g''(x) g(x) + g'(x)^2] (= E[(g g')'(x)]), Var x = q. */
@@ -149,6 +153,7 @@ export interface QuadratureAveragesOptions {
  *
  * Derivative averages use g2 / g3 when given; otherwise Stein's lemma
  * reduces them to g and g' (so a relu needs only g and g'), for x ~ N(0, q):
+ *   E[g''(x+m)] = E[x g'(x+m)] / q,
  *   E[g'''(x+m)] = E[g'(x+m) (x^2/q - 1)] / q,
  *   E[(g g')'(x+m)] = E[x g(x+m) g'(x+m)] / q,
  *   E[g''(x_k+m1) g(x_a+m2)] = (E[x_k g'(x_k+m1) g(x_a+m2)] - qka E[g' g']) / qkk.
@@ -276,6 +281,8 @@ export function quadratureAverages(
         { breaks: [at(m1), undefined, at(m3)], legendreNodes },
       ),
     j: (q) => e1((x) => g1(x[0] + m1), q),
+    mean: (q) => e1((x) => g(x[0] + m1), q),
+    d1: g2 ? (q) => e1((x) => g2(x[0] + m1), q) : (q) => e1((x) => x[0] * g1(x[0] + m1), q) / q,
     d3: g3
       ? (q) => e1((x) => g3(x[0] + m1), q)
       : (q) => e1((x) => g1(x[0] + m1) * (x[0] * x[0] / q - 1), q) / q,

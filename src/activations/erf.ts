@@ -48,7 +48,7 @@ const INV_SQRT2 = Math.SQRT1_2;
 /**
  * erf, g(u) = erf(u / sqrt 2), g'(u) = sqrt(2/pi) e^{-u^2/2}, g'' = -u g',
  * g''' = (u^2 - 1) g'. Formulas of THEORY.md section 4, plus
- * E[g'''] = -sqrt(2/pi) (1+q)^{-3/2},
+ * E[g] = E[g''] = 0 (odd), E[g'''] = -sqrt(2/pi) (1+q)^{-3/2},
  * E[g'' g + g'^2] = (2/pi) / ((1+q) sqrt(1+2q)),
  * E[g''(x_k) g(x_a)] = -P_ka = -(2/pi) qka / ((1+qkk) sqrt((1+qkk)(1+qaa) - qka^2)),
  * E[g'(x_k) g'(x_a)] = (2/pi) / sqrt((1+qkk)(1+qaa) - qka^2).
@@ -69,6 +69,9 @@ const AVERAGES: ActivationAverages = {
     return (TWO_OVER_PI * (c23 * (1 + c11) - c12 * c13)) / (Math.sqrt(l3) * (1 + c11));
   },
   j: (q) => SQRT_2_OVER_PI / Math.sqrt(1 + q),
+  // g and g'' are odd: their averages over a zero-mean field vanish
+  mean: (_q) => 0,
+  d1: (_q) => 0,
   d3: (q) => -SQRT_2_OVER_PI / ((1 + q) * Math.sqrt(1 + q)),
   d2gPlusG1sq: (q) => TWO_OVER_PI / ((1 + q) * Math.sqrt(1 + 2 * q)),
   d2g: (qkk, qka, qaa) =>

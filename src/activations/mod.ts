@@ -31,6 +31,8 @@ export type {
   ScalarFunction,
 } from "./averages.ts";
 export { quadratureAverages, quadratureBiasedAverages } from "./averages.ts";
+export { biasedFields, centralFields, predictedError } from "./fields.ts";
+export type { EquationAverages, FieldAverages, Overlaps } from "./fields.ts";
 
 /** Every activation the package knows, by name. */
 export const ACTIVATIONS = { linear, erf, relu, tanh } as const;

@@ -13,6 +13,7 @@
  *     I3  = c12 s13 / (2 pi c11) + c23 (pi - theta13) / (2 pi),
  *           s13 = sqrt(c11 c33 - c13^2)              (Stein's lemma on x2)
  *     j = E[g'] = 1/2,  E[g'''] = E[delta'(x)] = -p'(0) = 0,
+ *     E[g] = sqrt(q / (2 pi)),  E[g''] = E[delta(x)] = p(0) = 1 / sqrt(2 pi q),
  *     E[g'' g + g'^2] = E[delta(x) relu(x)] + 1/2 = 1/2,
  *     E[g''(x_k) g(x_a)] = p_k(0) E[relu(x_a) | x_k = 0] = s / (2 pi q_kk),
  *     E[g'(x_k) g'(x_a)] = P(x_k > 0, x_a > 0) = (pi - theta) / (2 pi).
@@ -20,7 +21,8 @@
  * Degenerate relu cases (a zero-variance field inside g', where the value
  * depends on g'(0)) use g'(0) = 1/2 or, where the value is constant for
  * positive variance (j, d3, d2gPlusG1sq), that constant; E[g''(x_k) g(x_a)]
- * is +Infinity for q_kk = 0 < q_aa (the density of x_k at 0 diverges).
+ * is +Infinity for q_kk = 0 < q_aa and E[g''(x)] for q = 0 (the density of x at 0
+ * diverges); E[g(x)] is 0 at q = 0.
  *
  * Biased fields (notation: u_i = x_i + m_i, sigma_i = sqrt(c_ii),
  * det = c11 c22 - c12^2, R(mu, s) = E[relu(N(mu, s^2))] = mu Phi(mu/s) + s phi(mu/s)):
@@ -68,6 +70,7 @@ import { ncdf, npdf } from "../math/erf.ts";
 import { orthantUpper } from "../math/bivariate.ts";
 
 const INV_2PI = 1 / (2 * Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** sqrt of max(0, a b - c^2): the (clamped) 2 x 2 determinant's square root. */
 function sqrtDet(a: number, c: number, b: number): number {
@@ -92,6 +95,8 @@ const AVERAGES: ActivationAverages = {
     return ((c12 * s13) / c11 + c23 * Math.atan2(s13, -c13)) * INV_2PI;
   },
   j: (_q) => 0.5,
+  mean: (q) => (q > 0 ? Math.sqrt(q) * INV_SQRT_2PI : 0),
+  d1: (q) => (q > 0 ? INV_SQRT_2PI / Math.sqrt(q) : Infinity),
   d3: (_q) => 0,
   d2gPlusG1sq: (_q) => 0.5,
   d2g(qkk, qka, qaa) {

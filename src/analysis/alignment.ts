@@ -97,3 +97,31 @@ export function spanOverlaps(o: OrderParameters): number[] {
   }
   return out;
 }
+
+/**
+ * The angle in degrees, unit by unit, between the decoder vectors of two
+ * records of the same network (e.g. SGD and the theory from the same
+ * initial weights) within the span of the top M components: the angle
+ * between (b_k(1), ..., b_k(M)) of each, M = K by default. Small for every
+ * unit when the two have learnt the same rotation of the components.
+ *
+ * @example
+ * ```ts
+ * import { decoderAngles } from "./alignment.ts";
+ * const a = { b: [[1, 0], [0, 1]] }, b = { b: [[1, 1], [0, 2]] };
+ * const [d1, d2] = decoderAngles(a as never, b as never);
+ * if (!(Math.abs(d1 - 45) < 1e-12 && d2 === 0)) throw new Error("example failed");
+ * ```
+ */
+export function decoderAngles(
+  a: Pick<OrderParameters, "b">,
+  b: Pick<OrderParameters, "b">,
+  M = a.b.length,
+): number[] {
+  return a.b.map((row, k) => {
+    const x = row.slice(0, M), y = b.b[k].slice(0, M);
+    const d = x.reduce((s, v, m) => s + v * y[m], 0);
+    const n = Math.hypot(...x) * Math.hypot(...y);
+    return n > 0 ? (Math.acos(Math.min(1, Math.abs(d) / n)) * 180) / Math.PI : NaN;
+  });
+}

@@ -1,5 +1,6 @@
 /**
- * Analysis of learning curves and learned weights: the agreement of a
+ * Analysis of learning curves and learned weights: the exact (population)
+ * error of recorded networks on Gaussian inputs, the agreement of a
  * simulation with the theory, plateaus of the test error matched to the
  * PCA levels, the alignment of the decoder with the principal components,
  * and the matching of learned vectors to components.
@@ -14,7 +15,9 @@
  * @module
  */
 export { deviation } from "./deviation.ts";
-export type { Deviation } from "./deviation.ts";
+export type { Deviation, DeviationBasis, DeviationOptions } from "./deviation.ts";
+export { populationError, populationErrorUnavailable } from "./population.ts";
+export type { PopulationError } from "./population.ts";
 export {
   dwell,
   findPlateaus,
@@ -23,7 +26,7 @@ export {
   PLATEAU_DEFAULTS,
 } from "./plateaus.ts";
 export type { Plateau, PlateauMatch, PlateauOptions } from "./plateaus.ts";
-export { alignment, cosines, permutedAlignment, spanOverlaps } from "./alignment.ts";
-export { matchComponents, unitVector } from "./components.ts";
-export type { ComponentMatch, MatchRule } from "./components.ts";
+export { alignment, cosines, decoderAngles, permutedAlignment, spanOverlaps } from "./alignment.ts";
+export { matchComponents, subspaceMatch, unitVector } from "./components.ts";
+export type { ComponentMatch, MatchRule, SubspaceMatch } from "./components.ts";
 export type { CurveResult, OrderParameters } from "../problem/types.ts";

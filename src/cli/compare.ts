@@ -19,6 +19,11 @@ export function theoryFigures(
   }, opts.svg);
 }
 
+/** "1 seed", "3 seeds". */
+export function seedsLabel(n: number): string {
+  return `${n} seed${n === 1 ? "" : "s"}`;
+}
+
 /** Simulation and theory overlaid in one error-curve plot. */
 export function comparisonFigures(
   simulation: CurveResult,
@@ -27,7 +32,7 @@ export function comparisonFigures(
 ): Promise<Record<string, string>> {
   return specFiles({
     error_curve: errorCurveSpec([simulation, theory], {
-      labels: [`SGD simulation (${simulation.runs.length} seeds)`, "theory"],
+      labels: [`SGD simulation (${seedsLabel(simulation.runs.length)})`, "theory"],
       title: "Online SGD and the exact equations, with the PCA levels",
     }),
   }, opts.svg);
@@ -49,7 +54,18 @@ export function compareCurves(simulation: CurveResult, theory: CurveResult) {
       (100 * dev.max).toFixed(2)
     }% (at t = ${dev.maxAt.toPrecision(4)}), mean ${(100 * dev.mean).toFixed(2)}% over ${
       simulation.times.length - 1
-    } recorded times`,
+    } recorded times, ${
+      dev.basis === "population"
+        ? "with the exact error of the SGD weights (Gaussian inputs)"
+        : "with the held-out estimate of the SGD error"
+    }`,
+    ...(dev.heldOut
+      ? [
+        `  (with the held-out estimate instead: max ${(100 * dev.heldOut.max).toFixed(2)}%, mean ${
+          (100 * dev.heldOut.mean).toFixed(2)
+        }%)`,
+      ]
+      : []),
     `plateaus of the simulation, seed ${plateaus.simulation[0].seed}:`,
     formatPlateauTable(plateaus.simulation[0].plateaus),
     `plateaus of the theory, seed ${plateaus.theory[0].seed}:`,
@@ -58,7 +74,15 @@ export function compareCurves(simulation: CurveResult, theory: CurveResult) {
   const record = {
     simulation,
     theory,
-    deviation: { max: dev.max, maxAt: dev.maxAt, mean: dev.mean, relative: dev.relative },
+    deviation: {
+      max: dev.max,
+      maxAt: dev.maxAt,
+      mean: dev.mean,
+      relative: dev.relative,
+      basis: dev.basis,
+      simulationEps: dev.simulationEps,
+      ...(dev.heldOut ? { heldOut: dev.heldOut } : {}),
+    },
     plateaus,
     epsPCA: levels,
   };

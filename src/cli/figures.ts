@@ -11,6 +11,7 @@ import {
   componentsSpec,
   errorCurveSpec,
   overlapHeatmapSpec,
+  subspaceSpec,
   type VegaLiteSpec,
 } from "../plot/mod.ts";
 import { renderSvg } from "../plot/render.ts";
@@ -30,7 +31,10 @@ export async function resultFigures(
   const specs: Record<string, VegaLiteSpec> = {
     error_curve: opts.theory
       ? errorCurveSpec([result, opts.theory], {
-        labels: [`online SGD (${result.runs.length} seeds)`, "theory (same initial weights)"],
+        labels: [
+          `online SGD (${result.runs.length} seed${result.runs.length === 1 ? "" : "s"})`,
+          "theory (same initial weights)",
+        ],
         title: "Online SGD and the exact equations, with the PCA levels",
       })
       : errorCurveSpec(result, { title: "Test error of online SGD with the PCA levels" }),
@@ -38,12 +42,21 @@ export async function resultFigures(
   const last = result.runs[0].snapshots.at(-1);
   if (last && pcs.length > 0) {
     const sanger = !RULES[cfg.rule].decoder;
-    specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
-      name: sanger ? "w" : "v",
-      title: `Learned ${sanger ? "encoder" : "decoder"} vectors (seed ${
-        result.runs[0].seed
-      }, t = ${last.t}) and principal components`,
-    });
+    const at = `seed ${result.runs[0].seed}, t = ${last.t}`;
+    if (cfg.rule === "vanilla" && pcs.length >= K) {
+      // vanilla SGD learns the span of the components in some rotation: show the
+      // span and the Procrustes-rotated decoder, not unit-by-unit matches
+      specs.components = subspaceSpec(last.V, pcs, {
+        name: "v",
+        title: `Principal components and the span of the learned decoder (${at})`,
+      });
+    } else {
+      specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
+        name: sanger ? "w" : "v",
+        match: pcs.length >= K ? "index" : "best",
+        title: `Learned ${sanger ? "encoder" : "decoder"} vectors (${at}) and principal components`,
+      });
+    }
   }
   if (result.runs[0].order[0].a[0].length > 0) {
     // The encoder keeps O(1) components in every bulk direction, so its

@@ -11,7 +11,9 @@
  * every problem in its `DataFormatError`s.
  * @module
  */
-import papaparse from "papaparse";
+// a full specifier, so that this module also resolves when imported by URL (no import map)
+// deno-lint-ignore no-import-prefix
+import papaparse from "npm:papaparse@5.7.1";
 import { type ByteInput, type Dataset, load } from "./dataset.ts";
 import { ConfigError, DataFormatError, type DataLocation } from "../core/errors.ts";
 

@@ -10,7 +10,9 @@
  * forbids it), loading still succeeds and hashing throws.
  * @module
  */
-import { createMD5, type IHasher } from "hash-wasm";
+// a full specifier, so that this module also resolves when imported by URL (no import map)
+// deno-lint-ignore no-import-prefix
+import { createMD5, type IHasher } from "npm:hash-wasm@4.13.0";
 
 let loadError: unknown;
 /** The one WebAssembly hasher; its state belongs to {@link owner}. */

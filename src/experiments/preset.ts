@@ -46,6 +46,8 @@ export type SizeOverrides =
     D?: number;
     /** Overrides the preset's longTime. */
     longTime?: number;
+    /** Overrides the preset's scanD. */
+    scanD?: number[];
   };
 
 /** Run sizes: "reduced" (tests), "default" (deno task figures), "full" (paper-sized). */
@@ -67,8 +69,13 @@ export interface Preset {
   variants?: Variant[];
   /** Overrides per size. */
   sizes?: Partial<Record<"reduced" | "full", SizeOverrides>>;
-  /** Time up to which the theory is integrated for the long-time analysis (tied). */
+  /** Time up to which the theory is integrated for the long-time analysis (tied, relu-bias). */
   longTime?: number;
+  /**
+   * Further input dimensions D at which the analysis reruns a variant to see a trend with D
+   * (truncated: vanilla SGD's alignment against the theory's).
+   */
+  scanD?: number[];
   /** Real images (realdata): the embedded MNIST, split and preprocessing. */
   images?: {
     nHeldOut: number;
@@ -80,7 +87,17 @@ export interface Preset {
 }
 
 /** The keys a size's overrides may hold. */
-const SIZE_KEYS = ["D", "tMax", "seeds", "nTest", "nTimes", "lr", "longTime"];
+const SIZE_KEYS = ["D", "tMax", "seeds", "nTest", "nTimes", "lr", "longTime", "scanD"];
+
+/** A list of input dimensions for a scan: integers from 2 to 1e5. */
+function checkScanD(name: string, value: unknown): void {
+  if (
+    !Array.isArray(value) ||
+    value.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 2 || d > 1e5)
+  ) {
+    throw new ConfigError(name, value, "a list of input dimensions D, integers from 2 to 100000");
+  }
+}
 
 /** The long-time horizon of the tied analysis: a time of the equations, t > 0. */
 function checkLongTime(name: string, value: unknown): void {
@@ -169,9 +186,11 @@ export function parsePreset(text: string, source = "preset"): Preset {
       if (over.longTime !== undefined) {
         checkLongTime(`${source}: sizes.${key}.longTime`, over.longTime);
       }
+      if (over.scanD !== undefined) checkScanD(`${source}: sizes.${key}.scanD`, over.scanD);
     }
   }
   if (p.longTime !== undefined) checkLongTime(`${source}: longTime`, p.longTime);
+  if (p.scanD !== undefined) checkScanD(`${source}: scanD`, p.scanD);
   // every variant at every size resolves: a bad preset is refused before any work
   if (p.experiment !== "realdata") {
     for (const size of SIZES) {
@@ -188,13 +207,22 @@ export function parsePreset(text: string, source = "preset"): Preset {
   }
   for (const key of Object.keys(p)) {
     if (
-      !["experiment", "title", "claim", "problem", "variants", "sizes", "longTime", "images"]
-        .includes(key)
+      ![
+        "experiment",
+        "title",
+        "claim",
+        "problem",
+        "variants",
+        "sizes",
+        "longTime",
+        "scanD",
+        "images",
+      ].includes(key)
     ) {
       throw new ConfigError(
         `${source} key`,
         key,
-        "experiment, title, claim, problem, variants, sizes, longTime, images",
+        "experiment, title, claim, problem, variants, sizes, longTime, scanD, images",
       );
     }
   }
@@ -208,7 +236,7 @@ export function variantProblem(
   size: Size,
 ): ProblemInput {
   const over: SizeOverrides = size === "default" ? {} : preset.sizes?.[size] ?? {};
-  const { D, longTime: _longTime, ...rest } = over;
+  const { D, longTime: _longTime, scanD: _scanD, ...rest } = over;
   const base = preset.problem;
   const data = base.data && D !== undefined ? { ...base.data, D } : base.data;
   return {
@@ -219,6 +247,11 @@ export function variantProblem(
     ...(variant?.rule ? { rule: variant.rule } : {}),
     ...(variant?.lr !== undefined ? { lr: variant.lr } : {}),
   };
+}
+
+/** The dimensions of a preset's scan at a size (none by default). */
+export function scanDOf(preset: Preset, size: Size): number[] {
+  return (size === "default" ? undefined : preset.sizes?.[size]?.scanD) ?? preset.scanD ?? [];
 }
 
 /** The long-time horizon of a preset at a size. */

@@ -15,6 +15,7 @@ import { type Preset, type Size, type Variant, variantProblem } from "./preset.t
 import { ANALYSES } from "./analyses/mod.ts";
 import {
   AGREEMENT,
+  type Agreement,
   check,
   type ExperimentSummary,
   REALDATA_AGREEMENT,
@@ -68,10 +69,9 @@ export async function runPreset(
   }
   const runs = await runVariants(preset, size, control);
   const analysis = await ANALYSES[preset.experiment](preset, runs, size);
-  const agreement = runs.filter((r) => r.theory).map((r) => {
-    const d = deviation(r.simulation, r.theory!);
-    return { label: r.label, max: d.max, maxAt: d.maxAt, mean: d.mean };
-  });
+  const agreement = runs.filter((r) => r.theory).map((r) =>
+    agreementOf(r.label, r.simulation, r.theory!)
+  );
   const agreementChecks = agreement.flatMap((a) => [
     check(`${a.label}: max deviation simulation vs theory`, a.max, "<=", AGREEMENT.max),
     check(`${a.label}: mean deviation simulation vs theory`, a.mean, "<=", AGREEMENT.mean),
@@ -81,8 +81,28 @@ export async function runPreset(
     agreement,
     agreementChecks,
     numbers: analysis.numbers,
+    ...(analysis.notes?.length ? { notes: analysis.notes } : {}),
   }, analysis.figures);
   return { summary, figures, runs };
+}
+
+/** The agreement record of one variant: exact error of the SGD weights where the inputs are Gaussian. */
+export function agreementOf(
+  label: string,
+  simulation: CurveResult,
+  theory: CurveResult,
+): Agreement {
+  const d = deviation(simulation, theory);
+  return {
+    label,
+    max: d.max,
+    maxAt: d.maxAt,
+    mean: d.mean,
+    basis: d.basis,
+    ...(d.heldOut
+      ? { heldOut: { max: d.heldOut.max, maxAt: d.heldOut.maxAt, mean: d.heldOut.mean } }
+      : {}),
+  };
 }
 
 /** Prefix figure names with the experiment's and assemble its summary record. */
@@ -91,7 +111,10 @@ function assemble(
   preset: Preset,
   size: Size,
   started: number,
-  parts: Pick<ExperimentSummary, "checks" | "agreement" | "agreementChecks" | "numbers">,
+  parts: Pick<
+    ExperimentSummary,
+    "checks" | "agreement" | "agreementChecks" | "numbers" | "notes"
+  >,
   analysisFigures: Record<string, VegaLiteSpec>,
 ): { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec> } {
   const figures: Record<string, VegaLiteSpec> = {};
@@ -139,11 +162,15 @@ async function runRealData(
       REALDATA_AGREEMENT,
     ),
   ];
-  const dev = (d: RealDataResult["deviation"]["simulation"], label: string) => ({
+  const dev = (d: RealDataResult["deviation"]["simulation"], label: string): Agreement => ({
     label,
     max: d.max,
     maxAt: d.maxAt,
     mean: d.mean,
+    basis: d.basis,
+    ...(d.heldOut
+      ? { heldOut: { max: d.heldOut.max, maxAt: d.heldOut.maxAt, mean: d.heldOut.mean } }
+      : {}),
   });
   const { summary, figures } = assemble(name, preset, size, started, {
     checks,

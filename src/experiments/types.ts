@@ -45,6 +45,8 @@ export interface Analysis {
   numbers: Record<string, unknown>;
   checks: Check[];
   figures: Record<string, VegaLiteSpec>;
+  /** Sentences for the report that explain what the numbers show (computed from them). */
+  notes?: string[];
 }
 
 /** The record of one experiment, as stored in summary.json (figures as file names). */
@@ -58,13 +60,35 @@ export interface ExperimentSummary {
   holds: boolean;
   checks: Check[];
   /** Simulation vs theory, per variant with a theory. */
-  agreement: { label: string; max: number; maxAt: number; mean: number }[];
+  agreement: Agreement[];
   /** Agreement of simulation and theory against the tolerances (max and mean relative deviation). */
   agreementChecks: Check[];
   /** Whether every agreement check passes (reported beside the verdict, not part of it). */
   agrees: boolean;
   numbers: Record<string, unknown>;
+  /** Sentences of the analysis for the report (computed from the numbers). */
+  notes?: string[];
   figures: string[];
+}
+
+/**
+ * The deviation of one variant's simulation from its theory: on the exact
+ * error of the SGD weights for Gaussian inputs (`basis` "population"), with
+ * the held-out estimate's deviation beside it; on the held-out estimate for
+ * real images.
+ */
+export interface Agreement {
+  label: string;
+  /** Largest relative deviation over t > 0. */
+  max: number;
+  /** Where it occurs. */
+  maxAt: number;
+  /** Mean relative deviation over t > 0. */
+  mean: number;
+  /** What the simulation's error is: "population" (exact, Gaussian inputs) or "held-out". */
+  basis?: "population" | "held-out";
+  /** The held-out estimate's deviation, when the basis is the exact error. */
+  heldOut?: { max: number; maxAt: number; mean: number };
 }
 
 /** Agreement tolerances of simulation against theory: max and mean relative deviation. */

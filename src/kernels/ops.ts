@@ -1,10 +1,11 @@
 /**
  * The kernels with long argument lists, bound once from an options object
  * into small functions of what changes from call to call: an SGD stepper
- * (the block of samples), a test-error evaluator (the block of held-out
- * rows), a sampler (the random state and the output), an applier of a
- * low-rank covariance (the rows it multiplies). Binding allocates once;
- * calling allocates nothing.
+ * (the block of samples), an SGD trainer (the random state and the number of
+ * steps: it draws its own samples), a test-error evaluator (the block of
+ * held-out rows), a sampler (the random state and the output), an applier of
+ * a low-rank covariance (the rows it multiplies). Binding allocates nothing
+ * but what the caller passes; calling allocates nothing.
  * @module
  */
 import type { KernelExports, Ptr } from "./wasm.ts";
@@ -31,6 +32,8 @@ export interface SgdOptions {
   tied: boolean;
   /** Trained biases. */
   bias: boolean;
+  /** Output bias c, D (THEORY.md 1b), trained and in every residual; 0 or absent: none. */
+  c?: Ptr;
   /** Scratch of `sgdWorkSize(d, k)` f64 slots. */
   work: Ptr;
 }
@@ -53,7 +56,39 @@ export interface SgdOptions {
 export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number) => void {
   const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
   const { w, v, b, d, k, eta, activation, rule, work } = o;
-  return (xs, n) => x.sgdSteps(w, v, b, xs, n, d, k, eta, activation, rule, tied, bias, work);
+  const c = o.c ?? 0;
+  return (xs, n) => x.sgdStepsC(w, v, b, c, xs, n, d, k, eta, activation, rule, tied, bias, work);
+}
+
+/**
+ * Bind `sgdTrain`: the result runs n SGD steps on n fresh samples drawn from
+ * `sampler` with random state `rng` (the samples that `sampler.draw(rng, xs,
+ * n)` would draw, and the bits of the stepper on them).
+ *
+ * @example
+ * ```ts
+ * import { createKernels } from "./wasm.ts";
+ * import { samplerOf, sgdTrainer } from "./ops.ts";
+ * const k = await createKernels();
+ * const d = 4, K = 1;
+ * const sampler = samplerOf(k.x, { kind: "spiked", u: k.put([2, 0, 0, 0]), coef: k.put([1]), r: 1, sigma: 0.1, d, z: k.f64(1) }, k.alloc(k.x.SAMPLER_BYTES.value));
+ * const w = k.put([0.1, 0, 0, 0]), v = k.put([0.1, 0, 0, 0]), b = k.f64(1), rng = k.alloc(k.x.RNG_BYTES.value);
+ * const train = sgdTrainer(k.x, { w, v, b, d, k: K, eta: 1, activation: 0, rule: 0, tied: false, bias: false, work: k.f64(k.x.sgdWorkSize(d, K)) }, sampler);
+ * train(rng, 100);
+ * if (!(Math.abs(k.view(v, 4)[0]) > 0.1)) throw new Error("example failed"); // the decoder learnt the spike
+ * ```
+ */
+export function sgdTrainer(
+  x: KernelExports,
+  o: SgdOptions,
+  sampler: Sampler,
+): (rng: Ptr, n: number) => void {
+  const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
+  const { w, v, b, d, k, eta, activation, rule, work } = o;
+  const c = o.c ?? 0;
+  const s = sampler.desc;
+  return (rng, n) =>
+    x.sgdTrain(s, rng, w, v, b, c, n, d, k, eta, activation, rule, tied, bias, work);
 }
 
 /** What a test-error evaluator needs. */
@@ -68,6 +103,8 @@ export interface TestErrorOptions {
   b: Ptr;
   /** Whether the biases enter the fields. */
   bias: boolean;
+  /** Output bias c, D, added to the reconstruction; 0 or absent: none. */
+  c?: Ptr;
   /** Input dimension D. */
   d: number;
   /** Hidden units K. */
@@ -110,16 +147,31 @@ export interface TestErrorKernel {
 export function testErrorOf(x: KernelExports, o: TestErrorOptions): TestErrorKernel {
   const bias = o.bias ? 1 : 0;
   const { w, v, vscale, b, d, k, activation, work } = o;
+  const c = o.c ?? 0;
   return {
-    begin: (r0, nr) => x.testErrorBegin(v, vscale, d, k, r0, nr, work),
-    rows: (xs, n) => x.testErrorRows(w, v, vscale, b, bias, xs, n, d, k, activation, work),
+    begin: (r0, nr) => x.testErrorBegin(v, vscale, c, d, k, r0, nr, work),
+    rows: (xs, n) => x.testErrorRows(w, v, vscale, b, bias, c, xs, n, d, k, activation, work),
   };
 }
 
-/** The inputs of a sampler, pointers into one instance (see `SamplerSpec` in src/data). */
+/**
+ * The inputs of a sampler, pointers into one instance (see `SamplerSpec` in
+ * src/data): z is scratch for the latent coefficients (spiked: r slots;
+ * eigen: 32 r slots).
+ */
 export type SamplerOptions =
   | { kind: "spiked"; u: Ptr; coef: Ptr; r: number; sigma: number; d: number; z: Ptr }
-  | { kind: "eigen"; e: Ptr; sqrtRho: Ptr; r: number; sqrtBulk: number; d: number; z: Ptr }
+  | {
+    kind: "eigen";
+    e: Ptr;
+    sqrtRho: Ptr;
+    r: number;
+    sqrtBulk: number;
+    d: number;
+    z: Ptr;
+    /** Without a bulk: 32 D slots where the trainer draws 32 samples at a time (else one at a time). */
+    block?: Ptr;
+  }
   | {
     kind: "rows";
     rows: Ptr;
@@ -131,24 +183,31 @@ export type SamplerOptions =
     pixelMean: Ptr;
   };
 
-/** Bind a sampler: the result draws n inputs (n x D) from random state `rng` into `out`. */
-export function samplerOf(
-  x: KernelExports,
-  o: SamplerOptions,
-): (rng: Ptr, out: Ptr, n: number) => void {
+/** A sampler bound into a descriptor in kernel memory. */
+export interface Sampler {
+  /** The descriptor (`SAMPLER_BYTES` bytes), which `sgdTrain` reads. */
+  readonly desc: Ptr;
+  /** Draw n inputs (n x D) from random state `rng` into `out`. */
+  draw(rng: Ptr, out: Ptr, n: number): void;
+}
+
+/**
+ * Bind a sampler: write its descriptor at `desc` (`SAMPLER_BYTES` bytes, kept
+ * alive by the caller); the result draws inputs with any random state.
+ */
+export function samplerOf(x: KernelExports, o: SamplerOptions, desc: Ptr): Sampler {
   switch (o.kind) {
     case "spiked":
-      return (rng, out, n) => x.sampleSpiked(rng, o.u, o.coef, o.r, o.sigma, o.d, out, n, o.z);
+      x.samplerSpiked(desc, o.u, o.coef, o.r, o.sigma, o.d, o.z);
+      break;
     case "eigen":
-      return o.sqrtBulk === 0
-        ? (rng, out, n) => x.sampleEigenFull(rng, o.e, o.sqrtRho, o.r, o.d, out, n, o.z)
-        : (rng, out, n) => x.sampleEigen(rng, o.e, o.sqrtRho, o.r, o.sqrtBulk, o.d, out, n, o.z);
-    case "rows": {
-      const u8 = o.bytes ? 1 : 0;
-      return (rng, out, n) =>
-        x.sampleRowsCompact(rng, o.rows, u8, o.nRows, o.d, o.mean, o.scale, o.pixelMean, out, n);
-    }
+      x.samplerEigen(desc, o.e, o.sqrtRho, o.r, o.sqrtBulk, o.d, o.z, o.block ?? 0);
+      break;
+    case "rows":
+      x.samplerRows(desc, o.rows, o.bytes ? 1 : 0, o.nRows, o.d, o.mean, o.scale, o.pixelMean);
+      break;
   }
+  return { desc, draw: (rng, out, n) => x.sampleFrom(desc, rng, out, n) };
 }
 
 /** A covariance diag I + U^T diag(coef) U (r x D rows U), and scratch for its product. */

@@ -15,8 +15,11 @@ import type { KernelExports } from "./generated/kernels_api.ts";
 // declarations the AssemblyScript compiler writes for assembly/.
 export type { KernelExportKinds, KernelExports, Ptr } from "./generated/kernels_api.ts";
 
-/** Bytes of one random-generator state in wasm memory. */
-export const RNG_BYTES = 24;
+/** Bytes of one random-generator state in wasm memory (the u64 counter of assembly/rng.ts). */
+export const RNG_BYTES = 8;
+
+/** Bytes of one sampler descriptor in wasm memory (assembly/sample.ts). */
+export const SAMPLER_BYTES = 48;
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);

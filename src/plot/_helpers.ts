@@ -160,3 +160,98 @@ export function positive(name: string, v: number): number {
   if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(name, v, "a positive number of pixels");
   return v;
 }
+
+/**
+ * A figure title that is never cut: no `limit`, and the text broken at
+ * spaces into balanced lines of at most `width` pixels at 0.62 x the font
+ * size per character (the mean advance of common sans-serif fonts; Vega's
+ * own estimate without a canvas, 0.8, may widen the SVG by a little white
+ * space but cuts nothing). One line is returned as a string.
+ *
+ * @param text the title.
+ * @param width the width in pixels the lines must fit.
+ * @param fontSize the title's font size (default 14, as in `CONFIG`).
+ * @param advance width of a character in font sizes (default 0.62; 0.8, Vega's own
+ *   estimate, where the layout must not grow, e.g. a vertical axis title along the plot).
+ * @returns `{ text }` for a Vega-Lite title, with no `limit`.
+ *
+ * @example
+ * ```ts
+ * import { titleOf } from "./_helpers.ts";
+ * const t = titleOf("a long title that will not fit in one hundred pixels", 100);
+ * if (!(Array.isArray(t.text) && t.text.every((l) => l.length <= 11 || !l.includes(" ")))) throw new Error("example failed");
+ * ```
+ */
+export function titleOf(
+  text: string,
+  width: number,
+  fontSize = 14,
+  advance = 0.62,
+): { text: string | string[] } {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  const wrap = (perLine: number): string[] => {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of words) {
+      if (line && line.length + 1 + word.length > perLine) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+    return lines;
+  };
+  const most = Math.max(8, Math.floor(width / (advance * fontSize)));
+  const n = wrap(most).length;
+  // balanced: the shortest line length that needs no more lines than the greedy wrap
+  let per = Math.min(most, Math.ceil(text.length / n));
+  while (per < most && wrap(per).length > n) per++;
+  const lines = wrap(per);
+  return { text: lines.length === 1 ? lines[0] : lines };
+}
+
+/**
+ * An axis title that fits along `length` pixels of the axis by Vega's own
+ * estimate of text widths (0.8 x font size per character), so that a long
+ * vertical title does not push the plot away from the figure's title: one
+ * line, or several.
+ *
+ * @param text the title.
+ * @param length the axis's length in pixels.
+ * @returns the title, as a string or lines.
+ *
+ * @example
+ * ```ts
+ * import { axisTitle } from "./_helpers.ts";
+ * if (!(Array.isArray(axisTitle("a rather long title for a short vertical axis", 200)))) throw new Error("example failed");
+ * ```
+ */
+export function axisTitle(text: string, length: number): string | string[] {
+  return titleOf(text, length, AXIS_TITLE_FONT, 0.8).text;
+}
+
+/** Font size of axis titles (as in `CONFIG`). */
+const AXIS_TITLE_FONT = 13;
+
+/**
+ * Tick values of a log time axis whose two ends are labelled: the ticks of
+ * {@link logTicks} plus the first and the last time, dropping the ticks
+ * whose labels would crowd an end's (closer to it than a factor 1.5 or than
+ * 8% of the axis, about the width of a label on a 560-pixel axis).
+ *
+ * @param ts the times drawn (all > 0).
+ * @returns the tick values, ascending, starting and ending at the range's ends.
+ *
+ * @example
+ * ```ts
+ * import { timeTicks } from "./_helpers.ts";
+ * if (!(timeTicks([0.005, 600]).join() === "0.005,0.02,0.05,0.1,0.2,0.5,1,2,5,10,20,50,100,200,600")) throw new Error("example failed");
+ * ```
+ */
+export function timeTicks(ts: number[]): number[] {
+  const lo = Math.min(...ts), hi = Math.max(...ts);
+  if (!(lo < hi)) return [lo];
+  const gap = Math.max(Math.log(1.5), 0.08 * Math.log(hi / lo));
+  const inner = logTicks(ts).filter((v) => Math.log(v / lo) > gap && Math.log(hi / v) > gap);
+  return [lo, ...inner, hi];
+}

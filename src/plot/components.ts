@@ -12,7 +12,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { positive } from "./_helpers.ts";
+import { positive, titleOf } from "./_helpers.ts";
 
 /** Options of {@linkcode componentsSpec}. */
 export interface ComponentsOptions {
@@ -77,7 +77,7 @@ export function componentsSpec(
   const height = positive("height", opts.height ?? 110);
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
+    ...(opts.title ? { title: titleOf(opts.title, opts.width ?? 560) } : {}),
     padding: 12,
     data: { values },
     facet: {

@@ -13,7 +13,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { cycle, logTicks, positive } from "./_helpers.ts";
+import { cycle, logTicks, positive, timeTicks, titleOf } from "./_helpers.ts";
 
 /**
  * What {@linkcode errorCurveSpec} reads from a result: its kind, the recorded
@@ -177,17 +177,24 @@ export function errorCurveSpec(
   const x = {
     field: "t",
     type: "quantitative",
-    scale: { type: "log" },
-    axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
+    // the axis ends at the first and the last time, both labelled
+    scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
+    axis: { title: "time t = steps / D", format: ".3~r", values: timeTicks(ts) },
   };
-  // A log error axis spans the data and the rules only (no rounding to decades).
+  // A log error axis spans the data and the rules only (no rounding to decades), widened where
+  // a rule's label needs room inside the plot.
   const levels = [meanRows, runRows, pcaRows].flatMap((rows) => rows.map((r) => r.eps as number))
     .concat(bandRows.flatMap((r) => [r.lo as number, r.hi as number]));
-  const yDomain = [Math.min(...levels) / 1.12, Math.max(...levels) * 1.06];
+  const width = positive("width", opts.width ?? 560);
+  const height = positive("height", opts.height ?? 340);
+  const placed = placeLabels(pcaRows, [...meanRows, ...runRows], ts, levels, logY, width, height);
+  const yDomain = placed.domain;
   const y = (field: string) => ({
     field,
     type: "quantitative",
-    scale: logY ? { type: "log", domain: yDomain, nice: false } : { type: "linear", zero: true },
+    scale: logY
+      ? { type: "log", domain: yDomain, nice: false }
+      : { type: "linear", zero: true, domain: yDomain },
     axis: {
       title: yTitle,
       ...(logY ? { format: "~g", values: logTicks(yDomain) } : {}),
@@ -301,25 +308,30 @@ export function errorCurveSpec(
       mark: { type: "rule", strokeDash: [5, 4], color: "#666666", strokeWidth: 1 },
       encoding: { y: y("eps") },
     });
-    layer.push({
-      data: { values: pcaRows },
-      mark: {
-        type: "text",
-        align: "right",
-        baseline: "top",
-        dx: -4,
-        dy: 3,
-        fontSize: 11,
-        color: "#444444",
-      },
-      encoding: { x: { value: "width" }, y: y("eps"), text: { field: "label" } },
-    });
+    // labels inside the plot at its right edge, below their rule or, where a curve passes
+    // there, above it
+    for (const [rows, below] of [[placed.below, true], [placed.above, false]] as const) {
+      if (rows.length === 0) continue;
+      layer.push({
+        data: { values: rows },
+        mark: {
+          type: "text",
+          align: "right",
+          baseline: below ? "top" : "bottom",
+          dx: -4,
+          dy: below ? 3 : -3,
+          fontSize: LABEL_FONT,
+          color: "#444444",
+        },
+        encoding: { x: { value: "width" }, y: y("eps"), text: { field: "label" } },
+      });
+    }
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
-    width: positive("width", opts.width ?? 560),
-    height: positive("height", opts.height ?? 340),
+    ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
+    width,
+    height,
     padding: 12,
     layer,
     config: CONFIG,
@@ -327,6 +339,59 @@ export function errorCurveSpec(
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Font size of the rules' labels (pixels). */
+const LABEL_FONT = 11;
+
+/**
+ * Where each rule's label goes (below its rule unless a curve passes there
+ * near the right edge, then above) and the error axis's domain, widened so
+ * that every label lies inside the plot.
+ */
+function placeLabels(
+  rules: Record<string, unknown>[],
+  curves: Record<string, unknown>[],
+  ts: number[],
+  levels: number[],
+  logY: boolean,
+  width: number,
+  height: number,
+): { domain: number[]; below: Record<string, unknown>[]; above: Record<string, unknown>[] } {
+  const pos = (e: number) => (logY ? Math.log10(e) : e);
+  let lo = logY ? Math.min(...levels) / 1.12 : 0;
+  let hi = logY ? Math.max(...levels) * 1.06 : Math.max(...levels);
+  const tLo = Math.log(Math.min(...ts)), tHi = Math.log(Math.max(...ts));
+  // the curves' values under the labels (the estimated width of "PCA m=10" from the right edge)
+  const labelPx = 0.8 * LABEL_FONT * 9 + 8;
+  const xPx = (t: number) => tHi > tLo ? (width * (Math.log(t) - tLo)) / (tHi - tLo) : width;
+  const under = curves.filter((r) => xPx(r.t as number) >= width - labelPx).map((r) =>
+    pos(r.eps as number)
+  );
+  const below: Record<string, unknown>[] = [], above: Record<string, unknown>[] = [];
+  // a label's height in axis units (3 px gap + the font), at the current domain
+  const band = () => ((LABEL_FONT + 5) / height) * (pos(hi) - pos(lo));
+  for (const r of rules) {
+    const y = pos(r.eps as number);
+    const b = band();
+    const hits = (a: number, z: number) => under.filter((v) => v >= a && v <= z).length;
+    const room = logY || y - b >= 0; // a linear axis starts at 0: no label below it
+    (room && hits(y - b, y) <= hits(y, y + b) ? below : above).push(r);
+  }
+  // widen the domain until every label fits (the band grows with the domain: a few passes)
+  for (let pass = 0; pass < 4; pass++) {
+    const b = band();
+    const need = [
+      ...below.map((r) => pos(r.eps as number) - b),
+      ...above.map((r) => pos(r.eps as number) + b),
+    ];
+    const newLo = Math.min(pos(lo), ...need), newHi = Math.max(pos(hi), ...need);
+    const inv = (v: number) => (logY ? 10 ** v : v);
+    if (newLo >= pos(lo) && newHi <= pos(hi)) break;
+    lo = inv(newLo);
+    hi = inv(newHi);
+  }
+  return { domain: [lo, hi], below, above };
+}
 
 /** Check that result j has matching times, errors, runs and PCA errors. */
 function validateCurve(r: ErrorCurveSource, j: number): void {

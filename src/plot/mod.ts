@@ -18,6 +18,7 @@
 export { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 export { type ErrorCurveOptions, type ErrorCurveSource, errorCurveSpec } from "./error_curve.ts";
 export { type ComponentsOptions, componentsSpec } from "./components.ts";
+export { type SubspaceOptions, subspaceSpec } from "./subspace.ts";
 export { type ImageGridOptions, imageGridSpec } from "./image_grid.ts";
 export { overlapHeatmapSpec, type OverlapOptions, type OverlapSource } from "./overlaps.ts";
 export { type TimeSeries, type TimeSeriesOptions, timeSeriesSpec } from "./time_series.ts";

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../core/errors.ts";
 import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
-import { fmt, pickTimes } from "./_helpers.ts";
+import { fmt, pickTimes, titleOf } from "./_helpers.ts";
 
 /**
  * What {@linkcode overlapHeatmapSpec} reads from a result: the recorded
@@ -114,6 +114,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
     });
   }
   const cell = 36;
+  const columns = Math.min(labels.length, Math.max(1, Math.floor(900 / (cell * M + 70))));
   const x = {
     field: "m",
     type: "ordinal",
@@ -122,7 +123,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
   const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } };
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: opts.title } : {}),
+    ...(opts.title ? { title: titleOf(opts.title, Math.max(320, columns * (cell * M + 60))) } : {}),
     padding: 12,
     data: { values },
     facet: {
@@ -131,7 +132,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
       sort: labels,
       header: { title: null, labelFontSize: 12 },
     },
-    columns: Math.min(labels.length, Math.max(1, Math.floor(900 / (cell * M + 70)))),
+    columns,
     spec: {
       width: { step: cell },
       height: { step: cell },

@@ -12,7 +12,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { cycle, logTicks, positive } from "./_helpers.ts";
+import { axisTitle, cycle, positive, timeTicks, titleOf } from "./_helpers.ts";
 
 /** One named series of {@linkcode timeSeriesSpec}. */
 export interface TimeSeries {
@@ -22,6 +22,14 @@ export interface TimeSeries {
   t: number[];
   /** Values, one per time. */
   value: number[];
+  /**
+   * With `style`, on every series: the group the colour shows (e.g. the
+   * component, or the variant), the style the stroke dash shows (e.g. "SGD"
+   * or "theory"), each with its own legend.
+   */
+  group?: string;
+  /** The style the stroke dash shows (see `group`). */
+  style?: string;
 }
 
 /** Options of {@linkcode timeSeriesSpec}. */
@@ -66,6 +74,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   if (new Set(labels).size !== labels.length) {
     throw new ConfigError("series labels", labels, "distinct names");
   }
+  const grouped = series.every((s) => s.group !== undefined && s.style !== undefined);
   const rows: Record<string, unknown>[] = [];
   for (const s of series) {
     if (s.t.length !== s.value.length) {
@@ -77,7 +86,12 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     }
     s.t.forEach((t, i) => {
       if (t > 0 && Number.isFinite(s.value[i])) {
-        rows.push({ series: s.label, t, value: s.value[i] });
+        rows.push({
+          series: s.label,
+          t,
+          value: s.value[i],
+          ...(grouped ? { group: s.group, style: s.style } : {}),
+        });
       }
     });
   }
@@ -85,29 +99,49 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     throw new ConfigError("series", "no point to draw", "a finite value at some t > 0");
   }
   const n = labels.length;
+  const width = positive("width", opts.width ?? 560);
+  const height = positive("height", opts.height ?? 300);
+  const ts = rows.map((r) => r.t as number);
   const x = {
     field: "t",
     type: "quantitative",
-    scale: { type: "log" },
+    // the axis ends at the first and the last time, both labelled
+    scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
     axis: {
       title: "time t = steps / D",
-      format: "~g",
-      values: logTicks(rows.map((r) => r.t as number)),
+      format: ".3~r",
+      values: timeTicks(ts),
     },
   };
   const y = {
     field: "value",
     type: "quantitative",
     scale: opts.yDomain ? { domain: opts.yDomain, nice: false } : { zero: false },
-    axis: { title: opts.yTitle },
+    axis: { title: axisTitle(opts.yTitle, height) },
   };
   const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 };
-  const layer: Record<string, unknown>[] = [{
-    data: { values: rows },
-    mark: { type: "line", strokeWidth: 2, clip: true },
-    encoding: {
-      x,
-      y,
+  const groups = [...new Set(series.map((s) => s.group!))];
+  const styles = [...new Set(series.map((s) => s.style!))];
+  const encodeSeries = grouped
+    ? {
+      color: {
+        field: "group",
+        type: "nominal",
+        scale: { domain: groups, range: cycle(PALETTE, groups.length) },
+        legend: { ...legend, columns: 1 },
+      },
+      strokeDash: {
+        field: "style",
+        type: "nominal",
+        scale: {
+          domain: styles,
+          range: cycle([[1, 0], [6, 3], [2, 3], [10, 3, 2, 3]], styles.length),
+        },
+        legend: { ...legend, columns: 1 },
+      },
+      detail: { field: "series", type: "nominal" },
+    }
+    : {
       color: {
         field: "series",
         type: "nominal",
@@ -120,7 +154,11 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
         scale: { domain: labels, range: cycle(DASHES, n) },
         legend,
       },
-    },
+    };
+  const layer: Record<string, unknown>[] = [{
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 2, clip: true },
+    encoding: { x, y, ...encodeSeries },
   }];
   if (opts.rules?.length) {
     const ruleRows = opts.rules.map((r) => ({ value: r.value, label: r.label }));
@@ -149,9 +187,9 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: { text: opts.title, limit: opts.width ?? 560 } } : {}),
-    width: positive("width", opts.width ?? 560),
-    height: positive("height", opts.height ?? 300),
+    ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
+    width,
+    height,
     padding: 12,
     layer,
     config: CONFIG,

@@ -103,6 +103,10 @@ export interface OrderParameters {
   b: number[][];
   /** Biases b_k (zeros without bias). */
   bias: number[];
+  /** C_k = v^k . c / D, K (networks with an output bias c, THEORY.md 1b). */
+  C?: number[];
+  /** C0 = c . c / D (networks with an output bias c). */
+  C0?: number;
 }
 
 /** Weights saved at one time. */
@@ -115,6 +119,8 @@ export interface WeightSnapshot {
   V: number[][];
   /** Biases, K. */
   b: number[];
+  /** Output bias c, D (networks with an output bias only). */
+  c?: number[];
 }
 
 /** One trajectory: one seed of a simulation, or the theory. */
@@ -181,6 +187,12 @@ export interface CurveResult {
   runs: Run[];
   /** PCA levels of the input covariance. */
   pca: PcaSummary;
+  /**
+   * Conditions met along the way that did not stop the run, with the time at
+   * which each started (the density form's transient crossings of
+   * Q_kk T_kk - R_kk^2 < 0, THEORY.md 4b); absent when there were none.
+   */
+  warnings?: { t: number; message: string }[];
   /** Wall-clock seconds spent. */
   seconds: number;
 }

@@ -18,35 +18,29 @@ import { RULES } from "../problem/rules.ts";
 import { MAX_SNAPSHOT_VALUES } from "../problem/params.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { summarise } from "../core/stats.ts";
-import { createKernels, type Kernels, type Ptr, RNG_BYTES } from "../kernels/wasm.ts";
+import {
+  createKernels,
+  type Kernels,
+  type Ptr,
+  RNG_BYTES,
+  SAMPLER_BYTES,
+} from "../kernels/wasm.ts";
 import {
   covarianceApplier,
+  type Sampler,
   samplerOf,
   type SamplerOptions,
-  sgdStepper,
+  sgdTrainer,
   type TestErrorKernel,
   testErrorOf,
 } from "../kernels/ops.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
+import { type RecordEvent, seedsInWorkers } from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
 
-/** One recorded time of one run, as `onRecord` receives it. */
-export interface RecordEvent {
-  /** Index of the run (seed) among the problem's. */
-  run: number;
-  /** Its seed. */
-  seed: number;
-  /** Index of the recorded time. */
-  index: number;
-  /** The time t = steps / D. */
-  t: number;
-  /** The test error at t. */
-  eps: number;
-  /** The order parameters at t. */
-  order: OrderParameters;
-}
+export type { RecordEvent } from "./parallel.ts";
 
 /** Hooks for long runs: progress, cancellation and resumption. */
 export interface SimulateControl {
@@ -65,23 +59,28 @@ export interface SimulateControl {
   onRun?: (run: Run) => void | Promise<void>;
   /** Called at every recorded time of every run, as soon as it is recorded (e.g. to draw a live curve). */
   onRecord?: (record: RecordEvent) => void;
+  /**
+   * Web Workers to spread the seeds over (default 1: this thread). A seed's
+   * numbers are the same bits whatever the pool size.
+   */
+  workers?: number;
 }
 
-/** Samples drawn per block before the SGD kernel runs over them (at most). */
-const BLOCK = 32;
 /**
- * Multiply-adds of one chunk of kernel work (~10-30 ms): wide problems take
+ * Multiply-adds of one chunk of kernel work (~5-30 ms): wide problems take
  * fewer SGD steps per call, and the test error and the order parameters
  * over row chunks, so that Ctrl-C and progress are served about every 0.1 s
- * whatever D and K. (Chunks change no result: each step, row and dot product
- * is computed the same way; the test error's mean over chunks is combined
- * from their sums, and only problems too wide for one chunk are cut.)
+ * whatever D and K. (Chunks change no result: the training kernel draws its
+ * samples itself, one per step from one stream, and each step, row and dot
+ * product is computed the same way however the steps are split into calls;
+ * the test error's mean over chunks is combined from their sums, and only
+ * problems too wide for one chunk are cut.)
  */
 const CHUNK = 1 << 24;
 
 /** The sizes of the chunks of one run. */
 interface Chunks {
-  /** SGD steps per kernel call. */
+  /** SGD steps per kernel call (each draws its sample: about (5 K + r + 1) D multiply-adds). */
   steps: number;
   /** Rows per call of the test error (2K multiply-adds per coordinate). */
   testRows: number;
@@ -89,18 +88,18 @@ interface Chunks {
   sampleRows: number;
   /** Rows of the K x K order-parameter products per call (K per coordinate). */
   orderRows: number;
-  /** Gaussian numbers per call of the generator (even: they come in pairs). */
+  /** Gaussian numbers per call of the generator (any split gives the same stream). */
   normals: number;
 }
 
 function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
   const rows = (perCoordinate: number) => Math.max(1, Math.floor(chunk / (D * perCoordinate)));
   return {
-    steps: Math.min(BLOCK, rows(K)),
+    steps: rows(5 * K + r + 1),
     testRows: rows(2 * K),
     sampleRows: rows(Math.max(r, 1)),
     orderRows: rows(K),
-    normals: Math.max(2, 2 * Math.floor(chunk / 32)),
+    normals: Math.max(1, Math.floor(chunk / 16)),
   };
 }
 
@@ -123,19 +122,19 @@ export async function simulate(
 ): Promise<CurveResult> {
   const prep = prepare(input);
   const { problem } = prep;
-  if (prep.problem.network.outputBias) {
-    // TODO(issue 12): the output bias in the kernels and in the equations
-    throw new ConfigError(
-      "network.outputBias (--output-bias)",
-      true,
-      "false (not implemented yet)",
-    );
-  }
   control.signal?.throwIfAborted();
   const started = performance.now();
   const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
   const nSeeds = problem.seeds.length;
+  const finished = (seed: number) => done.get(seed)?.eps.length === prep.times.length;
+  const todo = problem.seeds.filter((s) => !finished(s));
+  const workers = Math.max(1, Math.floor(control.workers ?? 1));
+  if (workers > 1 && todo.length > 1) {
+    // every seed left in a worker; then the runs are assembled below as finished ones
+    const ran = await seedsInWorkers(problem, todo, control, workers);
+    for (const run of ran) done.set(run.seed, run);
+  }
   // one pacer for all seeds: progress and Ctrl-C are served about every 0.1 s of work
   const status = { run: 0, t: 0 };
   const pacer = new Pacer(control.signal, 100, () =>
@@ -148,9 +147,8 @@ export async function simulate(
     }));
   for (let i = 0; i < nSeeds; i++) {
     const seed = problem.seeds[i];
-    const previous = done.get(seed);
-    if (previous && previous.eps.length === prep.times.length) {
-      runs.push(previous);
+    if (finished(seed)) {
+      runs.push(done.get(seed)!);
       continue;
     }
     status.run = i;
@@ -187,10 +185,10 @@ interface RunMemory {
   W: Ptr;
   V: Ptr;
   b: Ptr;
+  /** The output bias (D), or 0 for a network without one. */
+  c: Ptr;
   /** The decoder the error sees: V, or W / sqrt(D) for Sanger's rule. */
   Veff: Ptr;
-  /** The block of training samples. */
-  block: Ptr;
   Xtest: Ptr;
   rngTrain: Ptr;
   /** Rows of the test block. */
@@ -202,12 +200,12 @@ interface RunMemory {
   OW: Ptr;
   OV: Ptr;
   kk: Ptr;
-  /** SGD steps over n samples at xs. */
-  step: (xs: Ptr, n: number) => void;
+  /** n SGD steps, each on a fresh sample drawn with random state rng. */
+  train: (rng: Ptr, n: number) => void;
   /** The test error over the test block, by row chunks. */
   testError: TestErrorKernel;
-  /** Draw n training inputs. */
-  sample: (rng: Ptr, out: Ptr, n: number) => void;
+  /** The data model's sampler. */
+  sampler: Sampler;
   /** Omega applied to k rows. */
   omega: (w: Ptr, k: number, out: Ptr) => void;
 }
@@ -221,7 +219,7 @@ async function runSeed(
   record?: (index: number, t: number, eps: number, order: OrderParameters) => void,
 ): Promise<Run> {
   const cfg = prep.problem;
-  const { K, bias } = cfg.network;
+  const { K } = cfg.network;
   const D = prep.D;
   const times = prep.times;
   const sanger = !RULES[cfg.rule].decoder;
@@ -236,8 +234,7 @@ async function runSeed(
   for (const target of steps) {
     while (done < target) {
       const n = Math.min(chunks.steps, target - done);
-      mem.sample(mem.rngTrain, mem.block, n);
-      mem.step(mem.block, n);
+      mem.train(mem.rngTrain, n);
       done += n;
       status.t = done / D;
       await pacer.tick();
@@ -248,7 +245,7 @@ async function runSeed(
     const e = await chunkedTestError(mem, K, D, pacer, chunks);
     if (!Number.isFinite(e)) throw new DivergenceError(t, "the test error is not finite");
     eps.push(e);
-    order.push(await orderParameters(mem, K, D, bias, pacer, chunks.orderRows));
+    order.push(await orderParameters(mem, K, D, cfg.network.bias, pacer, chunks.orderRows));
     record?.(eps.length - 1, t, e, order[order.length - 1]);
     if (snapSteps.has(done)) snapshots.push(snapshot(mem, K, D, t));
   }
@@ -272,6 +269,8 @@ async function allocate(
   const W = k.f64(K * D);
   const V = untiedDecoder ? k.f64(K * D) : W;
   const b = k.f64(K);
+  // the output bias starts at init.c, or 0 (THEORY.md 1b)
+  const c = cfg.network.outputBias && ownDecoder ? k.f64(D) : 0;
   const Veff = ownDecoder ? V : k.f64(K * D);
   const init = cfg.network.init;
   if (init) {
@@ -284,6 +283,7 @@ async function allocate(
       rows(V, init.V);
     }
     if (init.b) k.write(b, init.b);
+    if (init.c && c) k.write(c, init.c);
   } else {
     // the seed's draw (drawInitialWeights: W, then V of an untied network), straight into place
     const st = k.alloc(RNG_BYTES);
@@ -326,6 +326,8 @@ async function allocate(
       sqrtBulk: s.sqrtBulk,
       d: D,
       z,
+      // a full spectrum: samples drawn 32 at a time (each eigenvector read once per block)
+      block: s.sqrtBulk === 0 ? k.f64(32 * D) : 0,
     };
   } else {
     // a data set: the training rows stay compact (bytes or float32) in wasm memory
@@ -345,13 +347,28 @@ async function allocate(
       pixelMean: data.pixelMean ? k.put(data.pixelMean) : 0,
     };
   }
+  const sgd = {
+    w: W,
+    v: V,
+    b,
+    c,
+    d: D,
+    k: K,
+    eta: cfg.lr,
+    activation,
+    rule: RULES[cfg.rule].kernelCode,
+    tied,
+    bias,
+    work: k.f64(k.x.sgdWorkSize(D, K)),
+  };
+  const samplerBound = samplerOf(k.x, sampler, k.alloc(SAMPLER_BYTES));
   const mem: RunMemory = {
     k,
     W,
     V,
     b,
+    c,
     Veff,
-    block: k.f64(BLOCK * D),
     nTest,
     Xtest: k.f64(nTest * D),
     rngTrain: k.alloc(RNG_BYTES),
@@ -361,31 +378,20 @@ async function allocate(
     OW: k.f64(K * D),
     OV: k.f64(K * D),
     kk: k.f64(K * K),
-    step: sgdStepper(k.x, {
-      w: W,
-      v: V,
-      b,
-      d: D,
-      k: K,
-      eta: cfg.lr,
-      activation,
-      rule: RULES[cfg.rule].kernelCode,
-      tied,
-      bias,
-      work: k.f64(k.x.sgdWorkSize(D, K)),
-    }),
+    train: sgdTrainer(k.x, sgd, samplerBound),
     testError: testErrorOf(k.x, {
       w: W,
       v: ownDecoder ? V : W,
       vscale: ownDecoder ? 1 : 1 / Math.sqrt(D),
       b,
       bias,
+      c,
       d: D,
       k: K,
       activation,
       work: k.f64(k.x.testErrorWorkSize(K)),
     }),
-    sample: samplerOf(k.x, sampler),
+    sampler: samplerBound,
     omega: covarianceApplier(k.x, {
       u: k.put(cov.U),
       coef: k.put(cov.coef),
@@ -404,7 +410,7 @@ async function allocate(
     // drawn in chunks of rows: the same stream, row by row, as one call
     const rows = chunks.sampleRows;
     for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
-      mem.sample(rngTest, mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
+      mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
       await pacer.tick();
     }
   }
@@ -457,7 +463,9 @@ function testSize(prep: Prepared): number {
 function checkFinite(mem: RunMemory, K: number, D: number, t: number): void {
   const w2 = mem.k.x.dot(mem.W, mem.W, K * D);
   const v2 = mem.k.x.dot(mem.V, mem.V, K * D);
-  if (!Number.isFinite(w2) || !Number.isFinite(v2) || w2 > 1e12 * D || v2 > 1e12 * D) {
+  const c2 = mem.c ? mem.k.x.dot(mem.c, mem.c, D) : 0;
+  const big = (s: number) => !Number.isFinite(s) || s > 1e12 * D;
+  if (big(w2) || big(v2) || big(c2)) {
     throw new DivergenceError(t, "the weights blew up; lower the learning rate lr");
   }
 }
@@ -502,7 +510,12 @@ async function orderParameters(
   k.x.gemmNT(V, mem.E, K, mem.M, D, 1 / sd, mem.proj);
   const b = matrix(k.view(mem.proj, K * mem.M), K, mem.M);
   const biasValues = bias ? Array.from(k.view(mem.b, K)) : new Array(K).fill(0);
-  return { Q, R, T, T0, WW, a, b, bias: biasValues };
+  if (!mem.c) return { Q, R, T, T0, WW, a, b, bias: biasValues };
+  // the output bias: C_k = v^k . c / D and C0 = c . c / D (THEORY.md 1b)
+  k.x.gemmNT(V, mem.c, K, 1, D, 1 / D, mem.kk);
+  const C = Array.from(k.view(mem.kk, K));
+  const C0 = k.x.dot(mem.c, mem.c, D) / D;
+  return { Q, R, T, T0, WW, a, b, bias: biasValues, C, C0 };
 }
 
 function snapshot(mem: RunMemory, K: number, D: number, t: number): WeightSnapshot {
@@ -512,5 +525,6 @@ function snapshot(mem: RunMemory, K: number, D: number, t: number): WeightSnapsh
     W: matrix(k.view(mem.W, K * D), K, D),
     V: matrix(k.view(mem.Veff, K * D), K, D),
     b: Array.from(k.view(mem.b, K)),
+    ...(mem.c ? { c: Array.from(k.view(mem.c, D)) } : {}),
   };
 }

@@ -1,124 +1,77 @@
 /**
  * The exact equations of THEORY.md section 4 in the projected form (4b):
- * from the macroscopic overlaps (Q, R, T, T0) to the 2K x 2K matrices M1, M0
+ * from the macroscopic overlaps (Q, R, T, T0) to the m x m matrices M1, M0
  * of the linear flow of every eigen-direction,
- *   d/dt [a; b](tau) = (rho_tau M1 + M0) [a; b](tau),
- * and the predicted test error. Stein form (no inverses of d_ka or d'_k).
+ *   d/dt y(tau) = (rho_tau M1 + M0) y(tau),   y(tau) = [a; b](tau) (m = 2K),
+ * the flow of the field means of trained biases, and (re-exported from
+ * `../activations/fields.ts`, where the simulator's side reaches it too) the
+ * predicted test error. Stein form (no inverses of d_ka or d'_k).
+ *
+ * ## The output bias (THEORY.md 1b)
+ *
+ * With xhat = sum_k v^k g(lambda_k) + c, every Delta of section 2 gains -c
+ * (truncated SGD: Delta_k = x - c - sum_{a<=k} v^a g(lambda_a)), and c takes
+ * the step c <- c + (eta/D) Delta with the full Delta. The state carries c by
+ * its projections c_tau = c . e_tau / sqrt(D) (the scaling of b), as one more
+ * row of every per-direction vector, y(tau) = [a; b; c_tau] (m = 2K + 1), and
+ * one more row and column of every Gram block. From the moments
+ * U = sum_tau y y^T: C_k = v^k . c / D = U[b_k, c] and C0 = c . c / D = U[c, c].
+ * No other overlap enters: the inputs have zero mean, so c meets the network
+ * only through the constant v^k . c in v^k . Delta and through E[g(lambda_k)].
+ * The mean change of each quantity in one step (recipe of THEORY.md 4: Stein's
+ * lemma E[f(lambda) x_tau] = Cov(lambda, x_tau) E[f'(lambda)] with
+ * Cov(lambda_k, x_tau) = rho_tau a_k(tau) / sqrt(D)), times D steps per unit
+ * of t (the eta^2 terms vanish as D grows, as for the weights):
+ *
+ * - encoder, from -(v^k . c) in v^k . Delta:
+ *   E[g'(lambda_k) (-(v^k . c)) x_tau] (eta / D^2) / sqrt(D) per step
+ *   = -(eta rho_tau / D^2) C_k E[g''(lambda_k)] a_k(tau), so
+ *   da_k/dt += -(eta rho_tau / D) C_k E[g''(lambda_k)] a_k:
+ *   M1[a_k, a_k] += -(eta / D) C_k E[g''(lambda_k)]
+ *   (relu: E[g''] is the density of lambda_k at 0; odd g without bias: 0);
+ * - decoder, from -c in Delta: dv^k/dt += -eta E[g(lambda_k)] c, i.e.
+ *   M0[b_k, c] = -eta E[g(lambda_k)] (truncated SGD too: every Delta_k holds -c);
+ * - output bias: dc/dt = -eta (sum_a v^a E[g(lambda_a)] + c) over all K units
+ *   (c follows the full Delta), i.e. M0[c, b_a] = -eta E[g(lambda_a)],
+ *   M0[c, c] = -eta, and no rho term (M1[c, .] = 0);
+ * - hidden biases: db_k/dt += -eta D E[g'(lambda_k)] (v^k . c) / D^1.5, i.e.
+ *   dmu_k/dt += -eta E[g'(lambda_k)] C_k (mu_k = b_k / sqrt(D));
+ * - tied weights (v^k = w^k, b = a / sqrt(D)): the decoder path adds to w,
+ *   M0[a_k, c] = sqrt(D) M0[b_k, c]; the b rows stay the a rows / sqrt(D);
+ * - error: + sum_k C_k E[g(lambda_k)] + C0 / 2 (`predictedError`).
+ *
+ * The fluctuations of c do not enter as D grows: a step moves c . e_tau by
+ * (eta/D) Delta . e_tau, of variance (eta/D)^2 rho_tau times the residual's
+ * share, and the -c term damps it at the rate eta/D per step, so each
+ * c . e_tau fluctuates by at most sqrt(eta rho_tau / (2D)) about its mean
+ * (of order 1 along a spike, against a mean of order sqrt(D)); summed over
+ * the directions the residual leaves (sum rho = 2D eps), they add
+ * |delta c|^2 / (2D) = eta eps / (2D) to the error: a relative O(eta / D), like
+ * the eta^2 terms of the weights (SGD at D = 500 matches C_k and C0 of the
+ * equations to 1.4%, tests/theory/theory_test.ts).
+ *
+ * Every one of these is the gradient flow of the population loss in weight
+ * space (dw/dt = -eta grad_w L, dv/dt = -eta D grad_v L, dc/dt = -eta D grad_c L,
+ * dmu/dt = -eta dL/dmu; truncated: unit k on its nested loss, c on the full
+ * one), which tests/theory/flow_test.ts checks by finite differences.
  * @module
  */
 import type { Rule } from "../problem/types.ts";
-import type {
-  ActivationAverages,
-  BiasedActivationAverages,
-  PairAverages,
-} from "../activations/mod.ts";
+import {
+  centralFields,
+  type EquationAverages,
+  type FieldAverages,
+  type Overlaps,
+} from "../activations/fields.ts";
 
-/** The Gaussian averages the equations need (closed forms: `averagesFor`). */
-export type EquationAverages = Pick<
-  ActivationAverages,
-  "I2" | "J2" | "j" | "d3" | "d2gPlusG1sq" | "d2g" | "g1g1" | "pair"
->;
-
-/** Macroscopic overlaps, K x K row-major each. */
-export interface Overlaps {
-  Q: Float64Array;
-  R: Float64Array;
-  T: Float64Array;
-  T0: Float64Array;
-}
-
-/**
- * The averages of the equations at the current state, by unit index: the
- * fields lambda_k have variances Q_kk, covariances Q_ka and means mu_k
- * (zero without bias). g1, g2, g3 are the derivatives of g.
- */
-export interface FieldAverages {
-  /** E[g1(lambda_k)]. */
-  j(k: number): number;
-  /** E[g2(lambda_k)] (needed by the bias flow only). */
-  d1(k: number): number;
-  /** E[g3(lambda_k)]. */
-  d3(k: number): number;
-  /** E[g2(lambda_k) g(lambda_k) + g1(lambda_k)^2]. */
-  d2gPlusG1sq(k: number): number;
-  /** E[g2(lambda_k) g(lambda_a)]. */
-  d2g(k: number, a: number): number;
-  /** E[g1(lambda_k) g1(lambda_a)]. */
-  g1g1(k: number, a: number): number;
-  /** E[g1(lambda_k) g(lambda_a)] (needed by the bias flow only). */
-  g1g(k: number, a: number): number;
-  /** E[g(lambda_k) g(lambda_a)]. */
-  I2(k: number, a: number): number;
-}
-
-/**
- * Field averages of zero-mean fields: closed forms called directly, or, for
- * averages by quadrature (`avg.pair`), every two-field average of a pair
- * from one grid, computed on first use and kept for this state.
- */
-export function centralFields(avg: EquationAverages, Q: Float64Array, K: number): FieldAverages {
-  const q = (k: number, a: number) => Q[k * K + a];
-  const none = () => {
-    throw new Error("internal: bias averages requested without bias");
-  };
-  const pairOf = avg.pair?.bind(avg);
-  if (pairOf) {
-    const memo: (PairAverages | undefined)[] = new Array(K * K);
-    const pair = (k: number, a: number): PairAverages => {
-      const lo = Math.min(k, a), hi = Math.max(k, a);
-      let p = memo[lo * K + hi];
-      if (!p) {
-        p = pairOf(q(lo, lo), q(lo, hi), q(hi, hi));
-        memo[lo * K + hi] = p;
-      }
-      return p;
-    };
-    return {
-      j: (k) => avg.j(q(k, k)),
-      d1: none,
-      d3: (k) => avg.d3(q(k, k)),
-      d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k)),
-      d2g: (k, a) => (k <= a ? pair(k, a).d2gKA : pair(k, a).d2gAK),
-      g1g1: (k, a) => pair(k, a).g1g1,
-      g1g: none,
-      I2: (k, a) => pair(k, a).I2,
-    };
-  }
-  return {
-    j: (k) => avg.j(q(k, k)),
-    d1: none,
-    d3: (k) => avg.d3(q(k, k)),
-    d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k)),
-    d2g: (k, a) => avg.d2g(q(k, k), q(k, a), q(a, a)),
-    g1g1: (k, a) => avg.g1g1(q(k, k), q(k, a), q(a, a)),
-    g1g: none,
-    I2: (k, a) => avg.I2(q(k, k), q(k, a), q(a, a)),
-  };
-}
-
-/** Field averages with means mu_k (trained biases divided by sqrt(D)). */
-export function biasedFields(
-  avg: BiasedActivationAverages,
-  Q: Float64Array,
-  mu: ArrayLike<number>,
-  K: number,
-): FieldAverages {
-  const q = (k: number, a: number) => Q[k * K + a];
-  return {
-    j: (k) => avg.j(q(k, k), mu[k]),
-    d1: (k) => avg.d1(q(k, k), mu[k]),
-    d3: (k) => avg.d3(q(k, k), mu[k]),
-    d2gPlusG1sq: (k) => avg.d2gPlusG1sq(q(k, k), mu[k]),
-    d2g: (k, a) => avg.d2g(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
-    g1g1: (k, a) => avg.g1g1(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
-    g1g: (k, a) => avg.g1g(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
-    I2: (k, a) => avg.I2(q(k, k), q(k, a), q(a, a), mu[k], mu[a]),
-  };
-}
+export { biasedFields, centralFields, predictedError } from "../activations/fields.ts";
+export type { EquationAverages, FieldAverages, Overlaps } from "../activations/fields.ts";
 
 /**
  * Flow of the means mu_k = b_k / sqrt(D) of trained biases:
- * dmu_k/dt = eta (R_kk E[g2(lambda_k)] - sum_{a in A(k)} T0_ka E[g1(lambda_k) g(lambda_a)]).
+ * dmu_k/dt = eta (R_kk E[g2(lambda_k)] - sum_{a in A(k)} T0_ka E[g1(lambda_k) g(lambda_a)]
+ *                 - C_k E[g1(lambda_k)]),
+ * the last term with an output bias only (o.C given).
  */
 export function biasFlow(
   K: number,
@@ -131,6 +84,7 @@ export function biasFlow(
   for (let k = 0; k < K; k++) {
     let s = o.R[k * K + k] * f.d1(k);
     for (let a = 0; a < K; a++) if (inA(rule, k, a)) s -= o.T0[k * K + a] * f.g1g(k, a);
+    if (o.C) s -= o.C[k] * f.j(k);
     dmu[k] = lr * s;
   }
 }
@@ -141,19 +95,22 @@ function inA(rule: Rule, k: number, a: number): boolean {
 }
 
 /**
- * Fill M1 and M0 (2K x 2K, row-major; rows/columns 0..K-1 are a, K..2K-1 are b)
- * for vanilla and truncated SGD, untied:
+ * Fill M1 and M0 (m x m, row-major; rows/columns 0..K-1 are a, K..2K-1 are b,
+ * and 2K is c_tau when the network has an output bias, i.e. when `o.C` is
+ * given: m = 2K + 1, else m = 2K) for vanilla and truncated SGD, untied:
  *   M1[a_k, a_m] = (eta/D) A1_km,  M1[a_k, b_k] = M1[b_k, a_k] = (eta/D) j_k,
  *   M0[b_k, b_a] = -eta I2_ka for a in A(k),
  * with A1_kk = R_kk E[g3_k] - T0_kk E[g2_k g_k + g1_k^2] - sum_{a in A(k), a != k} T0_ka E[g2_k g_a]
  * and A1_ka = -T0_ka E[g1_k g1_a] (a in A(k), a != k), where g1, g2, g3 are
- * the first three derivatives of g and g_k = g(lambda_k).
+ * the first three derivatives of g and g_k = g(lambda_k). With an output bias
+ * (module notes): A1_kk gains -C_k E[g2_k]; M0[b_k, c] = M0[c, b_k] = -eta E[g_k]
+ * for every k, M0[c, c] = -eta.
  *
  * Tied weights (v^k = w^k, so b = a / sqrt(D)): both updates act on w, so
  * da/dt = rho (M1aa + M1ab / sqrt(D) + sqrt(D) M1ba) a + sqrt(D) M0bb b; written
  * on the 2K state as M1'[a,a] = M1aa + sqrt(D) M1ba, M1'[a,b] = M1ab,
- * M0'[a,b] = sqrt(D) M0bb, and the b rows equal to the a rows / sqrt(D), which
- * keeps b = a / sqrt(D) along the flow.
+ * M0'[a,b] = sqrt(D) M0bb (and M0'[a,c] = sqrt(D) M0bc), and the b rows equal
+ * to the a rows / sqrt(D), which keeps b = a / sqrt(D) along the flow.
  *
  * Sanger's rule (linear, y = W x / sqrt(D), effective decoder v = w / sqrt(D),
  * so b = a / D): dw^k/dt = (eta/D) (Omega w^k - sum_{a <= k} Q_ka w^a), i.e.
@@ -171,7 +128,11 @@ export function flowMatrices(
   tied = false,
 ): void {
   const f = "J2" in avgOrFields ? centralFields(avgOrFields, o.Q, K) : avgOrFields;
-  const m = 2 * K;
+  const out = o.C !== undefined;
+  const m = out ? 2 * K + 1 : 2 * K;
+  if (M1.length !== m * m || M0.length !== m * m) {
+    throw new Error(`internal: flow matrices of ${M1.length} entries for m = ${m}`);
+  }
   M1.fill(0);
   M0.fill(0);
   const c = lr / D;
@@ -180,7 +141,7 @@ export function flowMatrices(
       M1[k * m + k] = c;
       for (let a = 0; a <= k; a++) M0[k * m + a] = -c * o.Q[k * K + a];
     }
-    copyRowsScaled(K, M1, M0, 1 / D);
+    copyRowsScaled(K, m, M1, M0, 1 / D);
     return;
   }
   for (let k = 0; k < K; k++) {
@@ -192,6 +153,7 @@ export function flowMatrices(
       diag -= t0 * f.d2g(k, a);
       M1[k * m + a] = -c * t0 * f.g1g1(k, a);
     }
+    if (out && o.C![k] !== 0) diag -= o.C![k] * f.d1(k);
     M1[k * m + k] = c * diag;
     M1[k * m + K + k] = c * jk;
     M1[(K + k) * m + k] = c * jk;
@@ -200,6 +162,15 @@ export function flowMatrices(
       M0[(K + k) * m + K + a] = -lr * f.I2(k, a);
     }
   }
+  if (out) {
+    const cc = 2 * K;
+    for (let k = 0; k < K; k++) {
+      const g = -lr * f.mean(k);
+      M0[(K + k) * m + cc] = g;
+      M0[cc * m + K + k] = g;
+    }
+    M0[cc * m + cc] = -lr;
+  }
   if (tied) {
     const sd = Math.sqrt(D);
     for (let k = 0; k < K; k++) {
@@ -207,14 +178,14 @@ export function flowMatrices(
         M1[k * m + a] += sd * M1[(K + k) * m + a];
         M0[k * m + K + a] = sd * M0[(K + k) * m + K + a];
       }
+      if (out) M0[k * m + 2 * K] = sd * M0[(K + k) * m + 2 * K];
     }
-    copyRowsScaled(K, M1, M0, 1 / sd);
+    copyRowsScaled(K, m, M1, M0, 1 / sd);
   }
 }
 
-/** Set the b rows of M1 and M0 to their a rows times f. */
-function copyRowsScaled(K: number, M1: Float64Array, M0: Float64Array, f: number): void {
-  const m = 2 * K;
+/** Set the b rows of M1 and M0 (m x m) to their a rows times f. */
+function copyRowsScaled(K: number, m: number, M1: Float64Array, M0: Float64Array, f: number): void {
   for (let k = 0; k < K; k++) {
     for (let j = 0; j < m; j++) {
       M1[(K + k) * m + j] = f * M1[k * m + j];
@@ -224,26 +195,10 @@ function copyRowsScaled(K: number, M1: Float64Array, M0: Float64Array, f: number
 }
 
 /**
- * Predicted test error:
- * eps = tr(Omega)/(2D) - sum_k E[nu_k g(lambda_k)] + (1/2) sum_kl T0_kl E[g(lambda_k) g(lambda_l)],
- * with E[nu_k g(lambda_k)] = R_kk E[g1(lambda_k)] (Stein's lemma; = J2 without bias).
+ * Overlaps from the moments P = sum rho y y^T and U = sum y y^T (m x m);
+ * with an output bias (m = 2K + 1, `o.C` given) also C_k = U[b_k, c] and
+ * C0 = U[c, c].
  */
-export function predictedError(
-  K: number,
-  traceOverD: number,
-  avgOrFields: EquationAverages | FieldAverages,
-  o: Overlaps,
-): number {
-  const f = "J2" in avgOrFields ? centralFields(avgOrFields, o.Q, K) : avgOrFields;
-  let e = traceOverD / 2;
-  for (let k = 0; k < K; k++) {
-    e -= o.R[k * K + k] * f.j(k);
-    for (let l = 0; l < K; l++) e += 0.5 * o.T0[k * K + l] * f.I2(k, l);
-  }
-  return e;
-}
-
-/** Overlaps from the moments P = sum rho y y^T and U = sum y y^T (2K x 2K). */
 export function overlapsFromMoments(
   K: number,
   D: number,
@@ -252,7 +207,11 @@ export function overlapsFromMoments(
   o: Overlaps,
   WW?: Float64Array,
 ): void {
-  const m = 2 * K;
+  const m = o.C ? 2 * K + 1 : 2 * K;
+  if (o.C) {
+    for (let k = 0; k < K; k++) o.C[k] = U[(K + k) * m + 2 * K];
+    o.C0 = U[2 * K * m + 2 * K];
+  }
   for (let k = 0; k < K; k++) {
     for (let l = 0; l < K; l++) {
       o.Q[k * K + l] = P[k * m + l] / D;

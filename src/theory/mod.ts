@@ -1,7 +1,8 @@
 /**
  * The theory's parts: `theory` itself and its solver settings, the forms of
  * the equations, the activations with their Gaussian averages (closed forms
- * or quadrature), the ODE integrators, and the equations' building blocks.
+ * or quadrature), the field averages and the predicted (population) error
+ * of given overlaps, the ODE integrators, and the equations' building blocks.
  *
  * @example
  * ```ts
@@ -28,6 +29,9 @@ export {
   activationSpec,
   averagesFor,
   biasedAveragesFor,
+  biasedFields,
+  centralFields,
+  predictedError,
   quadratureAverages,
   quadratureBiasedAverages,
 } from "../activations/mod.ts";
@@ -37,6 +41,9 @@ export type {
   ActivationFunctions,
   ActivationSpec,
   BiasedActivationAverages,
+  EquationAverages,
+  FieldAverages,
+  Overlaps,
   PairAverages,
   QuadratureAveragesOptions,
   QuadratureBiasedOptions,

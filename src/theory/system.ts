@@ -2,11 +2,19 @@
  * The projected (and density) form of the equations as an ODE system on one
  * flat state vector, with its right-hand side in WebAssembly.
  *
- * State layout (f64): Y (2K x n, the vectors [a; b] of the n explicit
- * directions, row i = component i across directions), then one Gram block
- * S_g = sum_{tau in g} [a; b][a; b]^T (2K x 2K) per group of directions that
- * share an eigenvalue. The density form keeps no explicit vectors: every
+ * State layout (f64): Y (m x n, the vectors y = [a; b] of the n explicit
+ * directions, row i = component i across directions; m = 2K, or m = 2K + 1
+ * with an output bias, y = [a; b; c_tau], c_tau = c . e_tau / sqrt(D)), then
+ * one Gram block S_g = sum_{tau in g} y y^T (m x m) per group of directions
+ * that share an eigenvalue, then the K field means mu_k = b_k / sqrt(D) of
+ * trained biases. The density form keeps no explicit vectors: every
  * direction is a group of one (S = [[q, r^T], [r, t]]).
+ *
+ * The domain guard (`check`): the projected form stops on any variance or
+ * Gram diagonal that is not positive. The density form, as published, may
+ * cross Q_kk T_kk - R_kk^2 < 0 transiently (THEORY.md 4b): there such
+ * crossings are recorded as warnings (one per episode, with its time) and
+ * only non-finite values or a negative predicted error stop the run.
  * @module
  */
 import type { Rule } from "../problem/types.ts";
@@ -111,24 +119,27 @@ export function directionsOf(spec: Spectrum, K: number, form: Form, bins?: numbe
 }
 
 /**
- * Initial state from weights W, V (K x D each, rows = units):
- * a_k(tau) = w^k . e_tau, b_k(tau) = v^k . e_tau / sqrt(D); Gram blocks summed
- * over their members; the bulk block is X X^T minus the listed directions'
- * y y^T, with X = [W; V / sqrt(D)].
+ * Initial state from weights W, V (K x D each, rows = units) and, for a
+ * network with an output bias, c (D): a_k(tau) = w^k . e_tau,
+ * b_k(tau) = v^k . e_tau / sqrt(D), c_tau = c . e_tau / sqrt(D); Gram blocks
+ * summed over their members; the bulk block is X X^T minus the listed
+ * directions' y y^T, with X = [W; V / sqrt(D); c / sqrt(D)].
  */
 export function initialState(
   dirs: Directions,
   K: number,
   W: number[][],
   V: number[][],
+  c?: ArrayLike<number>,
 ): Float64Array {
   const { D } = dirs;
-  const m = 2 * K;
+  const m = c ? 2 * K + 1 : 2 * K;
   const n = dirs.rho.length;
   const nG = dirs.groupRho.length;
   const y = new Float64Array(m * n + nG * m * m);
   const sd = Math.sqrt(D);
   const X = [...W, ...V.map((row) => row.map((x) => x / sd))];
+  if (c) X.push(Array.from(c, (x) => x / sd));
   const project = (e: Float64Array, off: number) =>
     X.map((row) => {
       let s = 0;
@@ -170,9 +181,30 @@ export function initialState(
   return y;
 }
 
+/** Options of a {@link FlowSystem} beyond the rule and the averages. */
+export interface FlowOptions {
+  /** The network has a trained output bias c (state rows c_tau, overlaps C and C0). */
+  outputBias?: boolean;
+  /** The density form: domain crossings become warnings (see the module notes). */
+  density?: boolean;
+}
+
+/** A warning recorded along an integration: its time and what happened. */
+export interface FlowWarning {
+  /** Time t at which the condition started. */
+  t: number;
+  /** What happened. */
+  message: string;
+}
+
+/** Most warnings one integration records (further episodes are counted only). */
+export const MAX_WARNINGS = 100;
+
 /** The right-hand side and the observables of one problem, with its wasm buffers. */
 export class FlowSystem {
   readonly K: number;
+  /** Length of the per-direction vector: 2K, or 2K + 1 with an output bias. */
+  readonly m: number;
   readonly n: number;
   readonly nG: number;
   /** Length of the part of the state carried in WebAssembly (vectors and Gram blocks). */
@@ -201,6 +233,11 @@ export class FlowSystem {
     ry: number;
   };
   rhsCount = 0;
+  /** Warnings recorded by `check` (density form only), at most {@link MAX_WARNINGS}. */
+  readonly warnings: FlowWarning[] = [];
+  /** Episodes not recorded beyond {@link MAX_WARNINGS}. */
+  suppressedWarnings = 0;
+  readonly #active = new Set<string>();
 
   constructor(
     readonly dirs: Directions,
@@ -211,9 +248,11 @@ export class FlowSystem {
     kernels: Kernels = sharedKernels(),
     readonly tied = false,
     readonly biasAvg?: BiasedActivationAverages,
+    readonly options: FlowOptions = {},
   ) {
     this.K = K;
-    const m = 2 * K;
+    const m = options.outputBias ? 2 * K + 1 : 2 * K;
+    this.m = m;
     this.n = dirs.rho.length;
     this.nG = dirs.groupRho.length;
     this.size = m * this.n + this.nG * m * m;
@@ -242,14 +281,14 @@ export class FlowSystem {
       R: new Float64Array(kk),
       T: new Float64Array(kk),
       T0: new Float64Array(kk),
+      ...(options.outputBias ? { C: new Float64Array(K), C0: 0 } : {}),
     };
     this.WW = new Float64Array(kk);
   }
 
   /** Compute the overlaps (this.overlaps, this.WW) of state y already in wasm memory. */
   #moments(): void {
-    const { K, n, nG } = this;
-    const m = 2 * K;
+    const { K, n, nG, m } = this;
     const x = this.#k.x;
     const p = this.#ptr;
     x.projectedMoments(p.y, p.rho, n, m, p.p, p.u, p.ry);
@@ -285,8 +324,7 @@ export class FlowSystem {
 
   /** dy/dt at state y. */
   rhs = (_t: number, y: Float64Array, dy: Float64Array): void => {
-    const { K, n, nG } = this;
-    const m = 2 * K;
+    const { K, n, nG, m } = this;
     const x = this.#k.x;
     const p = this.#ptr;
     this.rhsCount++;
@@ -314,24 +352,52 @@ export class FlowSystem {
     }
   };
 
-  /** A message when the state has left the physical domain (a variance <= 0), else null. */
-  check = (_t: number, y: Float64Array): string | null => {
+  /**
+   * A message when the state has left the physical domain (a variance <= 0,
+   * non-finite values, a negative predicted error), else null. In the density
+   * form only non-finite values and a negative error stop; the other crossings
+   * are recorded in {@link warnings}, once per episode.
+   */
+  check = (t: number, y: Float64Array): string | null => {
     const o = this.observe(y);
     const K = this.K;
+    const found: [string, string][] = [];
     for (let k = 0; k < K; k++) {
       const kk = k * K + k;
       if (!Number.isFinite(this.mu[k])) {
         return `the bias mean mu_${k + 1} = ${this.mu[k]} is not finite`;
       }
-      if (!(o.Q[kk] > 0)) return `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`;
-      if (!(o.T[kk] >= 0)) return `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`;
-      if (!(o.T0[kk] >= 0)) return `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`;
-      if (!(o.Q[kk] * o.T[kk] - o.R[kk] ** 2 >= -1e-9 * Math.abs(o.Q[kk] * o.T[kk]))) {
-        return `Q_kk T_kk - R_kk^2 < 0 for k = ${k + 1} (a covariance that is not positive)`;
+      if (this.options.density) {
+        for (
+          const [name, x] of [["Q", o.Q[kk]], ["R", o.R[kk]], ["T", o.T[kk]], ["T0", o.T0[kk]]]
+        ) {
+          if (!Number.isFinite(x)) return `${name}_${k + 1}${k + 1} = ${x} is not finite`;
+        }
       }
+      if (!(o.Q[kk] > 0)) {
+        found.push([`Q${k}`, `Q_${k + 1}${k + 1} = ${o.Q[kk]} <= 0 (a variance)`]);
+      }
+      if (!(o.T[kk] >= 0)) {
+        found.push([`T${k}`, `T_${k + 1}${k + 1} = ${o.T[kk]} < 0 (a variance)`]);
+      }
+      if (!(o.T0[kk] >= 0)) {
+        found.push([`T0${k}`, `T0_${k + 1}${k + 1} = ${o.T0[kk]} < 0 (a squared norm)`]);
+      }
+      const det = o.Q[kk] * o.T[kk] - o.R[kk] ** 2;
+      if (!(det >= -1e-9 * Math.abs(o.Q[kk] * o.T[kk]))) {
+        found.push([
+          `det${k}`,
+          this.options.density
+            ? `Q_kk T_kk - R_kk^2 = ${det.toPrecision(3)} < 0 for k = ${
+              k + 1
+            } (a covariance that is not positive: the densities have left their rank-one structure)`
+            : `Q_kk T_kk - R_kk^2 < 0 for k = ${k + 1} (a covariance that is not positive)`,
+        ]);
+      }
+      if (!this.options.density && found.length) return found[0][1];
     }
     // Gram blocks are sums of outer products: their diagonals cannot be negative
-    const m = 2 * K;
+    const m = this.m;
     // beyond round-off: entries that decay to zero may dip below it by ~1e-16 of the state's size
     let mass = 0;
     for (let i = 0; i < m * this.n; i++) mass += y[i] * y[i];
@@ -339,23 +405,35 @@ export class FlowSystem {
       const base = this.size - (this.nG - g) * m * m;
       for (let i = 0; i < m; i++) mass += Math.abs(y[base + i * m + i]);
     }
-    for (let g = 0; g < this.nG; g++) {
+    for (let g = 0; g < this.nG && !found.some(([key]) => key === "gram"); g++) {
       const base = this.size - (this.nG - g) * m * m;
       for (let i = 0; i < m; i++) {
         const v = y[base + i * m + i];
         if (v < -1e-10 * mass) {
-          return `a Gram block of the spectrum has a negative diagonal entry (${v})`;
+          const msg = `a Gram block of the spectrum has a negative diagonal entry (${v})`;
+          if (!this.options.density) return msg;
+          found.push(["gram", msg]);
+          break;
         }
       }
     }
     const e = this.error();
     if (!(e >= 0)) {
       return `the predicted test error ${e} is negative${
-        this.n === 0
+        this.options.density
           ? " (the density form has drifted off its rank-one structure; use the projected form)"
           : ""
       }`;
     }
+    // density form: record each condition when it starts (one warning per episode)
+    const now = new Set(found.map(([key]) => key));
+    for (const [key, message] of found) {
+      if (this.#active.has(key)) continue;
+      if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ t, message });
+      else this.suppressedWarnings++;
+    }
+    this.#active.clear();
+    for (const key of now) this.#active.add(key);
     return null;
   };
 

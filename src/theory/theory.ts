@@ -1,9 +1,11 @@
 /**
  * `theory`: the predicted learning curve of a problem from the exact
- * equations (THEORY.md section 4, projected form of 4b), started from the
- * same initial weights as `simulate` for each seed, returned in the same
- * result shape so one plot overlays both. The solver settings are a value
- * of their own (`solver.ts`).
+ * equations (THEORY.md section 4, projected form of 4b; the output bias of
+ * 1b as derived in `equations.ts`), started from the same initial weights as
+ * `simulate` for each seed, returned in the same result shape so one plot
+ * overlays both. The solver settings are a value of their own (`solver.ts`).
+ * The density form records its transient domain crossings in the result's
+ * `warnings` (THEORY.md 4b).
  * @module
  */
 import type { CurveResult, OrderParameters, Problem, ProblemInput, Run } from "../problem/types.ts";
@@ -11,6 +13,7 @@ import { ConfigError, IntegrationError } from "../core/errors.ts";
 import { summarise } from "../core/stats.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
+import { runInWorkers } from "../core/pool.ts";
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
@@ -26,12 +29,43 @@ import {
   type SolverSettings,
 } from "./solver.ts";
 
-/** Progress and cancellation of {@link theory} (progress about every 0.2 s). */
+/** Progress, cancellation and workers of {@link theory} (progress about every 0.2 s). */
 export interface TheoryControl {
   /** Called about every 0.2 s of work. */
   onProgress?: (p: Progress) => void;
   /** Aborts the integration (checked before every step). */
   signal?: AbortSignal;
+  /**
+   * Web Workers to spread the seeds over (default 1: this thread). Each
+   * seed's curve is the same bits whatever the pool size.
+   */
+  workers?: number;
+}
+
+/** One seed's integration: its run, the solver's work and the domain warnings. */
+export interface SeedIntegration {
+  /** The run (seed, error and order parameters at the recorded times). */
+  run: Run;
+  /** Accepted steps. */
+  steps: number;
+  /** Evaluations of the right-hand side. */
+  rhsEvaluations: number;
+  /** Transient domain crossings (density form). */
+  warnings: { t: number; message: string }[];
+}
+
+/**
+ * Integrate the equations for one seed of a resolved problem (what a worker
+ * of {@link theory} runs); `progress` receives the time reached.
+ */
+export async function integrateSeed(
+  problem: Problem,
+  settings: SolverSettings,
+  seed: number,
+  progress: (t: number) => void,
+  signal?: AbortSignal,
+): Promise<SeedIntegration> {
+  return await theoryRun(prepare(problem), settings, seed, progress, signal);
 }
 
 /**
@@ -55,21 +89,18 @@ export async function theory(
 ): Promise<CurveResult> {
   const started = performance.now();
   const prep = prepare(problem);
-  if (prep.problem.network.outputBias) {
-    // TODO(issue 12): the output bias in the kernels and in the equations
-    throw new ConfigError(
-      "network.outputBias (--output-bias)",
-      true,
-      "false (not implemented yet)",
-    );
-  }
   const settings = resolveSolver(solver, prep.problem);
   control.signal?.throwIfAborted();
   const cfg = prep.problem;
   const runs: Run[] = [];
+  const warnings: { t: number; message: string }[] = [];
   let steps = 0, rhsEvaluations = 0;
+  const workers = Math.max(1, Math.floor(control.workers ?? 1));
+  const outs: SeedIntegration[] = workers > 1 && cfg.seeds.length > 1
+    ? await seedsInWorkers(cfg, settings, control, workers)
+    : [];
   for (const [i, seed] of cfg.seeds.entries()) {
-    const out = await theoryRun(prep, settings, seed, (t) =>
+    const out = outs[i] ?? await theoryRun(prep, settings, seed, (t) =>
       control.onProgress?.({
         run: i,
         runs: cfg.seeds.length,
@@ -78,6 +109,8 @@ export async function theory(
         fraction: (i + t / cfg.tMax) / cfg.seeds.length,
       }), control.signal);
     runs.push(out.run);
+    const who = cfg.seeds.length > 1 ? `seed ${seed}: ` : "";
+    warnings.push(...out.warnings.map((w) => ({ t: w.t, message: who + w.message })));
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
@@ -90,8 +123,60 @@ export async function theory(
     ...summarise(runs.map((r) => r.eps)),
     runs,
     pca: prep.pca,
+    ...(warnings.length ? { warnings } : {}),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** What a worker of {@link theory} receives. */
+export interface TheorySeedTask {
+  /** The resolved problem. */
+  problem: Problem;
+  /** The resolved solver. */
+  settings: SolverSettings;
+  /** The seed to integrate. */
+  seed: number;
+}
+
+/** The seeds of a theory in a pool of workers, in the problem's order. */
+async function seedsInWorkers(
+  cfg: Problem,
+  settings: SolverSettings,
+  control: TheoryControl,
+  workers: number,
+): Promise<SeedIntegration[]> {
+  const n = cfg.seeds.length;
+  const reached = new Map<number, number>();
+  let finished = 0;
+  const report = (i: number) => {
+    if (!control.onProgress) return;
+    let partial = 0;
+    for (const t of reached.values()) partial += t / cfg.tMax;
+    control.onProgress({
+      run: i,
+      runs: n,
+      t: reached.get(i) ?? cfg.tMax,
+      tMax: cfg.tMax,
+      fraction: Math.min(1, (finished + partial) / n),
+    });
+  };
+  return await runInWorkers<TheorySeedTask, SeedIntegration, number>(
+    new URL("./worker.ts", import.meta.url),
+    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed })),
+    {
+      workers,
+      ...(control.signal ? { signal: control.signal } : {}),
+      onEvent: (i, t) => {
+        reached.set(i, t);
+        report(i);
+      },
+      onDone: (i) => {
+        reached.delete(i);
+        finished++;
+        report(i);
+      },
+    },
+  );
 }
 
 async function theoryRun(
@@ -100,14 +185,17 @@ async function theoryRun(
   seed: number,
   progress: (t: number) => void,
   signal?: AbortSignal,
-) {
+): Promise<SeedIntegration> {
   const cfg = prep.problem;
   const { K } = cfg.network;
   const D = prep.D;
   const w0 = prep.initialWeights(seed);
   const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(prep.spectrum, K, opts.form, opts.bins);
-  const vectors = initialState(dirs, K, w0.W, V);
+  const outputBias = cfg.network.outputBias;
+  // the output bias c (zeros unless given) enters every direction's vector as c_tau
+  const c = outputBias ? (w0.c ?? new Array(D).fill(0)) : undefined;
+  const vectors = initialState(dirs, K, w0.W, V, c);
   const bias = cfg.network.bias;
   // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
   const y0 = new Float64Array(vectors.length + (bias ? K : 0));
@@ -123,6 +211,7 @@ async function theoryRun(
     await createKernels(),
     cfg.network.tied,
     bias ? act.biasedAverages : undefined,
+    { outputBias, density: opts.form === "density" },
   );
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
@@ -174,10 +263,18 @@ async function theoryRun(
       WW: mat(sys.WW),
       ...sys.projections(y, RECORDED_PROJECTIONS),
       bias: Array.from(sys.mu, (m) => m * Math.sqrt(D)),
+      ...(o.C ? { C: Array.from(o.C), C0: o.C0 } : {}),
     });
   }
   const run: Run = { seed, eps, order, snapshots: [] };
-  return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations };
+  const warnings = [...sys.warnings];
+  if (sys.suppressedWarnings > 0) {
+    warnings.push({
+      t: sol.times.at(-1) ?? cfg.tMax,
+      message: `${sys.suppressedWarnings} more episodes of the conditions above were not recorded`,
+    });
+  }
+  return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations, warnings };
 }
 
 /** The decoder the equations see: V (untied), W (tied) or W / sqrt(D) (no decoder: Sanger's rule). */

@@ -133,6 +133,8 @@ function entries(C: Mat3): Entry[] {
     out.push({ label: `j(${i})`, value: (A) => A.j(q) });
     out.push({ label: `d3(${i})`, value: (A) => A.d3(q) });
     out.push({ label: `d2gPlusG1sq(${i})`, value: (A) => A.d2gPlusG1sq(q) });
+    out.push({ label: `mean(${i})`, value: (A) => A.mean(q) });
+    out.push({ label: `d1(${i})`, value: (A) => A.d1(q) });
   }
   return out;
 }
@@ -267,7 +269,7 @@ Deno.test("closed forms of every activation agree with quadrature", () => {
       let where = "";
       for (const { name: cname, C } of CASES) {
         // the Stein path differs from the direct one only in the derivative averages
-        const only = name === "Stein" ? /^(d3|d2g|d2gPlusG1sq)\(/ : /./;
+        const only = name === "Stein" ? /^(d1|d3|d2g|d2gPlusG1sq)\(/ : /./;
         // absolute floor for averages that vanish: round-off of Stein forms scales like 1/variance
         const floor = 1e-14 * (1 + 1 / Math.min(C[0][0], C[1][1], C[2][2]));
         for (const e of entries(C).filter((e) => only.test(e.label))) {
@@ -329,8 +331,8 @@ function estimatorLabels(direct: boolean): string[] {
   }
   for (const [i, j, l] of TRIPLES) out.push(`I3(${i},${j},${l})`);
   for (let i = 0; i < 3; i++) {
-    for (const name of ["j", "d3", "d2gPlusG1sq"]) out.push(`${name}(${i})`);
-    if (direct) out.push(`d3(${i})`, `d2gPlusG1sq(${i})`);
+    for (const name of ["j", "d3", "d2gPlusG1sq", "mean", "d1"]) out.push(`${name}(${i})`);
+    if (direct) out.push(`d3(${i})`, `d2gPlusG1sq(${i})`, `d1(${i})`);
   }
   return out;
 }
@@ -369,9 +371,12 @@ function estimate(
     out[e++] = g1[i];
     out[e++] = (g1[i] * (x[i] * x[i] / q - 1)) / q;
     out[e++] = (x[i] * g[i] * g1[i]) / q;
+    out[e++] = g[i];
+    out[e++] = (x[i] * g1[i]) / q;
     if (direct) {
       out[e++] = g3[i];
       out[e++] = g2[i] * g[i] + g1[i] * g1[i];
+      out[e++] = g2[i];
     }
   }
 }
@@ -507,6 +512,8 @@ Deno.test("quadrature with biases agrees with Monte Carlo and with closed forms 
       want.set(`j(${i})`, A.j(C[i][i]));
       want.set(`d3(${i})`, A.d3(C[i][i]));
       want.set(`d2gPlusG1sq(${i})`, A.d2gPlusG1sq(C[i][i]));
+      want.set(`mean(${i})`, A.mean(C[i][i]));
+      want.set(`d1(${i})`, A.d1(C[i][i]));
     }
     const r = monteCarlo(act, want, C, 200_000, 99, bias);
     report(`Monte Carlo with biases ${act}: max |z| = ${r.maxZ.toFixed(2)} (${r.where})`);

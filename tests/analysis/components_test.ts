@@ -111,3 +111,89 @@ Deno.test("unitVector: a rescaled copy; zero stays zero", () => {
   assert.deepEqual(v, [3, 0, -4]);
   assertClose(unitVector([0, 0]), [0, 0], 0);
 });
+
+import { subspaceMatch } from "../../src/analysis/components.ts";
+
+/** A random orthogonal K x K matrix (QR of a Gaussian matrix, by Gram-Schmidt). */
+function randomOrthogonal(K: number, next: () => number): number[][] {
+  const cols: number[][] = [];
+  while (cols.length < K) {
+    let v = Array.from({ length: K }, next);
+    for (const c of cols) {
+      const d = c.reduce((s, x, i) => s + x * v[i], 0);
+      v = v.map((x, i) => x - d * c[i]);
+    }
+    const n = Math.hypot(...v);
+    if (n > 1e-6) cols.push(v.map((x) => x / n));
+  }
+  return cols;
+}
+
+Deno.test("subspaceMatch: the Procrustes rotation is orthogonal and beats every other rotation; the span projection is rotation-invariant", () => {
+  let s = 7;
+  const next = () => {
+    s = (s * 16807) % 2147483647;
+    return (s / 2147483647) * 2 - 1;
+  };
+  const D = 12, K = 3;
+  // four orthonormal "components" (sines made orthogonal by Gram-Schmidt), scaled by m + 2
+  const Eu: Float64Array[] = [];
+  for (let m = 0; m < 4; m++) {
+    const v = Float64Array.from({ length: D }, (_, i) => Math.sin((m + 1) * (i + 0.3)));
+    for (const e of Eu) {
+      const d = e.reduce((acc, x, i) => acc + x * v[i], 0);
+      for (let i = 0; i < D; i++) v[i] -= d * e[i];
+    }
+    Eu.push(unitVector(v));
+  }
+  const E = Eu.map((e, m) => Array.from(e, (x) => (m + 2) * x));
+  // learned vectors: a random rotation of the top-3 components, a little noise, unequal norms
+  const O0 = randomOrthogonal(K, next);
+  const V = O0.map((row, k) =>
+    Array.from(
+      { length: D },
+      (_, i) => (k + 1) * (row.reduce((acc, o, m) => acc + o * Eu[m][i], 0) + 0.05 * next()),
+    )
+  );
+  const m = subspaceMatch(V, E);
+  const R = m.rotation;
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      const d = R[i].reduce((acc, x, l) => acc + x * R[j][l], 0);
+      assert.ok(Math.abs(d - +(i === j)) < 1e-12, `R R^T[${i}][${j}] = ${d}`);
+    }
+  }
+  const Vu = V.map(unitVector);
+  const misfit = (Q: number[][]) => {
+    let f = 0;
+    for (let r = 0; r < K; r++) {
+      for (let i = 0; i < D; i++) {
+        const x = Q[r].reduce((acc, q, k) => acc + q * Vu[k][i], 0) - Eu[r][i];
+        f += x * x;
+      }
+    }
+    return f;
+  };
+  const best = misfit(R);
+  for (let trial = 0; trial < 200; trial++) {
+    assert.ok(misfit(randomOrthogonal(K, next)) >= best - 1e-12, "a random rotation fits better");
+  }
+  assert.ok(m.rotatedCos.every((c) => c > 0.98), `rotated cosines ${m.rotatedCos}`);
+  assert.ok(m.projectionNorms.slice(0, 3).every((p) => p > 0.99), `${m.projectionNorms}`);
+  assert.ok(m.projectionNorms[3] < 0.1, "the 4th component is not in the span");
+  // the projections do not depend on the basis of the span
+  const m2 = subspaceMatch([V[2], V[0], V[1].map((x, i) => x + V[0][i])], E);
+  for (let c = 0; c < 4; c++) {
+    assert.ok(Math.abs(m2.projectionNorms[c] - m.projectionNorms[c]) < 1e-10);
+  }
+  // rank-deficient learned vectors: still an orthogonal rotation
+  const flat = subspaceMatch([V[0], V[0], V[1]], E);
+  const F = flat.rotation;
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      const d = F[i].reduce((acc, x, l) => acc + x * F[j][l], 0);
+      assert.ok(Math.abs(d - +(i === j)) < 1e-10);
+    }
+  }
+  assert.throws(() => subspaceMatch(V, E.slice(0, 2)), ConfigError);
+});

@@ -248,8 +248,10 @@ Deno.test("cli: theory writes result.json with times, eps and K x K order parame
   const projected = await rk4("projected");
   const density = await rk4("density");
   projected.forEach((e, i) => {
-    // the density form drifts off the rank-one structure (THEORY.md 4b): exact early, 1e-6 by t = 20
-    const tol = res.times[i] <= 5 ? 1e-9 : 1e-5;
+    // the density form drifts off the rank-one structure (THEORY.md 4b): exact early; later the
+    // drift grows with how fast the weights move (at t = 20: 6.5e-8 from the initial weights of
+    // the old random stream, 1.3e-5 from the new stream's, which learn faster), so 1e-4 there
+    const tol = res.times[i] <= 5 ? 1e-9 : 1e-4;
     assert.ok(Math.abs(density[i] / e - 1) < tol, `density, t=${res.times[i]}`);
     assert.ok(Math.abs(res.eps[i] / e - 1) < 1e-6, `adaptive, t=${res.times[i]}`);
   });

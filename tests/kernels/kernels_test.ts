@@ -1,14 +1,14 @@
-// The WebAssembly kernels against the plain-TypeScript reference (tests/reference.ts):
-// random streams, SGD rules, samplers and the test error.
+// The WebAssembly kernels against the plain-TypeScript reference (tests/kernels/reference.ts):
+// SGD rules (with and without output bias, every width), samplers, the train kernel and the
+// test error. The random streams are in normal_test.ts.
 import assert from "node:assert/strict";
-import { createKernels, type Kernels, RNG_BYTES } from "../../src/kernels/wasm.ts";
+import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../../src/kernels/wasm.ts";
 import { ACTIVATIONS } from "../../src/activations/mod.ts";
 import {
   act as refAct,
   ACT_LINEAR,
   ACT_RELU,
   erf as refErf,
-  mulHiU32,
   Rng,
   RULE_SANGER,
   RULE_TRUNCATED,
@@ -19,25 +19,7 @@ import {
   testError,
 } from "./reference.ts";
 
-const SEEDS = [0, 1, 42, 2 ** 32 - 1, 2 ** 32, 0x123456789abc, 2 ** 53 - 1];
-
 // --- helpers ---------------------------------------------------------------
-
-/** SplitMix64 in BigInt: the textbook definition, to check the uint32-halves version. */
-class BigSplitMix {
-  s: bigint;
-  constructor(seed: number) {
-    this.s = BigInt(seed);
-  }
-  next(): bigint {
-    const M = (1n << 64n) - 1n;
-    this.s = (this.s + 0x9e3779b97f4a7c15n) & M;
-    let z = this.s;
-    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
-    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
-    return z ^ (z >> 31n);
-  }
-}
 
 /** max |a - b| / max |b| (0 when both are zero). */
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -60,12 +42,6 @@ function normals(rng: Rng, n: number, scale = 1): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = scale * rng.normal();
   return out;
-}
-
-/** The 64-bit state of the wasm generator at st, as a BigInt. */
-function wasmState(kern: Kernels, st: number): bigint {
-  const u32 = new Uint32Array(kern.x.memory.buffer, st, 2);
-  return (BigInt(u32[1]) << 32n) | BigInt(u32[0]);
 }
 
 /** Random directions of norm sqrt(d), r x d. */
@@ -121,108 +97,6 @@ function wasmSpiked(
   return xs;
 }
 
-// --- (a) random streams ------------------------------------------------------
-
-Deno.test("mulHiU32 and the uint32-halves SplitMix64 equal their BigInt versions", () => {
-  const edge = [0, 1, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0xbf58476d, 0x1ce4e5b9];
-  const rng = new Rng(7);
-  const vals = [...edge, ...Array.from({ length: 200 }, () => Math.floor(rng.uniform() * 2 ** 32))];
-  for (const a of vals) {
-    for (const b of vals) {
-      assert.equal(BigInt(mulHiU32(a, b)), (BigInt(a) * BigInt(b)) >> 32n, `mulHi(${a}, ${b})`);
-    }
-  }
-  // Known answer: SplitMix64 seeded with 0 starts 0xe220a8397b1dcdaf.
-  assert.equal(new BigSplitMix(0).next(), 0xe220a8397b1dcdafn);
-  for (const seed of SEEDS) {
-    const ref = new Rng(seed);
-    const big = new BigSplitMix(seed);
-    assert.equal(ref.state, BigInt(seed));
-    for (let i = 0; i < 5000; i++) {
-      const bits = ref.next53();
-      const want = big.next();
-      const got = (BigInt(ref.outHi) << 32n) | BigInt(ref.outLo);
-      assert.equal(got, want, `seed ${seed}, draw ${i}`);
-      assert.equal(BigInt(bits), want >> 11n);
-    }
-    assert.equal(ref.state, big.s);
-  }
-});
-
-Deno.test("wasm and reference streams: identical uniforms, normals equal to 1e-15", async () => {
-  const kern = await createKernels();
-  const st = kern.alloc(RNG_BYTES);
-  const n = 20001; // odd: a spare normal is pending between the calls below
-  const buf = kern.f64(n);
-  for (const seed of SEEDS) {
-    kern.x.rngSeed(st, seed);
-    const ref = new Rng(seed);
-    kern.x.rngFillUniform(st, buf, n);
-    const wu = kern.read(buf, n);
-    for (let i = 0; i < n; i++) {
-      if (!Object.is(wu[i], ref.uniform())) assert.fail(`seed ${seed}: uniform ${i} differs`);
-    }
-    assert.equal(wasmState(kern, st), ref.state);
-    assert.equal(kern.x.rngUniform(st), ref.uniform());
-
-    let worst = 0;
-    for (let rep = 0; rep < 3; rep++) {
-      kern.x.rngFillNormal(st, buf, n);
-      const wn = kern.read(buf, n);
-      for (let i = 0; i < n; i++) {
-        const want = ref.normal();
-        worst = Math.max(worst, Math.abs(wn[i] - want) / Math.abs(want));
-      }
-      assert.equal(wasmState(kern, st), ref.state);
-    }
-    assert.ok(worst <= 1e-15, `seed ${seed}: normals differ by ${worst} relative`);
-    assert.equal(kern.x.rngNormal(st), ref.normal()); // the pending spare
-  }
-});
-
-Deno.test("normal deviates: mean, variance and 4th moment within sample-size tolerances", async () => {
-  // For i.i.d. N(0,1) draws the sample mean of x^p has standard error
-  // sqrt((E x^2p - (E x^p)^2) / n): sqrt(1/n) for p = 1, sqrt((3 - 1)/n) for
-  // p = 2, sqrt((105 - 9)/n) for p = 4. Tolerance: 5 standard errors.
-  const kern = await createKernels();
-  const n = 2_000_000;
-  const st = kern.alloc(RNG_BYTES);
-  const buf = kern.f64(n);
-  for (const seed of [3, 2024]) {
-    kern.x.rngSeed(st, seed);
-    kern.x.rngFillNormal(st, buf, n);
-    const x = kern.view(buf, n);
-    let m1 = 0, m2 = 0, m4 = 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      const v2 = v * v;
-      m1 += v;
-      m2 += v2;
-      m4 += v2 * v2;
-    }
-    m1 /= n;
-    m2 /= n;
-    m4 /= n;
-    const tol = (varMoment: number) => 5 * Math.sqrt(varMoment / n);
-    assert.ok(Math.abs(m1) <= tol(1), `seed ${seed}: mean ${m1}`);
-    assert.ok(Math.abs(m2 - 1) <= tol(2), `seed ${seed}: variance ${m2}`);
-    assert.ok(Math.abs(m4 - 3) <= tol(96), `seed ${seed}: 4th moment ${m4}`);
-  }
-  // Uniforms: mean 1/2 with standard error sqrt(1/12 / n).
-  kern.x.rngSeed(st, 11);
-  kern.x.rngFillUniform(st, buf, n);
-  const u = kern.view(buf, n);
-  let s = 0;
-  let lo = 1, hi = 0;
-  for (let i = 0; i < n; i++) {
-    s += u[i];
-    lo = Math.min(lo, u[i]);
-    hi = Math.max(hi, u[i]);
-  }
-  assert.ok(Math.abs(s / n - 0.5) <= 5 * Math.sqrt(1 / 12 / n));
-  assert.ok(lo >= 0 && hi < 1);
-});
-
 // --- (b) SGD rules -------------------------------------------------------------
 
 /** Every activation of the registry, by kernel code. */
@@ -247,57 +121,59 @@ Deno.test("every activation of the registry: the kernel's g and g' are the regis
 });
 const RULE_NAMES = ["vanilla", "truncated", "sanger"];
 
-Deno.test("sgdSteps: wasm equals the reference to 1e-12 for every rule, activation, tied, bias", async () => {
-  // k <= 4 runs the fused kernels, k = 5 the row-by-row ones.
+Deno.test("sgdSteps / sgdStepsC: wasm equals the reference to 1e-12 for every rule, activation, tied, bias, output bias, width", async () => {
+  // k <= 4: one register block over all positions; k = 5, 9, 17: several
+  // blocks, positions in tiles (of 224 and 120 at d = 301, 130), and a tail of d mod 4.
   const kern = await createKernels();
-  const steps = 1000;
   const eta = 0.5;
-  for (const [d, k] of [[37, 3], [64, 3], [37, 5]]) {
+  const sizes = [[37, 3, 1000], [64, 3, 1000], [37, 5, 1000], [301, 9, 300], [130, 17, 300]];
+  for (const [d, k, steps] of sizes) {
     const rng = new Rng(1000 + d);
     const u = spikeDirections(rng, 3, d);
     const coef = [3, 2, 1.5].map((s) => s / Math.sqrt(1 + 3 * 3 + 2 * 2 + 1.5 * 1.5));
     const xs = wasmSpiked(kern, 77 + d, u, coef, 1 / Math.sqrt(1 + 9 + 4 + 2.25), d, steps);
+    // inputs with a mean, for the output bias to learn
+    const mean = normals(rng, d, 0.5);
+    for (let j = 0; j < steps; j++) for (let i = 0; i < d; i++) xs[j * d + i] += mean[i];
     const w0 = normals(rng, k * d, 0.5);
     const v0 = normals(rng, k * d, 0.5);
     const b0 = normals(rng, k, 0.5);
-    const combos: [number, number, boolean, boolean][] = [];
+    const c0 = normals(rng, d, 0.3);
+    const combos: [number, number, boolean, boolean, boolean][] = [];
     for (const rule of [RULE_VANILLA, RULE_TRUNCATED]) {
       for (const act of ACTS.map((a) => a.kernelCode)) {
         for (const tied of [false, true]) {
-          for (const bias of [false, true]) combos.push([rule, act, tied, bias]);
+          for (const bias of [false, true]) {
+            for (const out of [false, true]) combos.push([rule, act, tied, bias, out]);
+          }
         }
       }
     }
-    combos.push([RULE_SANGER, ACT_LINEAR, false, false]);
+    combos.push([RULE_SANGER, ACT_LINEAR, false, false, false]);
     const mark = kern.mark();
     const xp = kern.put(xs);
     const work = kern.f64(kern.x.sgdWorkSize(d, k));
-    for (const [rule, act, tied, bias] of combos) {
-      const label = `D=${d} K=${k} ${RULE_NAMES[rule]} ${ACT_NAMES[act]} tied=${tied} bias=${bias}`;
+    const split = Math.round(0.4 * steps);
+    for (const [rule, act, tied, bias, out] of combos) {
+      const label =
+        `D=${d} K=${k} ${RULE_NAMES[rule]} ${ACT_NAMES[act]} tied=${tied} bias=${bias} ` +
+        `outputBias=${out}`;
       const w = w0.slice();
       const v = tied ? w0.slice() : v0.slice();
       const b = bias ? b0.slice() : new Float64Array(k);
+      const c = out ? c0.slice() : null;
       const wp = kern.put(w);
       const vp = kern.put(v);
       const bp = kern.put(b);
-      // Two calls, to check that state carries over between blocks.
-      kern.x.sgdSteps(wp, vp, bp, xp, 400, d, k, eta, act, rule, tied ? 1 : 0, bias ? 1 : 0, work);
-      kern.x.sgdSteps(
-        wp,
-        vp,
-        bp,
-        xp + 400 * d * 8,
-        steps - 400,
-        d,
-        k,
-        eta,
-        act,
-        rule,
-        tied ? 1 : 0,
-        bias ? 1 : 0,
-        work,
-      );
-      sgdSteps(w, v, b, xs, steps, d, k, eta, act, rule, tied, bias);
+      const cp = c ? kern.put(c) : 0;
+      // Two calls, to check that state carries over between blocks of samples.
+      const t = tied ? 1 : 0, bi = bias ? 1 : 0;
+      for (const [j0, n] of [[0, split], [split, steps - split]]) {
+        const x0 = xp + 8 * j0 * d;
+        if (c) kern.x.sgdStepsC(wp, vp, bp, cp, x0, n, d, k, eta, act, rule, t, bi, work);
+        else kern.x.sgdSteps(wp, vp, bp, x0, n, d, k, eta, act, rule, t, bi, work);
+      }
+      sgdSteps(w, v, b, c, xs, steps, d, k, eta, act, rule, tied, bias);
       const ww = kern.read(wp, k * d);
       const wv = kern.read(vp, k * d);
       const wb = kern.read(bp, k);
@@ -316,14 +192,55 @@ Deno.test("sgdSteps: wasm equals the reference to 1e-12 for every rule, activati
       } else {
         assert.ok(wb.every((x) => x === 0), `${label}: b must not be touched`);
       }
+      if (c) {
+        const dc = relDiff(kern.read(cp, d), c);
+        assert.ok(dc <= 1e-12, `${label}: c differs by ${dc}`);
+        assert.ok(relDiff(c, c0) > 1e-3, `${label}: the output bias did not move`);
+      }
     }
     kern.release(mark);
   }
 });
 
+Deno.test("the output bias learns the mean of the inputs: linear SGD with c on shifted data", async () => {
+  // x = m + 2 z e_0 + 0.3 xi with m . e_0 = 0: one linear unit with an output
+  // bias learns the direction e_0 and c -> m (vanilla and truncated, untied and tied).
+  const kern = await createKernels();
+  const d = 40, k = 1, steps = 40_000, eta = 0.5;
+  const rng = new Rng(12);
+  const m = normals(rng, d, 1);
+  m[0] = 0;
+  const xs = normals(rng, steps * d, 0.3);
+  for (let j = 0; j < steps; j++) {
+    for (let i = 0; i < d; i++) xs[j * d + i] += m[i];
+    xs[j * d] += 2 * rng.normal();
+  }
+  for (const rule of [RULE_VANILLA, RULE_TRUNCATED]) {
+    for (const tied of [0, 1]) {
+      const mark = kern.mark();
+      const wp = kern.put(normals(rng, k * d, 0.1));
+      const vp = tied ? wp : kern.put(normals(rng, k * d, 0.1));
+      const bp = kern.f64(k);
+      const cp = kern.f64(d);
+      const work = kern.f64(kern.x.sgdWorkSize(d, k));
+      const xp = kern.put(xs);
+      kern.x.sgdStepsC(wp, vp, bp, cp, xp, steps, d, k, eta, ACT_LINEAR, rule, tied, 0, work);
+      const c = kern.read(cp, d);
+      let err = 0, norm = 0;
+      for (let i = 0; i < d; i++) {
+        err += (c[i] - m[i]) ** 2;
+        norm += m[i] ** 2;
+      }
+      const label = `${RULE_NAMES[rule]} tied=${tied}`;
+      assert.ok(Math.sqrt(err / norm) < 0.1, `${label}: |c - m| / |m| = ${Math.sqrt(err / norm)}`);
+      kern.release(mark);
+    }
+  }
+});
+
 // --- (c) samplers ----------------------------------------------------------------
 
-Deno.test("samplers: wasm equals the reference (spiked, eigen with and without bulk)", async () => {
+Deno.test("samplers: wasm equals the reference bit for bit (spiked, eigen with and without bulk)", async () => {
   const kern = await createKernels();
   const d = 37;
   const n = 200;
@@ -334,7 +251,7 @@ Deno.test("samplers: wasm equals the reference (spiked, eigen with and without b
   const wx = wasmSpiked(kern, 9, u, coef, 0.8, d, n);
   const rx = new Float64Array(n * d);
   sampleSpiked(new Rng(9), u, coef, 3, 0.8, d, rx, n);
-  assert.ok(relDiff(wx, rx) <= 1e-14, `spiked: ${relDiff(wx, rx)}`);
+  assert.deepEqual(wx, rx, "spiked");
   // eigen, r < d with a bulk, and r = d with none
   for (const [r, bulk] of [[4, 0.3], [d, 0]] as const) {
     const e = orthonormalRows(rng, r, d);
@@ -358,7 +275,7 @@ Deno.test("samplers: wasm equals the reference (spiked, eigen with and without b
     kern.release(mark);
     const re = new Float64Array(n * d);
     sampleEigen(new Rng(21), e, sqrtRho, r, Math.sqrt(bulk), d, re, n);
-    assert.ok(relDiff(we, re) <= 1e-14, `eigen r=${r}: ${relDiff(we, re)}`);
+    assert.deepEqual(we, re, `eigen r=${r}`);
   }
 });
 
@@ -399,9 +316,140 @@ Deno.test("spiked sampler: empirical covariance matches sigma^2 I + sum_m coef_m
   assert.ok(worst <= 5.5, `covariance entry off by ${worst} standard errors`);
 });
 
+/** A sampler descriptor of every kind, in kernel memory, and its inputs. */
+function samplers(kern: Kernels, d: number): { name: string; desc: number }[] {
+  const rng = new Rng(31);
+  const out: { name: string; desc: number }[] = [];
+  const desc = () => kern.alloc(kern.x.SAMPLER_BYTES.value);
+  for (const r of [0, 1, 3, 5]) {
+    const s = desc();
+    const coef = Array.from({ length: r }, (_, m) => 2 / (m + 1));
+    kern.x.samplerSpiked(
+      s,
+      kern.put(spikeDirections(rng, Math.max(r, 1), d)),
+      kern.put(coef),
+      r,
+      0.7,
+      d,
+      kern.f64(Math.max(r, 1)),
+    );
+    out.push({ name: `spiked r=${r}`, desc: s });
+  }
+  for (const [r, bulk, block] of [[3, 0.4, false], [d, 0, false], [d, 0, true]] as const) {
+    const s = desc();
+    const sqrtRho = Array.from({ length: r }, (_, m) => Math.sqrt(4 / (m + 1)));
+    const e = kern.put(orthonormalRows(rng, r, d));
+    const b = block ? kern.f64(32 * d) : 0;
+    kern.x.samplerEigen(s, e, kern.put(sqrtRho), r, Math.sqrt(bulk), d, kern.f64(32 * r), b);
+    out.push({ name: `eigen r=${r} bulk=${bulk}${block ? " (blocks of 32)" : ""}`, desc: s });
+  }
+  const nData = 50;
+  const bytes = new Uint8Array(nData * d).map((_, i) => (i * 37) % 251);
+  const rows = kern.alloc(bytes.length);
+  new Uint8Array(kern.x.memory.buffer, rows, bytes.length).set(bytes);
+  const s8 = desc();
+  kern.x.samplerRows(s8, rows, 1, nData, d, 100, 0.01, kern.put(normals(rng, d, 0.1)));
+  out.push({ name: "rows u8", desc: s8 });
+  const f32 = new Float32Array(nData * d).map((_, i) => Math.sin(i));
+  const rowsF = kern.alloc(f32.byteLength);
+  new Float32Array(kern.x.memory.buffer, rowsF, f32.length).set(f32);
+  const sf = desc();
+  kern.x.samplerRows(sf, rowsF, 0, nData, d, 0.1, 2, 0);
+  out.push({ name: "rows f32", desc: sf });
+  return out;
+}
+
+Deno.test("sampleFrom draws what the sampler kernels draw", async () => {
+  const kern = await createKernels();
+  assert.equal(kern.x.SAMPLER_BYTES.value, SAMPLER_BYTES, "SAMPLER_BYTES in src/kernels/wasm.ts");
+  const d = 37, n = 70;
+  const st = kern.alloc(RNG_BYTES);
+  const a = kern.f64(n * d), b = kern.f64(n * d);
+  for (const { name, desc } of samplers(kern, d)) {
+    const dv = new DataView(kern.x.memory.buffer, desc, 48);
+    const kind = dv.getInt32(0, true), r = dv.getInt32(4, true);
+    const p0 = dv.getUint32(16, true), p1 = dv.getUint32(20, true), z = dv.getUint32(24, true);
+    const f0 = dv.getFloat64(32, true);
+    kern.x.rngSeed(st, 3);
+    kern.x.sampleFrom(desc, st, a, n);
+    kern.x.rngSeed(st, 3);
+    if (kind === 1) kern.x.sampleSpiked(st, p0, p1, r, f0, d, b, n, z);
+    else if (kind === 2) kern.x.sampleEigen(st, p0, p1, r, f0, d, b, n, z);
+    else if (kind === 3) kern.x.sampleEigenFull(st, p0, p1, r, d, b, n, z);
+    else {
+      kern.x.sampleRowsCompact(
+        st,
+        p0,
+        dv.getInt32(12, true),
+        r,
+        d,
+        f0,
+        dv.getFloat64(40, true),
+        p1,
+        b,
+        n,
+      );
+    }
+    assert.deepEqual(kern.read(a, n * d), kern.read(b, n * d), name);
+  }
+});
+
+Deno.test("sgdTrain: the samples of sampleFrom and the steps of sgdStepsC, bit for bit, however split", async () => {
+  const kern = await createKernels();
+  const eta = 0.7;
+  for (const [d, k] of [[37, 3], [130, 9]]) {
+    const rng = new Rng(40 + d);
+    const w0 = normals(rng, k * d, 0.3), v0 = normals(rng, k * d, 0.3), b0 = normals(rng, k, 0.3);
+    const c0 = normals(rng, d, 0.2);
+    const n = 90; // 32 + 32 + 26: blocks of the full-spectrum sampler, across calls
+    const mark = kern.mark();
+    const work = kern.f64(kern.x.sgdWorkSize(d, k));
+    const xs = kern.f64(n * d);
+    const st = kern.alloc(RNG_BYTES);
+    const combos: [number, boolean, boolean][] = [];
+    for (const rule of [RULE_VANILLA, RULE_TRUNCATED]) {
+      for (const tied of [false, true]) {
+        for (const out of [false, true]) combos.push([rule, tied, out]);
+      }
+    }
+    combos.push([RULE_SANGER, false, false]);
+    for (const { name, desc } of samplers(kern, d)) {
+      for (const [rule, tied, out] of combos) {
+        const act = rule === RULE_SANGER ? ACT_LINEAR : ACTIVATIONS.erf.kernelCode;
+        const label = `D=${d} K=${k} ${name} ${RULE_NAMES[rule]} tied=${tied} outputBias=${out}`;
+        const run = (train: boolean) => {
+          const w = kern.put(w0), v = tied ? w : kern.put(v0), b = kern.put(b0);
+          const c = out ? kern.put(c0) : 0;
+          const t = tied ? 1 : 0;
+          kern.x.rngSeed(st, 11);
+          if (train) {
+            for (const m of [1, 6, n - 7]) {
+              kern.x.sgdTrain(desc, st, w, v, b, c, m, d, k, eta, act, rule, t, 1, work);
+            }
+          } else {
+            kern.x.sampleFrom(desc, st, xs, n);
+            kern.x.sgdStepsC(w, v, b, c, xs, n, d, k, eta, act, rule, t, 1, work);
+          }
+          return [
+            kern.read(w, k * d),
+            kern.read(v, k * d),
+            kern.read(b, k),
+            c ? kern.read(c, d) : [],
+            kern.x.rngUniform(st),
+          ];
+        };
+        const [a, b] = [run(true), run(false)];
+        assert.deepEqual(a, b, label);
+        assert.ok(relDiff(a[0] as Float64Array, w0) > 1e-4, `${label}: the weights did not move`);
+      }
+    }
+    kern.release(mark);
+  }
+});
+
 // --- (d) test error -------------------------------------------------------------
 
-Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat|^2/(2D)", async () => {
+Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat|^2/(2D), with and without c", async () => {
   const kern = await createKernels();
   const d = 37;
   const k = 3;
@@ -411,20 +459,28 @@ Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat
   const w = normals(rng, k * d);
   const v = normals(rng, k * d);
   const b = normals(rng, k);
-  const cases: [number, number, boolean][] = [
+  const c = normals(rng, d, 0.7);
+  const cases: [number, number, boolean, boolean][] = [
     ...ACTS.flatMap((a) =>
-      [[a.kernelCode, 1, false], [a.kernelCode, 1, true]] as [number, number, boolean][]
+      [[a.kernelCode, 1, false, false], [a.kernelCode, 1, true, false], [
+        a.kernelCode,
+        1,
+        true,
+        true,
+      ], [a.kernelCode, 1, false, true]] as [number, number, boolean, boolean][]
     ),
-    [ACT_RELU, 0.7, false],
-    [ACT_LINEAR, 1 / Math.sqrt(d), false], // Sanger: v = w, vscale = 1/sqrt(d)
+    [ACT_RELU, 0.7, false, false],
+    [ACT_RELU, 0.7, true, true],
+    [ACT_LINEAR, 1 / Math.sqrt(d), false, false], // Sanger: v = w, vscale = 1/sqrt(d)
   ];
   const mark = kern.mark();
   const xp = kern.put(xs);
   const wp = kern.put(w);
   const vp = kern.put(v);
   const bp = kern.put(b);
+  const cp = kern.put(c);
   const work = kern.f64(kern.x.testErrorWorkSize(k));
-  for (const [act, vscale, bias] of cases) {
+  for (const [act, vscale, bias, out] of cases) {
     const dec = vscale < 0.5 ? w : v;
     const got = kern.x.testError(
       wp,
@@ -432,6 +488,7 @@ Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat
       vscale,
       bp,
       bias ? 1 : 0,
+      out ? cp : 0,
       xp,
       n,
       d,
@@ -439,14 +496,15 @@ Deno.test("testError: wasm equals the reference and the direct mean of |x - xhat
       act,
       work,
     );
-    const ref = testError(w, dec, vscale, b, bias, xs, n, d, k, act);
-    const label = `${ACT_NAMES[act]} vscale=${vscale} bias=${bias}`;
+    const ref = testError(w, dec, vscale, b, bias, out ? c : null, xs, n, d, k, act);
+    const label = `${ACT_NAMES[act]} vscale=${vscale} bias=${bias} outputBias=${out}`;
     assert.ok(Math.abs(got - ref) <= 1e-12 * Math.abs(ref), `${label}: ${got} vs ${ref}`);
-    // direct: xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d))
+    // direct: xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)) + c
     let total = 0;
     const xhat = new Float64Array(d);
     for (let s = 0; s < n; s++) {
-      xhat.fill(0);
+      if (out) xhat.set(c);
+      else xhat.fill(0);
       for (let u = 0; u < k; u++) {
         let pre = bias ? b[u] : 0;
         for (let i = 0; i < d; i++) pre += w[u * d + i] * xs[s * d + i];

@@ -6,8 +6,11 @@
  * Floating-point operations are done in the same order as in the kernels:
  * `dot` keeps the kernels' four partial sums (lanes of two f64x2
  * accumulators), and every element-wise update has the same parenthesisation.
- * The only source of differences is Math.exp / Math.log (the module's own
- * implementations against the JavaScript engine's), at the last bit.
+ * The random streams are bit-identical (the ziggurat's own exp and log are
+ * the kernel's, operation for operation); in the SGD rules and the test
+ * error the only source of differences is the activations' Math.exp (the
+ * module's own implementation against the JavaScript engine's), at the last
+ * bit.
  * @module
  */
 
@@ -26,6 +29,8 @@ export const RULE_TRUNCATED = 1;
 export const RULE_SANGER = 2;
 
 const TWO_M53 = 1.1102230246251565e-16;
+const TWO_M51 = 4.440892098500626e-16;
+const TWO_P20 = 1048576;
 const TWO_P21 = 2097152;
 const TWO_P32 = 4294967296;
 
@@ -48,20 +53,136 @@ export function mulHiU32(a: number, b: number): number {
   return (a1 * b1 + (m1 >>> 16) + (m2 >>> 16)) >>> 0;
 }
 
+// --- the ziggurat's exp, log and tables (assembly/rng.ts), the same operations ---
+
+const LN2_HI = 6.93147180369123816490e-01;
+const LN2_LO = 1.90821492927058770002e-10;
+const INV_LN2 = 1.4426950408889634;
+const SQRT_HALF = 0.7071067811865476;
+const SQRT_TWO = 1.4142135623730951;
+const POW2 = new DataView(new ArrayBuffer(8));
+
+/** 2^k for an integer -1022 <= k <= 1023, from its bits. */
+function pow2(k: number): number {
+  POW2.setUint32(0, (k + 1023) << 20);
+  POW2.setUint32(4, 0);
+  return POW2.getFloat64(0);
+}
+
+/** e^t for -700 < t <= 0, as assembly/rng.ts zigExp. */
+export function zigExp(t: number): number {
+  const k = Math.floor(t * INV_LN2 + 0.5);
+  const r = (t - k * LN2_HI) - k * LN2_LO;
+  let p = 1.0 / 6227020800.0;
+  p = 1.0 / 479001600.0 + r * p;
+  p = 1.0 / 39916800.0 + r * p;
+  p = 1.0 / 3628800.0 + r * p;
+  p = 1.0 / 362880.0 + r * p;
+  p = 1.0 / 40320.0 + r * p;
+  p = 1.0 / 5040.0 + r * p;
+  p = 1.0 / 720.0 + r * p;
+  p = 1.0 / 120.0 + r * p;
+  p = 1.0 / 24.0 + r * p;
+  p = 1.0 / 6.0 + r * p;
+  p = 0.5 + r * p;
+  p = 1.0 + r * p;
+  p = 1.0 + r * p;
+  return p * pow2(k);
+}
+
+/** log u for 0 < u <= 1, as assembly/rng.ts zigLog. */
+export function zigLog(u: number): number {
+  let e = 0.0;
+  let m = u;
+  while (m < SQRT_HALF) {
+    m *= 2.0;
+    e -= 1.0;
+  }
+  while (m >= SQRT_TWO) {
+    m *= 0.5;
+    e += 1.0;
+  }
+  const s = (m - 1.0) / (m + 1.0);
+  const s2 = s * s;
+  let p = 1.0 / 25.0;
+  p = 1.0 / 23.0 + s2 * p;
+  p = 1.0 / 21.0 + s2 * p;
+  p = 1.0 / 19.0 + s2 * p;
+  p = 1.0 / 17.0 + s2 * p;
+  p = 1.0 / 15.0 + s2 * p;
+  p = 1.0 / 13.0 + s2 * p;
+  p = 1.0 / 11.0 + s2 * p;
+  p = 1.0 / 9.0 + s2 * p;
+  p = 1.0 / 7.0 + s2 * p;
+  p = 1.0 / 5.0 + s2 * p;
+  p = 1.0 / 3.0 + s2 * p;
+  const lm = 2.0 * s + 2.0 * s * (s2 * p);
+  return e * LN2_HI + (e * LN2_LO + lm);
+}
+
+/** Layers of the ziggurat. */
+export const ZIG_LAYERS = 256;
+/** r = X_1, the right end of the base layer (assembly/rng.ts ZIG_R). */
+export const ZIG_R = 3.654152885361009;
+
+/** int_r^inf exp(-t^2/2) dt by Laplace's continued fraction (200 terms, backwards), as the kernel. */
+export function zigTailArea(r: number): number {
+  const fr = zigExp(-0.5 * r * r);
+  let cf = r;
+  for (let n = 200; n >= 1; n--) cf = r + n / cf;
+  return fr / cf;
+}
+
+/** The ziggurat's tables for a given r: X_0..X_256 and F_i = f(X_i) (F_0 = 0, F_256 = 1), as the kernel builds them. */
+export function zigTables(r: number = ZIG_R): { X: Float64Array; F: Float64Array; v: number } {
+  const X = new Float64Array(ZIG_LAYERS + 1);
+  const F = new Float64Array(ZIG_LAYERS + 1);
+  const fr = zigExp(-0.5 * r * r);
+  let cf = r;
+  for (let n = 200; n >= 1; n--) cf = r + n / cf;
+  const v = r * fr + fr / cf;
+  X[0] = v / fr;
+  let x = r;
+  for (let i = 1; i < ZIG_LAYERS; i++) {
+    X[i] = x;
+    const fx = zigExp(-0.5 * x * x);
+    F[i] = fx;
+    if (i < ZIG_LAYERS - 1) x = Math.sqrt(-2.0 * zigLog(fx + v / x));
+  }
+  X[ZIG_LAYERS] = 0;
+  F[ZIG_LAYERS] = 1;
+  return { X, F, v };
+}
+
 /**
- * SplitMix64 with Marsaglia's polar normals, as assembly/rng.ts: the 64-bit
- * state is held as two uint32 halves and multiplied with 16/32-bit partial
- * products (no BigInt).
+ * The top-layer condition whose root is r: with v(r) and the recursion of
+ * {@link zigTables}, f(X_255) + v / X_255 - 1 (+1 when the layers overshoot
+ * f(0) = 1 before the top).
+ */
+export function zigTopExcess(r: number): number {
+  const fr = zigExp(-0.5 * r * r);
+  const v = r * fr + zigTailArea(r);
+  let x = r;
+  for (let i = 1; i <= ZIG_LAYERS - 2; i++) {
+    const y = v / x + zigExp(-0.5 * x * x);
+    if (y >= 1) return 1;
+    x = Math.sqrt(-2.0 * zigLog(y));
+  }
+  return v / x + zigExp(-0.5 * x * x) - 1;
+}
+
+const ZIG = zigTables();
+
+/**
+ * SplitMix64 with ziggurat normals, as assembly/rng.ts: the 64-bit counter is
+ * held as two uint32 halves and multiplied with 16/32-bit partial products
+ * (no BigInt); the same outputs in the same order, so the same bits.
  */
 export class Rng {
   /** High 32 bits of the state. */
   hi = 0;
   /** Low 32 bits of the state. */
   lo = 0;
-  /** Spare normal deviate. */
-  spare = 0;
-  /** Whether `spare` is pending. */
-  hasSpare = false;
   /** High half of the last 64-bit output. */
   outHi = 0;
   /** Low half of the last 64-bit output. */
@@ -72,14 +193,12 @@ export class Rng {
     this.seed(seed);
   }
 
-  /** Reset to `seed`, with no spare normal (state = trunc(seed) as u64). */
+  /** Reset to `seed` (state = trunc(seed) as u64). */
   seed(seed: number): void {
     const s = Math.trunc(seed);
     const hi = Math.floor(s / TWO_P32);
     this.hi = hi >>> 0;
     this.lo = (s - hi * TWO_P32) >>> 0;
-    this.spare = 0;
-    this.hasSpare = false;
   }
 
   /** The state as a BigInt (for tests). */
@@ -122,24 +241,39 @@ export class Rng {
     return this.next53() * TWO_M53;
   }
 
-  /** Next standard normal deviate (polar method; the second of each pair is kept as spare). */
+  /** u = (z >>> 12) 2^-51 - 1 of the last output, in [-1, 1). */
+  #zigU(): number {
+    return (this.outHi * TWO_P20 + (this.outLo >>> 12)) * TWO_M51 - 1.0;
+  }
+
+  /** Next standard normal deviate (ziggurat, one output on the fast path). */
   normal(): number {
-    if (this.hasSpare) {
-      this.hasSpare = false;
-      return this.spare;
+    const { X, F } = ZIG;
+    this.next53();
+    let i = this.outLo & 255;
+    let x = this.#zigU() * X[i];
+    if (Math.abs(x) < X[i + 1]) return x;
+    for (;;) {
+      if (i === 0) return this.#tail(x < 0);
+      const f0 = F[i];
+      const f1 = F[i + 1];
+      if (f0 + this.uniform() * (f1 - f0) < zigExp(-0.5 * x * x)) return x;
+      this.next53();
+      i = this.outLo & 255;
+      x = this.#zigU() * X[i];
+      if (Math.abs(x) < X[i + 1]) return x;
     }
-    let x = 0;
-    let y = 0;
-    let q = 0;
+  }
+
+  /** The tail beyond r (Marsaglia 1964), with the given sign. */
+  #tail(negative: boolean): number {
+    let a = 0;
+    let b = 0;
     do {
-      x = 2.0 * (this.next53() * TWO_M53) - 1.0;
-      y = 2.0 * (this.next53() * TWO_M53) - 1.0;
-      q = x * x + y * y;
-    } while (q >= 1.0 || q === 0.0);
-    const f = Math.sqrt(-2.0 * Math.log(q) / q);
-    this.spare = y * f;
-    this.hasSpare = true;
-    return x * f;
+      a = -zigLog(1.0 - this.uniform()) / ZIG_R;
+      b = -zigLog(1.0 - this.uniform());
+    } while (b + b < a * a);
+    return negative ? -(ZIG_R + a) : ZIG_R + a;
   }
 
   /** Fill out[off .. off+n) with normal deviates. */
@@ -278,14 +412,18 @@ export function sgdWork(d: number, k: number): SgdWork {
 
 /**
  * n consecutive online SGD steps (THEORY.md section 2), one per row of xs
- * (n x d), in place on w, v (k x d) and b (k), as assembly/sgd.ts. rule: 0
- * vanilla, 1 truncated, 2 Sanger (v, b ignored). tied: v is ignored and both
- * updates go to w. bias: b enters the fields and is trained.
+ * (n x d), in place on w, v (k x d), b (k) and c (d), as assembly/sgd.ts.
+ * rule: 0 vanilla, 1 truncated, 2 Sanger (v, b, c ignored). tied: v is
+ * ignored and both updates go to w. bias: b enters the fields and is
+ * trained. c: the output bias (THEORY.md 1b), or null for none: every
+ * residual includes -c (truncated: Delta_u = x - c - sum_{a<=u} g_a v_a) and
+ * c += (eta/d) Delta_k, the full residual.
  */
 export function sgdSteps(
   w: Float64Array,
   v: Float64Array,
   b: Float64Array,
+  c: Float64Array | null,
   xs: Float64Array,
   n: number,
   d: number,
@@ -299,7 +437,7 @@ export function sgdSteps(
 ): void {
   for (let j = 0; j < n; j++) {
     if (rule === RULE_SANGER) sangerStep(w, xs, j * d, d, k, eta, work.gs);
-    else sgdStep(w, tied ? w : v, b, xs, j * d, d, k, eta, actCode, rule, tied, bias, work);
+    else sgdStep(w, tied ? w : v, b, c, xs, j * d, d, k, eta, actCode, rule, tied, bias, work);
   }
 }
 
@@ -307,6 +445,7 @@ function sgdStep(
   w: Float64Array,
   v: Float64Array,
   b: Float64Array,
+  c: Float64Array | null,
   xs: Float64Array,
   xo: number,
   d: number,
@@ -329,7 +468,8 @@ function sgdStep(
     gs[u] = act(actCode, lam);
     gps[u] = actDeriv(actCode, lam);
   }
-  for (let i = 0; i < d; i++) delta[i] = xs[xo + i];
+  if (c) { for (let i = 0; i < d; i++) delta[i] = xs[xo + i] - c[i]; }
+  else for (let i = 0; i < d; i++) delta[i] = xs[xo + i];
   if (rule === RULE_VANILLA) {
     for (let u = 0; u < k; u++) axpy(delta, 0, -gs[u], v, u * d, d);
   }
@@ -338,8 +478,8 @@ function sgdStep(
     const g = gs[u];
     const gp = gps[u];
     if (rule === RULE_TRUNCATED) axpy(delta, 0, -g, v, uo, d);
-    const c = dot(v, uo, delta, 0, d) * invSd;
-    const alpha = encRate * gp * c;
+    const cu = dot(v, uo, delta, 0, d) * invSd;
+    const alpha = encRate * gp * cu;
     const beta = decRate * g;
     if (tied) {
       for (let i = 0; i < d; i++) w[uo + i] = w[uo + i] + (alpha * xs[xo + i] + beta * delta[i]);
@@ -347,8 +487,10 @@ function sgdStep(
       for (let i = 0; i < d; i++) w[uo + i] = w[uo + i] + alpha * xs[xo + i];
       for (let i = 0; i < d; i++) v[uo + i] = v[uo + i] + beta * delta[i];
     }
-    if (bias) b[u] = b[u] + decRate * gp * c;
+    if (bias) b[u] = b[u] + decRate * gp * cu;
   }
+  // delta is now the full residual (vanilla: every unit's; truncated: the last unit's)
+  if (c) { for (let i = 0; i < d; i++) c[i] = c[i] + decRate * delta[i]; }
 }
 
 function sangerStep(
@@ -376,8 +518,10 @@ function sangerStep(
 
 /**
  * Mean over the n rows x of xs (n x d) of |x - xhat|^2 / (2d), with
- * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)), computed as in
- * assembly/metrics.ts through the Gram matrix of the decoder.
+ * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)) + c (c null: no output
+ * bias), computed as in assembly/metrics.ts through the Gram matrix of the
+ * decoder: |x|^2 - 2 x . c + c . c - 2 sum_u g_u (vscale v_u . x - vscale v_u . c)
+ * + sum_{u,a} g_u g_a vscale^2 v_u . v_a.
  */
 export function testError(
   w: Float64Array,
@@ -385,6 +529,7 @@ export function testError(
   vscale: number,
   b: Float64Array,
   bias: boolean,
+  c: Float64Array | null,
   xs: Float64Array,
   n: number,
   d: number,
@@ -396,18 +541,26 @@ export function testError(
   for (let u = 0; u < k; u++) {
     for (let a = 0; a < k; a++) gram[u * k + a] = alpha * dot(v, u * d, v, a * d, d);
   }
+  const vc = new Float64Array(k);
+  let cc = 0;
+  if (c) {
+    for (let u = 0; u < k; u++) vc[u] = vscale * dot(v, u * d, c, 0, d);
+    cc = dot(c, 0, c, 0, d);
+  }
   const gs = new Float64Array(k);
   const invSd = 1.0 / Math.sqrt(d);
   let total = 0.0;
   for (let j = 0; j < n; j++) {
     const xo = j * d;
     let e = dot(xs, xo, xs, xo, d);
+    if (c) e = (e - 2.0 * dot(xs, xo, c, 0, d)) + cc;
     for (let u = 0; u < k; u++) {
       let pre = dot(w, u * d, xs, xo, d);
       if (bias) pre += b[u];
       const g = act(actCode, pre * invSd);
       gs[u] = g;
-      e -= 2.0 * g * vscale * dot(v, u * d, xs, xo, d);
+      if (c) e -= 2.0 * g * (vscale * dot(v, u * d, xs, xo, d) - vc[u]);
+      else e -= 2.0 * g * vscale * dot(v, u * d, xs, xo, d);
     }
     for (let u = 0; u < k; u++) {
       let s = 0.0;

@@ -61,3 +61,51 @@ Deno.test("error curve: bad input throws a clear error", () => {
   const early = { ...theory, times: theory.times.map(() => 0) };
   assert.throws(() => errorCurveSpec(early), /time t > 0/);
 });
+
+Deno.test("error curve: labelled end ticks, titles never cut, every PCA label inside the plot", async () => {
+  const spec = errorCurveSpec([simulation, theory], {
+    title: "A title that is long enough to be wrapped onto a second line rather than cut off",
+  });
+  const mean = layers(spec).find((l) =>
+    l.mark.type === "line" &&
+    (l as unknown as { mark: { strokeWidth: number } }).mark.strokeWidth > 2
+  )!;
+  const axis =
+    (mean as unknown as { encoding: { x: { axis: { values: number[] } } } }).encoding.x.axis;
+  const ts = simulation.times.filter((t) => t > 0);
+  assert.equal(axis.values[0], ts[0], "the first time is a tick");
+  assert.equal(axis.values.at(-1), ts.at(-1), "the last time is a tick");
+  const title = spec.title as { text: string | string[]; limit?: number };
+  assert.ok(Array.isArray(title.text) && title.limit === undefined);
+  // the lowest rule sits at the bottom of the data: its label goes below it, and the domain
+  // leaves room for it (16 px at 340 px height)
+  const y = (mean as unknown as { encoding: { y: { scale: { domain: number[] } } } }).encoding.y;
+  const [lo, hi] = y.scale.domain;
+  const texts = layers(spec).filter((l) => l.mark.type === "text");
+  const pxPerDecade = 340 / Math.log10(hi / lo);
+  for (const t of texts) {
+    const below = (t.mark as unknown as { baseline: string }).baseline === "top";
+    for (const v of t.data.values) {
+      const e = v.eps as number;
+      const room = below ? Math.log10(e / lo) : Math.log10(hi / e);
+      assert.ok(room * pxPerDecade >= 15, `${v.label}: ${room * pxPerDecade} px of room`);
+    }
+  }
+  const svg = await renderSvg(spec);
+  assert.ok(!svg.includes("…"), "no text is cut");
+});
+
+Deno.test("error curve: a label goes above its rule where a curve ends just below it", () => {
+  // the simulation ends 8% below eps_PCA(2): its label would sit on the curve
+  const ending = {
+    ...simulation,
+    eps: simulation.eps.map((e) => e * 0.92 * EPS_PCA[2] / simulation.eps.at(-1)!),
+    runs: [],
+  };
+  const spec = errorCurveSpec([ending], { pcaLevels: [1, 2] });
+  const texts = layers(spec).filter((l) => l.mark.type === "text");
+  const above = texts.find((t) =>
+    (t.mark as unknown as { baseline: string }).baseline === "bottom"
+  );
+  assert.ok(above?.data.values.some((v) => v.label === "PCA m=2"), "PCA m=2 above its rule");
+});

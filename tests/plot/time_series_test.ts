@@ -41,3 +41,36 @@ Deno.test("time series: bad input throws a clear error", () => {
   assert.throws(() => timeSeriesSpec([early], { yTitle: "y" }), /no point to draw/);
   assert.throws(() => timeSeriesSpec([alignment], { yTitle: "y", width: 0 }), /invalid width/);
 });
+
+Deno.test("time series: colour by group and dash by style, axis ends at the first and last time, long y titles wrapped", () => {
+  const series = ["SGD", "theory"].flatMap((style) =>
+    [1, 2].map((m) => ({
+      label: `${style}: component ${m}`,
+      group: `component ${m}`,
+      style,
+      t: [0.5, 5, 600],
+      value: [0.1 * m, 0.5, 0.99],
+    }))
+  );
+  const spec = timeSeriesSpec(series, {
+    yTitle: "a long title for the vertical axis of a plot of modest height",
+    yDomain: [0, 1],
+  });
+  assertCompilesCleanly(spec);
+  const [lines] = layers(spec);
+  const enc = (lines as unknown as {
+    encoding: Record<string, { field: string; scale?: { domain: unknown } }>;
+  }).encoding;
+  assert.equal(enc.color.field, "group");
+  assert.equal(enc.strokeDash.field, "style");
+  assert.deepEqual(enc.strokeDash.scale?.domain, ["SGD", "theory"]);
+  const x = (lines as unknown as {
+    encoding: { x: { scale: { domain: number[]; nice: boolean }; axis: { values: number[] } } };
+  }).encoding.x;
+  assert.deepEqual(x.scale.domain, [0.5, 600]);
+  assert.equal(x.scale.nice, false);
+  assert.equal(x.axis.values[0], 0.5);
+  assert.equal(x.axis.values.at(-1), 600);
+  const y = (lines as unknown as { encoding: { y: { axis: { title: unknown } } } }).encoding.y;
+  assert.ok(Array.isArray(y.axis.title), "wrapped");
+});

@@ -78,7 +78,7 @@ function overlapGradient(
     return s;
   };
   const base: Overlaps = { Q: sub(o.Q), R: sub(o.R), T: sub(o.T), T0: sub(o.T0) };
-  const grad: Record<keyof Overlaps, Float64Array> = {
+  const grad: Record<"Q" | "R" | "T" | "T0", Float64Array> = {
     Q: new Float64Array(K * K),
     R: new Float64Array(K * K),
     T: new Float64Array(K * K),
@@ -340,7 +340,7 @@ Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", 
 // Trained biases: the population loss now also depends on the field means mu_k = b_k / sqrt(D).
 // The bias follows db_k/dt = -eta D dL/db_k, i.e. dmu_k/dt = -eta dL/dmu_k; the weights as before.
 import { biasedAveragesFor } from "../../src/activations/mod.ts";
-import { biasedFields } from "../../src/theory/equations.ts";
+import { biasedFields, centralFields } from "../../src/theory/equations.ts";
 
 for (const rule of ["vanilla", "truncated"] as const) {
   for (const act of ACTIVATION_NAMES.filter((a) => a !== "linear")) {
@@ -430,5 +430,238 @@ for (const rule of ["vanilla", "truncated"] as const) {
       }
       assert.ok(maxErr <= 1e-7 * scale, `max deviation ${maxErr} vs scale ${scale}`);
     });
+  }
+}
+
+// The output bias c (THEORY.md 1b): the population loss gains sum_k C_k E[g(lambda_k)] + C0 / 2,
+// with C_k = v^k . c / D and C0 = c . c / D. c follows dc/dt = -eta D grad_c L of the full loss
+// (truncated SGD too); the weights and the hidden biases follow their (nested) losses as before.
+// The gradient is taken by 4th-order differences of predictedError in every overlap
+// (Q, R, T, T0, mu, C, C0) and the chain rule, in the eigenbasis of Omega.
+
+/** Gradient of the loss of the first `units` units in every overlap, K-indexed. */
+function fullOverlapGradient(
+  units: number,
+  K: number,
+  traceOverD: number,
+  act: Activation,
+  bias: boolean,
+  o: Overlaps & { C: Float64Array; C0: number },
+  mu: number[],
+) {
+  const sub = (x: Float64Array) => {
+    const s = new Float64Array(units * units);
+    for (let k = 0; k < units; k++) for (let l = 0; l < units; l++) s[k * units + l] = x[k * K + l];
+    return s;
+  };
+  const cur = {
+    Q: sub(o.Q),
+    R: sub(o.R),
+    T: sub(o.T),
+    T0: sub(o.T0),
+    C: o.C.slice(0, units),
+    C0: o.C0,
+    mu: mu.slice(0, units),
+  };
+  const loss = () => {
+    const f = bias
+      ? biasedFields(biasedAveragesFor(act), cur.Q, cur.mu, units)
+      : centralFields(averagesFor(act), cur.Q, units);
+    return predictedError(units, traceOverD, f, cur);
+  };
+  const diff = (set: (h: number) => void, h: number) => {
+    const f = (d: number) => {
+      set(d);
+      const v = loss();
+      set(-d);
+      return v;
+    };
+    return (8 * (f(h) - f(-h)) - (f(2 * h) - f(-2 * h))) / (12 * h);
+  };
+  const g = {
+    Q: new Float64Array(K * K),
+    R: new Float64Array(K * K),
+    T: new Float64Array(K * K),
+    T0: new Float64Array(K * K),
+    C: new Float64Array(K),
+    C0: 0,
+    mu: new Float64Array(K),
+  };
+  for (const key of ["Q", "R", "T", "T0"] as const) {
+    for (let k = 0; k < units; k++) {
+      for (let l = 0; l < units; l++) {
+        const i = k * units + l;
+        const h = 1e-3 * Math.max(Math.abs(cur.Q[k * units + k]), 1e-2);
+        g[key][k * K + l] = diff((d) => (cur[key][i] += d), h);
+      }
+    }
+  }
+  for (let k = 0; k < units; k++) {
+    g.C[k] = diff((d) => (cur.C[k] += d), 1e-3);
+    if (bias) g.mu[k] = diff((d) => (cur.mu[k] += d), 1e-3);
+  }
+  g.C0 = diff((d) => (cur.C0 += d), 1e-3);
+  return g;
+}
+
+/** Overlaps with the output-bias terms, from weights in eigen-coordinates. */
+function overlapsWithC(
+  K: number,
+  D: number,
+  rho: Float64Array,
+  w: Float64Array[],
+  v: Float64Array[],
+  c: Float64Array,
+) {
+  const o = overlaps(K, D, rho, w, v, K);
+  const C = new Float64Array(K);
+  let C0 = 0;
+  for (let i = 0; i < D; i++) C0 += c[i] * c[i] / D;
+  for (let k = 0; k < K; k++) for (let i = 0; i < D; i++) C[k] += v[k][i] * c[i] / D;
+  return { ...o, C, C0 };
+}
+
+/** The population gradient flow of (w, v, c, mu) with an output bias, eigen-coordinates. */
+function outputBiasFlow(
+  K: number,
+  D: number,
+  rho: Float64Array,
+  traceOverD: number,
+  act: Activation,
+  rule: Rule,
+  lr: number,
+  bias: boolean,
+  w: Float64Array[],
+  v: Float64Array[],
+  c: Float64Array,
+  mu: number[],
+) {
+  const dw = w.map(() => new Float64Array(D));
+  const dv = v.map(() => new Float64Array(D));
+  const dc = new Float64Array(D);
+  const dmu = new Float64Array(K);
+  const o = overlapsWithC(K, D, rho, w, v, c);
+  const sets = rule === "vanilla" ? [K] : Array.from({ length: K }, (_, k) => k + 1);
+  for (const units of sets) {
+    const g = fullOverlapGradient(units, K, traceOverD, act, bias, o, mu);
+    const owners = rule === "vanilla" ? Array.from({ length: K }, (_, k) => k) : [units - 1];
+    for (const k of owners) {
+      for (let i = 0; i < D; i++) {
+        let gw = 0, gv = g.C[k] * c[i] / D;
+        for (let a = 0; a < units; a++) {
+          gw += (g.Q[k * K + a] + g.Q[a * K + k]) * rho[i] * w[a][i] / D +
+            g.R[a * K + k] * rho[i] * v[a][i] / D ** 1.5;
+          gv += g.R[k * K + a] * rho[i] * w[a][i] / D ** 1.5 +
+            (g.T[k * K + a] + g.T[a * K + k]) * rho[i] * v[a][i] / D ** 2 +
+            (g.T0[k * K + a] + g.T0[a * K + k]) * v[a][i] / D;
+        }
+        dw[k][i] = -lr * gw;
+        dv[k][i] = -lr * D * gv;
+      }
+      dmu[k] = -lr * g.mu[k];
+    }
+    if (units === K) {
+      // c descends the full loss (all K units) under both rules
+      for (let i = 0; i < D; i++) {
+        let gc = 2 * g.C0 * c[i] / D;
+        for (let a = 0; a < K; a++) gc += g.C[a] * v[a][i] / D;
+        dc[i] = -lr * D * gc;
+      }
+    }
+  }
+  return { dw, dv, dc, dmu };
+}
+
+for (const rule of ["vanilla", "truncated"] as const) {
+  for (const act of ACTIVATION_NAMES) {
+    for (const tied of [false, true]) {
+      for (const bias of [false, true]) {
+        const what = `${act}, ${rule}, ${tied ? "tied" : "untied"}, ${
+          bias ? "hidden biases" : "no hidden bias"
+        }`;
+        Deno.test(`output bias: flow of weights, biases and c = population gradient flow (${what})`, async () => {
+          const D = 20, K = 2, lr = 0.8;
+          const spec = randomSpectrum(D, 31);
+          const u = rng(17 + (tied ? 1 : 0) + (bias ? 2 : 0));
+          const ws = randomWeights(K, D, u);
+          const w = ws.w, v = tied ? ws.w : ws.v;
+          // c with O(1) overlaps C_k: partly along the decoder, plus O(1) noise and spike parts
+          const c = Float64Array.from(
+            { length: D },
+            (_, i) => 0.3 * v[0][i] - 0.2 * v[1][i] + 0.5 * gauss(u) + (i < 3 ? gauss(u) : 0),
+          );
+          const mu = bias ? [0.4, -0.7] : [0, 0];
+          const dirs = directionsOf(spec, K, "projected");
+          const sys = new FlowSystem(
+            dirs,
+            K,
+            rule,
+            lr,
+            averagesFor(act),
+            await createKernels(),
+            tied,
+            bias ? biasedAveragesFor(act) : undefined,
+            { outputBias: true },
+          );
+          const vec = initialState(
+            dirs,
+            K,
+            w.map((r) => Array.from(r)),
+            v.map((r) => Array.from(r)),
+            c,
+          );
+          assert.equal(vec.length, (2 * K + 1) * D);
+          const y = new Float64Array(vec.length + (bias ? K : 0));
+          y.set(vec);
+          if (bias) y.set(mu, vec.length);
+          const dy = new Float64Array(y.length);
+          sys.rhs(0, y, dy);
+          const o = sys.observe(y);
+          const want = overlapsWithC(K, D, spec.eigenvalues, w, v, c);
+          for (let k = 0; k < K; k++) assert.ok(Math.abs(o.C![k] - want.C[k]) < 1e-13);
+          assert.ok(Math.abs(o.C0! - want.C0) < 1e-13);
+          const flow = outputBiasFlow(
+            K,
+            D,
+            spec.eigenvalues,
+            spec.traceOverD,
+            act,
+            rule,
+            lr,
+            bias,
+            w,
+            v,
+            c,
+            mu,
+          );
+          const sd = Math.sqrt(D);
+          let maxErr = 0, scale = 0;
+          const cmp = (got: number, expected: number) => {
+            maxErr = Math.max(maxErr, Math.abs(got - expected));
+            scale = Math.max(scale, Math.abs(expected));
+          };
+          for (let t = 0; t < D; t++) {
+            for (let k = 0; k < K; k++) {
+              if (tied) {
+                cmp(dy[k * D + t], flow.dw[k][t] + flow.dv[k][t]);
+                cmp(dy[(K + k) * D + t], dy[k * D + t] / sd); // b = a / sqrt(D) is kept
+              } else {
+                cmp(dy[k * D + t], flow.dw[k][t]);
+                cmp(dy[(K + k) * D + t], flow.dv[k][t] / sd);
+              }
+            }
+            cmp(dy[2 * K * D + t], flow.dc[t] / sd);
+          }
+          if (bias) { for (let k = 0; k < K; k++) cmp(dy[vec.length + k], flow.dmu[k]); }
+          // the c part is not trivially small
+          const cPart = Math.max(...Array.from(flow.dc, Math.abs)) / sd;
+          assert.ok(cPart > 1e-3 * scale, `the flow of c is ${cPart} vs ${scale}`);
+          if (Deno.env.get("FLOW_VERBOSE")) {
+            console.log(`${what}: ${(maxErr / scale).toExponential(2)}`);
+          }
+          assert.ok(maxErr <= 1e-8 * scale, `max deviation ${maxErr} vs scale ${scale}`);
+        });
+      }
+    }
   }
 }

@@ -202,3 +202,39 @@ Deno.test("tanh (averages by quadrature) tracks SGD as closely as erf (closed fo
   assert.ok(devs.tanh.max <= 1.5 * devs.erf.max, "tanh's max deviation beyond 1.5 x erf's");
   assert.ok(devs.tanh.mean <= 1.5 * devs.erf.mean, "tanh's mean deviation beyond 1.5 x erf's");
 });
+
+Deno.test("output bias: SGD follows the equations (error, C_k and C0), ReLU with hidden and output biases", async () => {
+  const problem = {
+    data: spikedModel({ D: 500, spikes: [9, 5, 3], seed: 0 }),
+    network: { K: 3, activation: "relu" as const, bias: true, outputBias: true },
+    lr: 0.5,
+    tMax: 300,
+    seeds: [1, 2],
+    nTimes: 30,
+    nTest: 1000,
+  };
+  const sim = await simulate(problem);
+  const th = await theory(problem);
+  const d = deviation(sim, th);
+  assert.equal(d.basis, "population");
+  const last = (r: typeof sim, s: number) => r.runs[s].order[r.times.length - 1];
+  let worstC = 0;
+  for (let s = 0; s < 2; s++) {
+    const a = last(sim, s), b = last(th, s);
+    const scale = Math.sqrt(b.C0!);
+    for (let k = 0; k < 3; k++) worstC = Math.max(worstC, Math.abs(a.C![k] - b.C![k]) / scale);
+    worstC = Math.max(worstC, Math.abs(a.C0! / b.C0! - 1));
+  }
+  const levels = pca(problem.data, 3).epsPCA;
+  console.log(
+    `output bias, D = 500: deviation max ${(100 * d.max).toFixed(2)}% (t = ${d.maxAt}), mean ${
+      (100 * d.mean).toFixed(2)
+    }%; final SGD (exact error) ${
+      (d.simulationEps.at(-1)! / levels[3]).toFixed(3)
+    } x eps_PCA(3), held-out ${(sim.eps.at(-1)! / levels[3]).toFixed(3)}, theory ${
+      (th.eps.at(-1)! / levels[3]).toFixed(3)
+    }; largest relative difference of C_k, C0 at t = 300: ${worstC.toFixed(4)}`,
+  );
+  assert.ok(d.max <= 0.15 && d.mean <= 0.05, `deviation ${d.max}, ${d.mean}`);
+  assert.ok(worstC < 0.1, `C_k and C0 of SGD and theory differ by ${worstC}`);
+});

@@ -3,10 +3,16 @@
  * @module
  */
 import { type AnalysisFn, check } from "../types.ts";
-import { componentsSpec } from "../../plot/mod.ts";
+import { componentsSpec, subspaceSpec } from "../../plot/mod.ts";
+import { subspaceMatch } from "../../analysis/components.ts";
 import { pca } from "../../data/mod.ts";
 import { curves, K_OF, THRESHOLDS } from "./shared.ts";
-/** The learned decoder vectors against the principal components (sinusoidal directions). */
+/**
+ * The learned decoder vectors against the principal components (sinusoidal directions):
+ * per unit for rules that learn the components themselves (truncated SGD, Sanger's rule);
+ * for vanilla SGD, which learns their span in a rotation, the components' projections on the
+ * decoder's span and the decoder after the best rotation (checked on those).
+ */
 export const components: AnalysisFn = (preset, runs) => {
   const r = runs[0];
   const K = K_OF(r);
@@ -26,6 +32,35 @@ export const components: AnalysisFn = (preset, runs) => {
     }
     return Math.abs(d) / Math.sqrt(n);
   });
+  const seed = r.simulation.runs[0].seed;
+  if (r.config.rule === "vanilla") {
+    const span = subspaceMatch(decoder, pcs);
+    return {
+      numbers: {
+        cosines: cos,
+        spanProjections: span.projectionNorms,
+        rotatedCosines: span.rotatedCos,
+        at: snap.t,
+        seed,
+      },
+      checks: span.projectionNorms.map((p, m) =>
+        check(
+          `component ${m + 1}: |projection on the decoder's span|`,
+          p,
+          ">=",
+          THRESHOLDS.componentCos,
+        )
+      ),
+      figures: {
+        components: subspaceSpec(decoder, pcs, {
+          name: "v",
+          title: `Vanilla SGD learns the span of the components, in a rotation: the principal ` +
+            `components on the decoder's span (t = ${snap.t}, seed ${seed})`,
+        }),
+        error_curve: curves(runs, preset.title),
+      },
+    };
+  }
   const checks = cos.map((c, k) =>
     check(
       `unit ${k + 1}: |cos| with principal component ${k + 1}`,
@@ -35,15 +70,16 @@ export const components: AnalysisFn = (preset, runs) => {
     )
   );
   return {
-    numbers: { cosines: cos, at: snap.t, seed: r.simulation.runs[0].seed },
+    numbers: { cosines: cos, at: snap.t, seed },
     checks,
     figures: {
       components: componentsSpec(decoder, pcs, {
         name: "v",
         match: "index",
-        title: `Learned decoder vectors on the principal components (t = ${snap.t}, seed ${
-          r.simulation.runs[0].seed
-        })`,
+        title: `Learned ${r.config.rule === "sanger" ? "encoder" : "decoder"} vectors, unit k on ` +
+          `principal component k (${
+            r.config.rule === "sanger" ? "Sanger's rule" : "truncated SGD"
+          }, t = ${snap.t}, seed ${seed})`,
       }),
       error_curve: curves(runs, preset.title),
     },

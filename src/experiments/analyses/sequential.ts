@@ -70,6 +70,8 @@ export const sequential: AnalysisFn = (preset, runs) => {
   const seriesOf = (c: CurveResult, label: string) =>
     Array.from({ length: K }, (_, m) => ({
       label: `${label}: component m = ${m + 1}`,
+      group: `component m = ${m + 1}`,
+      style: label,
       t: c.times,
       value: c.runs[0].order.map((o) => spanOverlaps(o)[m] ?? NaN),
     }));
@@ -86,7 +88,11 @@ export const sequential: AnalysisFn = (preset, runs) => {
     ),
     overlaps: overlapHeatmapSpec(decoderOverlaps(r.simulation), {
       D: r.config.data.D,
-      title: "|cos(vᵏ, eₘ)| of the SGD decoder",
+      title: `|cos(vᵏ, eₘ)| of the SGD decoder, unit by unit (seed ${r.simulation.runs[0].seed})${
+        r.config.rule === "vanilla"
+          ? ": vanilla SGD learns a rotation of the components, whose span the figure above shows"
+          : ""
+      }`,
       vector: "v",
     }),
   };

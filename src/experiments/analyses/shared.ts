@@ -24,8 +24,14 @@ export const THRESHOLDS = {
   above: 1.2,
   /** ReLU without bias "stalls above": at least this factor. */
   stalls: 1.5,
-  /** ReLU with bias "reaches it": within this factor. */
-  reluReaches: 1.1,
+  /** Hidden biases lower the final ReLU error against none by at least this factor. */
+  biasGain: 1.5,
+  /** ReLU with hidden biases only ends within this relative distance of eps_PCA(K-1). */
+  reluHiddenLevel: 0.1,
+  /** ReLU with hidden and output biases: SGD's final error within this relative distance of eps_PCA(K). */
+  reluOutputSgd: 0.15,
+  /** ReLU with hidden and output biases: the equations' long-time error within this of eps_PCA(K). */
+  reluOutputTheory: 0.05,
   /** Alignment of truncated SGD and Sanger's rule at the end: at least. */
   aligned: 0.95,
   /** Alignment of vanilla SGD at the end: below. */
@@ -41,6 +47,10 @@ export const finalOf = (c: CurveResult): number => c.eps[c.eps.length - 1];
 /** eps_PCA(0..K) of a variant. */
 export const levelsOf = (r: VariantRun): number[] => r.simulation.pca.epsPCA;
 
+/** "1 seed", "3 seeds": the number of runs of a result. */
+export const seedsOf = (c: CurveResult): string =>
+  `${c.runs.length} seed${c.runs.length === 1 ? "" : "s"}`;
+
 /** The error curves of the variants, SGD and theory, in one figure. */
 export function curves(runs: VariantRun[], title: string): VegaLiteSpec {
   const list: CurveResult[] = [];
@@ -51,9 +61,7 @@ export function curves(runs: VariantRun[], title: string): VegaLiteSpec {
   for (const r of runs) {
     list.push(r.simulation);
     labels.push(
-      single
-        ? `SGD (${r.simulation.runs.length} seeds)`
-        : `${r.label}: SGD (${r.simulation.runs.length} seeds)`,
+      single ? `SGD (${seedsOf(r.simulation)})` : `${r.label}: SGD (${seedsOf(r.simulation)})`,
     );
     variants.push(r.label);
     if (r.theory) {

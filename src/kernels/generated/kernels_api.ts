@@ -124,15 +124,23 @@ export interface KernelExports {
   /**
    * `const RNG_BYTES: i32` in assembly/rng.ts
    *
-   * Bytes one generator state occupies.
+   * Bytes one generator state occupies: the u64 counter.
    *
    * An immutable `WebAssembly.Global`: read its `.value`.
    */
   readonly RNG_BYTES: WebAssembly.Global;
   /**
+   * `const ZIG_R: f64` in assembly/rng.ts
+   *
+   * r = X_1, the right end of the ziggurat's base layer.
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly ZIG_R: WebAssembly.Global;
+  /**
    * `rngSeed(st: usize, seed: f64): void` in assembly/rng.ts
    *
-   * Reset generator `st` to `seed` (an integer in [0, 2^53)), with no spare normal.
+   * Reset generator `st` to `seed` (an integer in [0, 2^53)).
    */
   rngSeed(st: Ptr, seed: number): void;
   /**
@@ -142,6 +150,12 @@ export interface KernelExports {
    */
   rngUniform(st: Ptr): number;
   /**
+   * `rngFillUniform(st: usize, out: usize, n: i32): void` in assembly/rng.ts
+   *
+   * Fill out[0..n) with uniform deviates in [0, 1) from generator `st`.
+   */
+  rngFillUniform(st: Ptr, out: Ptr, n: number): void;
+  /**
    * `rngNormal(st: usize): f64` in assembly/rng.ts
    *
    * Next standard normal deviate from generator `st`.
@@ -150,15 +164,38 @@ export interface KernelExports {
   /**
    * `rngFillNormal(st: usize, out: usize, n: i32): void` in assembly/rng.ts
    *
-   * Fill out[0..n) with standard normal deviates from generator `st` (exactly n rngNormal calls).
+   * Fill out[0..n) with standard normal deviates from generator `st` (exactly n
+   * rngNormal calls, the same bits). Eight draws at a time: eight outputs, their
+   * layers' (X_i, X_{i+1}) pairs, u and x = u X_i in four f64x2 (u from the bits
+   * 1 + (z >>> 12) 2^-52 of a double d in [1, 2): u = (d + d) - 3, exactly the
+   * scalar u); when one misses the fast path, the draws before it are kept, it
+   * goes to the slow path, and the next eight start after it.
    */
   rngFillNormal(st: Ptr, out: Ptr, n: number): void;
   /**
-   * `rngFillUniform(st: usize, out: usize, n: i32): void` in assembly/rng.ts
+   * `zigExp(t: f64): f64` in assembly/rng.ts
    *
-   * Fill out[0..n) with uniform deviates in [0, 1) from generator `st`.
+   * The ziggurat's own e^t, -700 < t <= 0 (for the tests).
    */
-  rngFillUniform(st: Ptr, out: Ptr, n: number): void;
+  zigExp(t: number): number;
+  /**
+   * `zigLog(u: f64): f64` in assembly/rng.ts
+   *
+   * The ziggurat's own log u, 0 < u <= 1 (for the tests).
+   */
+  zigLog(u: number): number;
+  /**
+   * `zigX(i: i32): f64` in assembly/rng.ts
+   *
+   * X_i of the ziggurat, i = 0..256 (for the tests).
+   */
+  zigX(i: number): number;
+  /**
+   * `zigF(i: i32): f64` in assembly/rng.ts
+   *
+   * F_i = f(X_i) of the ziggurat, i = 0..256 (for the tests).
+   */
+  zigF(i: number): number;
   /**
    * `sampleSpiked(st: usize, u: usize, coef: usize, r: i32, sigma: f64, d: i32, out: usize, n: i32, z: usize): void` in assembly/sample.ts
    *
@@ -198,6 +235,67 @@ export interface KernelExports {
    */
   sampleEigenFull(st: Ptr, e: Ptr, sqrtRho: Ptr, r: number, d: number, out: Ptr, n: number, z: Ptr): void;
   /**
+   * `const SAMPLER_BYTES: i32` in assembly/sample.ts
+   *
+   * Bytes of a sampler descriptor.
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly SAMPLER_BYTES: WebAssembly.Global;
+  /**
+   * `const SMP_SPIKED: i32` in assembly/sample.ts
+   *
+   * Descriptor kinds: the spiked model, Gaussian inputs with a bulk, without one, data rows.
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly SMP_SPIKED: WebAssembly.Global;
+  /**
+   * `const SMP_EIGEN: i32` in assembly/sample.ts
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly SMP_EIGEN: WebAssembly.Global;
+  /**
+   * `const SMP_EIGEN_FULL: i32` in assembly/sample.ts
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly SMP_EIGEN_FULL: WebAssembly.Global;
+  /**
+   * `const SMP_ROWS: i32` in assembly/sample.ts
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly SMP_ROWS: WebAssembly.Global;
+  /**
+   * `samplerSpiked(smp: usize, u: usize, coef: usize, r: i32, sigma: f64, d: i32, z: usize): void` in assembly/sample.ts
+   *
+   * Set descriptor smp to the spiked model of sampleSpiked (z: r f64 slots of scratch).
+   */
+  samplerSpiked(smp: Ptr, u: Ptr, coef: Ptr, r: number, sigma: number, d: number, z: Ptr): void;
+  /**
+   * `samplerEigen(smp: usize, e: usize, sqrtRho: usize, r: i32, sqrtBulk: f64, d: i32, z: usize, block: usize): void` in assembly/sample.ts
+   *
+   * Set descriptor smp to the Gaussian inputs of sampleEigen (sqrtBulk = 0:
+   * sampleEigenFull, whose z needs 32 r f64 slots; else r slots). block: 32 d
+   * f64 slots where sgdTrain draws 32 samples at a time when sqrtBulk = 0 (each
+   * eigenvector read once per 32 samples), or 0 (one at a time).
+   */
+  samplerEigen(smp: Ptr, e: Ptr, sqrtRho: Ptr, r: number, sqrtBulk: number, d: number, z: Ptr, block: Ptr): void;
+  /**
+   * `samplerRows(smp: usize, data: usize, u8: i32, nData: i32, d: i32, mean: f64, scale: f64, pixelMean: usize): void` in assembly/sample.ts
+   *
+   * Set descriptor smp to the rows of a data matrix, as sampleRowsCompact draws them.
+   */
+  samplerRows(smp: Ptr, data: Ptr, u8: number, nData: number, d: number, mean: number, scale: number, pixelMean: Ptr): void;
+  /**
+   * `sampleFrom(smp: usize, st: usize, out: usize, n: i32): void` in assembly/sample.ts
+   *
+   * Draw n samples (n x d) from descriptor smp with generator st into out.
+   */
+  sampleFrom(smp: Ptr, st: Ptr, out: Ptr, n: number): void;
+  /**
    * `const RULE_VANILLA: i32` in assembly/sgd.ts
    *
    * An immutable `WebAssembly.Global`: read its `.value`.
@@ -218,13 +316,14 @@ export interface KernelExports {
   /**
    * `sgdWorkSize(d: i32, k: i32): i32` in assembly/sgd.ts
    *
-   * f64 slots of scratch that sgdSteps needs: d + 3k.
+   * f64 slots of scratch that sgdSteps, sgdStepsC and sgdTrain need:
+   * 6 rows of d (padded to even) + 11 k.
    */
   sgdWorkSize(d: number, k: number): number;
   /**
    * `sgdSteps(w: usize, v: usize, b: usize, xs: usize, n: i32, d: i32, k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
    *
-   * Apply n consecutive SGD steps, one per row of xs (n x d).
+   * Apply n consecutive SGD steps, one per row of xs (n x d), without output bias.
    * rule: 0 vanilla, 1 truncated, 2 Sanger (linear, no decoder, no bias: v is
    * ignored). tied != 0: v must equal w and both updates go to w.
    * bias != 0: b enters the local fields and is trained.
@@ -232,39 +331,61 @@ export interface KernelExports {
    */
   sgdSteps(w: Ptr, v: Ptr, b: Ptr, xs: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
   /**
+   * `sgdStepsC(w: usize, v: usize, b: usize, c: usize, xs: usize, n: i32, d: i32, k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
+   *
+   * sgdSteps with an output bias: c (d values) is trained and enters every
+   * residual (THEORY.md 1b; c = 0: none, as sgdSteps). Sanger's rule ignores c.
+   */
+  sgdStepsC(w: Ptr, v: Ptr, b: Ptr, c: Ptr, xs: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
+  /**
+   * `sgdTrain(smp: usize, st: usize, w: usize, v: usize, b: usize, c: usize, n: i32, d: i32, k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
+   *
+   * n SGD steps on n fresh samples from sampler `smp` (a descriptor set by
+   * samplerSpiked / samplerEigen / samplerRows) and generator `st`: the same
+   * samples, in the same order, as sampleFrom(smp, st, xs, n), and the same
+   * bits as sgdStepsC on them; the samples are not kept. c: output bias or 0.
+   */
+  sgdTrain(smp: Ptr, st: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
+  /**
    * `testErrorWorkSize(k: i32): i32` in assembly/metrics.ts
    *
-   * f64 slots of scratch that testError needs: k*k (the Gram matrix) + k (fields) + 1 (running sum).
+   * f64 slots of scratch that testError needs: k*k (the Gram matrix) + k
+   * (fields) + k (the decoder rows against the output bias) + 2 (c . c and the
+   * running sum).
    */
   testErrorWorkSize(k: number): number;
   /**
-   * `testErrorBegin(v: usize, vscale: f64, d: i32, k: i32, r0: i32, nr: i32, work: usize): void` in assembly/metrics.ts
+   * `testErrorBegin(v: usize, vscale: f64, c: usize, d: i32, k: i32, r0: i32, nr: i32, work: usize): void` in assembly/metrics.ts
    *
    * First half of a test error taken over row chunks: rows r0 .. r0 + nr - 1
-   * of the Gram matrix vscale^2 V V^T (k x k) into work, and, with the first
-   * rows (r0 = 0), the running sum of squared errors (slot k*k + k) set to 0.
+   * of the Gram matrix vscale^2 V V^T (k x k) into work, with an output bias c
+   * (c != 0) their vscale V_u . c, and, with the first rows (r0 = 0), c . c
+   * and the running sum of squared errors set to 0.
    * work: testErrorWorkSize(k) f64 slots.
    */
-  testErrorBegin(v: Ptr, vscale: number, d: number, k: number, r0: number, nr: number, work: Ptr): void;
+  testErrorBegin(v: Ptr, vscale: number, c: Ptr, d: number, k: number, r0: number, nr: number, work: Ptr): void;
   /**
-   * `testErrorRows(w: usize, v: usize, vscale: f64, b: usize, bias: i32, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
+   * `testErrorRows(w: usize, v: usize, vscale: f64, b: usize, bias: i32, c: usize, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
    *
    * Second half, for one chunk of n rows x of xs (n x d), once every row of the
    * Gram matrix is in work (testErrorBegin): adds |x - xhat|^2 of each row, in
    * order, to the running sum in work, where
-   * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)), using
-   * |x - xhat|^2 = |x|^2 - 2 sum_u g_u (V_u . x) + sum_{u,a} g_u g_a (V_u . V_a)
-   * with V = vscale v (Sanger: v = w, vscale = 1/sqrt(d), linear g). Returns
-   * the running sum. bias == 0: b is not read.
+   * xhat = sum_u vscale v_u g((w_u . x + b_u)/sqrt(d)) + c, using
+   * |x - xhat|^2 = |x|^2 - 2 x . c + c . c - 2 sum_u g_u (V_u . x - V_u . c)
+   *   + sum_{u,a} g_u g_a (V_u . V_a)
+   * with V = vscale v (Sanger: v = w, vscale = 1/sqrt(d), linear g; c = 0: no
+   * output bias, and the terms with c are left out). Returns the running sum.
+   * bias == 0: b is not read.
    */
-  testErrorRows(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
+  testErrorRows(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, c: Ptr, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
   /**
-   * `testError(w: usize, v: usize, vscale: f64, b: usize, bias: i32, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
+   * `testError(w: usize, v: usize, vscale: f64, b: usize, bias: i32, c: usize, xs: usize, n: i32, d: i32, k: i32, actCode: i32, work: usize): f64` in assembly/metrics.ts
    *
    * Mean over the n rows x of xs (n x d) of |x - xhat|^2 / (2d): testErrorBegin
-   * and testErrorRows over all rows at once. work: testErrorWorkSize(k) f64 slots.
+   * and testErrorRows over all rows at once (c: output bias, or 0).
+   * work: testErrorWorkSize(k) f64 slots.
    */
-  testError(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
+  testError(w: Ptr, v: Ptr, vscale: number, b: Ptr, bias: number, c: Ptr, xs: Ptr, n: number, d: number, k: number, actCode: number, work: Ptr): number;
   /**
    * `covWorkSize(d: i32): i32` in assembly/covariance.ts
    *
@@ -385,20 +506,36 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   dot2: "function",
   dotRows: "function",
   RNG_BYTES: "global",
+  ZIG_R: "global",
   rngSeed: "function",
   rngUniform: "function",
+  rngFillUniform: "function",
   rngNormal: "function",
   rngFillNormal: "function",
-  rngFillUniform: "function",
+  zigExp: "function",
+  zigLog: "function",
+  zigX: "function",
+  zigF: "function",
   sampleSpiked: "function",
   sampleEigen: "function",
   sampleRowsCompact: "function",
   sampleEigenFull: "function",
+  SAMPLER_BYTES: "global",
+  SMP_SPIKED: "global",
+  SMP_EIGEN: "global",
+  SMP_EIGEN_FULL: "global",
+  SMP_ROWS: "global",
+  samplerSpiked: "function",
+  samplerEigen: "function",
+  samplerRows: "function",
+  sampleFrom: "function",
   RULE_VANILLA: "global",
   RULE_TRUNCATED: "global",
   RULE_SANGER: "global",
   sgdWorkSize: "function",
   sgdSteps: "function",
+  sgdStepsC: "function",
+  sgdTrain: "function",
   testErrorWorkSize: "function",
   testErrorBegin: "function",
   testErrorRows: "function",

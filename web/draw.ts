@@ -1,0 +1,108 @@
+/**
+ * Drawing Vega-Lite specifications in the page with vega-embed, loaded
+ * lazily (the first figure fetches the vega chunk), and the downloads:
+ * JSON records, the Vega-Lite spec, SVG and PNG from the figure's view.
+ * @module
+ */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import type { VegaLiteSpec } from "../src/plot/mod.ts";
+
+type VegaChunk = typeof import("./vega_chunk.ts");
+type View = Awaited<ReturnType<VegaChunk["embed"]>>["view"];
+
+let chunk: Promise<VegaChunk> | undefined;
+
+/** The vega chunk (fetched once, on first use). */
+export function loadVega(): Promise<VegaChunk> {
+  chunk ??= import("./vega_chunk.ts");
+  return chunk;
+}
+
+/**
+ * One figure slot of the page: shows a spec, replacing the previous figure
+ * only once the new one is drawn (no flicker while a live curve grows);
+ * redraws requested while one is in progress collapse into the latest.
+ */
+export class Figure {
+  readonly el: HTMLElement;
+  #view: View | undefined;
+  #spec: VegaLiteSpec | undefined;
+  #pending: VegaLiteSpec | undefined;
+  #drawing: Promise<void> | undefined;
+
+  /** A slot drawing into `el`. */
+  constructor(el: HTMLElement) {
+    this.el = el;
+  }
+
+  /** Milliseconds the last figure took to draw (vega's loading left out). */
+  lastDrawMs = 0;
+
+  /** The spec on show. */
+  get spec(): VegaLiteSpec | undefined {
+    return this.#spec;
+  }
+
+  /** Draw `spec` (resolves when it, or a later one, is on show). */
+  show(spec: VegaLiteSpec): Promise<void> {
+    this.#pending = spec;
+    this.#drawing ??= this.#drain().finally(() => (this.#drawing = undefined));
+    return this.#drawing;
+  }
+
+  async #drain(): Promise<void> {
+    const { embed } = await loadVega();
+    while (this.#pending) {
+      const spec = this.#pending;
+      this.#pending = undefined;
+      const t0 = performance.now();
+      const holder = document.createElement("div");
+      holder.className = "vega";
+      const res = await embed(holder, spec as never, {
+        actions: false,
+        renderer: "svg",
+        tooltip: true,
+      });
+      this.el.replaceChildren(holder);
+      this.#view?.finalize();
+      this.#view = res.view;
+      this.#spec = spec;
+      this.lastDrawMs = performance.now() - t0;
+    }
+  }
+
+  /** Remove the figure. */
+  clear(): void {
+    this.#pending = undefined;
+    this.#view?.finalize();
+    this.#view = undefined;
+    this.#spec = undefined;
+    this.el.replaceChildren();
+  }
+
+  /** The figure as SVG text. */
+  async svg(): Promise<string> {
+    if (!this.#view) throw new Error("no figure on show");
+    return await this.#view.toSVG();
+  }
+
+  /** The figure as a PNG data URL (twice the screen resolution). */
+  async png(): Promise<string> {
+    if (!this.#view) throw new Error("no figure on show");
+    return await this.#view.toImageURL("png", 2);
+  }
+}
+
+/** Offer `data` (text, or a data URL) as a download named `name`. */
+export function download(name: string, data: string, type = "application/json"): void {
+  const url = data.startsWith("data:") ? data : URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.style.display = "none";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  if (!data.startsWith("data:")) setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
