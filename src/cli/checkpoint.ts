@@ -75,6 +75,8 @@ export interface CheckpointOptions {
   onProgress?: (p: Progress) => void;
   /** Ctrl-C. */
   signal?: AbortSignal;
+  /** Workers for the seeds. */
+  workers?: number;
 }
 
 /** Simulate with resume support in OUT/.partial (the caller holds the directory's lock). */
@@ -117,6 +119,7 @@ export async function simulateWithCheckpoints(
   }
   return await simulate(problem, {
     done,
+    ...(opts.workers ? { workers: opts.workers } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(dir

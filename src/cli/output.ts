@@ -9,7 +9,8 @@ import type { CurveResult, GaussianModel, Problem } from "../problem/types.ts";
 import { prepare } from "../problem/prepare.ts";
 import { formatCovariance, formatInitialWeights } from "../problem/formats.ts";
 import { ConfigError } from "../core/errors.ts";
-import type { FlagOption, FlagValues } from "./flags.ts";
+import { type FlagOption, type FlagValues, numberFlag } from "./flags.ts";
+import { coreCount } from "../core/pool.ts";
 import { checkOutputDir, checkOutputFile, lockOutputDir, writeAtomic } from "./io.ts";
 
 /** The output flags of simulate, theory and compare. */
@@ -19,8 +20,19 @@ export const OUTPUT_FLAGS: Record<string, FlagOption> = {
   "save-init": { type: "string" },
   "save-spectrum": { type: "string" },
   quiet: { type: "boolean" },
+  workers: { type: "string" },
   help: { type: "boolean", short: "h" },
 };
+
+/** The number of workers a command runs its seeds on: --workers N, default the cores. */
+export function workersOf(flags: FlagValues): number {
+  if (flags.workers === undefined) return coreCount();
+  const v = numberFlag("--workers", String(flags.workers), true);
+  if (v < 1 || v > 1024) {
+    throw new ConfigError("--workers", flags.workers, "an integer from 1 to 1024");
+  }
+  return v;
+}
 
 /** Help lines of {@link OUTPUT_FLAGS}. */
 export const OUTPUT_HELP = `Output:
@@ -31,7 +43,9 @@ export const OUTPUT_HELP = `Output:
                        ({"W": KxD, "V": KxD, "b": K}) after the run
   --save-spectrum FILE write the data model's covariance
                        ({"eigenvalues", "eigenvectors", "bulk"}) after the run
-  --quiet              no progress or summary on stderr`;
+  --quiet              no progress or summary on stderr
+  --workers N          seeds computed in parallel, each in a Web Worker (default:
+                       the cores); a seed's numbers are the same whatever N`;
 
 /** Check every output path the flags name, before any work (exit 2, nothing written). */
 export function checkOutputs(flags: FlagValues): void {

@@ -39,7 +39,10 @@ export async function runVariants(
     let theoryResult: CurveResult | undefined;
     let theoryMissing: string | undefined;
     try {
-      theoryResult = await theory(config);
+      theoryResult = await theory(config, {}, {
+        ...(control.signal ? { signal: control.signal } : {}),
+        ...(control.workers ? { workers: control.workers } : {}),
+      });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       theoryMissing = e.message;

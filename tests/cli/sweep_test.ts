@@ -215,3 +215,31 @@ Deno.test("sweep --slurm writes an array job that runs the shards into the direc
     assert.match(bad.stderr, /--shards.*from 1 to 6/);
   });
 });
+
+Deno.test("simulate and compare --workers N: the same records whatever N (the wall time aside)", async () => {
+  const small = [
+    "--D",
+    "80",
+    "--K",
+    "2",
+    "--t-max",
+    "4",
+    "--n-times",
+    "5",
+    "--seeds",
+    "3",
+    "--quiet",
+  ];
+  const strip = (text: string) =>
+    JSON.stringify(JSON.parse(text), (k, v) => (k === "seconds" ? undefined : v));
+  for (const command of ["simulate", "compare"]) {
+    const one = await cli([command, ...small, "--workers", "1"]);
+    const two = await cli([command, ...small, "--workers", "2"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(two.code, 0, two.stderr);
+    assert.equal(strip(two.stdout), strip(one.stdout), command);
+  }
+  const bad = await cli(["simulate", ...small, "--workers", "0"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--workers.*from 1 to 1024/);
+});

@@ -6,7 +6,14 @@
 import type { Command } from "../command.ts";
 import { parseFlags, PROBLEM_FLAGS, problemHelp, SOLVER_FLAGS, solverHelp } from "../flags.ts";
 import { resolveInputs } from "../inputs.ts";
-import { checkOutputs, OUTPUT_FLAGS, OUTPUT_HELP, saveExtras, withOutputDir } from "../output.ts";
+import {
+  checkOutputs,
+  OUTPUT_FLAGS,
+  OUTPUT_HELP,
+  saveExtras,
+  withOutputDir,
+  workersOf,
+} from "../output.ts";
 import { simulateWithCheckpoints } from "../checkpoint.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { removeDir, writeFiles } from "../io.ts";
@@ -36,15 +43,17 @@ ${OUTPUT_HELP}`,
     const { problem, solver } = await resolveInputs(flags, true);
     const out = flags.out as string | undefined;
     const quiet = Boolean(flags.quiet);
+    const workers = workersOf(flags);
     checkOutputs(flags);
     return await withOutputDir(out, async () => {
       const printer = progressPrinter(quiet);
       const simulation = await interruptible(
         "interrupted; rerun the same command to resume",
-        (signal) => simulateWithCheckpoints(problem, { out, quiet, signal, onProgress: printer }),
+        (signal) =>
+          simulateWithCheckpoints(problem, { out, quiet, signal, onProgress: printer, workers }),
       );
       clearProgress(printer);
-      const theoryResult = await runTheory(problem, solver!, quiet);
+      const theoryResult = await runTheory(problem, solver!, quiet, workers);
       const comparison = compareCurves(simulation, theoryResult);
       if (!quiet) console.error(comparison.text);
       if (out) {

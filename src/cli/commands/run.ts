@@ -10,7 +10,7 @@ import { parsePreset, type Size, SIZES } from "../../experiments/preset.ts";
 import { runPreset } from "../../experiments/run.ts";
 import { reportHtml, verdictLine } from "../../experiments/report.ts";
 import { parseFlags, UsageError } from "../flags.ts";
-import { checkOutputs, withOutputDir } from "../output.ts";
+import { checkOutputs, withOutputDir, workersOf } from "../output.ts";
 import { readTextFile, writeFiles } from "../io.ts";
 import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
@@ -22,20 +22,24 @@ export const RUN: Command = {
     "             the claim's checks and verdict, figures",
   help: () =>
     `Usage: deno run -A cli.ts run PRESET.json [--size ${SIZES.join("|")}] [--out DIR] [--no-svg]
+       [--workers N]
 
 Runs an experiment preset (see examples/: sequential, tied, relu-bias,
 truncated, components, realdata): every variant simulated and integrated by
 the theory from the same initial weights, the claim's numeric checks with a
 verdict, and its figures. --out DIR writes summary.json, report.html and one
-Vega-Lite spec (and SVG) per figure.`,
+Vega-Lite spec (and SVG) per figure. --workers N: the seeds of each
+variant computed in parallel, each in a Web Worker (default: the cores).`,
   async run(args) {
     const { flags, positionals } = parseFlags(args, {
       size: { type: "string" },
       out: { type: "string" },
       "no-svg": { type: "boolean" },
       quiet: { type: "boolean" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     }, 1);
+    const workers = workersOf(flags);
     if (positionals.length !== 1) {
       throw new UsageError("run takes one preset file (examples/NAME.json), got none");
     }
@@ -54,7 +58,11 @@ Vega-Lite spec (and SVG) per figure.`,
       const { summary, figures } = await interruptible(
         "interrupted",
         (signal) =>
-          runPreset(name, preset, size, { signal, ...(printer ? { onProgress: printer } : {}) }),
+          runPreset(name, preset, size, {
+            signal,
+            workers,
+            ...(printer ? { onProgress: printer } : {}),
+          }),
       )
         .catch((e) => {
           // name the preset file in problems found inside it

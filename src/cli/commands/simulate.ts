@@ -13,6 +13,7 @@ import {
   saveExtras,
   summary,
   withOutputDir,
+  workersOf,
 } from "../output.ts";
 import { simulateWithCheckpoints } from "../checkpoint.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
@@ -37,17 +38,19 @@ export async function runSimulate(args: string[], variant: SimulateVariant = {})
   const { problem } = await resolveInputs(flags, false, variant.defaults);
   const out = (flags.out as string | undefined) ?? variant.defaultOut;
   const quiet = Boolean(flags.quiet);
+  const workers = workersOf(flags);
   checkOutputs({ ...flags, out } as FlagValues);
   return await withOutputDir(out, async () => {
     const printer = progressPrinter(quiet);
     const result = await interruptible(
       "interrupted; rerun the same command to resume",
-      (signal) => simulateWithCheckpoints(problem, { out, quiet, signal, onProgress: printer }),
+      (signal) =>
+        simulateWithCheckpoints(problem, { out, quiet, signal, onProgress: printer, workers }),
     );
     clearProgress(printer);
     if (!quiet) console.error(summary(result));
     if (out) {
-      const overlay = variant.overlayTheory ? await theory(problem) : undefined;
+      const overlay = variant.overlayTheory ? await theory(problem, {}, { workers }) : undefined;
       if (overlay && !quiet) {
         const d = deviation(result, overlay);
         console.error(

@@ -16,6 +16,7 @@ import {
   saveExtras,
   summary,
   withOutputDir,
+  workersOf,
 } from "../output.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { writeFiles } from "../io.ts";
@@ -26,11 +27,13 @@ export async function runTheory(
   problem: Problem,
   solver: SolverSettings,
   quiet: boolean,
+  workers = 1,
 ): Promise<CurveResult> {
   const printer = progressPrinter(quiet);
   const result = await interruptible(
     "interrupted",
-    (signal) => theory(problem, solver, { signal, ...(printer ? { onProgress: printer } : {}) }),
+    (signal) =>
+      theory(problem, solver, { signal, workers, ...(printer ? { onProgress: printer } : {}) }),
   );
   clearProgress(printer);
   return result;
@@ -61,7 +64,7 @@ ${OUTPUT_HELP}`,
     const quiet = Boolean(flags.quiet);
     checkOutputs(flags);
     return await withOutputDir(out, async () => {
-      const result = await runTheory(problem, solver!, quiet);
+      const result = await runTheory(problem, solver!, quiet, workersOf(flags));
       if (!quiet) console.error(summary(result));
       const first = result.runs[0].order;
       const record = {
