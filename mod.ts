@@ -61,6 +61,15 @@ export { theory } from "./src/theory/theory.ts";
 export type { TheoryControl } from "./src/theory/theory.ts";
 export type { SolverInput } from "./src/theory/solver.ts";
 export type { Progress } from "./src/core/progress.ts";
+export { parseSweepSpec, rowsCsv, summarise, sweep } from "./src/sweep/mod.ts";
+export type {
+  PointResult,
+  SweepOptions,
+  SweepProgress,
+  SweepRow,
+  SweepSpec,
+  SweepSummary,
+} from "./src/sweep/mod.ts";
 export { deviation } from "./src/analysis/deviation.ts";
 export type { Deviation } from "./src/analysis/deviation.ts";
 export {
