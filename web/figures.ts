@@ -10,6 +10,7 @@ import type { CurveResult, Spectrum } from "../src/problem/types.ts";
 import { RULES } from "../src/problem/rules.ts";
 import {
   componentsSpec,
+  decoderOverlapSource,
   type ErrorCurveSource,
   errorCurveSpec,
   imageGridSpec,
@@ -130,15 +131,7 @@ export function resultFigures(
   }
   if (run.order[0].a[0].length > 0) {
     // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heat map as a = sqrt(D) b, WW = T0
-    const source = sanger ? result : {
-      times: result.times,
-      runs: result.runs.map((r) => ({
-        order: r.order.map((o) => ({
-          a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
-          WW: o.T0,
-        })),
-      })),
-    };
+    const source = sanger ? result : decoderOverlapSource(result, D);
     specs.overlaps = overlapHeatmapSpec(source, {
       D,
       title: sanger ? "|cos(wᵏ, eₘ)| over time" : "|cos(vᵏ, eₘ)| of the decoder over time",

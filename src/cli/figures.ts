@@ -9,6 +9,7 @@ import { prepare } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import {
   componentsSpec,
+  decoderOverlapSource,
   errorCurveSpec,
   overlapHeatmapSpec,
   subspaceSpec,
@@ -63,15 +64,7 @@ export async function resultFigures(
     // cosines with the spikes stay small; the decoder's show what is learnt.
     // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heatmap as a = sqrt(D) b, WW = T0.
     const sanger = !RULES[cfg.rule].decoder;
-    const source = sanger ? result : {
-      times: result.times,
-      runs: result.runs.map((r) => ({
-        order: r.order.map((o) => ({
-          a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
-          WW: o.T0,
-        })),
-      })),
-    };
+    const source = sanger ? result : decoderOverlapSource(result, D);
     specs.overlaps = overlapHeatmapSpec(source, {
       D,
       title: sanger ? "|cos(wᵏ, eₘ)| over time" : "|cos(vᵏ, eₘ)| of the decoder over time",

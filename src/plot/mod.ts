@@ -20,5 +20,10 @@ export { type ErrorCurveOptions, type ErrorCurveSource, errorCurveSpec } from ".
 export { type ComponentsOptions, componentsSpec } from "./components.ts";
 export { type SubspaceOptions, subspaceSpec } from "./subspace.ts";
 export { type ImageGridOptions, imageGridSpec } from "./image_grid.ts";
-export { overlapHeatmapSpec, type OverlapOptions, type OverlapSource } from "./overlaps.ts";
+export {
+  decoderOverlapSource,
+  overlapHeatmapSpec,
+  type OverlapOptions,
+  type OverlapSource,
+} from "./overlaps.ts";
 export { type TimeSeries, type TimeSeriesOptions, timeSeriesSpec } from "./time_series.ts";

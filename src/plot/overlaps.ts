@@ -179,3 +179,37 @@ function inferD(result: OverlapSource): number {
   }
   return NaN;
 }
+
+/**
+ * The decoder's overlaps as an {@linkcode OverlapSource}: cos(v^k, e_m) =
+ * |b_k(m)| / sqrt(T0_kk), given to the heat map as a = sqrt(D) b and WW = T0.
+ * (The encoder keeps O(1) components in every bulk direction, so its cosines
+ * with the spikes stay small; the decoder's show what is learnt.)
+ *
+ * @param result the recorded times and each run's order parameters b (K x M) and T0 (K x K).
+ * @param D the input dimension.
+ *
+ * @example
+ * ```ts
+ * import { decoderOverlapSource } from "./overlaps.ts";
+ * const s = decoderOverlapSource({ times: [1], runs: [{ order: [{ b: [[0.5]], T0: [[1]] }] }] }, 4);
+ * if (!(s.runs[0].order[0].a[0][0] === 1 && s.runs[0].order[0].WW[0][0] === 1)) throw new Error("example failed");
+ * ```
+ */
+export function decoderOverlapSource(
+  result: {
+    times: number[];
+    runs: ReadonlyArray<{ order: ReadonlyArray<{ b: number[][]; T0: number[][] }> }>;
+  },
+  D: number,
+): OverlapSource {
+  return {
+    times: result.times,
+    runs: result.runs.map((r) => ({
+      order: r.order.map((o) => ({
+        a: o.b.map((row) => row.map((x) => x * Math.sqrt(D))),
+        WW: o.T0,
+      })),
+    })),
+  };
+}
