@@ -250,21 +250,32 @@ function simulateBody(rule: "vanilla" | "truncated", K: number): Body {
 /** The peers' steps per second (peer_sgd.py), or why there are none. */
 async function peers(): Promise<{ rates: Record<string, number>; note: string }> {
   const script = new URL("../../shared/bench/peer_sgd.py", import.meta.url);
+  // Debian's python3-torch and python3-numpy install for /usr/bin/python3,
+  // which a pyenv or venv python3 earlier on PATH would hide.
+  let python = "python3";
   const run = async (args: string[]) => {
     try {
-      const out = await new Deno.Command("python3", { args, stdout: "piped", stderr: "piped" })
+      const out = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" })
         .output();
       return { ok: out.success, text: new TextDecoder().decode(out.stdout) };
     } catch {
       return { ok: false, text: "" };
     }
   };
-  const probe = await run([
+  const probeArgs = [
     "-c",
     "import importlib.util, sys; " +
     "sys.exit(0 if any(importlib.util.find_spec(m) for m in ('numpy', 'torch')) else 1)",
-  ]);
-  if (!probe.ok) {
+  ];
+  let found = false;
+  for (const candidate of ["/usr/bin/python3", "python3"]) {
+    python = candidate;
+    if ((await run(probeArgs)).ok) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) {
     return { rates: {}, note: "peers not run: python3 with numpy or torch is not installed" };
   }
   try {
@@ -279,7 +290,7 @@ async function peers(): Promise<{ rates: Record<string, number>; note: string }>
     return {
       rates,
       note:
-        `peers: ${script.pathname} ${D} 4 3000 (variants whose package is missing are left out)`,
+        `peers: ${python} ${script.pathname} ${D} 4 3000 (variants whose package is missing are left out)`,
     };
   } catch {
     return { rates: {}, note: `peers not run: peer_sgd.py printed no JSON (${line.slice(0, 80)})` };
