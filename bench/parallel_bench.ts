@@ -126,7 +126,9 @@ if (asJson) {
     `  fixed cost of a pool of 2 (start, load, warm up): ${poolCost.toFixed(2)} s`,
   );
   console.log(
-    `\nSweep: ${nPoints} points (lr x K x activation x tied, D = 500, tMax ${spec.problem.tMax ?? "?"}, SGD and theory each)`,
+    `\nSweep: ${nPoints} points (lr x K x activation x tied, D = 500, tMax ${
+      spec.problem.tMax ?? "?"
+    }, SGD and theory each)`,
   );
   console.log(
     `  ${cores} workers: ${sweepSeconds.toFixed(2)} s, ${
