@@ -9,11 +9,10 @@
 import type { CurveResult, Spectrum } from "../src/problem/types.ts";
 import { RULES } from "../src/problem/rules.ts";
 import {
-  componentsSpec,
+  componentsFigure,
   decoderOverlapSource,
   type ErrorCurveSource,
   errorCurveSpec,
-  imageGridSpec,
   overlapHeatmapSpec,
   type VegaLiteSpec,
 } from "../src/plot/mod.ts";
@@ -113,21 +112,12 @@ export function resultFigures(
   const run = result.runs[0];
   const last = run.snapshots.at(-1);
   if (last && pcs.length > 0) {
-    const vectors = sanger ? last.W : last.V;
-    const what = sanger ? "encoder" : "decoder";
-    specs.components = opts.imageShape
-      ? imageGridSpec(vectors, pcs, {
-        imageShape: opts.imageShape,
-        name: sanger ? "w" : "v",
-        title:
-          `Learned ${what} vectors (seed ${run.seed}, t = ${last.t}) and the leading eigen-images`,
-      })
-      : componentsSpec(vectors, pcs, {
-        name: sanger ? "w" : "v",
-        width: PLOT_WIDTH,
-        height: Math.max(70, Math.min(110, Math.floor(330 / K))),
-        title: `Learned ${what} vectors (seed ${run.seed}, t = ${last.t}) and principal components`,
-      });
+    specs.components = componentsFigure(last, cfg.rule, pcs, {
+      at: `seed ${run.seed}, t = ${last.t}`,
+      width: PLOT_WIDTH,
+      height: Math.max(70, Math.min(110, Math.floor(330 / K))),
+      ...(opts.imageShape ? { imageShape: opts.imageShape } : {}),
+    });
   }
   if (run.order[0].a[0].length > 0) {
     // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heat map as a = sqrt(D) b, WW = T0

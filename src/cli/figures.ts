@@ -8,11 +8,10 @@ import type { CurveResult, Problem } from "../problem/types.ts";
 import { prepare } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import {
-  componentsSpec,
+  componentsFigure,
   decoderOverlapSource,
   errorCurveSpec,
   overlapHeatmapSpec,
-  subspaceSpec,
   type VegaLiteSpec,
 } from "../plot/mod.ts";
 import { renderSvg } from "../plot/render.ts";
@@ -42,22 +41,9 @@ export async function resultFigures(
   };
   const last = result.runs[0].snapshots.at(-1);
   if (last && pcs.length > 0) {
-    const sanger = !RULES[cfg.rule].decoder;
-    const at = `seed ${result.runs[0].seed}, t = ${last.t}`;
-    if (cfg.rule === "vanilla" && pcs.length >= K) {
-      // vanilla SGD learns the span of the components in some rotation: show the
-      // span and the Procrustes-rotated decoder, not unit-by-unit matches
-      specs.components = subspaceSpec(last.V, pcs, {
-        name: "v",
-        title: `Principal components and the span of the learned decoder (${at})`,
-      });
-    } else {
-      specs.components = componentsSpec(sanger ? last.W : last.V, pcs, {
-        name: sanger ? "w" : "v",
-        match: pcs.length >= K ? "index" : "best",
-        title: `Learned ${sanger ? "encoder" : "decoder"} vectors (${at}) and principal components`,
-      });
-    }
+    specs.components = componentsFigure(last, cfg.rule, pcs, {
+      at: `seed ${result.runs[0].seed}, t = ${last.t}`,
+    });
   }
   if (result.runs[0].order[0].a[0].length > 0) {
     // The encoder keeps O(1) components in every bulk direction, so its

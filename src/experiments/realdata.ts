@@ -13,7 +13,7 @@ import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { deviation } from "../analysis/deviation.ts";
-import { errorCurveSpec, imageGridSpec, type VegaLiteSpec } from "../plot/mod.ts";
+import { componentsFigure, errorCurveSpec, type VegaLiteSpec } from "../plot/mod.ts";
 
 /** Options of {@link realDataExperiment}. */
 export interface RealDataOptions {
@@ -101,10 +101,9 @@ export async function realDataExperiment(
       { length: K },
       (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D),
     );
-    figures.components = imageGridSpec(cfg.rule === "sanger" ? snap.W : snap.V, pcs, {
+    figures.components = componentsFigure(snap, cfg.rule, pcs, {
       imageShape: data.shape,
-      name: cfg.rule === "sanger" ? "w" : "v",
-      title: `Learned decoder vectors (t = ${snap.t}) and the leading eigen-images`,
+      at: `t = ${snap.t}`,
     });
   }
   return {

@@ -173,7 +173,8 @@ export function positive(name: string, v: number): number {
  * @param fontSize the title's font size (default 14, as in `CONFIG`).
  * @param advance width of a character in font sizes (default 0.62; 0.8, Vega's own
  *   estimate, where the layout must not grow, e.g. a vertical axis title along the plot).
- * @returns `{ text }` for a Vega-Lite title, with no `limit`.
+ * @returns `{ text }` for a Vega-Lite title, with no `limit`. Lines break at
+ *   spaces, never next to "=" (so "t = 100" stays whole).
  *
  * @example
  * ```ts
@@ -188,7 +189,8 @@ export function titleOf(
   fontSize = 14,
   advance = 0.62,
 ): { text: string | string[] } {
-  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  // "t = 100" stays on one line: no break next to an equals sign
+  const words = text.split(/(?<!=)\s+(?!=)/).filter((w) => w.length > 0);
   const wrap = (perLine: number): string[] => {
     const lines: string[] = [];
     let line = "";

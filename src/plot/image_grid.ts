@@ -6,7 +6,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { matchComponents, unitVector } from "../analysis/components.ts";
 import { CONFIG, DIVERGING, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
-import { positive } from "./_helpers.ts";
+import { positive, titleOf } from "./_helpers.ts";
 
 /** Options of {@linkcode imageGridSpec}. */
 export interface ImageGridOptions {
@@ -16,6 +16,16 @@ export interface ImageGridOptions {
   pixelSize?: number;
   /** Name of the learned vectors in the row header (default "w"). */
   name?: string;
+  /**
+   * Header of the learned row (default "learned wᵏ" with `name`), e.g. for
+   * vectors rotated onto the components.
+   */
+  learnedTitle?: string;
+  /**
+   * Whether learned image k is labelled by its unit, "k = 1, ..." (default),
+   * or by the component it was rotated onto, "m = 1, ...".
+   */
+  learnedIndex?: "k" | "m";
   /** Figure title (default none). */
   title?: string;
 }
@@ -65,7 +75,7 @@ export function imageGridSpec(
   const px = opts.pixelSize ?? Math.max(1, Math.round(100 / Math.max(h, w)));
   positive("pixelSize", px);
   const name = opts.name ?? "w";
-  const learnedRow = `learned ${name}ᵏ`;
+  const learnedRow = opts.learnedTitle ?? `learned ${name}ᵏ`;
   const pcRow = "principal components eₘ";
   const values: Record<string, unknown>[] = [];
   let cmax = 0;
@@ -75,7 +85,7 @@ export function imageGridSpec(
       cmax = Math.max(cmax, Math.abs(v[i]));
     }
   };
-  const learnedLabels = pairs.map((p) => `k = ${p.k + 1}`);
+  const learnedLabels = pairs.map((p) => `${opts.learnedIndex ?? "k"} = ${p.k + 1}`);
   const pcLabels = components.map((_, m) => `m = ${m + 1}`);
   pairs.forEach((p, k) => push(learnedRow, learnedLabels[k], p.w));
   components.forEach((e, m) => push(pcRow, pcLabels[m], unitVector(e)));
@@ -119,7 +129,15 @@ export function imageGridSpec(
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: opts.title } : {}),
+    // wrapped to the grid's width (with its colour legend), so a long title is not cut
+    ...(opts.title
+      ? {
+        title: titleOf(
+          opts.title,
+          Math.max(vectors.length, components.length) * (w * px + 6) + 130,
+        ),
+      }
+      : {}),
     padding: 12,
     data: { values },
     // Pixels overlap their right and lower neighbours slightly: no seams between them.

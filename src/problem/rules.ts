@@ -24,6 +24,13 @@ export interface RuleSpec {
   /** Whether the rule trains a decoder (Sanger's rule has none: v = w / sqrt(D)). */
   readonly decoder: boolean;
   /**
+   * Whether unit k learns principal component k itself (truncated SGD,
+   * Sanger's rule), or the units learn only the span of the top components,
+   * in a rotation nothing pins (vanilla SGD): figures pair units with
+   * components only in the first case.
+   */
+  readonly learnsComponents: boolean;
+  /**
    * What the rule requires of the network, as [network key, required value,
    * reason] (e.g. Sanger's rule: a linear, untied network without bias).
    */
@@ -40,6 +47,7 @@ const vanilla: RuleSpec = {
   kernelCode: 0,
   uses: () => true,
   decoder: true,
+  learnsComponents: false,
   requires: [],
 };
 
@@ -49,6 +57,7 @@ const truncated: RuleSpec = {
   kernelCode: 1,
   uses: (k, a) => a <= k,
   decoder: true,
+  learnsComponents: true,
   requires: [],
 };
 
@@ -58,6 +67,7 @@ const sanger: RuleSpec = {
   kernelCode: 2,
   uses: (k, a) => a <= k,
   decoder: false,
+  learnsComponents: true,
   requires: [
     ["activation", "linear", "Sanger's rule is a linear Hebbian rule"],
     ["bias", false, "Sanger's rule has no bias"],

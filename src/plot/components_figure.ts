@@ -1,0 +1,107 @@
+/**
+ * The one choice of how to draw learned vectors beside the principal
+ * components, shared by the CLI, the experiments and the page: rules whose
+ * units learn the components themselves (truncated SGD, Sanger's rule) get
+ * unit-by-unit pairs; vanilla SGD, which learns only their span in some
+ * rotation, gets the components against that span (line plots) or its
+ * decoder after the best rotation onto the components (images). No chart of
+ * its own: it picks among componentsSpec, subspaceSpec and imageGridSpec.
+ * @module
+ */
+import { subspaceMatch } from "../analysis/components.ts";
+import { RULES } from "../problem/rules.ts";
+import type { Rule, WeightSnapshot } from "../problem/types.ts";
+import { componentsSpec } from "./components.ts";
+import { imageGridSpec } from "./image_grid.ts";
+import { subspaceSpec } from "./subspace.ts";
+import type { VegaLiteSpec } from "./style.ts";
+
+/** Options of {@linkcode componentsFigure}. */
+export interface ComponentsFigureOptions {
+  /** Draw the vectors as images of this [h, w] (h * w = D) instead of line plots. */
+  imageShape?: [number, number];
+  /** What the title says the snapshot is, e.g. "seed 1, t = 20" (default "t = ..."). */
+  at?: string;
+  /** Width of one line-plot panel in pixels (default the chart's). */
+  width?: number;
+  /** Height of one line-plot panel in pixels (default the chart's). */
+  height?: number;
+}
+
+/**
+ * The learned vectors of a snapshot beside the principal components, drawn
+ * as the rule allows: pairs when units learn the components (the encoder for
+ * Sanger's rule, which has no decoder; unit k on component k when there are
+ * K components, else on its best match), the span and the Procrustes-rotated
+ * decoder for vanilla SGD.
+ *
+ * @param snapshot the weights (W, V) at one time.
+ * @param rule the learning rule that produced them.
+ * @param components principal components, M x D (any norm, any sign).
+ * @param opts images, the title's time label and panel sizes.
+ * @returns a Vega-Lite specification with a title that says what is drawn.
+ *
+ * @example
+ * ```ts
+ * import { componentsFigure } from "./components_figure.ts";
+ * const s = Math.SQRT1_2;
+ * const snap = { t: 5, W: [[1, 0, 0], [0, 1, 0]], V: [[s, s, 0], [-s, s, 0]] };
+ * const pcs = [[1, 0, 0], [0, 1, 0]];
+ * const title = (spec: object) => JSON.stringify((spec as { title?: unknown }).title);
+ * const vanilla = componentsFigure(snap, "vanilla", pcs);
+ * const truncated = componentsFigure(snap, "truncated", pcs);
+ * if (!(title(vanilla).includes("span") && title(truncated).includes("unit k"))) {
+ *   throw new Error("example failed");
+ * }
+ * ```
+ */
+export function componentsFigure(
+  snapshot: Pick<WeightSnapshot, "t" | "W" | "V">,
+  rule: Rule,
+  components: ReadonlyArray<ArrayLike<number>>,
+  opts: ComponentsFigureOptions = {},
+): VegaLiteSpec {
+  const spec = RULES[rule];
+  const vectors = spec.decoder ? snapshot.V : snapshot.W;
+  const what = spec.decoder ? "decoder" : "encoder";
+  const name = spec.decoder ? "v" : "w";
+  const at = opts.at ?? `t = ${snapshot.t}`;
+  const size = {
+    ...(opts.width !== undefined ? { width: opts.width } : {}),
+    ...(opts.height !== undefined ? { height: opts.height } : {}),
+  };
+  const K = vectors.length;
+  if (!spec.learnsComponents && components.length >= K) {
+    if (opts.imageShape) {
+      return imageGridSpec(subspaceMatch(vectors, components).rotated, components, {
+        imageShape: opts.imageShape,
+        // short: a row header wider than the grid pushes the colour legend away
+        learnedTitle: `rotated ${what} (O ${name.toUpperCase()})ₘ`,
+        learnedIndex: "m",
+        title: `Vanilla SGD learns the components' span in a rotation: its ${what} after ` +
+          `the best rotation onto them (Procrustes, ${at}) and the leading eigen-images`,
+      });
+    }
+    return subspaceSpec(vectors, components, {
+      name,
+      ...size,
+      title: `Principal components and the span of the learned ${what} (${at})`,
+    });
+  }
+  if (opts.imageShape) {
+    return imageGridSpec(vectors, components, {
+      imageShape: opts.imageShape,
+      name,
+      title: `Learned ${what} vectors (${at}) and the leading eigen-images`,
+    });
+  }
+  const byIndex = components.length >= K;
+  return componentsSpec(vectors, components, {
+    name,
+    match: byIndex ? "index" : "best",
+    ...size,
+    title: byIndex
+      ? `Learned ${what} vectors, unit k on principal component k (${at})`
+      : `Learned ${what} vectors (${at}) and the principal components they match best`,
+  });
+}
