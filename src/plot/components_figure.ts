@@ -78,8 +78,8 @@ export function componentsFigure(
         // short: a row header wider than the grid pushes the colour legend away
         learnedTitle: `rotated ${what} (O ${name.toUpperCase()})ₘ`,
         learnedIndex: "m",
-        title: `Vanilla SGD learns the components' span in a rotation: its ${what} after ` +
-          `the best rotation onto them (Procrustes, ${at}) and the leading eigen-images`,
+        title: `Vanilla SGD's ${what} after the best rotation onto the components ` +
+          `(Procrustes; ${at}) and the leading eigen-images`,
       });
     }
     return subspaceSpec(vectors, components, {

@@ -132,9 +132,10 @@ export function imageGridSpec(
     // wrapped to the grid's width (with its colour legend), so a long title is not cut
     ...(opts.title
       ? {
+        // (at least 480 pixels: a title of many short lines reads worse than one wider than the grid)
         title: titleOf(
           opts.title,
-          Math.max(vectors.length, components.length) * (w * px + 6) + 130,
+          Math.max(480, Math.max(vectors.length, components.length) * (w * px + 6) + 130),
         ),
       }
       : {}),
