@@ -8,6 +8,8 @@
  *   deno task figures --full     paper-sized runs
  *   deno task figures --reduced  the sizes the tests use
  *   deno task figures --only tied,truncated
+ *   deno task figures --workers 1  every seed in this thread (default: a
+ *                                  worker per core; same numbers either way)
  * @module
  */
 import { parseArgs } from "node:util";
@@ -17,6 +19,8 @@ import type { ExperimentSummary } from "../src/experiments/types.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
 import { specFiles } from "../src/cli/figures.ts";
 import { writeAtomic, writeFiles } from "../src/cli/io.ts";
+import { workersOf } from "../src/cli/output.ts";
+import { AedynError } from "../src/core/errors.ts";
 import { VERSION } from "../src/core/version.ts";
 
 /** The presets of examples/ (files with an "experiment" field), by name, in a fixed order. */
@@ -43,16 +47,27 @@ if (import.meta.main) {
       reduced: { type: "boolean" },
       out: { type: "string" },
       only: { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
-    console.log("Usage: deno task figures [--full | --reduced] [--out DIR] [--only NAME,...]");
+    console.log(
+      "Usage: deno task figures [--full | --reduced] [--out DIR] [--only NAME,...] [--workers N]",
+    );
     Deno.exit(0);
   }
   const size: Size = values.full ? "full" : values.reduced ? "reduced" : "default";
   const out = values.out ?? "figures";
+  let workers: number;
+  try {
+    workers = workersOf(values);
+  } catch (e) {
+    if (!(e instanceof AedynError)) throw e;
+    console.error(`error: ${e.message}`);
+    Deno.exit(2);
+  }
   const only = values.only?.split(",");
   const started = performance.now();
   const presets = (await loadPresets(new URL("../examples/", import.meta.url))).filter(([n]) =>
@@ -62,7 +77,7 @@ if (import.meta.main) {
   const experiments: ExperimentSummary[] = [];
   for (const [name, preset] of presets) {
     console.error(`${name}: running at size ${size} ...`);
-    const { summary, figures } = await runPreset(name, preset, size);
+    const { summary, figures } = await runPreset(name, preset, size, { workers });
     await writeFiles(out, await specFiles(figures, true));
     experiments.push(summary);
     const agree = summary.agreement.map((a) =>

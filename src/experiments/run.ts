@@ -71,7 +71,10 @@ export async function runPreset(
     return await runRealData(name, preset, size, control, started);
   }
   const runs = await runVariants(preset, size, control);
-  const analysis = await ANALYSES[preset.experiment](preset, runs, size);
+  const analysis = await ANALYSES[preset.experiment](preset, runs, size, {
+    ...(control.workers ? { workers: control.workers } : {}),
+    ...(control.signal ? { signal: control.signal } : {}),
+  });
   const agreement = runs.filter((r) => r.theory).map((r) =>
     agreementOf(r.label, r.simulation, r.theory!)
   );

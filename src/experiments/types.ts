@@ -97,9 +97,21 @@ export const AGREEMENT = { max: 0.15, mean: 0.05 };
 /** Largest relative deviation of SGD on real images from the theory (acceptance of claim 6). */
 export const REALDATA_AGREEMENT = 0.05;
 
-/** The analysis of one experiment kind: from the variants' runs to numbers, checks and figures. */
+/** What an analysis that runs more simulations or integrations passes on to them. */
+export interface AnalysisControl {
+  /** Web Workers for the seeds of its simulations and integrations (default 1: this thread). */
+  workers?: number;
+  /** Stops them. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The analysis of one experiment kind: from the variants' runs to numbers,
+ * checks and figures (some run more: long-time theories, a scan over D).
+ */
 export type AnalysisFn = (
   preset: Preset,
   runs: VariantRun[],
   size: Size,
+  control?: AnalysisControl,
 ) => Analysis | Promise<Analysis>;

@@ -216,7 +216,7 @@ Deno.test("sweep --slurm writes an array job that runs the shards into the direc
   });
 });
 
-Deno.test("simulate and compare --workers N: the same records whatever N (the wall time aside)", async () => {
+Deno.test("simulate, compare and realdata --workers N: the same records whatever N (the wall time aside)", async () => {
   const small = [
     "--D",
     "80",
@@ -239,7 +239,15 @@ Deno.test("simulate and compare --workers N: the same records whatever N (the wa
     assert.equal(two.code, 0, two.stderr);
     assert.equal(strip(two.stdout), strip(one.stdout), command);
   }
-  const bad = await cli(["simulate", ...small, "--workers", "0"]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--workers.*from 1 to 1024/);
+  // real images: the data set goes to every worker
+  const images = ["realdata", "--K", "2", "--t-max", "2", "--n-times", "3", "--seeds", "2"];
+  const one = await cli([...images, "--n-held-out", "500", "--quiet", "--workers", "1"]);
+  const two = await cli([...images, "--n-held-out", "500", "--quiet", "--workers", "2"]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(strip(two.stdout), strip(one.stdout), "realdata");
+  for (const command of ["simulate", "realdata"]) {
+    const bad = await cli([command, ...small.slice(4), "--workers", "0"]);
+    assert.equal(bad.code, 2, command);
+    assert.match(bad.stderr, /--workers.*from 1 to 1024/, command);
+  }
 });

@@ -10,7 +10,7 @@ import { resolveProblem } from "../../problem/resolve.ts";
 import type { ProblemInput } from "../../problem/types.ts";
 import { realDataExperiment, realDataRecord } from "../../experiments/realdata.ts";
 import { numberFlag, optionsOf, parseFlags, setParamFlags } from "../flags.ts";
-import { checkOutputs, withOutputDir } from "../output.ts";
+import { checkOutputs, withOutputDir, workersOf } from "../output.ts";
 import { writeFiles } from "../io.ts";
 import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
@@ -44,7 +44,8 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
   --seeds N (3) --n-times N (40) --n-held-out N (2000) --split-seed N (1)
   --pixel-centre --bins B (also a binned theory, its difference reported)
   --out DIR (result.json with simulation, gaussian, theory; error_curve and
-  components figures) --no-svg --quiet`,
+  components figures) --no-svg --quiet
+  --workers N (the cores: seeds in Web Workers, the same numbers whatever N)`,
   async run(args) {
     const { flags } = parseFlags(args, {
       ...optionsOf(PARAMS),
@@ -58,8 +59,10 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
       out: { type: "string" },
       "no-svg": { type: "boolean" },
       quiet: { type: "boolean" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     });
+    const workers = workersOf(flags);
     const int = (k: string, dflt: number) =>
       flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
     const name = (flags.dataset ?? "mnist") as string;
@@ -104,7 +107,7 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
           splitSeed,
           pixelCentre: Boolean(flags["pixel-centre"]),
           ...(bins !== undefined ? { bins } : {}),
-        }, { signal, ...(printer ? { onProgress: printer } : {}) }));
+        }, { signal, workers, ...(printer ? { onProgress: printer } : {}) }));
       clearProgress(printer);
       const d = r.deviation;
       const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

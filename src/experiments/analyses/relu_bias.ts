@@ -21,7 +21,7 @@ import { longTimeOf } from "../preset.ts";
 import { curves, finalOf, K_OF, levelsOf, THRESHOLDS } from "./shared.ts";
 
 /** Claim 4: final errors without bias, with hidden biases, with hidden and output biases. */
-export const reluBias: AnalysisFn = async (preset, runs, size) => {
+export const reluBias: AnalysisFn = async (preset, runs, size, control = {}) => {
   const long = longTimeOf(preset, size) ?? 1e5;
   const rows = [];
   for (const r of runs) {
@@ -34,12 +34,16 @@ export const reluBias: AnalysisFn = async (preset, runs, size) => {
     const outputBias = r.config.network.outputBias;
     let asymptotic = NaN;
     if (r.theory && outputBias) {
-      const t = await theory({
-        ...r.config,
-        tMax: long,
-        times: [long / 10, long],
-        seeds: [r.config.seeds[0]],
-      }, { integrator: "stiff" });
+      const t = await theory(
+        {
+          ...r.config,
+          tMax: long,
+          times: [long / 10, long],
+          seeds: [r.config.seeds[0]],
+        },
+        { integrator: "stiff" },
+        control,
+      );
       asymptotic = t.eps[1];
     }
     const final = finalOf(r.simulation);

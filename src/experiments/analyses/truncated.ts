@@ -36,7 +36,7 @@ function alignmentGap(sim: CurveResult, th: CurveResult): number {
 }
 
 /** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
-export const truncated: AnalysisFn = async (preset, runs, size) => {
+export const truncated: AnalysisFn = async (preset, runs, size, control = {}) => {
   const rows = runs.map((r) => {
     const K = K_OF(r);
     const levels = levelsOf(r);
@@ -174,8 +174,8 @@ export const truncated: AnalysisFn = async (preset, runs, size) => {
           nTimes: 4,
           snapshotTimes: [],
         };
-        sim = await simulate(problem);
-        th = await theory(problem);
+        sim = await simulate(problem, control);
+        th = await theory(problem, {}, control);
       }
       const mean = (c: CurveResult) =>
         c.runs.reduce((acc, run) => acc + alignment(run.order[c.times.length - 1]), 0) /
