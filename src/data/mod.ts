@@ -139,6 +139,20 @@ export function spectrumOf(model: DataModel): Spectrum {
   return s;
 }
 
+/**
+ * Give a resolved model the spectrum computed for an equal model elsewhere
+ * (a worker receives a copy of the model, and would otherwise compute the
+ * spectrum again: an eigen-decomposition of D x D for a data set).
+ *
+ * @throws ConfigError when the spectrum's D is not the model's.
+ */
+export function rememberSpectrum(model: DataModel, spectrum: Spectrum): void {
+  if (spectrum.D !== model.D) {
+    throw new ConfigError("spectrum.D", spectrum.D, `the data model's D = ${model.D}`);
+  }
+  if (!SPECTRA.has(model)) SPECTRA.set(model, spectrum);
+}
+
 /** A JSON-able description of a data model (data sets by their source and sizes). */
 export function describeData(model: DataModel): Record<string, unknown> {
   return dataKind(model).describe(model);

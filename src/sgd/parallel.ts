@@ -8,7 +8,8 @@
  */
 import { runInWorkers } from "../core/pool.ts";
 import type { Progress } from "../core/progress.ts";
-import type { OrderParameters, Problem, Run } from "../problem/types.ts";
+import type { OrderParameters, Problem, Run, Spectrum } from "../problem/types.ts";
+import { spectrumOf } from "../data/mod.ts";
 
 /** One recorded time of one run, as `onRecord` receives it. */
 export interface RecordEvent {
@@ -48,6 +49,8 @@ export interface SeedTask {
   chunk?: number;
   /** Whether to send every recorded time. */
   record: boolean;
+  /** The data model's spectrum, computed once here rather than in every worker. */
+  spectrum: Spectrum;
 }
 
 /** What a worker sends while it runs a seed. */
@@ -84,12 +87,14 @@ export async function seedsInWorkers(
     };
     control.onProgress(p);
   };
+  const spectrum = spectrumOf(problem.data);
   return await runInWorkers<SeedTask, Run, SeedEvent>(
     new URL("./worker.ts", import.meta.url),
     seeds.map((seed) => ({
       problem: { ...problem, seeds: [seed] },
       ...(control.chunk !== undefined ? { chunk: control.chunk } : {}),
       record: control.onRecord !== undefined,
+      spectrum,
     })),
     {
       workers,

@@ -8,7 +8,15 @@
  * `warnings` (THEORY.md 4b).
  * @module
  */
-import type { CurveResult, OrderParameters, Problem, ProblemInput, Run } from "../problem/types.ts";
+import type {
+  CurveResult,
+  OrderParameters,
+  Problem,
+  ProblemInput,
+  Run,
+  Spectrum,
+} from "../problem/types.ts";
+import { spectrumOf } from "../data/mod.ts";
 import { ConfigError, IntegrationError } from "../core/errors.ts";
 import { summarise } from "../core/stats.ts";
 import { VERSION } from "../core/version.ts";
@@ -136,6 +144,8 @@ export interface TheorySeedTask {
   settings: SolverSettings;
   /** The seed to integrate. */
   seed: number;
+  /** The data model's spectrum, computed once here rather than in every worker. */
+  spectrum: Spectrum;
 }
 
 /** The seeds of a theory in a pool of workers, in the problem's order. */
@@ -162,7 +172,7 @@ async function seedsInWorkers(
   };
   return await runInWorkers<TheorySeedTask, SeedIntegration, number>(
     new URL("./worker.ts", import.meta.url),
-    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed })),
+    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed, spectrum: spectrumOf(cfg.data) })),
     {
       workers,
       ...(control.signal ? { signal: control.signal } : {}),

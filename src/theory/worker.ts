@@ -5,7 +5,11 @@
  */
 import { serveTasks } from "../core/pool.ts";
 import { integrateSeed, type SeedIntegration, type TheorySeedTask } from "./theory.ts";
+import { resolveProblem } from "../problem/resolve.ts";
+import { rememberSpectrum } from "../data/mod.ts";
 
-serveTasks<TheorySeedTask, SeedIntegration, number>((task, emit) =>
-  integrateSeed(task.problem, task.settings, task.seed, emit)
-);
+serveTasks<TheorySeedTask, SeedIntegration, number>((task, emit) => {
+  const problem = resolveProblem(task.problem);
+  rememberSpectrum(problem.data, task.spectrum);
+  return integrateSeed(problem, task.settings, task.seed, emit);
+});
