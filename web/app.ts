@@ -236,7 +236,7 @@ function fmt(x: number): string {
   return a !== 0 && (a >= 1e4 || a < 1e-3) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 }
 
-/** What a preset runs, in one line (the form is not used by presets). */
+/** What a preset runs, in one line (presets do not use the form's settings). */
 function presetProblemText(name: string, size: Size): string {
   const p = PRESETS[name] as unknown as {
     problem: { data?: { D?: number }; tMax?: number; seeds?: number[]; network?: { K?: number } };
@@ -245,14 +245,17 @@ function presetProblemText(name: string, size: Size): string {
   };
   const over = size === "default" ? {} : p.sizes?.[size] ?? {};
   const D = over.D ?? p.problem.data?.D;
+  const nSeeds = (over.seeds ?? p.problem.seeds ?? [1]).length;
   const parts = [
     D === undefined ? "the embedded MNIST (D = 784)" : `D = ${D}`,
     `K = ${p.problem.network?.K ?? 3}`,
     `t up to ${over.tMax ?? p.problem.tMax}`,
-    `${(over.seeds ?? p.problem.seeds ?? [1]).length} seed(s)`,
+    `${nSeeds} seed${nSeeds === 1 ? "" : "s"}`,
     ...(p.variants ? [`variants: ${p.variants.map((v) => v.label).join(", ")}`] : []),
   ];
-  return `Runs examples/${name}.json at ${size} size (${parts.join("; ")}); the form is not used.`;
+  return `Runs examples/${name}.json at ${size} size (${
+    parts.join("; ")
+  }), not the settings on the left.`;
 }
 
 function showClaim(record: PresetRecord | undefined, name: string, size: Size): void {
@@ -349,6 +352,9 @@ function applyState(state: PageState): void {
   for (const b of $("preset-buttons").querySelectorAll<HTMLButtonElement>("button")) {
     b.setAttribute("aria-pressed", String(b.dataset.preset === state.preset));
   }
+  // a preset runs its own settings: the form, greyed, says it is not what is shown
+  form.classList.toggle("idle", state.preset !== undefined);
+  $("form-idle").hidden = state.preset === undefined;
 }
 
 function showSource(): void {

@@ -454,6 +454,8 @@ Deno.test({
         });
         await page.goto(`${server.url}?data.D=50&network.K=2&tMax=3&nTimes=6&autorun=1`);
         await waitDone(page);
+        // a run of the form: the form is not greyed (a preset greys it)
+        assert.equal(await page.$eval("#controls", (f) => f.classList.contains("idle")), false);
         for (const id of ["dl-result", "dl-spec", "dl-svg", "dl-png"]) await page.click(`#${id}`);
         const want = ["result.json", "error_curve.vl.json", "error_curve.svg", "error_curve.png"];
         const deadline = performance.now() + 10_000;
@@ -566,6 +568,14 @@ Deno.test({
             assert.equal(typeof record.experiments[0].holds, "boolean");
             const verdict = await page.$eval("#verdict", (e) => e.textContent ?? "");
             assert.match(verdict, /^Verdict \(reduced size/);
+            // the form did not make these figures, and says so
+            assert.deepEqual(
+              await page.$eval("#controls", (f) => [
+                f.classList.contains("idle"),
+                (f.querySelector("#form-idle") as unknown as { hidden: boolean }).hidden,
+              ]),
+              [true, false],
+            );
             if (name === "sequential") {
               const deno = await denoSequential as { checks: { value: number }[] };
               // SGD's numbers are the same bits; the theory's to round-off (it uses the JS engine's Math)
