@@ -273,3 +273,19 @@ Deno.test("deno.lock holds only npm packages that the programs use (a first run 
     }`,
   );
 });
+
+Deno.test("the sources are formatted and lint-clean (deno fmt --check, deno lint), as deno task check asks", async () => {
+  for (const args of [["fmt", "--check"], ["lint"]]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args,
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+    // the files it names, not the whole report
+    const files = [...new Set(text.match(/(?<=from )\S+(?=:)|(?<=at )\S+?(?=:\d)/g) ?? [])];
+    assert.equal(out.code, 0, `deno ${args.join(" ")} failed on ${files.join(", ") || text}`);
+  }
+});
