@@ -22,6 +22,8 @@ export interface SweepCurvesSource extends SweepSource {
     times: readonly number[];
     simulation: readonly number[] | null;
     theory: readonly number[] | null;
+    /** eps_PCA(0..K) of the point's data: drawn as dashed levels when a panel's points agree. */
+    epsPCA?: readonly number[];
   }>;
 }
 
@@ -39,7 +41,9 @@ export interface SweepCurvesOptions {
  * Test error against time (both log scales) for every point of a sweep: one
  * panel per value of the `facet` axis, one colour per combination of the
  * other varying axes (Okabe-Ito up to seven, viridis in axis order beyond),
- * the simulation's mean over seeds solid and the theory dashed.
+ * the simulation's mean over seeds solid and the theory dashed. When the
+ * curves carry eps_PCA(m) and the points of a panel share their data (the
+ * same levels), the levels m = 1, 2, ... are drawn as labelled grey rules.
  *
  * @param source a SweepSummary (or any {@linkcode SweepCurvesSource})
  * @param opts facet axis, title, panel width
@@ -82,6 +86,22 @@ export function sweepCurvesSpec(
     `${facet} = ${valueLabel(v)}`
   );
   const values: Record<string, unknown>[] = [];
+  // PCA levels per panel: eps_PCA(m) for m >= 1, when every point of the panel has the same
+  // values (points of a larger K have more of them)
+  const levels = new Map<string, number[] | null>();
+  source.rows.forEach((row, i) => {
+    const panel = `${facet} = ${valueLabel(row[facet])}`;
+    const e = source.curves[i].epsPCA;
+    const have = levels.get(panel);
+    if (have === null) return;
+    if (!e || e.length < 2) return void levels.set(panel, null);
+    if (have === undefined) return void levels.set(panel, [...e]);
+    const n = Math.min(have.length, e.length);
+    for (let m = 0; m < n; m++) {
+      if (Math.abs(have[m] - e[m]) > 1e-12 * Math.abs(e[m])) return void levels.set(panel, null);
+    }
+    if (e.length > have.length) levels.set(panel, [...e]);
+  });
   source.rows.forEach((row, i) => {
     const c = source.curves[i];
     const panel = `${facet} = ${valueLabel(row[facet])}`;
@@ -90,7 +110,7 @@ export function sweepCurvesSpec(
       if (!eps) continue;
       c.times.forEach((t, j) => {
         if (t > 0 && eps[j] > 0 && Number.isFinite(eps[j])) {
-          values.push({ panel, series: s, method, t, eps: eps[j] });
+          values.push({ kind: "curve", panel, series: s, method, t, eps: eps[j] });
         }
       });
     }
@@ -103,13 +123,24 @@ export function sweepCurvesSpec(
     );
   }
   const ts = values.map((v) => v.t as number);
+  const curveEps = values.map((v) => v.eps as number);
+  for (const [panel, e] of levels) {
+    e?.forEach((eps, m) => {
+      // a level below every curve of the sweep by more than a decade would squash the plots
+      if (m > 0 && eps > 0 && eps >= Math.min(...curveEps) / 10) {
+        values.push({ kind: "level", panel, eps, label: `PCA m=${m}` });
+      }
+    });
+  }
   const es = values.map((v) => v.eps as number);
   const yDomain = [Math.min(...es) / 1.12, Math.max(...es) * 1.06];
   const domain = rest.length ? series : ["every point"];
   const color = domain.length <= PALETTE.length
     ? { scale: { domain, range: PALETTE.slice(0, domain.length) } }
     : { scale: { domain, scheme: "viridis" } };
-  const methods = [...new Set(values.map((v) => v.method as string))];
+  const methods = [
+    ...new Set(values.filter((v) => v.kind === "curve").map((v) => v.method as string)),
+  ];
   const width = opts.width ?? 300;
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -126,36 +157,56 @@ export function sweepCurvesSpec(
     spec: {
       width,
       height: Math.round(width * 0.7),
-      mark: { type: "line", strokeWidth: 1.6, clip: true },
       encoding: {
-        x: {
-          field: "t",
-          type: "quantitative",
-          scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
-          axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
-        },
         y: {
           field: "eps",
           type: "quantitative",
           scale: { type: "log", domain: yDomain, nice: false },
           axis: { title: "test error ε", format: "~g", values: logTicks(yDomain) },
         },
-        color: {
-          field: "series",
-          type: "nominal",
-          ...color,
-          legend: rest.length
-            ? { ...SIDE_LEGEND, title: rest.join(", "), titleLimit: 420, labelLimit: 420 }
-            : null,
-        },
-        strokeDash: {
-          field: "method",
-          type: "nominal",
-          scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
-          legend: methods.length > 1 ? SIDE_LEGEND : null,
-        },
-        detail: { field: "series" },
       },
+      layer: [{
+        transform: [{ filter: "datum.kind === 'level'" }],
+        mark: { type: "rule", color: "#888888", strokeDash: [4, 3], strokeWidth: 1 },
+      }, {
+        transform: [{ filter: "datum.kind === 'level'" }],
+        mark: {
+          type: "text",
+          align: "right",
+          baseline: "bottom",
+          dx: -3,
+          dy: -2,
+          fontSize: 10,
+          color: "#555555",
+        },
+        encoding: { x: { value: "width" }, text: { field: "label" } },
+      }, {
+        transform: [{ filter: "datum.kind === 'curve'" }],
+        mark: { type: "line", strokeWidth: 1.6, clip: true },
+        encoding: {
+          x: {
+            field: "t",
+            type: "quantitative",
+            scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
+            axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
+          },
+          color: {
+            field: "series",
+            type: "nominal",
+            ...color,
+            legend: rest.length
+              ? { ...SIDE_LEGEND, title: rest.join(", "), titleLimit: 420, labelLimit: 420 }
+              : null,
+          },
+          strokeDash: {
+            field: "method",
+            type: "nominal",
+            scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
+            legend: methods.length > 1 ? SIDE_LEGEND : null,
+          },
+          detail: { field: "series" },
+        },
+      }],
     },
     config: CONFIG,
   };

@@ -11,6 +11,16 @@ import { sweepHeatmapSpec } from "../../src/plot/sweep_heatmap.ts";
 import { sweepCurvesSpec } from "../../src/plot/sweep_curves.ts";
 import { renderSvg } from "../../src/plot/render.ts";
 
+/** The layer of a curves spec that draws the curves. */
+function linesOf(spec: Record<string, unknown>): { encoding: Record<string, unknown> } {
+  const layers =
+    (spec.spec as { layer: { mark: { type: string }; encoding: Record<string, unknown> }[] })
+      .layer;
+  const lines = layers.find((l) => l.mark.type === "line");
+  assert.ok(lines, "no line layer");
+  return lines;
+}
+
 const LRS = [0.5, 1, 2];
 const AXES = [
   { path: "lr", values: LRS },
@@ -103,9 +113,7 @@ Deno.test("curves: one panel per value of the facet axis, a colour per combinati
   assert.equal(new Set(values.map((v) => v.series)).size, 6); // lr x tied
   assert.ok(values.every((v) => v.t > 0)); // t = 0 cannot sit on a log axis
   assert.equal(values.length, 12 * 3 * 2);
-  const color =
-    (spec.spec as { encoding: { color: { scale: { domain: string[]; range?: string[] } } } })
-      .encoding.color;
+  const color = linesOf(spec).encoding.color as { scale: { domain: string[]; range?: string[] } };
   assert.deepEqual(color.scale.domain.slice(0, 2), ["0.5, true", "0.5, false"]);
   assert.equal(color.scale.range!.length, 6);
   assert.match(await renderSvg(spec), /^<svg/);
@@ -126,9 +134,39 @@ Deno.test("curves: more series than the palette go to viridis in axis order", ()
       facet: "seeds",
     },
   );
-  const color =
-    (spec.spec as { encoding: { color: { scale: { scheme?: string; domain: string[] } } } })
-      .encoding.color;
+  const color = linesOf(spec).encoding.color as { scale: { scheme?: string; domain: string[] } };
   assert.equal(color.scale.scheme, "viridis");
   assert.equal(color.scale.domain.length, 8);
+});
+
+Deno.test("curves: the PCA levels, where a panel's points share them, as labelled rules", async () => {
+  const axes = [{ path: "lr", values: [0.5, 1] }, { path: "network.K", values: [1, 2] }];
+  const rows = [0.5, 1].flatMap((lr, i) =>
+    [1, 2].map((K, j) => ({ index: 2 * i + j, lr, "network.K": K }))
+  );
+  const pca = [0.5, 0.2, 0.05];
+  const curves = rows.map((r) => ({
+    times: [1, 10, 100],
+    simulation: [0.5, 0.3, 0.06],
+    theory: null,
+    // K = 1 points know eps_PCA(0..1), K = 2 points eps_PCA(0..2); the lr = 1 panel disagrees
+    epsPCA: r.lr === 1 && r["network.K"] === 2
+      ? [0.5, 0.21, 0.05]
+      : pca.slice(0, r["network.K"] + 1),
+  }));
+  const spec = sweepCurvesSpec({ axes, rows, curves }, { facet: "lr" });
+  const values = (spec.data as { values: Record<string, unknown>[] }).values;
+  const levels = values.filter((v) => v.kind === "level");
+  // the lr = 0.5 panel: m = 1, 2 (the union of its points' levels); the lr = 1 panel: none
+  assert.deepEqual(levels.map((v) => [v.panel, v.label, v.eps]), [
+    ["lr = 0.5", "PCA m=1", 0.2],
+    ["lr = 0.5", "PCA m=2", 0.05],
+  ]);
+  assert.equal(values.filter((v) => v.kind === "curve").length, 4 * 3);
+  // the y scale reaches the lowest level, and the dash legend lists only the methods drawn
+  const y = (spec.spec as { encoding: { y: { scale: { domain: number[] } } } }).encoding.y;
+  assert.ok(y.scale.domain[0] < 0.05);
+  assert.equal((linesOf(spec).encoding.strokeDash as { legend: unknown }).legend, null);
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("PCA m=2"));
 });
