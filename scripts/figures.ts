@@ -19,8 +19,9 @@ import type { ExperimentSummary } from "../src/experiments/types.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
 import { specFiles } from "../src/cli/figures.ts";
 import { writeAtomic, writeFiles } from "../src/cli/io.ts";
-import { workersOf } from "../src/cli/output.ts";
-import { AedynError } from "../src/core/errors.ts";
+import { withOutputDir, workersOf } from "../src/cli/output.ts";
+import { checkOutputDir } from "../src/cli/io.ts";
+import { AedynError, ConfigError } from "../src/core/errors.ts";
 import { VERSION } from "../src/core/version.ts";
 
 /** The presets of examples/ (files with an "experiment" field), by name, in a fixed order. */
@@ -39,77 +40,102 @@ export async function loadPresets(dir: URL): Promise<[string, Preset][]> {
   );
 }
 
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      full: { type: "boolean" },
-      reduced: { type: "boolean" },
-      out: { type: "string" },
-      only: { type: "string" },
-      workers: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
+/** The run of `deno task figures` with these arguments; its exit code. */
+export async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        full: { type: "boolean" },
+        reduced: { type: "boolean" },
+        out: { type: "string" },
+        only: { type: "string" },
+        workers: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message.split("\n")[0]}`);
+    return 2;
+  }
   if (values.help) {
     console.log(
       "Usage: deno task figures [--full | --reduced] [--out DIR] [--only NAME,...] [--workers N]",
     );
-    Deno.exit(0);
+    return 0;
+  }
+  if (values.full && values.reduced) {
+    throw new ConfigError("--full", true, "not with --reduced: one size at a time");
   }
   const size: Size = values.full ? "full" : values.reduced ? "reduced" : "default";
   const out = values.out ?? "figures";
-  let workers: number;
+  const workers = workersOf(values);
+  const all = await loadPresets(new URL("../examples/", import.meta.url));
+  const only = values.only?.split(",");
+  const unknown = only?.filter((n) => !all.some(([name]) => name === n));
+  if (only && (only.length === 0 || unknown!.length > 0)) {
+    throw new ConfigError(
+      "--only",
+      values.only,
+      `names of presets, comma-separated, from: ${all.map(([n]) => n).join(", ")}`,
+    );
+  }
+  const presets = all.filter(([n]) => !only || only.includes(n));
+  // the output directory is checked before any work, and held locked while it is written
+  checkOutputDir(out, "--out");
+  return await withOutputDir(out, async () => {
+    const started = performance.now();
+    const experiments: ExperimentSummary[] = [];
+    for (const [name, preset] of presets) {
+      console.error(`${name}: running at size ${size} ...`);
+      const { summary, figures } = await runPreset(name, preset, size, { workers });
+      await writeFiles(out, await specFiles(figures, true));
+      experiments.push(summary);
+      const agree = summary.agreement.map((a) =>
+        `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%` +
+        (a.heldOut
+          ? ` (exact error; held-out estimate: max ${(100 * a.heldOut.max).toFixed(1)}%, mean ${
+            (100 * a.heldOut.mean).toFixed(1)
+          }%)`
+          : "")
+      );
+      console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
+      for (const note of summary.notes ?? []) console.error(`  ${note}`);
+      if (agree.length) {
+        console.error(
+          `  simulation vs theory${summary.agrees ? "" : " (outside the tolerance)"}: ${
+            agree.join("; ")
+          }`,
+        );
+      }
+    }
+    const summary: FiguresSummary = {
+      version: VERSION,
+      size,
+      seconds: (performance.now() - started) / 1000,
+      experiments,
+    };
+    await writeAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 1));
+    await writeAtomic(`${out}/report.html`, reportHtml(summary));
+    console.log(`${out}/report.html\n${out}/summary.json`);
+    console.error(
+      `${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${
+        summary.seconds.toFixed(0)
+      } s`,
+    );
+    return 0;
+  });
+}
+
+if (import.meta.main) {
   try {
-    workers = workersOf(values);
+    Deno.exitCode = await main(Deno.args);
   } catch (e) {
     if (!(e instanceof AedynError)) throw e;
     console.error(`error: ${e.message}`);
-    Deno.exit(2);
+    Deno.exitCode = e.exitCode;
   }
-  const only = values.only?.split(",");
-  const started = performance.now();
-  const presets = (await loadPresets(new URL("../examples/", import.meta.url))).filter(([n]) =>
-    !only || only.includes(n)
-  );
-  await Deno.mkdir(out, { recursive: true });
-  const experiments: ExperimentSummary[] = [];
-  for (const [name, preset] of presets) {
-    console.error(`${name}: running at size ${size} ...`);
-    const { summary, figures } = await runPreset(name, preset, size, { workers });
-    await writeFiles(out, await specFiles(figures, true));
-    experiments.push(summary);
-    const agree = summary.agreement.map((a) =>
-      `${a.label}: max ${(100 * a.max).toFixed(1)}%, mean ${(100 * a.mean).toFixed(1)}%` +
-      (a.heldOut
-        ? ` (exact error; held-out estimate: max ${(100 * a.heldOut.max).toFixed(1)}%, mean ${
-          (100 * a.heldOut.mean).toFixed(1)
-        }%)`
-        : "")
-    );
-    console.error(`${name}: ${verdictLine(summary)} (${summary.seconds.toFixed(1)} s)`);
-    for (const note of summary.notes ?? []) console.error(`  ${note}`);
-    if (agree.length) {
-      console.error(
-        `  simulation vs theory${summary.agrees ? "" : " (outside the tolerance)"}: ${
-          agree.join("; ")
-        }`,
-      );
-    }
-  }
-  const summary: FiguresSummary = {
-    version: VERSION,
-    size,
-    seconds: (performance.now() - started) / 1000,
-    experiments,
-  };
-  await writeAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 1));
-  await writeAtomic(`${out}/report.html`, reportHtml(summary));
-  console.log(`${out}/report.html\n${out}/summary.json`);
-  console.error(
-    `${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${
-      summary.seconds.toFixed(0)
-    } s`,
-  );
 }
