@@ -129,15 +129,21 @@ export function siteHandler(opts: ServeOptions): (req: Request) => Promise<Respo
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      port: { type: "string", default: "8000" },
-      dir: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    values = parseArgs({
+      args: Deno.args,
+      options: {
+        port: { type: "string", default: "8000" },
+        dir: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message.split("\n")[0]} (see --help)`);
+    Deno.exit(2);
+  }
   if (values.help) {
     console.log(
       "Usage: deno task serve [--port N (8000; 0: any free port)] [--dir DIR (site)]\n" +

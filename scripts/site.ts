@@ -19,6 +19,8 @@
  */
 import { parseArgs } from "node:util";
 import { encodeMnist } from "../web/mnist_format.ts";
+import { checkOutputDir, checkOutputFile } from "../src/cli/io.ts";
+import { ConfigError } from "../src/core/errors.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const path = (rel: string) => decodeURIComponent(new URL(rel, ROOT).pathname);
@@ -174,15 +176,25 @@ export async function buildSite(out: string, opts: { minify?: boolean } = {}): P
 }
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      out: { type: "string", default: "site" },
-      "no-minify": { type: "boolean" },
-      "mnist-to": { type: "string" },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    values = parseArgs({
+      args: Deno.args,
+      options: {
+        out: { type: "string", default: "site" },
+        "no-minify": { type: "boolean" },
+        "mnist-to": { type: "string" },
+      },
+      strict: true,
+    }).values;
+    // the output is checked before the bundler runs
+    checkOutputDir(values.out!, "--out");
+    if (values["mnist-to"]) checkOutputFile(values["mnist-to"], "--mnist-to");
+  } catch (e) {
+    if (!(e instanceof ConfigError || e instanceof TypeError)) throw e;
+    console.error(`error: ${e.message.split("\n")[0]}`);
+    Deno.exit(2);
+  }
   if (values["mnist-to"]) {
     await writeMnist(values["mnist-to"]);
     Deno.exit(0);

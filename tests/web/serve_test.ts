@@ -94,3 +94,30 @@ Deno.test("Deno imports the package by URL from the server (mod.ts, no npm packa
     }
   });
 });
+
+Deno.test("deno task serve and deno task site refuse bad flags with exit 2 and one line", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    for (
+      const [script, args, message] of [
+        ["serve.ts", ["--bogus"], /Unknown option '--bogus'/],
+        ["serve.ts", ["--port", "70000"], /invalid --port/],
+        ["site.ts", ["--bogus"], /Unknown option '--bogus'/],
+        ["site.ts", ["--out", file], /invalid --out: .*this is a file/],
+      ] as const
+    ) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-lock", "-A", `${ROOT}/scripts/${script}`, ...args],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr).trim();
+      assert.equal(out.code, 2, `${script} ${args.join(" ")}: ${stderr}`);
+      assert.match(stderr, message);
+      assert.equal(stderr.split("\n").length, 1, stderr);
+    }
+    assert.equal(await Deno.readTextFile(file), "");
+  } finally {
+    await Deno.remove(file);
+  }
+});
