@@ -230,7 +230,20 @@ export interface MergeOptions {
 /** Read a sweep directory's spec and every point file; the summary (missing points refused). */
 export async function readSweepDir(dir: string): Promise<SweepSummary> {
   const path = `${dir}/spec.json`;
-  const spec = parseSweepSpec(await readTextFile(path, "--merge"), path);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+      throw new ConfigError(
+        "--merge",
+        dir,
+        "the directory of a sweep: DIR/spec.json, written by cli.ts sweep SPEC --out DIR",
+      );
+    }
+    text = await readTextFile(path, "--merge"); // throws, naming why the file is unreadable
+  }
+  const spec = parseSweepSpec(text, path);
   const points = await sweepPoints(spec, path);
   const results: PointResult[] = [];
   for (const p of points) {

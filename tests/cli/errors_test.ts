@@ -251,7 +251,7 @@ const CASES: Case[] = [
     args: ["sweep", "--merge", "d"],
     files: { "d/x.txt": "x" },
     code: 2,
-    names: /--merge.*d\/spec\.json.*does not exist/,
+    names: /--merge: got "d"; allowed: the directory of a sweep: DIR\/spec\.json/,
   },
   {
     name: "a learning rate that diverges",
