@@ -187,9 +187,10 @@ if (import.meta.main) {
       },
       strict: true,
     }).values;
-    // the output is checked before the bundler runs
-    checkOutputDir(values.out!, "--out");
+    // the output is checked before the bundler runs (--mnist-to, the build's own child
+    // process with a write permission for that file only, writes nothing else)
     if (values["mnist-to"]) checkOutputFile(values["mnist-to"], "--mnist-to");
+    else checkOutputDir(values.out!, "--out");
   } catch (e) {
     if (!(e instanceof ConfigError || e instanceof TypeError)) throw e;
     console.error(`error: ${e.message.split("\n")[0]}`);
