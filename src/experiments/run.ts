@@ -8,7 +8,7 @@ import type { CurveResult } from "../problem/types.ts";
 import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
-import { deviation } from "../analysis/deviation.ts";
+import { type Deviation, deviation } from "../analysis/deviation.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
@@ -21,7 +21,7 @@ import {
   REALDATA_AGREEMENT,
   type VariantRun,
 } from "./types.ts";
-import { realDataExperiment, type RealDataResult } from "./realdata.ts";
+import { realDataExperiment } from "./realdata.ts";
 import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
 
 /** Run every variant of a preset at a size. */
@@ -98,7 +98,11 @@ export function agreementOf(
   simulation: CurveResult,
   theory: CurveResult,
 ): Agreement {
-  const d = deviation(simulation, theory);
+  return agreementFrom(label, deviation(simulation, theory));
+}
+
+/** The agreement record of a deviation already measured. */
+function agreementFrom(label: string, d: Deviation): Agreement {
   return {
     label,
     max: d.max,
@@ -168,22 +172,12 @@ async function runRealData(
       REALDATA_AGREEMENT,
     ),
   ];
-  const dev = (d: RealDataResult["deviation"]["simulation"], label: string): Agreement => ({
-    label,
-    max: d.max,
-    maxAt: d.maxAt,
-    mean: d.mean,
-    basis: d.basis,
-    ...(d.heldOut
-      ? { heldOut: { max: d.heldOut.max, maxAt: d.heldOut.maxAt, mean: d.heldOut.mean } }
-      : {}),
-  });
   const { summary, figures } = assemble(name, preset, size, started, {
     checks,
     agreementChecks: checks,
     agreement: [
-      dev(r.deviation.simulation, `SGD on ${r.source}`),
-      dev(r.deviation.gaussian, "SGD on the Gaussian equivalent"),
+      agreementFrom(`SGD on ${r.source}`, r.deviation.simulation),
+      agreementFrom("SGD on the Gaussian equivalent", r.deviation.gaussian),
     ],
     numbers: {
       source: r.source,

@@ -123,11 +123,11 @@ export function sweepCurvesSpec(
     );
   }
   const ts = values.map((v) => v.t as number);
-  const curveEps = values.map((v) => v.eps as number);
+  const lowest = Math.min(...values.map((v) => v.eps as number));
   for (const [panel, e] of levels) {
     e?.forEach((eps, m) => {
       // a level below every curve of the sweep by more than a decade would squash the plots
-      if (m > 0 && eps > 0 && eps >= Math.min(...curveEps) / 10) {
+      if (m > 0 && eps > 0 && eps >= lowest / 10) {
         values.push({ kind: "level", panel, eps, label: `PCA m=${m}` });
       }
     });

@@ -170,9 +170,10 @@ async function seedsInWorkers(
       fraction: Math.min(1, (finished + partial) / n),
     });
   };
+  const spectrum = spectrumOf(cfg.data);
   return await runInWorkers<TheorySeedTask, SeedIntegration, number>(
     new URL("./worker.ts", import.meta.url),
-    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed, spectrum: spectrumOf(cfg.data) })),
+    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed, spectrum })),
     {
       workers,
       ...(control.signal ? { signal: control.signal } : {}),

@@ -16,9 +16,8 @@
  * @module
  */
 import { type AnalysisFn, type Check, check } from "../types.ts";
-import { theory } from "../../theory/theory.ts";
 import { longTimeOf } from "../preset.ts";
-import { curves, finalOf, K_OF, levelsOf, THRESHOLDS } from "./shared.ts";
+import { curves, finalOf, K_OF, levelsOf, longTimeErrors, THRESHOLDS } from "./shared.ts";
 
 /** Claim 4: final errors without bias, with hidden biases, with hidden and output biases. */
 export const reluBias: AnalysisFn = async (preset, runs, size, control = {}) => {
@@ -34,17 +33,7 @@ export const reluBias: AnalysisFn = async (preset, runs, size, control = {}) => 
     const outputBias = r.config.network.outputBias;
     let asymptotic = NaN;
     if (r.theory && outputBias) {
-      const t = await theory(
-        {
-          ...r.config,
-          tMax: long,
-          times: [long / 10, long],
-          seeds: [r.config.seeds[0]],
-        },
-        { integrator: "stiff" },
-        control,
-      );
-      asymptotic = t.eps[1];
+      asymptotic = (await longTimeErrors(r, long, control))[1];
     }
     const final = finalOf(r.simulation);
     rows.push({

@@ -6,7 +6,6 @@ import type { CurveResult } from "../../problem/types.ts";
 import { type AnalysisFn, type Check, check } from "../types.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
 import { dwell, findPlateaus, matchPlateaus } from "../../analysis/plateaus.ts";
-import { spanOverlaps } from "../../analysis/alignment.ts";
 import {
   curves,
   decoderOverlaps,
@@ -14,6 +13,7 @@ import {
   K_OF,
   learnTimes,
   levelsOf,
+  spanSeries,
   THRESHOLDS,
 } from "./shared.ts";
 /** Claim 1 (sequential learning): plateaus at the PCA levels and components learnt one after the other. */
@@ -67,18 +67,13 @@ export const sequential: AnalysisFn = (preset, runs) => {
       0,
     ));
   }
-  const seriesOf = (c: CurveResult, label: string) =>
-    Array.from({ length: K }, (_, m) => ({
-      label: `${label}: component m = ${m + 1}`,
-      group: `component m = ${m + 1}`,
-      style: label,
-      t: c.times,
-      value: c.runs[0].order.map((o) => spanOverlaps(o)[m] ?? NaN),
-    }));
   const figures: Record<string, VegaLiteSpec> = {
     error_curve: curves(runs, preset.title),
     learning: timeSeriesSpec(
-      [...seriesOf(r.simulation, "SGD"), ...(r.theory ? seriesOf(r.theory, "theory") : [])],
+      [
+        ...spanSeries(r.simulation, K, "SGD"),
+        ...(r.theory ? spanSeries(r.theory, K, "theory") : []),
+      ],
       {
         yTitle: "|projection of eₘ on the span of the vᵏ|",
         yDomain: [0, 1],

@@ -6,7 +6,8 @@
 import type { CurveResult } from "../../problem/types.ts";
 import { errorCurveSpec, type VegaLiteSpec } from "../../plot/mod.ts";
 import { spanOverlaps } from "../../analysis/alignment.ts";
-import type { VariantRun } from "../types.ts";
+import type { AnalysisControl, VariantRun } from "../types.ts";
+import { theory } from "../../theory/theory.ts";
 
 /** Thresholds of the verdicts. */
 export const THRESHOLDS = {
@@ -46,6 +47,37 @@ export const K_OF = (r: VariantRun): number => r.config.network.K;
 export const finalOf = (c: CurveResult): number => c.eps[c.eps.length - 1];
 /** eps_PCA(0..K) of a variant. */
 export const levelsOf = (r: VariantRun): number[] => r.simulation.pca.epsPCA;
+
+/**
+ * The equations for a variant's first seed integrated to a long time (stiff
+ * solver): the error at t = long / 10 and at t = long.
+ */
+export async function longTimeErrors(
+  r: VariantRun,
+  long: number,
+  control: AnalysisControl,
+): Promise<[number, number]> {
+  const t = await theory(
+    { ...r.config, tMax: long, times: [long / 10, long], seeds: [r.config.seeds[0]] },
+    { integrator: "stiff" },
+    control,
+  );
+  return [t.eps[0], t.eps[1]];
+}
+
+/**
+ * The norm of each component's projection on the decoder's span over time
+ * (seed 1 of a curve), one series per component, for timeSeriesSpec.
+ */
+export function spanSeries(c: CurveResult, K: number, label: string) {
+  return Array.from({ length: K }, (_, m) => ({
+    label: `${label}: component m = ${m + 1}`,
+    group: `component m = ${m + 1}`,
+    style: label,
+    t: c.times,
+    value: c.runs[0].order.map((o) => spanOverlaps(o)[m] ?? NaN),
+  }));
+}
 
 /** "1 seed", "3 seeds": the number of runs of a result. */
 export const seedsOf = (c: CurveResult): string =>

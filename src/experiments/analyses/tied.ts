@@ -3,9 +3,8 @@
  * @module
  */
 import { type AnalysisFn, type Check, check } from "../types.ts";
-import { theory } from "../../theory/theory.ts";
 import { longTimeOf } from "../preset.ts";
-import { curves, finalOf, K_OF, levelsOf, THRESHOLDS } from "./shared.ts";
+import { curves, finalOf, K_OF, levelsOf, longTimeErrors, THRESHOLDS } from "./shared.ts";
 /** Claim 3 (tied vs untied): the long-time error of tied and untied networks against eps_PCA(K). */
 export const tied: AnalysisFn = async (preset, runs, size, control = {}) => {
   const long = longTimeOf(preset, size) ?? 1e5;
@@ -27,18 +26,9 @@ export const tied: AnalysisFn = async (preset, runs, size, control = {}) => {
     const levels = levelsOf(r);
     let asymptotic = NaN, drift = NaN;
     if (r.theory) {
-      const t = await theory(
-        {
-          ...r.config,
-          tMax: long,
-          times: [long / 10, long],
-          seeds: [r.config.seeds[0]],
-        },
-        { integrator: "stiff" },
-        control,
-      );
-      asymptotic = t.eps[1];
-      drift = Math.abs(t.eps[1] / t.eps[0] - 1);
+      const [tenth, end] = await longTimeErrors(r, long, control);
+      asymptotic = end;
+      drift = Math.abs(end / tenth - 1);
     }
     rows.push({
       label: r.label,

@@ -5,16 +5,20 @@
 import type { CurveResult } from "../../problem/types.ts";
 import { type AnalysisFn, type Check, check } from "../types.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
-import {
-  alignment,
-  decoderAngles,
-  permutedAlignment,
-  spanOverlaps,
-} from "../../analysis/alignment.ts";
+import { alignment, decoderAngles, permutedAlignment } from "../../analysis/alignment.ts";
 import { simulate } from "../../sgd/simulate.ts";
 import { theory } from "../../theory/theory.ts";
 import { scanDOf, variantProblem } from "../preset.ts";
-import { curves, decoderOverlaps, finalOf, K_OF, levelsOf, seedsOf, THRESHOLDS } from "./shared.ts";
+import {
+  curves,
+  decoderOverlaps,
+  finalOf,
+  K_OF,
+  levelsOf,
+  seedsOf,
+  spanSeries,
+  THRESHOLDS,
+} from "./shared.ts";
 
 /**
  * Mean over seeds of the largest angle (degrees, over units) between SGD's and the theory's
@@ -128,18 +132,10 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
   const vanilla = runs.find((r) => r.config.rule === "vanilla");
   if (vanilla) {
     const K = K_OF(vanilla);
-    const spanSeries = (c: CurveResult, label: string) =>
-      Array.from({ length: K }, (_, m) => ({
-        label: `${label}: component m = ${m + 1}`,
-        group: `component m = ${m + 1}`,
-        style: label,
-        t: c.times,
-        value: c.runs[0].order.map((o) => spanOverlaps(o)[m] ?? NaN),
-      }));
     figures.span_vanilla = timeSeriesSpec(
       [
-        ...spanSeries(vanilla.simulation, "SGD"),
-        ...(vanilla.theory ? spanSeries(vanilla.theory, "theory") : []),
+        ...spanSeries(vanilla.simulation, K, "SGD"),
+        ...(vanilla.theory ? spanSeries(vanilla.theory, K, "theory") : []),
       ],
       {
         yTitle: "|projection of eₘ on the span of the vᵏ|",
