@@ -20,6 +20,7 @@ import {
   DownloadError,
   IntegrationError,
 } from "./errors.ts";
+import { checkParam, type ParamSpec } from "./params.ts";
 
 /** What a worker posts back: an event of a task, its output, or its error. */
 type Reply =
@@ -92,10 +93,34 @@ export function reviveError(s: SerializedError): Error {
   }
 }
 
+/**
+ * Most Web Workers one pool may start: each holds its own WebAssembly
+ * memory and module graph, so more than a large node's cores only costs
+ * memory.
+ */
+export const MAX_WORKERS = 256;
+
+/**
+ * The inputs of a pool: a list, or their count and a function that makes
+ * the i-th when a worker is free for it (so that a long list of tasks is
+ * never held in memory at once).
+ */
+export type TaskInputs<I> = readonly I[] | {
+  /** Number of tasks. */
+  readonly length: number;
+  /** The i-th input, made when its task is handed out. */
+  readonly at: (index: number) => I | Promise<I>;
+};
+
 /** Options of {@link runInWorkers}. */
 export interface PoolOptions<O, E> {
   /** Number of workers (at most one per task). */
   workers: number;
+  /**
+   * Keep the outputs and return them in input order (default true); false
+   * when `onDone` stores them, so that memory does not grow with the tasks.
+   */
+  keep?: boolean;
   /** Terminates every worker and rejects with its reason. */
   signal?: AbortSignal;
   /** An event a task's worker sent (its index among the inputs, and the data). */
@@ -106,20 +131,25 @@ export interface PoolOptions<O, E> {
 
 /**
  * Run one task per input in a pool of module workers started from `url`
- * (whose module calls {@link serveTasks}); the outputs in input order.
+ * (whose module calls {@link serveTasks}); the outputs in input order (an
+ * empty list when `keep` is false).
  *
  * @param url the worker module
- * @param inputs one structured-clonable input per task
+ * @param inputs one structured-clonable input per task, or their count and a maker
  * @param opts pool size, abort signal, event and completion hooks
  */
 export async function runInWorkers<I, O, E = unknown>(
   url: URL,
-  inputs: readonly I[],
+  inputs: TaskInputs<I>,
   opts: PoolOptions<O, E>,
 ): Promise<O[]> {
   const size = Math.max(1, Math.min(opts.workers, inputs.length));
-  const outputs = new Array<O>(inputs.length);
+  const keep = opts.keep ?? true;
+  const outputs = new Array<O>(keep ? inputs.length : 0);
   if (inputs.length === 0) return outputs;
+  const inputAt = Array.isArray(inputs)
+    ? (i: number) => (inputs as readonly I[])[i]
+    : (inputs as Exclude<TaskInputs<I>, readonly I[]>).at;
   opts.signal?.throwIfAborted();
   const workers: Worker[] = [];
   let next = 0;
@@ -134,10 +164,15 @@ export async function runInWorkers<I, O, E = unknown>(
       };
       const onAbort = () => fail(opts.signal?.reason ?? new Error("aborted"));
       opts.signal?.addEventListener("abort", onAbort, { once: true });
-      const give = (w: Worker) => {
+      const give = async (w: Worker) => {
         if (next >= inputs.length) return;
         const id = next++;
-        w.postMessage({ id, input: inputs[id] });
+        try {
+          const input = await inputAt(id);
+          if (!failed) w.postMessage({ id, input });
+        } catch (e) {
+          fail(e);
+        }
       };
       for (let i = 0; i < size; i++) {
         const w = new Worker(url, { type: "module" });
@@ -146,13 +181,13 @@ export async function runInWorkers<I, O, E = unknown>(
           const r = ev.data;
           if (failed) return;
           if (r.kind === "ready") {
-            give(w);
+            await give(w);
           } else if (r.kind === "event") {
             opts.onEvent?.(r.id, r.data as E);
           } else if (r.kind === "error") {
             fail(reviveError(r.error));
           } else {
-            outputs[r.id] = r.output as O;
+            if (keep) outputs[r.id] = r.output as O;
             try {
               await opts.onDone?.(r.id, r.output as O);
             } catch (e) {
@@ -163,7 +198,7 @@ export async function runInWorkers<I, O, E = unknown>(
             if (finished === inputs.length) {
               opts.signal?.removeEventListener("abort", onAbort);
               resolve();
-            } else give(w);
+            } else await give(w);
           }
         };
         w.onerror = (ev: ErrorEvent) => {
@@ -209,4 +244,50 @@ export function coreCount(): number {
   const n = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
     ?.hardwareConcurrency;
   return typeof n === "number" && n >= 1 ? n : 1;
+}
+
+/** The control options that are numbers, declared as the CLI declares its parameters. */
+export const CONTROL_PARAMS: readonly ParamSpec[] = [
+  {
+    path: "chunk",
+    flag: "chunk",
+    type: "integer",
+    min: 1,
+    max: 2 ** 40,
+    doc: "multiply-adds of one chunk of kernel work",
+  },
+  {
+    path: "workers",
+    flag: "workers",
+    type: "integer",
+    min: 1,
+    max: MAX_WORKERS,
+    doc: "Web Workers to spread the seeds over",
+  },
+];
+
+const CONTROL_HOOKS = ["onProgress", "onRun", "onRecord"];
+
+/**
+ * Check the control object of `simulate` or `theory` (the options of the
+ * work they spread over a pool): numbers from
+ * {@link CONTROL_PARAMS}, hooks that are functions, a signal that is an
+ * AbortSignal. (Keys it does not know are left to the function.)
+ */
+export function checkControl(control: unknown): void {
+  if (typeof control !== "object" || control === null || Array.isArray(control)) {
+    throw new ConfigError("control", control, "an object of options");
+  }
+  const c = control as Record<string, unknown>;
+  for (const spec of CONTROL_PARAMS) {
+    if (c[spec.path] !== undefined) checkParam(spec, c[spec.path]);
+  }
+  for (const hook of CONTROL_HOOKS) {
+    if (c[hook] !== undefined && typeof c[hook] !== "function") {
+      throw new ConfigError(hook, c[hook], "a function");
+    }
+  }
+  if (c.signal !== undefined && !(c.signal instanceof AbortSignal)) {
+    throw new ConfigError("signal", c.signal, "an AbortSignal");
+  }
 }

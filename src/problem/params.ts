@@ -170,8 +170,11 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     min: 1,
     max: (c) => Math.max(1, Math.floor(MAX_BLOCK / D(c))),
     maxNote: "n-test x D values in memory: n-test <= 1.5e8 / D",
-    default: 2000,
-    doc: "held-out samples for the test error",
+    // fewer for a D so wide that 2000 samples would not fit: a default the user never
+    // gave must not refuse a problem (theory and pca do not even use it)
+    default: (c: Record<string, unknown>) =>
+      D(c) > 0 ? Math.max(1, Math.min(2000, Math.floor(MAX_BLOCK / D(c)))) : 2000,
+    doc: "held-out samples for the test error (fewer when 2000 x D > 1.5e8)",
     group: "Time and samples",
   },
   {

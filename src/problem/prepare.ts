@@ -45,6 +45,14 @@ export interface Prepared {
 const PREPARED = new WeakMap<Problem, Prepared>();
 
 /**
+ * A resolved problem as results record it: the data model described, D
+ * beside it (cheap: nothing of the model is materialised).
+ */
+export function problemRecord(problem: Problem): ProblemRecord {
+  return { ...problem, data: describeData(problem.data), D: problem.data.D };
+}
+
+/**
  * Resolve (if needed) and prepare a problem; the same resolved problem gives
  * the same prepared value.
  *
@@ -68,7 +76,7 @@ export function prepare(input: ProblemInput | Problem): Prepared {
     spectrum,
     pca: pcaSummary(spectrum, problem.network.K),
     times: Object.freeze(recordingTimes({ ...problem, D })),
-    record: { ...problem, data: describeData(problem.data), D },
+    record: problemRecord(problem),
     initialWeights: (seed) =>
       problem.network.init ?? drawInitialWeights(problem.network, D, seed, problem.rule),
   };

@@ -37,7 +37,7 @@ import {
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
-import { type RecordEvent, seedsInWorkers } from "./parallel.ts";
+import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
 
 export type { RecordEvent } from "./parallel.ts";
@@ -60,8 +60,10 @@ export interface SimulateControl {
   /** Called at every recorded time of every run, as soon as it is recorded (e.g. to draw a live curve). */
   onRecord?: (record: RecordEvent) => void;
   /**
-   * Web Workers to spread the seeds over (default 1: this thread). A seed's
-   * numbers are the same bits whatever the pool size.
+   * Web Workers to spread the seeds over (default 1: this thread; at most
+   * 256). Fewer are started when their test sets (nTest x D values each)
+   * would together hold more than 1.5e8 values. A seed's numbers are the
+   * same bits whatever the pool size.
    */
   workers?: number;
 }
@@ -122,6 +124,7 @@ export async function simulate(
 ): Promise<CurveResult> {
   const prep = prepare(input);
   const { problem } = prep;
+  checkSimulateControl(control, problem, prep.times.length);
   control.signal?.throwIfAborted();
   const started = performance.now();
   const runs: Run[] = [];
@@ -129,8 +132,8 @@ export async function simulate(
   const nSeeds = problem.seeds.length;
   const finished = (seed: number) => done.get(seed)?.eps.length === prep.times.length;
   const todo = problem.seeds.filter((s) => !finished(s));
-  const workers = Math.max(1, Math.floor(control.workers ?? 1));
-  if (workers > 1 && todo.length > 1) {
+  const workers = seedWorkers(control.workers ?? 1, todo.length, problem);
+  if (workers > 1) {
     // every seed left in a worker; then the runs are assembled below as finished ones
     const ran = await seedsInWorkers(problem, todo, control, workers);
     for (const run of ran) done.set(run.seed, run);

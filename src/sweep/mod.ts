@@ -6,33 +6,55 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec, rowsCsv, summarise, sweep } from "./mod.ts";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
  * const summary = await summarise(spec, await sweep(spec, { shard: { index: 0, count: 1 } }));
- * if (!(rowsCsv(summary.rows).startsWith("index,lr,finalError"))) throw new Error("example failed");
+ * assert.ok(rowsCsv(summary.rows).startsWith("index,lr,finalError"));
  * ```
  * @module
  */
 export {
+  axisValuesAt,
   canonicalJson,
+  checkPoints,
+  checkShard,
+  checkSweepSpec,
+  eachPoint,
   MAX_POINTS,
   parseSweepSpec,
+  pointAt,
+  pointCount,
   type Shard,
   shardOf,
+  shardPointIndex,
+  shardSize,
+  type SweepBounds,
   type SweepPoint,
   sweepPoints,
   type SweepRun,
   type SweepSpec,
 } from "./spec.ts";
-export { isPointResult, type PointMetrics, type PointResult, runPoint } from "./point.ts";
 export {
+  hasControl,
+  isPointResult,
+  type PointMetrics,
+  type PointResult,
+  pointResultProblem,
+  runPoint,
+} from "./point.ts";
+export {
+  checkSweepOptions,
   type PointTask,
   rowOf,
   rowsCsv,
+  runSweep,
   summarise,
   sweep,
   type SweepOptions,
   type SweepProgress,
   type SweepRow,
+  type SweepRunSummary,
   type SweepSummary,
+  workersFor,
 } from "./sweep.ts";

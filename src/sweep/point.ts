@@ -15,7 +15,7 @@ import type { CurveResult } from "../problem/types.ts";
 import type { Progress } from "../core/progress.ts";
 import { VERSION } from "../core/version.ts";
 import { DivergenceError, IntegrationError } from "../core/errors.ts";
-import type { SweepPoint, SweepRun } from "./spec.ts";
+import { canonicalJson, type SweepPoint, type SweepRun } from "./spec.ts";
 
 /**
  * The numbers of one point; null where they do not apply (no theory run, a
@@ -171,16 +171,139 @@ export async function runPoint(
   };
 }
 
+const RESULT_KEYS = [
+  "version",
+  "index",
+  "name",
+  "values",
+  "metrics",
+  "failure",
+  "curves",
+  "epsPCA",
+  "seconds",
+];
+const METRIC_KEYS = [
+  "finalError",
+  "finalOverPCA",
+  "plateauEnds",
+  "theoryFinal",
+  "deviationMax",
+  "deviationMean",
+];
+const CURVE_KEYS = ["times", "simulation", "theory"];
+/** Longest failure text a record may carry. */
+const MAX_FAILURE = 4000;
+
+function plain(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** The first key of `x` outside `keys`, or of `keys` missing from `x`. */
+function keyProblem(x: Record<string, unknown>, keys: readonly string[]): string | null {
+  const extra = Object.keys(x).find((k) => !keys.includes(k));
+  if (extra !== undefined) return `an unknown key ${JSON.stringify(extra)}`;
+  const missing = keys.find((k) => !(k in x));
+  return missing === undefined ? null : `no ${missing}`;
+}
+
+/** Whether a text holds a control character (a line break among them). */
+export function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+const finiteNumber = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+const numberOrNull = (x: unknown) => x === null || finiteNumber(x);
+const numbers = (x: unknown, length?: number): x is number[] =>
+  Array.isArray(x) && (length === undefined || x.length === length) && x.every(finiteNumber);
+
 /**
- * Whether `x` is the record of the point named `name` computed by this
- * version (a point file read back; anything else is run again or refused).
+ * Why `x` is not the record of `point` as this version computes it for
+ * `run` (null when it is): its keys, version, index, name and axis values,
+ * every metric a finite number or null, the failure a short text of the
+ * parts that ran, the curves on one time grid and eps_PCA(0..K). A point
+ * file read back, or a result handed to {@link summarise}, is checked so.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSweepSpec, pointAt } from "./spec.ts";
+ * import { pointResultProblem } from "./point.ts";
+ * const spec = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [1]}, "run": ["theory"]}');
+ * const point = await pointAt(spec, 0);
+ * assert.match(pointResultProblem({ index: -5 }, point, ["theory"])!, /unknown key|no /);
+ * ```
  */
-export function isPointResult(x: unknown, name: string): x is PointResult {
-  if (typeof x !== "object" || x === null) return false;
-  const r = x as Partial<PointResult>;
-  return r.version === VERSION && r.name === name && typeof r.index === "number" &&
-    typeof r.metrics === "object" && r.metrics !== null &&
-    Array.isArray(r.metrics.plateauEnds) && (typeof r.failure === "string" || r.failure === null) &&
-    typeof r.curves === "object" && r.curves !== null && Array.isArray(r.curves.times) &&
-    Array.isArray(r.epsPCA) && typeof r.values === "object" && typeof r.seconds === "number";
+export function pointResultProblem(
+  x: unknown,
+  point: SweepPoint,
+  run: readonly SweepRun[],
+): string | null {
+  if (!plain(x)) return "not an object";
+  const keys = keyProblem(x, RESULT_KEYS);
+  if (keys) return keys;
+  if (x.version !== VERSION) return `version ${JSON.stringify(x.version)}, not ${VERSION}`;
+  if (x.name !== point.name) return `name ${JSON.stringify(x.name)}, not ${point.name}`;
+  if (x.index !== point.index) return `index ${JSON.stringify(x.index)}, not ${point.index}`;
+  if (!plain(x.values) || canonicalJson(x.values) !== canonicalJson(point.values)) {
+    return "axis values that are not the point's";
+  }
+  const K = point.problem.network.K;
+  const m = x.metrics;
+  if (!plain(m)) return "metrics that are not an object";
+  const mk = keyProblem(m, METRIC_KEYS);
+  if (mk) return `metrics with ${mk}`;
+  for (const k of METRIC_KEYS) {
+    if (k !== "plateauEnds" && !numberOrNull(m[k])) {
+      return `metrics.${k} that is not a finite number or null`;
+    }
+  }
+  const ends = m.plateauEnds;
+  if (
+    !Array.isArray(ends) || !ends.every(numberOrNull) ||
+    ![0, Math.max(0, K - 1)].includes(ends.length)
+  ) {
+    return `metrics.plateauEnds that is not ${Math.max(0, K - 1)} finite numbers or nulls`;
+  }
+  const f = x.failure;
+  if (f !== null) {
+    if (
+      typeof f !== "string" || f.length > MAX_FAILURE || hasControl(f) ||
+      !f.split("; ").some((part) => run.some((r) => part.startsWith(`${r}: `)))
+    ) {
+      return `a failure that is not a line of text naming a part that ran (${run.join(", ")})`;
+    }
+  }
+  const c = x.curves;
+  if (!plain(c)) return "curves that are not an object";
+  const ck = keyProblem(c, CURVE_KEYS);
+  if (ck) return `curves with ${ck}`;
+  if (!numbers(c.times)) return "curves.times that are not finite numbers";
+  const n = c.times.length;
+  for (const part of ["simulation", "theory"] as const) {
+    const ran = run.includes(part === "simulation" ? "simulate" : "theory");
+    if (c[part] !== null && (!ran || !numbers(c[part], n))) {
+      return `curves.${part} that is not null${ran ? ` or ${n} finite numbers` : ""}`;
+    }
+  }
+  if (!numbers(x.epsPCA) || ![0, K + 1].includes(x.epsPCA.length)) {
+    return `epsPCA that is not K + 1 = ${K + 1} finite numbers`;
+  }
+  if (!finiteNumber(x.seconds) || x.seconds < 0) return "seconds that is not a number >= 0";
+  return null;
+}
+
+/**
+ * Whether `x` is the record of `point` computed by this version for `run`
+ * (see {@link pointResultProblem}).
+ */
+export function isPointResult(
+  x: unknown,
+  point: SweepPoint,
+  run: readonly SweepRun[],
+): x is PointResult {
+  return pointResultProblem(x, point, run) === null;
 }

@@ -5,11 +5,15 @@
  * fixed order (the first axis varies slowest); each is resolved and
  * validated before any work, and named by a hash of its resolved problem
  * (and solver), so that a point's file is the same whoever computes it.
+ *
+ * Points are made one at a time from their index ({@link pointAt},
+ * {@link eachPoint}): nothing of a point is kept once it has been handed
+ * on, so a sweep's memory does not grow with its number of points.
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
-import { checkKeys, setPath } from "../core/params.ts";
-import { prepare } from "../problem/prepare.ts";
+import { checkKeys, checkParam, type ParamSpec, setPath } from "../core/params.ts";
+import { problemRecord } from "../problem/prepare.ts";
 import { problemParams, resolveProblem } from "../problem/resolve.ts";
 import type { Problem, ProblemInput } from "../problem/types.ts";
 import {
@@ -50,35 +54,47 @@ export interface SweepPoint {
 }
 
 /** Most points one sweep may hold. */
-export const MAX_POINTS = 10_000;
+export const MAX_POINTS = 1_000_000;
+
+/** Specs checked by {@link checkSweepSpec} (frozen: they cannot change afterwards). */
+const CHECKED = new WeakSet<object>();
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function deepFreeze<T>(x: T): T {
+  if (typeof x === "object" && x !== null && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
 
 /**
- * Parse and check a sweep spec (the JSON text of SPEC.json); the problem
- * and solver are checked at every point by {@link sweepPoints}.
- *
- * @example
- * ```ts
- * import { parseSweepSpec } from "./spec.ts";
- * const s = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1]}}');
- * if (!(s.axes.lr.length === 2 && s.run!.join() === "simulate,theory")) throw new Error("example failed");
- * ```
+ * Check a sweep spec handed over as a value (what {@link parseSweepSpec}
+ * does after parsing): the keys, the base problem an object, axes that are
+ * problem paths each with a non-empty list of distinct values, at least one
+ * axis, at most {@link MAX_POINTS} points, `run`. Returns a frozen copy
+ * (with `run` filled in); a spec it returned is returned as it is. The
+ * problem and solver are checked at every point by {@link checkPoints}.
  */
-export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(source, `text that is not JSON (${(e as Error).message})`, "a JSON file");
-  }
-  checkKeys(source, obj, ["problem", "axes", "run", "solver"]);
-  const s = obj as SweepSpec;
-  if (typeof s.problem !== "object" || s.problem === null || Array.isArray(s.problem)) {
+export function checkSweepSpec(value: unknown, source = "sweep spec"): SweepSpec {
+  if (isObject(value) && CHECKED.has(value)) return value as unknown as SweepSpec;
+  checkKeys(source, value, ["problem", "axes", "run", "solver"]);
+  const s = value as Record<string, unknown>;
+  if (!isObject(s.problem)) {
     throw new ConfigError(`${source}: problem`, s.problem, "simulate()'s input as an object");
   }
-  if (typeof s.axes !== "object" || s.axes === null || Array.isArray(s.axes)) {
-    throw new ConfigError(`${source}: axes`, s.axes, 'an object {"path": [values], ...}');
+  if (!isObject(s.axes) || Object.keys(s.axes).length === 0) {
+    throw new ConfigError(
+      `${source}: axes`,
+      s.axes,
+      'an object with at least one axis {"path": [values], ...}',
+    );
   }
   const paths = new Set(problemParams("spiked").map((p) => p.path));
+  let count = 1;
   for (const [path, values] of Object.entries(s.axes)) {
     if (!paths.has(path)) {
       throw new ConfigError(
@@ -90,6 +106,27 @@ export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
     if (!Array.isArray(values) || values.length === 0) {
       throw new ConfigError(`${source}: axes.${path}`, values, "a non-empty list of values");
     }
+    const seen = new Map<string, number>();
+    for (const [i, v] of values.entries()) {
+      const key = canonicalJson(v) ?? String(v);
+      const j = seen.get(key);
+      if (j !== undefined) {
+        throw new ConfigError(
+          `${source}: axes.${path}`,
+          values,
+          `a list of distinct values (entries ${j} and ${i} are both ${key})`,
+        );
+      }
+      seen.set(key, i);
+    }
+    count *= values.length;
+    if (count > MAX_POINTS) {
+      const all = Object.values(s.axes).reduce(
+        (n: number, v) => n * (Array.isArray(v) ? v.length : 1),
+        1,
+      );
+      throw new ConfigError(`${source}: axes`, `${all} points`, `at most ${MAX_POINTS} points`);
+    }
   }
   const run = s.run ?? ["simulate", "theory"];
   if (
@@ -99,11 +136,47 @@ export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
     throw new ConfigError(`${source}: run`, s.run, '["simulate"], ["theory"] or both');
   }
   if (s.solver !== undefined) checkKeys(`${source}: solver`, s.solver, SOLVER_KEYS);
-  const count = Object.values(s.axes).reduce((n, v) => n * v.length, 1);
-  if (count > MAX_POINTS) {
-    throw new ConfigError(`${source}: axes`, `${count} points`, `at most ${MAX_POINTS} points`);
+  let copy: SweepSpec;
+  try {
+    copy = structuredClone({
+      problem: s.problem,
+      axes: s.axes,
+      run,
+      ...(s.solver !== undefined ? { solver: s.solver } : {}),
+    }) as SweepSpec;
+  } catch (e) {
+    throw new ConfigError(
+      source,
+      `a value that cannot be copied (${(e as Error).message})`,
+      "JSON values",
+    );
   }
-  return { problem: s.problem, axes: s.axes, run, ...(s.solver ? { solver: s.solver } : {}) };
+  const spec = deepFreeze(copy);
+  CHECKED.add(spec);
+  return spec;
+}
+
+/**
+ * Parse and check a sweep spec (the JSON text of SPEC.json); see
+ * {@link checkSweepSpec}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSweepSpec } from "./spec.ts";
+ * const s = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1]}}');
+ * assert.equal(s.axes.lr.length, 2);
+ * assert.deepEqual(s.run, ["simulate", "theory"]);
+ * ```
+ */
+export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(source, `text that is not JSON (${(e as Error).message})`, "a JSON file");
+  }
+  return checkSweepSpec(obj, source);
 }
 
 async function sha256(text: string): Promise<string> {
@@ -122,49 +195,69 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** The number of points of a (checked) spec. */
+export function pointCount(spec: SweepSpec): number {
+  return Object.values(spec.axes).reduce((n, v) => n * v.length, 1);
+}
+
+/** The axis values of point `index` (the first axis varies slowest). */
+export function axisValuesAt(spec: SweepSpec, index: number): Record<string, unknown> {
+  const axes = Object.entries(spec.axes);
+  const values: Record<string, unknown> = {};
+  let rest = index;
+  for (let a = axes.length - 1; a >= 0; a--) {
+    const [path, list] = axes[a];
+    values[path] = list[rest % list.length];
+    rest = Math.floor(rest / list.length);
+  }
+  // in the axes' order
+  return Object.fromEntries(axes.map(([path]) => [path, values[path]]));
+}
+
 /**
- * Every point of a sweep, resolved and named, in Cartesian order; a point
- * that does not resolve is refused before any work, naming the axis values.
+ * Point `index` of a sweep, resolved and named; a point that does not
+ * resolve is refused, naming its axis values.
  *
  * @example
  * ```ts
- * import { parseSweepSpec, sweepPoints } from "./spec.ts";
+ * import assert from "node:assert/strict";
+ * import { parseSweepSpec, pointAt } from "./spec.ts";
  * const spec = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1], "network.K": [1, 2]}}');
- * const points = await sweepPoints(spec);
- * if (!(points.length === 4 && points[1].values["network.K"] === 2 && points[2].problem.lr === 1)) throw new Error("example failed");
+ * const p = await pointAt(spec, 2);
+ * assert.deepEqual(p.values, { lr: 1, "network.K": 1 });
+ * assert.equal(p.problem.lr, 1);
  * ```
  */
-export async function sweepPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepPoint[]> {
-  const axes = Object.entries(spec.axes);
-  const combos: Record<string, unknown>[] = [{}];
-  for (const [path, values] of axes) {
-    const next: Record<string, unknown>[] = [];
-    for (const c of combos) for (const v of values) next.push({ ...c, [path]: v });
-    combos.splice(0, combos.length, ...next);
+export async function pointAt(
+  spec: SweepSpec,
+  index: number,
+  source = "sweep spec",
+): Promise<SweepPoint> {
+  const checked = checkSweepSpec(spec, source);
+  const count = pointCount(checked);
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new ConfigError("point index", index, `an integer from 0 to ${count - 1}`);
   }
-  const withTheory = (spec.run ?? ["simulate", "theory"]).includes("theory");
-  const points: SweepPoint[] = [];
-  for (const [index, values] of combos.entries()) {
-    const input = structuredClone(spec.problem) as Record<string, unknown>;
-    for (const [path, v] of Object.entries(values)) setPath(input, path, v);
-    let problem: Problem, solver: SolverSettings | undefined;
-    try {
-      problem = resolveProblem(input as ProblemInput);
-      if (withTheory) solver = resolveSolver(spec.solver ?? {}, problem);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      const at = Object.entries(values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(", ");
-      throw new ConfigError(`${source} (point ${index}: ${at}): ${e.param}`, e.value, e.allowed);
-    }
-    const name = (await sha256(canonicalJson({
-      version: VERSION,
-      problem: prepare(problem).record,
-      solver: solver ?? null,
-      run: spec.run,
-    }))).slice(0, 20);
-    points.push({ index, name, values, problem, ...(solver ? { solver } : {}) });
+  const values = axisValuesAt(checked, index);
+  const input = structuredClone(checked.problem) as Record<string, unknown>;
+  for (const [path, v] of Object.entries(values)) setPath(input, path, structuredClone(v));
+  const run = checked.run ?? ["simulate", "theory"];
+  let problem: Problem, solver: SolverSettings | undefined;
+  try {
+    problem = resolveProblem(input as ProblemInput);
+    if (run.includes("theory")) solver = resolveSolver(checked.solver ?? {}, problem);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const at = Object.entries(values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(", ");
+    throw new ConfigError(`${source} (point ${index}: ${at}): ${e.param}`, e.value, e.allowed);
   }
-  return points;
+  const name = (await sha256(canonicalJson({
+    version: VERSION,
+    problem: problemRecord(problem),
+    solver: solver ?? null,
+    run: checked.run,
+  }))).slice(0, 20);
+  return { index, name, values, problem, ...(solver ? { solver } : {}) };
 }
 
 /** Which points a shard runs: every `count`-th from `index` (0-based). */
@@ -175,7 +268,145 @@ export interface Shard {
   count: number;
 }
 
+/** The declaration of a shard, checked with the parameter tables' machinery. */
+const SHARD_PARAMS: readonly ParamSpec[] = [
+  {
+    path: "shard.count",
+    flag: "shard",
+    type: "integer",
+    min: 1,
+    max: MAX_POINTS,
+    doc: "the number of shards",
+  },
+  {
+    path: "shard.index",
+    flag: "shard",
+    type: "integer",
+    min: 0,
+    max: (c) => (c["shard.count"] as number) - 1,
+    maxNote: "below shard.count",
+    doc: "this shard, from 0",
+  },
+];
+
+/**
+ * Check a shard handed over as a value: an object `{ index, count }` of
+ * integers with 0 <= index < count; a ConfigError names what is wrong.
+ */
+export function checkShard(shard: unknown): Shard {
+  checkKeys("shard", shard, ["index", "count"]);
+  const s = shard as Record<string, unknown>;
+  const ctx: Record<string, unknown> = {};
+  for (const p of SHARD_PARAMS) {
+    const key = p.path.slice("shard.".length);
+    ctx[p.path] = checkParam(p, s[key], ctx);
+  }
+  return { index: s.index as number, count: s.count as number };
+}
+
+/** The number of points of `shard` among `count` points. */
+export function shardSize(count: number, shard?: Shard): number {
+  if (!shard) return count;
+  return shard.index >= count ? 0 : Math.ceil((count - shard.index) / shard.count);
+}
+
+/** The index of the i-th point of `shard`. */
+export function shardPointIndex(i: number, shard?: Shard): number {
+  return shard ? shard.index + i * shard.count : i;
+}
+
+/**
+ * The points of a sweep (or of one shard), made one at a time in index
+ * order: a caller that does not keep them holds one point at a time.
+ */
+export async function* eachPoint(
+  spec: SweepSpec,
+  opts: { shard?: Shard; source?: string } = {},
+): AsyncGenerator<SweepPoint> {
+  const checked = checkSweepSpec(spec, opts.source);
+  const shard = opts.shard === undefined ? undefined : checkShard(opts.shard);
+  const n = shardSize(pointCount(checked), shard);
+  for (let i = 0; i < n; i++) yield await pointAt(checked, shardPointIndex(i, shard), opts.source);
+}
+
+/** What {@link checkPoints} finds: the size of a sweep and what its points need. */
+export interface SweepBounds {
+  /** Number of points. */
+  count: number;
+  /**
+   * The most test-set values (nTest x D) of one point that simulates (0 when
+   * none does): what one worker holds in memory at once.
+   */
+  testValues: number;
+}
+
+const BOUNDS = new WeakMap<SweepSpec, SweepBounds>();
+
+/**
+ * Resolve every point of a sweep before any work, keeping none of them: a
+ * point that does not resolve, or two points that are the same problem
+ * (the same name: one file, two rows), is refused with a ConfigError. The
+ * answer is remembered for the spec (a checked spec is frozen).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPoints, parseSweepSpec } from "./spec.ts";
+ * const spec = parseSweepSpec('{"problem": {"data": {"D": 100}, "nTest": 50}, "axes": {"lr": [0.5, 1]}}');
+ * assert.deepEqual(await checkPoints(spec), { count: 2, testValues: 5000 });
+ * ```
+ */
+export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepBounds> {
+  const checked = checkSweepSpec(spec, source);
+  const known = BOUNDS.get(checked);
+  if (known) return known;
+  const simulates = (checked.run ?? []).includes("simulate");
+  const count = pointCount(checked);
+  const names = new Map<string, number>();
+  let testValues = 0;
+  for (let i = 0; i < count; i++) {
+    const p = await pointAt(checked, i, source);
+    const twin = names.get(p.name);
+    if (twin !== undefined) {
+      const at = (v: Record<string, unknown>) =>
+        Object.entries(v).map(([k, x]) => `${k} = ${JSON.stringify(x)}`).join(", ");
+      throw new ConfigError(
+        `${source}: axes`,
+        `points ${twin} (${at(axisValuesAt(checked, twin))}) and ${i} (${at(p.values)})`,
+        "axis values that make different problems (these two resolve to the same one)",
+      );
+    }
+    names.set(p.name, i);
+    if (simulates) testValues = Math.max(testValues, p.problem.nTest * p.problem.data.D);
+  }
+  const bounds = { count, testValues };
+  BOUNDS.set(checked, bounds);
+  return bounds;
+}
+
+/**
+ * Every point of a sweep, resolved and named, in Cartesian order (for
+ * small sweeps: a list holds them all; {@link eachPoint} makes them one at
+ * a time). Every point is checked first ({@link checkPoints}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSweepSpec, sweepPoints } from "./spec.ts";
+ * const spec = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1], "network.K": [1, 2]}}');
+ * const points = await sweepPoints(spec);
+ * assert.equal(points.length, 4);
+ * assert.equal(points[1].values["network.K"], 2);
+ * assert.equal(points[2].problem.lr, 1);
+ * ```
+ */
+export async function sweepPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepPoint[]> {
+  await checkPoints(spec, source);
+  return await Array.fromAsync(eachPoint(spec, { source }));
+}
+
 /** The points of one shard. */
 export function shardOf<T extends { index: number }>(points: readonly T[], shard: Shard): T[] {
-  return points.filter((p) => p.index % shard.count === shard.index);
+  const s = checkShard(shard);
+  return points.filter((p) => p.index % s.count === s.index);
 }

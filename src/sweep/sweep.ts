@@ -11,13 +11,20 @@
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
-import { runInWorkers } from "../core/pool.ts";
-import { type PointResult, runPoint } from "./point.ts";
+import { checkParam, type ParamSpec } from "../core/params.ts";
+import { MAX_WORKERS, runInWorkers } from "../core/pool.ts";
+import { MAX_BLOCK } from "../problem/params.ts";
+import { type PointResult, pointResultProblem, runPoint } from "./point.ts";
 import {
+  checkPoints,
+  checkShard,
+  checkSweepSpec,
+  pointAt,
+  pointCount,
   type Shard,
-  shardOf,
+  shardPointIndex,
+  shardSize,
   type SweepPoint,
-  sweepPoints,
   type SweepRun,
   type SweepSpec,
 } from "./spec.ts";
@@ -47,13 +54,22 @@ export interface SweepProgress {
   eta: number | null;
 }
 
-/** Options of {@link sweep}. */
+/** Options of {@link sweep} and {@link runSweep}. */
 export interface SweepOptions {
-  /** Web Workers to spread the points over (default 1: this thread, no worker). */
+  /**
+   * Web Workers to spread the points over (default 1: this thread, no
+   * worker; at most {@link MAX_WORKERS}). Fewer are started when the test
+   * sets of that many simulating points (nTest x D each) would together
+   * exceed MAX_BLOCK values: see {@link workersFor}.
+   */
   workers?: number;
   /** Run only this shard's points (every count-th, from index). */
   shard?: Shard;
-  /** A point's earlier result, when it has one (it is then not run again). */
+  /**
+   * A point's earlier result, when it has one (it is then not run again);
+   * what it returns is checked against the point (a ConfigError if it is
+   * not that point's record).
+   */
   finished?: (point: SweepPoint) => PointResult | undefined | Promise<PointResult | undefined>;
   /** Called with each new result as soon as it exists (e.g. to write it). */
   onPoint?: (result: PointResult) => void | Promise<void>;
@@ -63,34 +79,104 @@ export interface SweepOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Run the points of a sweep (all of them, or one shard's) and return their
- * results in point order.
- *
- * @param spec a parsed spec (see parseSweepSpec)
- * @param opts workers, shard, finished points, hooks, abort signal
- * @example
- * ```ts
- * import { parseSweepSpec, sweep, summarise } from "./mod.ts";
- * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
- * const results = await sweep(spec);
- * const { rows } = await summarise(spec, results);
- * if (!(rows.length === 2 && rows[1].lr === 1 && typeof rows[1].finalError === "number")) throw new Error("example failed");
- * ```
- */
-export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<PointResult[]> {
-  const all = await sweepPoints(spec);
-  const points = opts.shard ? shardOf(all, opts.shard) : all;
-  const run = spec.run ?? ["simulate", "theory"];
-  const results = new Map<number, PointResult>();
-  for (const p of points) {
-    const r = await opts.finished?.(p);
-    if (r) results.set(p.index, r);
+/** What {@link runSweep} did. */
+export interface SweepRunSummary {
+  /** Points of this shard. */
+  total: number;
+  /** Points found finished at the start. */
+  skipped: number;
+  /** Points computed now. */
+  computed: number;
+  /** Workers the points ran on (1: this thread). */
+  workers: number;
+}
+
+/** The declaration of the options that are numbers (the same machinery as the CLI's tables). */
+const WORKERS_PARAM: ParamSpec = {
+  path: "workers",
+  flag: "workers",
+  type: "integer",
+  min: 1,
+  max: MAX_WORKERS,
+  doc: "Web Workers of the pool",
+};
+
+const HOOKS = ["finished", "onPoint", "onProgress"] as const;
+
+/** Check the options of a sweep: a ConfigError names the option and what it allows. */
+export function checkSweepOptions(opts: unknown): SweepOptions {
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts)) {
+    throw new ConfigError("sweep options", opts, "an object");
   }
-  const todo = points.filter((p) => !results.has(p.index));
-  const skipped = points.length - todo.length;
+  const o = opts as Record<string, unknown>;
+  const known = ["workers", "shard", ...HOOKS, "signal"];
+  const extra = Object.keys(o).find((k) => !known.includes(k) && o[k] !== undefined);
+  if (extra !== undefined) throw new ConfigError("sweep options key", extra, known.join(", "));
+  if (o.workers !== undefined) checkParam(WORKERS_PARAM, o.workers);
+  if (o.shard !== undefined) checkShard(o.shard);
+  for (const hook of HOOKS) {
+    if (o[hook] !== undefined && typeof o[hook] !== "function") {
+      throw new ConfigError(hook, o[hook], "a function");
+    }
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new ConfigError("signal", o.signal, "an AbortSignal");
+  }
+  return o as SweepOptions;
+}
+
+/**
+ * The workers a pool may run together: at most `wanted`, at most one per
+ * task, and few enough that their test sets (`testValues` = nTest x D each)
+ * hold at most MAX_BLOCK values together (one worker at least: a point's
+ * own test set is bounded when it is resolved).
+ */
+export function workersFor(wanted: number, tasks: number, testValues: number): number {
+  const byMemory = testValues > 0 ? Math.max(1, Math.floor(MAX_BLOCK / testValues)) : wanted;
+  return Math.max(1, Math.min(wanted, tasks, byMemory));
+}
+
+/**
+ * Run the points of a sweep (all of them, or one shard's), handing each
+ * new result to `onPoint` and keeping none: memory does not grow with the
+ * number of points. Every point is resolved and checked before any work.
+ */
+export async function runSweep(
+  spec: SweepSpec,
+  options: SweepOptions = {},
+): Promise<SweepRunSummary> {
+  const opts = checkSweepOptions(options);
+  const checked = checkSweepSpec(spec);
+  const bounds = await checkPoints(checked);
+  const shard = opts.shard === undefined ? undefined : checkShard(opts.shard);
+  const total = shardSize(pointCount(checked), shard);
+  const run = checked.run ?? ["simulate", "theory"];
+  // the points still to run, by their index in the shard (numbers only: no point is kept)
+  const todo: number[] = [];
+  for (let i = 0; i < total; i++) {
+    opts.signal?.throwIfAborted();
+    if (!opts.finished) {
+      todo.push(i);
+      continue;
+    }
+    const point = await pointAt(checked, shardPointIndex(i, shard));
+    const r = await opts.finished(point);
+    if (r === undefined) {
+      todo.push(i);
+      continue;
+    }
+    const why = pointResultProblem(r, point, run);
+    if (why) {
+      throw new ConfigError(
+        `finished(point ${point.index})`,
+        `a record with ${why}`,
+        "undefined, or the PointResult of that point",
+      );
+    }
+  }
+  const skipped = total - todo.length;
   const started = performance.now();
-  const inFlight = new Map<number, number>(); // todo index -> fraction
+  const inFlight = new Map<number, number>(); // position in todo -> fraction
   let finishedNow = 0;
   let lastReport = 0;
   const report = (force: boolean) => {
@@ -104,7 +190,7 @@ export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<P
     const elapsed = (now - started) / 1000;
     opts.onProgress({
       done: skipped + finishedNow,
-      total: points.length,
+      total,
       skipped,
       fraction,
       elapsed,
@@ -112,18 +198,22 @@ export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<P
     });
   };
   const finish = async (r: PointResult, i: number) => {
-    results.set(r.index, r);
     inFlight.delete(i);
     finishedNow++;
     await opts.onPoint?.(r);
     report(true);
   };
+  const pointOf = (i: number) => pointAt(checked, shardPointIndex(todo[i], shard));
   report(true);
-  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
-  if (workers === 1 || todo.length <= 1) {
-    for (const [i, point] of todo.entries()) {
+  const workers = workersFor(
+    opts.workers ?? 1,
+    todo.length,
+    run.includes("simulate") ? bounds.testValues : 0,
+  );
+  if (workers === 1) {
+    for (let i = 0; i < todo.length; i++) {
       opts.signal?.throwIfAborted();
-      const r = await runPoint(point, run, {
+      const r = await runPoint(await pointOf(i), run, {
         signal: opts.signal,
         onProgress: (f) => {
           inFlight.set(i, f);
@@ -135,9 +225,10 @@ export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<P
   } else {
     await runInWorkers<PointTask, PointResult, number>(
       new URL("./worker.ts", import.meta.url),
-      todo.map((point) => ({ point, run })),
+      { length: todo.length, at: async (i) => ({ point: await pointOf(i), run: [...run] }) },
       {
         workers,
+        keep: false,
         signal: opts.signal,
         onEvent: (i, f) => {
           inFlight.set(i, f);
@@ -147,7 +238,45 @@ export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<P
       },
     );
   }
-  return points.map((p) => results.get(p.index)!);
+  return { total, skipped, computed: finishedNow, workers };
+}
+
+/**
+ * Run the points of a sweep (all of them, or one shard's) and return their
+ * results in point order (finished ones included). The results are kept in
+ * memory: for a large sweep, store them from `onPoint` and use
+ * {@link runSweep}.
+ *
+ * @param spec a sweep spec (checked: see checkSweepSpec)
+ * @param opts workers, shard, finished points, hooks, abort signal
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSweepSpec, sweep, summarise } from "./mod.ts";
+ * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
+ * const results = await sweep(spec);
+ * const { rows } = await summarise(spec, results);
+ * assert.equal(rows.length, 2);
+ * assert.equal(rows[1].lr, 1);
+ * assert.equal(typeof rows[1].finalError, "number");
+ * ```
+ */
+export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<PointResult[]> {
+  const o = checkSweepOptions(opts);
+  const results = new Map<number, PointResult>();
+  await runSweep(spec, {
+    ...o,
+    finished: async (p) => {
+      const r = await o.finished?.(p);
+      if (r !== undefined) results.set(p.index, r);
+      return r;
+    },
+    onPoint: async (r) => {
+      results.set(r.index, r);
+      await o.onPoint?.(r);
+    },
+  });
+  return [...results.keys()].sort((a, b) => a - b).map((i) => results.get(i)!);
 }
 
 /** One row of a summary: a point's index, axis values (by path) and metrics. */
@@ -194,31 +323,71 @@ export function rowOf(r: PointResult): SweepRow {
 
 /**
  * The summary of a sweep from the results of its points (any order, from
- * any number of shards): every point must be there, computed for the
- * point's name, or a ConfigError says which are missing.
+ * any number of shards): every result is checked against its point (a
+ * ConfigError names the first that is not one of the sweep's records, by
+ * its position in `results`), and every point must be there, or a
+ * ConfigError says which are missing.
  */
 export async function summarise(
   spec: SweepSpec,
   results: readonly PointResult[],
 ): Promise<SweepSummary> {
-  const points = await sweepPoints(spec);
-  const byName = new Map(results.map((r) => [r.name, r]));
-  const missing = points.filter((p) => !byName.has(p.name));
+  const checked = checkSweepSpec(spec);
+  const { count } = await checkPoints(checked);
+  if (!Array.isArray(results)) {
+    throw new ConfigError("sweep results", results, "a list of the points' results");
+  }
+  const run = checked.run ?? ["simulate", "theory"];
+  // by index; each is checked against the point of its index, made one at a time
+  const byIndex = new Map<number, { r: PointResult; at: number }>();
+  for (const [at, r] of results.entries()) {
+    const index = (r as { index?: unknown } | null)?.index;
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
+      throw new ConfigError(
+        `sweep results[${at}]`,
+        typeof r === "object" && r !== null ? `a record with index ${JSON.stringify(index)}` : r,
+        `the result of a point of this sweep (index 0 to ${count - 1})`,
+      );
+    }
+    const twin = byIndex.get(index);
+    if (twin) {
+      throw new ConfigError(
+        `sweep results[${at}]`,
+        `a second result of point ${index} (the first is results[${twin.at}])`,
+        "one result per point",
+      );
+    }
+    byIndex.set(index, { r, at });
+  }
+  const missing: number[] = [];
+  for (let i = 0; i < count; i++) if (!byIndex.has(i)) missing.push(i);
   if (missing.length > 0) {
-    const list = missing.slice(0, 8).map((p) => p.index).join(", ");
+    const list = missing.slice(0, 8).join(", ");
     throw new ConfigError(
       "sweep results",
-      `${missing.length} of ${points.length} points missing (indices ${list}${
+      `${missing.length} of ${count} points missing (indices ${list}${
         missing.length > 8 ? ", ..." : ""
       })`,
       "the results of every point (run the missing shards, or rerun the sweep)",
     );
   }
-  const ordered = points.map((p) => byName.get(p.name)!);
+  const ordered: PointResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const { r, at } = byIndex.get(i)!;
+    const why = pointResultProblem(r, await pointAt(checked, i), run);
+    if (why) {
+      throw new ConfigError(
+        `sweep results[${at}]`,
+        `a record of point ${i} with ${why}`,
+        "the record this version computes for the point",
+      );
+    }
+    ordered.push(r);
+  }
   return {
     version: VERSION,
-    spec,
-    axes: Object.entries(spec.axes).map(([path, values]) => ({ path, values })),
+    spec: checked,
+    axes: Object.entries(checked.axes).map(([path, values]) => ({ path, values })),
     rows: ordered.map(rowOf),
     curves: ordered.map((r) => ({ index: r.index, ...r.curves, epsPCA: r.epsPCA })),
     timings: ordered.map((r) => ({

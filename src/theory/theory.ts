@@ -21,7 +21,7 @@ import { ConfigError, IntegrationError } from "../core/errors.ts";
 import { summarise } from "../core/stats.ts";
 import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
-import { runInWorkers } from "../core/pool.ts";
+import { checkControl, runInWorkers } from "../core/pool.ts";
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
@@ -95,6 +95,7 @@ export async function theory(
   solver: SolverInput = {},
   control: TheoryControl = {},
 ): Promise<CurveResult> {
+  checkControl(control);
   const started = performance.now();
   const prep = prepare(problem);
   const settings = resolveSolver(solver, prep.problem);

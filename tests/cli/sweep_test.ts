@@ -92,7 +92,7 @@ Deno.test("sweep: shards from --shard, Slurm's and Kubernetes' variables merge i
     const spec = `${dir}/spec.json`, out = `${dir}/shards`;
     const runs = [
       await cli(["sweep", spec, "--out", out, "--shard", "0/3", "--workers", "2"]),
-      await cli(["sweep", spec, "--out", out], {
+      await cli(["sweep", spec, "--out", out, "--shards", "3"], {
         SLURM_ARRAY_TASK_ID: "11",
         SLURM_ARRAY_TASK_MIN: "10",
         SLURM_ARRAY_TASK_COUNT: "3",
@@ -147,9 +147,9 @@ Deno.test("sweep: another sweep's directory, missing points and bad shards are r
         [["--workers", "0"], {}, /--workers.*from 1/],
         [[], { JOB_COMPLETION_INDEX: "0" }, /--shards.*JOB_COMPLETION_INDEX/],
         [
-          [],
+          ["--shards", "4"],
           { SLURM_ARRAY_TASK_ID: "4", SLURM_ARRAY_TASK_COUNT: "4" },
-          /SLURM_ARRAY_TASK_ID.*4\/4/,
+          /SLURM_ARRAY_TASK_ID.*SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4.*0-3/,
         ],
         [["--metric", "finalError"], {}, /--metric go with --merge/],
         [["--partition", "debug"], {}, /--partition go with --slurm/],
@@ -193,12 +193,12 @@ Deno.test("sweep --slurm writes an array job that runs the shards into the direc
         "#SBATCH --cpus-per-task=2",
         "#SBATCH --partition=debug",
         "#SBATCH --time=00:20:00",
-        `#SBATCH --output=${real}/slurm/%A_%a.out`,
+        `#SBATCH --output="${real}/slurm/%A_%a.out"`,
       ]
     ) assert.ok(script.includes(line), line);
     assert.match(
       script,
-      /exec '[^']*deno[^']*' 'run' '-A' .*'[^']*cli\.ts' sweep '[^']*'\/spec\.json --out /,
+      /exec '[^']*deno[^']*' 'run' '-A' .*'[^']*cli\.ts' sweep '[^']*\/spec\.json' --out '[^']*' --shards 4 /,
     );
     assert.match(script, /--workers "\$\{SLURM_CPUS_PER_TASK:-2\}"/);
     assert.ok(await exists(`${real}/slurm`), "the log directory exists before submission");

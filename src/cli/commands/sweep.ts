@@ -9,22 +9,21 @@
  */
 import type { Command } from "../command.ts";
 import { ConfigError } from "../../core/errors.ts";
-import { coreCount } from "../../core/pool.ts";
-import { parseSweepSpec, shardOf, sweepPoints } from "../../sweep/spec.ts";
-import { sweep, type SweepProgress } from "../../sweep/sweep.ts";
+import { coreCount, MAX_WORKERS } from "../../core/pool.ts";
+import { checkPoints, parseSweepSpec, shardSize, type SweepSpec } from "../../sweep/spec.ts";
+import { runSweep, type SweepProgress, workersFor } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
-import { numberFlag, parseFlags, UsageError } from "../flags.ts";
+import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
 import { checkOutputDir, lockOutputDir, readTextFile, writeAtomic } from "../io.ts";
 import { interruptible } from "../session.ts";
+import { claimSweepDir, mergeSweep, readFinished, savePoint } from "../sweep_dir.ts";
 import {
+  checkScriptPath,
   chooseShard,
-  claimSweepDir,
-  mergeSweep,
-  readFinished,
-  savePoint,
   sbatchScript,
+  type ShardChoice,
   shellQuote,
-} from "../sweep.ts";
+} from "../slurm.ts";
 
 const enc = new TextEncoder();
 
@@ -45,7 +44,7 @@ function positiveInt(name: string, text: unknown, max: number): number {
 }
 
 /** The command that runs this CLI again (for the array job): deno, its config, cli.ts. */
-function cliCommand(): string {
+function cliCommand(): string[] {
   const cli = new URL("../../../cli.ts", import.meta.url);
   const config = new URL("../../../deno.json", import.meta.url);
   const words = [Deno.execPath(), "run", "-A"];
@@ -54,7 +53,7 @@ function cliCommand(): string {
   } else {
     words.push(cli.href);
   }
-  return words.map(shellQuote).join(" ");
+  return words;
 }
 
 const MERGE_FLAGS = ["metric", "x", "y", "facet", "no-svg"];
@@ -82,18 +81,23 @@ that covers every point merges at the end.
 
 Run:
   --out DIR          the sweep's directory (DIR/spec.json, DIR/points/)
-  --workers N        points computed in parallel (default: the cores, ${coreCount()})
+  --workers N        points computed in parallel, 1 to ${MAX_WORKERS} (default: the cores,
+                     ${coreCount()}); fewer run when their test sets together
+                     would hold more than 1.5e8 values (n-test x D each)
   --shard I/N        run every N-th point from point I (0 <= I < N); without
-                     it, SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (a Slurm
-                     job array) or JOB_COMPLETION_INDEX with --shards N (a
-                     Kubernetes indexed job) choose the shard
+                     it, with --shards N, SLURM_ARRAY_TASK_ID (a Slurm array
+                     job: the task's rank in an array of N evenly spaced
+                     tasks, else the task ID itself, as after sbatch
+                     --array=3) or JOB_COMPLETION_INDEX (a Kubernetes
+                     indexed job) choose the shard
   --shards N         the number of shards (indexed jobs; array tasks with --slurm)
   --quiet            no progress on stderr
 
 Slurm:
   --slurm            write DIR/sweep.sbatch, an array job of --shards tasks
                      (default: one per point, at most 32), each running its
-                     shard into DIR; logs in DIR/slurm/
+                     shard into DIR (the count pinned in the script); logs
+                     in DIR/slurm/; paths with control characters refused
   --partition P      #SBATCH --partition
   --time T           #SBATCH --time (e.g. 00:30:00)
   --cpus-per-task C  #SBATCH --cpus-per-task, the workers of each task (default 1)
@@ -110,48 +114,9 @@ Merge:
   --facet AXIS       the axis of the curves' panels (default: the first with several values)
   --no-svg           write the Vega-Lite specs only`,
   async run(args) {
-    const { flags, positionals } = parseFlags(args, {
-      out: { type: "string" },
-      workers: { type: "string" },
-      shard: { type: "string" },
-      shards: { type: "string" },
-      quiet: { type: "boolean" },
-      slurm: { type: "boolean" },
-      partition: { type: "string" },
-      time: { type: "string" },
-      "cpus-per-task": { type: "string" },
-      submit: { type: "boolean" },
-      wait: { type: "boolean" },
-      merge: { type: "string" },
-      metric: { type: "string" },
-      x: { type: "string" },
-      y: { type: "string" },
-      facet: { type: "string" },
-      "no-svg": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    }, 1);
-    const given = (names: string[]) => names.filter((n) => flags[n] !== undefined);
-    if (flags.merge !== undefined) {
-      const extra = [
-        ...(positionals.length ? ["SPEC"] : []),
-        ...given(["out", "workers", "shard", "shards", "slurm", ...SLURM_FLAGS]),
-      ];
-      if (extra.length) {
-        throw new UsageError(`--merge takes a directory only; drop ${extra.join(", ")}`);
-      }
-      const dir = flags.merge as string;
-      checkOutputDir(dir, "--merge");
-      const written = await mergeSweep(dir, {
-        ...(flags.metric ? { metric: flags.metric as string } : {}),
-        ...(flags.x ? { x: flags.x as string } : {}),
-        ...(flags.y ? { y: flags.y as string } : {}),
-        ...(flags.facet ? { facet: flags.facet as string } : {}),
-        svg: !flags["no-svg"],
-      });
-      console.log(written.join("\n"));
-      return 0;
-    }
-    const misplaced = given(MERGE_FLAGS);
+    const { flags, positionals } = parseFlags(args, FLAGS, 1);
+    if (flags.merge !== undefined) return await runMerge(flags, positionals);
+    const misplaced = given(flags, MERGE_FLAGS);
     if (misplaced.length) {
       throw new UsageError(`${misplaced.map((f) => `--${f}`).join(", ")} go with --merge DIR`);
     }
@@ -163,158 +128,266 @@ Merge:
     }
     const specPath = positionals[0];
     const spec = parseSweepSpec(await readTextFile(specPath, "spec"), specPath);
-    const points = await sweepPoints(spec, specPath);
     const out = (flags.out as string).replace(/(.)\/+$/, "$1");
-    checkOutputDir(out, "--out");
-
-    if (flags.slurm) {
-      if (flags.shard !== undefined) {
-        throw new UsageError("--slurm chooses the shards itself; drop --shard");
-      }
-      if (flags.wait && !flags.submit) throw new UsageError("--wait goes with --submit");
-      const tasks = flags.shards === undefined
-        ? Math.min(points.length, 32)
-        : positiveInt("--shards", flags.shards, points.length);
-      const cpus = flags["cpus-per-task"] === undefined
-        ? 1
-        : positiveInt("--cpus-per-task", flags["cpus-per-task"], 1024);
-      for (const f of ["partition", "time"]) {
-        const v = flags[f] as string | undefined;
-        if (v !== undefined && !/^[\w:.,+-]+$/.test(v)) {
-          throw new ConfigError(`--${f}`, v, "letters, digits and : . , + - _ only");
-        }
-      }
-      await claimSweepDir(out, spec);
-      await Deno.mkdir(`${out}/slurm`, { recursive: true });
-      const dir = Deno.realPathSync(out);
-      const script = sbatchScript({
-        dir,
-        tasks,
-        cpusPerTask: cpus,
-        command: cliCommand(),
-        ...(flags.partition ? { partition: flags.partition as string } : {}),
-        ...(flags.time ? { time: flags.time as string } : {}),
-      });
-      const path = `${dir}/sweep.sbatch`;
-      await writeAtomic(path, script);
-      await Deno.chmod(path, 0o755).catch(() => {});
-      console.log(path);
-      if (!flags.submit) {
-        if (!flags.quiet) {
-          console.error(
-            `${points.length} points in ${tasks} array tasks; submit with: sbatch ${path}`,
-          );
-        }
-        return 0;
-      }
-      let child;
-      try {
-        child = await new Deno.Command("sbatch", {
-          args: ["--parsable", ...(flags.wait ? ["--wait"] : []), path],
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-      } catch (e) {
-        throw new ConfigError(
-          "--submit",
-          `sbatch (${(e as Error).message})`,
-          "a machine where sbatch runs",
-        );
-      }
-      const said = new TextDecoder().decode(child.stderr).trim();
-      const id = new TextDecoder().decode(child.stdout).trim().split(";")[0];
-      if (!child.success) {
-        console.error(
-          `aedyn: sbatch failed${id ? ` (job ${id})` : ""}: ${said.split("\n").pop() ?? ""}`,
-        );
-        return 1;
-      }
-      if (!flags.quiet) {
-        console.error(`submitted array job ${id}${flags.wait ? "; every task has ended" : ""}`);
-      }
-      return 0;
-    }
-    const partial = given(SLURM_FLAGS);
+    if (flags.slurm) return await writeSlurmJob(flags, spec, specPath, out);
+    const partial = given(flags, SLURM_FLAGS);
     if (partial.length) {
       throw new UsageError(`${partial.map((f) => `--${f}`).join(", ")} go with --slurm`);
     }
-
-    const workers = flags.workers === undefined
-      ? coreCount()
-      : positiveInt("--workers", flags.workers, 1024);
-    const choice = chooseShard(
-      flags.shard as string | undefined,
-      flags.shards as string | undefined,
-      Deno.env.get,
-    );
-    const mine = choice.shard ? shardOf(points, choice.shard) : points;
-    const quiet = Boolean(flags.quiet);
-    const tty = !quiet && Deno.stderr.isTerminal();
-    const say = (line: string) => {
-      if (!quiet) console.error(line);
-    };
-    await claimSweepDir(out, spec);
-    const lockName = choice.shard
-      ? `.lock-${choice.shard.index}-of-${choice.shard.count}`
-      : ".lock";
-    const lock = await lockOutputDir(out, "--out", lockName);
-    try {
-      if (choice.shard) {
-        say(
-          `shard ${choice.shard.index}/${choice.shard.count}${
-            choice.source === "--shard" ? "" : ` (from ${choice.source})`
-          }: ${mine.length} of ${points.length} points`,
-        );
-      }
-      let last: SweepProgress | undefined;
-      const line = (p: SweepProgress) =>
-        `  points ${p.done}/${p.total}${p.skipped ? ` (${p.skipped} done before)` : ""}  ` +
-        `${(100 * p.fraction).toFixed(0).padStart(3)}%  ${
-          p.eta === null ? "" : `about ${duration(p.eta)} left`
-        }`;
-      const onPoint = async (r: PointResult) => {
-        await savePoint(out, r);
-        if (!quiet && !tty) {
-          const at = Object.entries(r.values).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(
-            ", ",
-          );
-          const what = r.failure ?? `ε = ${r.metrics.finalError?.toPrecision(4)}`;
-          const eta = last?.eta == null ? "" : `; about ${duration(last.eta)} left`;
-          console.error(`point ${r.index} (${at}): ${what} in ${r.seconds.toFixed(1)} s${eta}`);
-        }
-      };
-      await interruptible(
-        "interrupted; finished points are saved, rerun the same command to resume",
-        (signal) =>
-          sweep(spec, {
-            workers,
-            ...(choice.shard ? { shard: choice.shard } : {}),
-            signal,
-            finished: (p) => readFinished(out, p, say),
-            onPoint,
-            onProgress: (p) => {
-              last = p;
-              if (tty) Deno.stderr.writeSync(enc.encode(`\r${line(p)}   `));
-            },
-          }),
-      ).finally(() => {
-        if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
-      });
-      if (last) {
-        say(
-          `${last.done} of ${last.total} points finished in ${duration(last.elapsed)}` +
-            (last.skipped ? ` (${last.skipped} were done before)` : ""),
-        );
-      }
-    } finally {
-      await lock.release();
-    }
-    if (choice.shard && choice.shard.count > 1) {
-      say(`merge when every shard has run: cli.ts sweep --merge ${out}`);
-      return 0;
-    }
-    const written = await mergeSweep(out);
-    console.log(written.join("\n"));
-    return 0;
+    return await runPoints(flags, spec, specPath, out);
   },
 };
+
+const FLAGS = {
+  out: { type: "string" },
+  workers: { type: "string" },
+  shard: { type: "string" },
+  shards: { type: "string" },
+  quiet: { type: "boolean" },
+  slurm: { type: "boolean" },
+  partition: { type: "string" },
+  time: { type: "string" },
+  "cpus-per-task": { type: "string" },
+  submit: { type: "boolean" },
+  wait: { type: "boolean" },
+  merge: { type: "string" },
+  metric: { type: "string" },
+  x: { type: "string" },
+  y: { type: "string" },
+  facet: { type: "string" },
+  "no-svg": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The flags among `names` that were given. */
+function given(flags: FlagValues, names: string[]): string[] {
+  return names.filter((n) => flags[n] !== undefined);
+}
+
+/** `sweep --merge DIR`: the summary, the CSV and the figures of a sweep's directory. */
+async function runMerge(flags: FlagValues, positionals: string[]): Promise<number> {
+  const extra = [
+    ...(positionals.length ? ["SPEC"] : []),
+    ...given(flags, ["out", "workers", "shard", "shards", "slurm", ...SLURM_FLAGS]),
+  ];
+  if (extra.length) {
+    throw new UsageError(`--merge takes a directory only; drop ${extra.join(", ")}`);
+  }
+  const dir = flags.merge as string;
+  checkOutputDir(dir, "--merge");
+  const written = await mergeSweep(dir, {
+    ...(flags.metric ? { metric: flags.metric as string } : {}),
+    ...(flags.x ? { x: flags.x as string } : {}),
+    ...(flags.y ? { y: flags.y as string } : {}),
+    ...(flags.facet ? { facet: flags.facet as string } : {}),
+    svg: !flags["no-svg"],
+  });
+  console.log(written.join("\n"));
+  return 0;
+}
+
+/** `sweep --slurm`: write (and with --submit, submit) the array job of shards. */
+async function writeSlurmJob(
+  flags: FlagValues,
+  spec: SweepSpec,
+  specPath: string,
+  out: string,
+): Promise<number> {
+  if (flags.shard !== undefined) {
+    throw new UsageError("--slurm chooses the shards itself; drop --shard");
+  }
+  if (flags.workers !== undefined) {
+    throw new UsageError("--slurm runs as many workers as CPUs per task; use --cpus-per-task");
+  }
+  if (flags.wait && !flags.submit) throw new UsageError("--wait goes with --submit");
+  // every embedded path checked before anything is written
+  checkScriptPath("--out", out, "a directory");
+  const command = cliCommand();
+  for (const word of command) checkScriptPath("--slurm", word, "a command (deno, cli.ts)");
+  const { count } = await checkPoints(spec, specPath);
+  const tasks = flags.shards === undefined
+    ? Math.min(count, 32)
+    : positiveInt("--shards", flags.shards, count);
+  const cpus = flags["cpus-per-task"] === undefined
+    ? 1
+    : positiveInt("--cpus-per-task", flags["cpus-per-task"], MAX_WORKERS);
+  for (const f of ["partition", "time"]) {
+    const v = flags[f] as string | undefined;
+    if (v !== undefined && !/^[\w:.,+-]+$/.test(v)) {
+      throw new ConfigError(`--${f}`, v, "letters, digits and : . , + - _ only");
+    }
+  }
+  checkOutputDir(out, "--out");
+  await claimSweepDir(out, spec);
+  await Deno.mkdir(`${out}/slurm`, { recursive: true });
+  const dir = Deno.realPathSync(out);
+  const script = sbatchScript({
+    dir,
+    tasks,
+    cpusPerTask: cpus,
+    command,
+    ...(flags.partition ? { partition: flags.partition as string } : {}),
+    ...(flags.time ? { time: flags.time as string } : {}),
+  });
+  const path = `${dir}/sweep.sbatch`;
+  await writeAtomic(path, script);
+  await Deno.chmod(path, 0o755).catch(() => {});
+  console.log(path);
+  if (!flags.submit) {
+    if (!flags.quiet) {
+      console.error(
+        `${count} points in ${tasks} array tasks; submit with: sbatch ${shellQuote(path)}`,
+      );
+    }
+    return 0;
+  }
+  return await submit(path, Boolean(flags.wait), Boolean(flags.quiet));
+}
+
+/** Submit an array job with sbatch (and wait for it with `wait`). */
+async function submit(path: string, wait: boolean, quiet: boolean): Promise<number> {
+  let child;
+  try {
+    child = await new Deno.Command("sbatch", {
+      args: ["--parsable", ...(wait ? ["--wait"] : []), path],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (e) {
+    throw new ConfigError(
+      "--submit",
+      `sbatch (${(e as Error).message})`,
+      "a machine where sbatch runs",
+    );
+  }
+  const said = new TextDecoder().decode(child.stderr).trim();
+  const id = new TextDecoder().decode(child.stdout).trim().split(";")[0];
+  if (!child.success) {
+    console.error(
+      `aedyn: sbatch failed${id ? ` (job ${id})` : ""}: ${said.split("\n").pop() ?? ""}`,
+    );
+    return 1;
+  }
+  if (!quiet) console.error(`submitted array job ${id}${wait ? "; every task has ended" : ""}`);
+  return 0;
+}
+
+/** The workers of a run: --workers (1 to MAX_WORKERS), else the cores; fewer if memory says so. */
+function chooseWorkers(
+  flags: FlagValues,
+  tasks: number,
+  testValues: number,
+  say: (line: string) => void,
+): number {
+  const wanted = flags.workers === undefined
+    ? coreCount()
+    : positiveInt("--workers", flags.workers, MAX_WORKERS);
+  const workers = workersFor(wanted, tasks, testValues);
+  if (workers < Math.min(wanted, tasks)) {
+    say(
+      `running ${workers} worker${workers === 1 ? "" : "s"}, not ${wanted}: their test sets ` +
+        `(n-test x D = ${testValues} values each) are held to 1.5e8 values together`,
+    );
+  }
+  return workers;
+}
+
+/** Run the points of this process's shard into OUT, then merge if it covered every point. */
+async function runPoints(
+  flags: FlagValues,
+  spec: SweepSpec,
+  specPath: string,
+  out: string,
+): Promise<number> {
+  const choice = chooseShard(
+    flags.shard as string | undefined,
+    flags.shards as string | undefined,
+    Deno.env.get,
+  );
+  if (flags.workers !== undefined) positiveInt("--workers", flags.workers, MAX_WORKERS);
+  const { count, testValues } = await checkPoints(spec, specPath);
+  const mine = shardSize(count, choice.shard);
+  checkOutputDir(out, "--out");
+  const quiet = Boolean(flags.quiet);
+  const say = (line: string) => {
+    if (!quiet) console.error(line);
+  };
+  const workers = chooseWorkers(flags, mine, spec.run!.includes("simulate") ? testValues : 0, say);
+  await claimSweepDir(out, spec);
+  const lockName = choice.shard ? `.lock-${choice.shard.index}-of-${choice.shard.count}` : ".lock";
+  const lock = await lockOutputDir(out, "--out", lockName);
+  try {
+    if (choice.shard) {
+      say(
+        `shard ${choice.shard.index}/${choice.shard.count}${
+          choice.source === "--shard" ? "" : ` (from ${choice.source})`
+        }: ${mine} of ${count} points`,
+      );
+    }
+    await runWithProgress(spec, out, workers, choice, quiet);
+  } finally {
+    await lock.release();
+  }
+  if (choice.shard && choice.shard.count > 1) {
+    say(`merge when every shard has run: cli.ts sweep --merge ${shellQuote(out)}`);
+    return 0;
+  }
+  const written = await mergeSweep(out);
+  console.log(written.join("\n"));
+  return 0;
+}
+
+/** Run a shard's points, saving each as it finishes, with progress on stderr (Ctrl-C stops it). */
+async function runWithProgress(
+  spec: SweepSpec,
+  out: string,
+  workers: number,
+  choice: ShardChoice,
+  quiet: boolean,
+): Promise<void> {
+  const tty = !quiet && Deno.stderr.isTerminal();
+  const say = (line: string) => {
+    if (!quiet) console.error(line);
+  };
+  let last: SweepProgress | undefined;
+  const line = (p: SweepProgress) =>
+    `  points ${p.done}/${p.total}${p.skipped ? ` (${p.skipped} done before)` : ""}  ` +
+    `${(100 * p.fraction).toFixed(0).padStart(3)}%  ${
+      p.eta === null ? "" : `about ${duration(p.eta)} left`
+    }`;
+  const onPoint = async (r: PointResult) => {
+    await savePoint(out, r);
+    if (!quiet && !tty) {
+      const at = Object.entries(r.values).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(
+        ", ",
+      );
+      const what = r.failure ?? `ε = ${r.metrics.finalError?.toPrecision(4)}`;
+      const eta = last?.eta == null ? "" : `; about ${duration(last.eta)} left`;
+      console.error(`point ${r.index} (${at}): ${what} in ${r.seconds.toFixed(1)} s${eta}`);
+    }
+  };
+  const run = spec.run ?? ["simulate", "theory"];
+  await interruptible(
+    "interrupted; finished points are saved, rerun the same command to resume",
+    (signal) =>
+      runSweep(spec, {
+        workers,
+        ...(choice.shard ? { shard: choice.shard } : {}),
+        signal,
+        finished: (p) => readFinished(out, p, run, say),
+        onPoint,
+        onProgress: (p) => {
+          last = p;
+          if (tty) Deno.stderr.writeSync(enc.encode(`\r${line(p)}   `));
+        },
+      }),
+  ).finally(() => {
+    if (tty) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  });
+  if (last) {
+    say(
+      `${last.done} of ${last.total} points finished in ${duration(last.elapsed)}` +
+        (last.skipped ? ` (${last.skipped} were done before)` : ""),
+    );
+  }
+}
