@@ -233,7 +233,21 @@ export async function pointAt(
   index: number,
   source = "sweep spec",
 ): Promise<SweepPoint> {
-  const checked = checkSweepSpec(spec, source);
+  const { point, key } = resolvePoint(checkSweepSpec(spec, source), index, source);
+  return { ...point, name: await nameOf(key) };
+}
+
+/** A point's name from the text of its configuration. */
+async function nameOf(key: string): Promise<string> {
+  return (await sha256(key)).slice(0, 20);
+}
+
+/** Point `index` resolved, without its name, and the text its name hashes. */
+function resolvePoint(
+  checked: SweepSpec,
+  index: number,
+  source: string,
+): { point: Omit<SweepPoint, "name">; key: string } {
   const count = pointCount(checked);
   if (!Number.isInteger(index) || index < 0 || index >= count) {
     throw new ConfigError("point index", index, `an integer from 0 to ${count - 1}`);
@@ -251,13 +265,13 @@ export async function pointAt(
     const at = Object.entries(values).map(([p, v]) => `${p} = ${JSON.stringify(v)}`).join(", ");
     throw new ConfigError(`${source} (point ${index}: ${at}): ${e.param}`, e.value, e.allowed);
   }
-  const name = (await sha256(canonicalJson({
+  const key = canonicalJson({
     version: VERSION,
     problem: problemRecord(problem),
     solver: solver ?? null,
     run: checked.run,
-  }))).slice(0, 20);
-  return { index, name, values, problem, ...(solver ? { solver } : {}) };
+  });
+  return { point: { index, values, problem, ...(solver ? { solver } : {}) }, key };
 }
 
 /** Which points a shard runs: every `count`-th from `index` (0-based). */
@@ -362,22 +376,37 @@ export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promi
   if (known) return known;
   const simulates = (checked.run ?? []).includes("simulate");
   const count = pointCount(checked);
-  const names = new Map<string, number>();
+  // the first 52 bits of each name (a number: a few bytes a point), a twin confirmed in full
+  const names = new Map<number, number>();
   let testValues = 0;
-  for (let i = 0; i < count; i++) {
-    const p = await pointAt(checked, i, source);
-    const twin = names.get(p.name);
-    if (twin !== undefined) {
-      const at = (v: Record<string, unknown>) =>
-        Object.entries(v).map(([k, x]) => `${k} = ${JSON.stringify(x)}`).join(", ");
-      throw new ConfigError(
-        `${source}: axes`,
-        `points ${twin} (${at(axisValuesAt(checked, twin))}) and ${i} (${at(p.values)})`,
-        "axis values that make different problems (these two resolve to the same one)",
-      );
+  // resolved in batches whose names are hashed together: one point at a time would wait
+  // for the digest of each
+  const BATCH = 512;
+  for (let start = 0; start < count; start += BATCH) {
+    const batch = [];
+    for (let i = start; i < Math.min(count, start + BATCH); i++) {
+      batch.push(resolvePoint(checked, i, source));
     }
-    names.set(p.name, i);
-    if (simulates) testValues = Math.max(testValues, p.problem.nTest * p.problem.data.D);
+    const batchNames = await Promise.all(batch.map((b) => nameOf(b.key)));
+    for (const [j, { point }] of batch.entries()) {
+      const prefix = parseInt(batchNames[j].slice(0, 13), 16);
+      const twin = names.get(prefix);
+      if (twin !== undefined && (await pointAt(checked, twin, source)).name === batchNames[j]) {
+        const at = (v: Record<string, unknown>) =>
+          Object.entries(v).map(([k, x]) => `${k} = ${JSON.stringify(x)}`).join(", ");
+        throw new ConfigError(
+          `${source}: axes`,
+          `points ${twin} (${at(axisValuesAt(checked, twin))}) and ${point.index} (${
+            at(point.values)
+          })`,
+          "axis values that make different problems (these two resolve to the same one)",
+        );
+      }
+      names.set(prefix, point.index);
+      if (simulates) {
+        testValues = Math.max(testValues, point.problem.nTest * point.problem.data.D);
+      }
+    }
   }
   const bounds = { count, testValues };
   BOUNDS.set(checked, bounds);

@@ -8,13 +8,23 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../src/core/errors.ts";
 import {
+  checkPoints,
+  checkSweepSpec,
+  eachPoint,
   parseSweepSpec,
+  pointAt,
   type PointResult,
   rowsCsv,
+  type Shard,
   summarise,
   sweep,
+  type SweepOptions,
   sweepPoints,
+  workersFor,
 } from "../../src/sweep/mod.ts";
+import { simulate, type SimulateControl } from "../../src/sgd/simulate.ts";
+import { theory } from "../../src/theory/theory.ts";
+import type { Run } from "../../src/problem/types.ts";
 
 const BASE = {
   data: { D: 60 },
@@ -185,4 +195,166 @@ Deno.test("examples/sweep.json (the README's) is a valid sweep of 16 points", as
   const text = await Deno.readTextFile(new URL("../../examples/sweep.json", import.meta.url));
   const points = await sweepPoints(parseSweepSpec(text));
   assert.equal(points.length, 16);
+});
+
+Deno.test("a spec without axes, or with an axis value twice, is refused at validation", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ problem: {}, axes: {} }, /axes: got \{\}; allowed: an object with at least one axis/],
+    [{ problem: {}, axes: { lr: [0.5, 1, 0.5] } }, /axes\.lr.*entries 0 and 2 are both 0\.5/],
+    [{ problem: {}, axes: { seeds: [[1, 2], [3], [1, 2]] } }, /axes\.seeds.*entries 0 and 2/],
+  ];
+  for (const [value, names] of bad) {
+    for (
+      const check of [() => checkSweepSpec(value), () => parseSweepSpec(JSON.stringify(value))]
+    ) {
+      assert.throws(check, (e: Error) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.match(e.message, names);
+        return true;
+      });
+    }
+  }
+  // a value handed to the library that JSON cannot hold
+  assert.throws(
+    () => checkSweepSpec({ problem: {}, axes: { lr: [() => 1] } }),
+    (e: Error) => e instanceof ConfigError && /sweep spec.*cannot be copied/.test(e.message),
+  );
+});
+
+Deno.test("the library checks its options, shards and the records it is handed (ConfigError, never TypeError)", async () => {
+  const spec = parseSweepSpec(JSON.stringify({
+    problem: { data: { D: 20 }, network: { K: 2 }, tMax: 1, nTimes: 3, nTest: 20 },
+    axes: { lr: [0.5, 1] },
+    run: ["theory"],
+  }));
+  const refused = async (p: Promise<unknown>, names: RegExp) =>
+    await assert.rejects(p, (e: Error) => {
+      assert.ok(e instanceof ConfigError, `${e}`);
+      assert.match(e.message, names);
+      return true;
+    });
+  await refused(sweep(spec, { shard: { index: 7, count: 2 } }), /shard\.index.*from 0 to 1/);
+  await refused(sweep(spec, { shard: { index: -1, count: 2 } }), /shard\.index/);
+  await refused(sweep(spec, { shard: { index: 0, count: 0 } }), /shard\.count/);
+  await refused(sweep(spec, { shard: { index: 0.5, count: 2 } }), /shard\.index/);
+  await refused(sweep(spec, { shard: null as unknown as Shard }), /shard/);
+  await refused(sweep(spec, { workers: NaN }), /workers.*from 1 to 256/);
+  await refused(sweep(spec, { workers: 1000 }), /workers.*from 1 to 256/);
+  await refused(sweep(spec, { onPoint: 3 as unknown as () => void }), /onPoint.*a function/);
+  await refused(sweep(spec, { signal: {} as AbortSignal }), /signal.*AbortSignal/);
+  await refused(
+    sweep(spec, { worker: 2 } as unknown as SweepOptions),
+    /sweep options key.*worker/,
+  );
+  // a finished record that is not the point's
+  const good = await sweep(spec);
+  const forged = { ...good[0], metrics: { ...good[0].metrics, finalError: "=cmd()" } };
+  await refused(
+    sweep(spec, { finished: (p) => p.index === 0 ? forged as unknown as PointResult : undefined }),
+    /finished\(point 0\).*metrics\.finalError/,
+  );
+  // summarise: what is not a record of this sweep is named by its place
+  await refused(summarise(spec, [null] as unknown as PointResult[]), /sweep results\[0\]/);
+  await refused(summarise(spec, "rows" as unknown as PointResult[]), /sweep results/);
+  await refused(summarise(spec, [good[0], good[0]]), /results\[1\].*second result of point 0/);
+  const tampered: [string, unknown][] = [
+    ["index", -5],
+    ["evil", "<script>"],
+    ["values", { lr: 7 }],
+    ["name", "0".repeat(20)],
+    ["version", "0.0.0"],
+    ["failure", "theory: a\nb"],
+    ["failure", "nothing ran"],
+    ["epsPCA", [1, 2]],
+    ["seconds", -1],
+    ["curves", { ...good[1].curves, simulation: [1, 2, 3] }],
+    ["curves", { ...good[1].curves, times: [0, "1"] }],
+    ["metrics", { ...good[1].metrics, plateauEnds: [1, 2, 3] }],
+    ["metrics", { ...good[1].metrics, extra: 1 }],
+  ];
+  for (const [key, v] of tampered) {
+    const r = { ...good[1], [key]: v } as unknown as PointResult;
+    await assert.rejects(summarise(spec, [good[0], r]), (e: Error) => {
+      assert.ok(e instanceof ConfigError, `${key}: ${e}`);
+      assert.match(e.message, key === "index" ? /results\[1\]/ : /results\[1\].*point 1/, key);
+      return true;
+    });
+  }
+  assert.equal((await summarise(spec, stored(good))).rows.length, 2);
+});
+
+Deno.test("simulate and theory check their control objects and the runs they resume from", async () => {
+  const p = { data: { D: 20 }, network: { K: 2 }, tMax: 1, nTimes: 3, nTest: 20, seeds: [1, 2] };
+  const refused = async (f: () => Promise<unknown>, names: RegExp) =>
+    await assert.rejects(f(), (e: Error) => {
+      assert.ok(e instanceof ConfigError, `${e}`);
+      assert.match(e.message, names);
+      return true;
+    });
+  await refused(() => simulate(p, { chunk: NaN }), /invalid chunk: got NaN.*integer from 1/);
+  await refused(() => simulate(p, { chunk: 0 }), /chunk/);
+  await refused(() => simulate(p, { workers: 1000 }), /workers.*from 1 to 256/);
+  await refused(() => simulate(p, { workers: 1.5 }), /workers/);
+  await refused(() => simulate(p, { onRun: "log" as unknown as () => void }), /onRun/);
+  await refused(() => simulate(p, { signal: "stop" as unknown as AbortSignal }), /signal/);
+  await refused(() => simulate(p, null as unknown as SimulateControl), /control/);
+  await refused(() => theory(p, {}, { workers: 0 }), /workers/);
+  await refused(() => theory(p, {}, { onProgress: 1 as unknown as () => void }), /onProgress/);
+  const ref = await simulate(p);
+  const run = ref.runs[0];
+  const n = ref.times.length;
+  const bad: [unknown, RegExp][] = [
+    [null, /done\[0\].*not a run record/],
+    [{ ...run, seed: 9 }, /done\[0\].*seed 9/],
+    [
+      { ...run, eps: run.eps.map(String) },
+      new RegExp(`done\\[0\\].*eps is not ${n} finite numbers`),
+    ],
+    [{ ...run, eps: [0, 0] }, /eps is not/],
+    [{ ...run, order: run.order.slice(1) }, new RegExp(`order is not ${n} records`)],
+    [{ ...run, snapshots: [{ t: 0 }] }, /snapshot/],
+  ];
+  for (const [entry, names] of bad) {
+    await refused(() => simulate(p, { done: [entry as Run] }), names);
+  }
+  await refused(() => simulate(p, { done: [run, run] }), /done\[1\].*second run of seed 1/);
+  await refused(() => simulate(p, { done: run as unknown as Run[] }), /done.*list/);
+  // a valid finished run is used as it is
+  const resumed = await simulate(p, { done: [run] });
+  assert.deepEqual(resumed.eps, ref.eps);
+});
+
+Deno.test("a sweep of 1e5 points at D = 1e5 is checked and sharded with bounded memory", async () => {
+  const spec = parseSweepSpec(JSON.stringify({
+    problem: { data: { D: 100_000 }, nTimes: 4 },
+    axes: {
+      lr: Array.from({ length: 1000 }, (_, i) => 0.5 + i / 1000),
+      tMax: Array.from({ length: 100 }, (_, i) => 1 + i),
+    },
+  }));
+  const before = Deno.memoryUsage();
+  const bounds = await checkPoints(spec);
+  // the default n-test adapts to D: 1.5e8 / 1e5 = 1500 samples, one worker's worth
+  assert.deepEqual(bounds, { count: 100_000, testValues: 1500 * 100_000 });
+  const shard: number[] = [];
+  for await (const p of eachPoint(spec, { shard: { index: 5, count: 1000 } })) {
+    shard.push(p.index);
+    assert.deepEqual(p.values, {
+      lr: 0.5 + Math.floor(p.index / 100) / 1000,
+      tMax: 1 + p.index % 100,
+    });
+  }
+  assert.deepEqual(shard, Array.from({ length: 100 }, (_, i) => 5 + 1000 * i));
+  const last = await pointAt(spec, 99_999);
+  assert.deepEqual(last.values, { lr: 0.5 + 999 / 1000, tMax: 100 });
+  const after = Deno.memoryUsage();
+  // a point resolved and kept cost about 1 MB here (its data model made concrete): 1e5 would
+  // be 100 GB; one at a time, the heap grows by a few bytes per point
+  const grown = (after.heapUsed + after.external - before.heapUsed - before.external) / 2 ** 20;
+  assert.ok(grown < 64, `memory grew by ${grown.toFixed(1)} MB over 1e5 points`);
+  // the pool of a sweep counts every worker's test set
+  assert.equal(workersFor(8, 50, bounds.testValues), 1);
+  assert.equal(workersFor(8, 50, 1e6), 8);
+  assert.equal(workersFor(8, 3, 1e6), 3);
+  assert.equal(workersFor(8, 50, 5e7), 3);
 });
