@@ -10,7 +10,7 @@ import { prepare } from "../problem/prepare.ts";
 import { formatCovariance, formatInitialWeights } from "../problem/formats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { type FlagOption, type FlagValues, numberFlag } from "./flags.ts";
-import { coreCount } from "../core/pool.ts";
+import { coreCount, MAX_WORKERS } from "../core/pool.ts";
 import { checkOutputDir, checkOutputFile, lockOutputDir, writeAtomic } from "./io.ts";
 
 /** The output flags of simulate, theory and compare. */
@@ -28,8 +28,8 @@ export const OUTPUT_FLAGS: Record<string, FlagOption> = {
 export function workersOf(flags: FlagValues): number {
   if (flags.workers === undefined) return coreCount();
   const v = numberFlag("--workers", String(flags.workers), true);
-  if (v < 1 || v > 1024) {
-    throw new ConfigError("--workers", flags.workers, "an integer from 1 to 1024");
+  if (v < 1 || v > MAX_WORKERS) {
+    throw new ConfigError("--workers", flags.workers, `an integer from 1 to ${MAX_WORKERS}`);
   }
   return v;
 }
@@ -45,7 +45,9 @@ export const OUTPUT_HELP = `Output:
                        ({"eigenvalues", "eigenvectors", "bulk"}) after the run
   --quiet              no progress or summary on stderr
   --workers N          seeds computed in parallel, each in a Web Worker (default:
-                       the cores); a seed's numbers are the same whatever N`;
+                       the cores; at most 256, and fewer when their test sets
+                       together would exceed 1.5e8 values); a seed's numbers
+                       are the same whatever N`;
 
 /** Check every output path the flags name, before any work (exit 2, nothing written). */
 export function checkOutputs(flags: FlagValues): void {

@@ -145,6 +145,7 @@ Deno.test("sweep: another sweep's directory, missing points and bad shards are r
         [["--shard", "2/2"], {}, /--shard.*2\/2.*0 <= I < N/],
         [["--shard", "one"], {}, /--shard.*I\/N/],
         [["--workers", "0"], {}, /--workers.*from 1/],
+        [["--workers", "1000"], {}, /--workers.*from 1 to 256/],
         [[], { JOB_COMPLETION_INDEX: "0" }, /--shards.*JOB_COMPLETION_INDEX/],
         [
           ["--shards", "4"],
@@ -252,8 +253,169 @@ Deno.test("simulate, compare and realdata --workers N: the same records whatever
   assert.equal(one.code, 0, one.stderr);
   assert.equal(strip(two.stdout), strip(one.stdout), "realdata");
   for (const command of ["simulate", "realdata"]) {
-    const bad = await cli([command, ...small.slice(4), "--workers", "0"]);
-    assert.equal(bad.code, 2, command);
-    assert.match(bad.stderr, /--workers.*from 1 to 1024/, command);
+    for (const workers of ["0", "1000"]) {
+      const bad = await cli([command, ...small.slice(4), "--workers", workers]);
+      assert.equal(bad.code, 2, command);
+      assert.match(bad.stderr, /--workers.*from 1 to 256/, command);
+    }
+  }
+});
+
+/** A small theory-only sweep (fast): 3 points. */
+const QUICK = {
+  problem: { data: { D: 40 }, network: { K: 2 }, tMax: 2, nTimes: 4 },
+  axes: { lr: [0.5, 1, 2] },
+  run: ["theory"],
+};
+
+Deno.test("sweep --slurm into a hostile directory: the script runs its shard from Slurm's variables (a resubmitted task, the whole array), executes nothing of the path", async () => {
+  const root = await Deno.makeTempDir({ prefix: "aedyn-slurm-cli-" });
+  try {
+    await Deno.writeTextFile(`${root}/spec.json`, JSON.stringify(QUICK));
+    const out = `${root}/it's "$(touch PWNED)" \`touch PWNED\` 100%_%A #x`;
+    const made = await cli([
+      "sweep",
+      `${root}/spec.json`,
+      "--out",
+      out,
+      "--slurm",
+      "--shards",
+      "2",
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const script = made.stdout.trim();
+    assert.equal(script, `${Deno.realPathSync(out)}/sweep.sbatch`);
+    const bash = async (env: Record<string, string>) => {
+      const r = await new Deno.Command("bash", {
+        args: [script],
+        cwd: root,
+        env: { ...env, SLURM_CPUS_PER_TASK: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+    };
+    // one task resubmitted (sbatch --array=1): ID 1, MIN 1, COUNT 1 runs shard 1 of the script's 2
+    const resubmitted = await bash({
+      SLURM_ARRAY_TASK_ID: "1",
+      SLURM_ARRAY_TASK_MIN: "1",
+      SLURM_ARRAY_TASK_MAX: "1",
+      SLURM_ARRAY_TASK_STEP: "1",
+      SLURM_ARRAY_TASK_COUNT: "1",
+    });
+    assert.equal(resubmitted.code, 0, resubmitted.stderr);
+    assert.match(resubmitted.stderr, /^shard 1\/2 \(from SLURM_ARRAY_TASK_ID\): 1 of 3 points/);
+    // a task outside the script's shards: exit 2, naming the variables
+    const outside = await bash({ SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_COUNT: "1" });
+    assert.equal(outside.code, 2, outside.stderr);
+    assert.match(outside.stderr, /SLURM_ARRAY_TASK_ID=5 SLURM_ARRAY_TASK_COUNT=1.*0-1/);
+    // the whole array as written (0-1): task 0 runs shard 0
+    const first = await bash({
+      SLURM_ARRAY_TASK_ID: "0",
+      SLURM_ARRAY_TASK_MIN: "0",
+      SLURM_ARRAY_TASK_MAX: "1",
+      SLURM_ARRAY_TASK_STEP: "1",
+      SLURM_ARRAY_TASK_COUNT: "2",
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /^shard 0\/2 \(from SLURM_ARRAY_TASK_ID\): 2 of 3 points/);
+    const merged = await cli(["sweep", "--merge", out]);
+    assert.equal(merged.code, 0, merged.stderr);
+    assert.equal((await rowsOf(out)).length, 3);
+    for await (const e of Deno.readDir(root)) assert.notEqual(e.name, "PWNED");
+    for await (const e of Deno.readDir(out)) assert.notEqual(e.name, "PWNED");
+    // a line break in --out would end the script's line: refused before anything is made
+    const bad = `${root}/evil\ntouch PWNED`;
+    const refused = await cli(["sweep", `${root}/spec.json`, "--out", bad, "--slurm"]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^aedyn: invalid --out: got ".*evil\\ntouch PWNED".*control/);
+    assert.equal(refused.stderr.trimEnd().split("\n").length, 1);
+    assert.ok(!(await exists(bad)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("sweep: empty axes and duplicate axis values are refused at validation (exit 2), by the run and by --merge", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    for (
+      const [axes, names] of [
+        [{}, /axes: got \{\}; allowed: an object with at least one axis/],
+        [{ lr: [0.5, 1, 0.5] }, /axes\.lr.*entries 0 and 2 are both 0\.5/],
+      ] as [Record<string, unknown>, RegExp][]
+    ) {
+      await Deno.writeTextFile(`${root}/spec.json`, JSON.stringify({ ...QUICK, axes }));
+      const r = await cli(["sweep", `${root}/spec.json`, "--out", `${root}/out`]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, names);
+      assert.ok(!(await exists(`${root}/out`)), "nothing written");
+      // a directory whose spec.json says so (written by hand or by an older version)
+      await Deno.mkdir(`${root}/old/points`, { recursive: true });
+      await Deno.writeTextFile(`${root}/old/spec.json`, JSON.stringify({ ...QUICK, axes }));
+      const m = await cli(["sweep", "--merge", `${root}/old`]);
+      assert.equal(m.code, 2, m.stderr);
+      assert.match(m.stderr, names);
+      assert.equal(m.stderr.trimEnd().split("\n").length, 1);
+      assert.ok(!(await exists(`${root}/old/summary.json`)));
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("sweep --merge refuses point files that are not the point's record, naming the file; a run warns and recomputes them", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${root}/spec.json`, JSON.stringify(QUICK));
+    const out = `${root}/s`;
+    const first = await cli(["sweep", `${root}/spec.json`, "--out", out, "--quiet"]);
+    assert.equal(first.code, 0, first.stderr);
+    const csv = await Deno.readTextFile(`${out}/summary.csv`);
+    const files = [...Deno.readDirSync(`${out}/points`)].map((e) => `${out}/points/${e.name}`);
+    const original = await Deno.readTextFile(files[0]);
+    const record = JSON.parse(original);
+    const edits: [string, (r: Record<string, unknown>) => unknown, RegExp][] = [
+      ["index -5", (r) => ({ ...r, index: -5 }), /index -5/],
+      [
+        "an extra value",
+        (r) => ({ ...r, evil: "<img src=x onerror=alert(1)>" }),
+        /unknown key \\"evil\\"/,
+      ],
+      [
+        "a string finalError",
+        (r) => ({ ...r, metrics: { ...(r.metrics as object), finalError: "=HYPERLINK(1)" } }),
+        /metrics\.finalError/,
+      ],
+      ["other axis values", (r) => ({ ...r, values: { lr: 9 } }), /axis values/],
+      ["not JSON", () => "{", /not JSON/],
+    ];
+    for (const [what, edit, names] of edits) {
+      const edited = edit(record);
+      await Deno.writeTextFile(
+        files[0],
+        typeof edited === "string" ? edited : JSON.stringify(edited),
+      );
+      const m = await cli(["sweep", "--merge", out]);
+      assert.equal(m.code, 2, `${what}: ${m.stderr}`);
+      assert.match(m.stderr, new RegExp(files[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), what);
+      assert.match(m.stderr, names, what);
+      assert.equal(m.stderr.trimEnd().split("\n").length, 1, what);
+      assert.equal(await Deno.readTextFile(`${out}/summary.csv`), csv, `${what}: summary kept`);
+    }
+    // a run warns, naming the file and why, and computes the point again
+    const rerun = await cli(["sweep", `${root}/spec.json`, "--out", out]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stderr, /is not a finished point of this sweep \(text that is not JSON/);
+    assert.match(rerun.stderr, /3 of 3 points finished .*\(2 were done before\)/);
+    assert.equal(await Deno.readTextFile(`${out}/summary.csv`), csv);
+    // a point file that is a directory
+    await Deno.remove(files[1]);
+    await Deno.mkdir(files[1]);
+    const dir = await cli(["sweep", "--merge", out]);
+    assert.equal(dir.code, 2, dir.stderr);
+    assert.match(dir.stderr, /invalid --merge: got ".*\.json \(a directory\)"/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });
