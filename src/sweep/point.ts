@@ -224,8 +224,10 @@ const numbers = (x: unknown, length?: number): x is number[] =>
  * Why `x` is not the record of `point` as this version computes it for
  * `run` (null when it is): its keys, version, index, name and axis values,
  * every metric a finite number or null, the failure a short text of the
- * parts that ran, the curves on one time grid and eps_PCA(0..K). A point
- * file read back, or a result handed to {@link summarise}, is checked so.
+ * parts that ran, the curves on one time grid (one for each part that ran
+ * and did not fail) and eps_PCA(0..K), and the final errors and their ratio
+ * to eps_PCA(K) the curves' own. A point file read back, or a result handed
+ * to `summarise`, is checked so.
  *
  * @example
  * ```ts
@@ -291,6 +293,22 @@ export function pointResultProblem(
   }
   if (!numbers(x.epsPCA) || ![0, K + 1].includes(x.epsPCA.length)) {
     return `epsPCA that is not K + 1 = ${K + 1} finite numbers`;
+  }
+  // the parts: a curve for each that ran and did not fail, and the numbers read off them
+  const failed = typeof f === "string" ? f.split("; ").map((part) => part.split(":")[0]) : [];
+  const sim = c.simulation as number[] | null, th = c.theory as number[] | null;
+  for (const [part, curve] of [["simulate", sim], ["theory", th]] as const) {
+    if (run.includes(part) && (curve === null) !== failed.includes(part)) {
+      return `a ${part} curve that does not match its failure`;
+    }
+  }
+  const last = (curve: number[] | null) => curve && curve.length ? curve[curve.length - 1] : null;
+  const final = last(run.includes("simulate") ? sim : th);
+  if (m.finalError !== final) return "metrics.finalError that is not the curve's last value";
+  if (m.theoryFinal !== last(th)) return "metrics.theoryFinal that is not the theory's last value";
+  const ratio = final !== null && x.epsPCA.length ? final / x.epsPCA[K] : null;
+  if (m.finalOverPCA !== (ratio !== null && Number.isFinite(ratio) ? ratio : null)) {
+    return "metrics.finalOverPCA that is not finalError / eps_PCA(K)";
   }
   if (!finiteNumber(x.seconds) || x.seconds < 0) return "seconds that is not a number >= 0";
   return null;

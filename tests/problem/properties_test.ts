@@ -28,6 +28,16 @@ import {
   SOLVER_FLAGS,
 } from "../../src/cli/flags.ts";
 import type { Problem } from "../../src/problem/types.ts";
+import { simulate, type SimulateControl } from "../../src/sgd/simulate.ts";
+import { theory, type TheoryControl } from "../../src/theory/theory.ts";
+import {
+  checkSweepSpec,
+  parseSweepSpec,
+  pointAt,
+  pointResultProblem,
+  sweep,
+  type SweepOptions,
+} from "../../src/sweep/mod.ts";
 
 const RUNS = { seed: 20261130, numRuns: 400 };
 const SPECS = [...problemParams("spiked"), ...SOLVER_PARAMS];
@@ -228,4 +238,188 @@ Deno.test("random command lines resolve or are refused with exit code 2 naming a
   );
   console.log(`command lines: ${resolved} resolved, ${refused} refused`);
   assert.ok(resolved > 20 && refused > 20, `${resolved} resolved, ${refused} refused`);
+});
+
+// ---- the library's control objects, sweep specs and point records ----
+
+const TINY = { data: { D: 20 }, network: { K: 2 }, tMax: 1, nTimes: 3, nTest: 20, seeds: [4] };
+const TINY_RUN = (await simulate(TINY)).runs[0];
+const TINY_SPEC = parseSweepSpec(JSON.stringify({
+  problem: TINY,
+  axes: { lr: [0.5] },
+  run: ["theory"],
+}));
+const [TINY_POINT] = await sweep(TINY_SPEC);
+
+/** An option's value: right three times in four, else one of the wrong values. */
+const option = (good: fc.Arbitrary<unknown>) =>
+  fc.oneof({ weight: 3, arbitrary: good }, { weight: 1, arbitrary: wrong });
+
+const hook = fc.constant(() => {});
+const signal = fc.constantFrom(new AbortController().signal);
+/** Random control objects: any subset of the options, each right or wrong. */
+const controls = fc.record({
+  chunk: option(fc.integer({ min: 1, max: 2 ** 26 })),
+  workers: option(fc.integer({ min: 1, max: 256 })),
+  onProgress: option(hook),
+  onRun: option(hook),
+  onRecord: option(hook),
+  signal: option(signal),
+  done: option(
+    fc.constantFrom([], [TINY_RUN], [{ ...TINY_RUN, eps: [1] }], [{ ...TINY_RUN, seed: 5 }]),
+  ),
+}, { requiredKeys: [] });
+
+/** Run `f`; it must succeed or throw a one-line ConfigError naming an option. */
+async function runsOrRefuses(f: () => Promise<unknown>, names: string[]): Promise<boolean> {
+  try {
+    await f();
+    return true;
+  } catch (e) {
+    assert.ok(
+      e instanceof ConfigError,
+      `${(e as Error).constructor.name}: ${(e as Error).message}`,
+    );
+    assert.ok(names.some((n) => e.param.startsWith(n)), `names no option: ${e.message}`);
+    assert.ok(!e.message.includes("\n"), "one line");
+    return false;
+  }
+}
+
+Deno.test("random control objects of simulate and theory run or are refused naming the option", async () => {
+  let ran = 0, refused = 0;
+  await fc.assert(
+    fc.asyncProperty(controls, async (control) => {
+      const names = ["chunk", "workers", "onProgress", "onRun", "onRecord", "signal", "done"];
+      const sim = await runsOrRefuses(async () => {
+        const r = await simulate(TINY, control as SimulateControl);
+        assert.equal(r.eps.length, r.times.length);
+        assert.ok(r.eps.every(Number.isFinite), "finite errors");
+      }, names);
+      const { done: _, ...rest } = control;
+      const th = await runsOrRefuses(() => theory(TINY, {}, rest as TheoryControl), names);
+      ran += Number(sim) + Number(th);
+      refused += Number(!sim) + Number(!th);
+    }),
+    { seed: RUNS.seed, numRuns: 120 },
+  );
+  console.log(`control objects: ${ran} ran, ${refused} refused`);
+  assert.ok(ran > 20 && refused > 20, `${ran} ran, ${refused} refused`);
+});
+
+Deno.test("random sweep options run or are refused naming the option", async () => {
+  let ran = 0, refused = 0;
+  const options = fc.record({
+    workers: option(fc.integer({ min: 1, max: 256 })),
+    shard: option(
+      fc.record({ index: fc.integer({ min: 0, max: 3 }), count: fc.integer({ min: 1, max: 4 }) }),
+    ),
+    onPoint: option(hook),
+    onProgress: option(hook),
+    signal: option(signal),
+    finished: option(
+      fc.constantFrom(
+        () => undefined,
+        () => TINY_POINT,
+        () => ({ ...TINY_POINT, index: -5 }),
+        () => null,
+      ),
+    ),
+  }, { requiredKeys: [] });
+  await fc.assert(
+    fc.asyncProperty(options, async (opts) => {
+      const ok = await runsOrRefuses(async () => {
+        const rs = await sweep(TINY_SPEC, opts as SweepOptions);
+        for (const r of rs) {
+          assert.equal(pointResultProblem(r, await pointAt(TINY_SPEC, 0), ["theory"]), null);
+        }
+      }, ["workers", "shard", "onPoint", "onProgress", "signal", "finished", "sweep options"]);
+      if (ok) ran++;
+      else refused++;
+    }),
+    { seed: RUNS.seed, numRuns: 120 },
+  );
+  console.log(`sweep options: ${ran} ran, ${refused} refused`);
+  assert.ok(ran > 10 && refused > 10, `${ran} ran, ${refused} refused`);
+});
+
+Deno.test("random sweep specs and point records are checked, or refused naming the key, never a TypeError", async () => {
+  // axes: one or two parameters with lists of valid values, sometimes spoilt
+  const goodAxes = fc.subarray([...SETTABLE], { minLength: 1, maxLength: 2 }).chain((chosen) =>
+    fc.tuple(
+      ...chosen.map((spec) =>
+        fc.uniqueArray(goodValue(spec, 20), {
+          minLength: 1,
+          maxLength: 3,
+          selector: (v) => JSON.stringify(v),
+        })
+      ),
+    ).map((lists) => Object.fromEntries(chosen.map((spec, i) => [spec.path, lists[i]])))
+  );
+  const specs = fc.record({
+    problem: fc.oneof({ weight: 6, arbitrary: fc.constant(TINY) }, { weight: 1, arbitrary: wrong }),
+    axes: fc.oneof(
+      { weight: 6, arbitrary: goodAxes },
+      { weight: 1, arbitrary: wrong },
+      { weight: 1, arbitrary: fc.constantFrom({}, { foo: [1] }, { lr: [1, 1] }, { lr: [] }) },
+    ),
+    run: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(["theory"], ["simulate"], ["simulate", "theory"]) },
+      { weight: 1, arbitrary: wrong },
+    ),
+  }, { requiredKeys: ["problem", "axes"] });
+  let checked = 0, refused = 0;
+  await fc.assert(
+    fc.asyncProperty(specs, async (value) => {
+      try {
+        const spec = checkSweepSpec(value);
+        await pointAt(spec, 0);
+        checked++;
+      } catch (e) {
+        assert.ok(
+          e instanceof ConfigError,
+          `${(e as Error).constructor.name}: ${(e as Error).message}`,
+        );
+        assert.match(e.message, /sweep spec|^invalid [\w.]+ \(--/, e.message);
+        refused++;
+      }
+    }),
+    RUNS,
+  );
+  console.log(`sweep specs: ${checked} checked, ${refused} refused`);
+  assert.ok(checked > 20 && refused > 20, `${checked} checked, ${refused} refused`);
+  // a point record with one field replaced: refused with a reason, or still the point's
+  const point = await pointAt(TINY_SPEC, 0);
+  const fields = [
+    "index",
+    "name",
+    "values",
+    "failure",
+    "epsPCA",
+    "seconds",
+    "version",
+    "evil",
+    "metrics.finalError",
+    "metrics.plateauEnds",
+    "metrics.extra",
+    "curves.times",
+    "curves.theory",
+    "curves.simulation",
+  ];
+  fc.assert(
+    fc.property(fc.constantFrom(...fields), wrong, (field, v) => {
+      const r = structuredClone(TINY_POINT) as unknown as Record<string, Record<string, unknown>>;
+      const [a, b] = field.split(".");
+      if (b === undefined) (r as Record<string, unknown>)[a] = v;
+      else r[a][b] = v;
+      const why = pointResultProblem(r, point, ["theory"]);
+      if (why === null) {
+        // accepted: then it is a record a summary can hold
+        const harmless = (["failure", "curves.simulation"].includes(field) && v === null) ||
+          (field === "seconds" && typeof v === "number" && v >= 0 && Number.isFinite(v));
+        assert.ok(harmless, `${field} = ${JSON.stringify(v)}`);
+      } else assert.equal(typeof why, "string");
+    }),
+    RUNS,
+  );
 });
