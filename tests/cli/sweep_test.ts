@@ -419,3 +419,21 @@ Deno.test("sweep --merge refuses point files that are not the point's record, na
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("pca and theory at D = 1e5 are not refused for the default n-test they never use", async () => {
+  const pca = await cli(["pca", "--D", "100000", "--K", "2"]);
+  assert.equal(pca.code, 0, pca.stderr);
+  assert.match(pca.stdout, /eps_PCA\(2\) = /);
+  const theory = await cli([
+    "theory",
+    "--D",
+    "100000",
+    "--t-max",
+    "1",
+    "--n-times",
+    "3",
+    "--quiet",
+  ]);
+  assert.equal(theory.code, 0, theory.stderr);
+  assert.equal(JSON.parse(theory.stdout).config.nTest, 1500);
+});

@@ -25,6 +25,7 @@ import {
 import { simulate, type SimulateControl } from "../../src/sgd/simulate.ts";
 import { theory } from "../../src/theory/theory.ts";
 import type { Run } from "../../src/problem/types.ts";
+import { resolveProblem } from "../../src/problem/resolve.ts";
 
 const BASE = {
   data: { D: 60 },
@@ -357,4 +358,14 @@ Deno.test("a sweep of 1e5 points at D = 1e5 is checked and sharded with bounded 
   assert.equal(workersFor(8, 50, 1e6), 8);
   assert.equal(workersFor(8, 3, 1e6), 3);
   assert.equal(workersFor(8, 50, 5e7), 3);
+});
+
+Deno.test("the default n-test adapts to a wide D (a default the user never gave refuses nothing)", () => {
+  assert.equal(resolveProblem({ data: { D: 500 } }).nTest, 2000);
+  assert.equal(resolveProblem({ data: { D: 100_000 } }).nTest, 1500);
+  // what the user gives is still checked
+  assert.throws(
+    () => resolveProblem({ data: { D: 100_000 }, nTest: 2000 }),
+    /nTest \(--n-test\): got 2000; allowed: an integer from 1 to 1500/,
+  );
 });
