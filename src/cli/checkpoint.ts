@@ -12,6 +12,7 @@ import type { Problem, Run } from "../problem/types.ts";
 import { prepare } from "../problem/prepare.ts";
 import { VERSION } from "../core/version.ts";
 import { simulate } from "../sgd/simulate.ts";
+import { runProblem } from "../sgd/parallel.ts";
 import type { CurveResult } from "../problem/types.ts";
 import type { Progress } from "../core/progress.ts";
 import { writeAtomic } from "./io.ts";
@@ -22,48 +23,14 @@ export function checkpointKey(problem: Problem): string {
   return JSON.stringify({ version: VERSION, problem: rest });
 }
 
-const finite = (x: unknown) => typeof x === "number" && Number.isFinite(x);
-const matrix = (m: unknown, rows: number, cols?: number) =>
-  Array.isArray(m) && m.length === rows &&
-  m.every((r) => Array.isArray(r) && (cols === undefined || r.length === cols) && r.every(finite));
-
 /**
- * Why a checkpointed run does not fit the problem (null when it does):
- * seed, lengths, shapes of the order parameters and snapshots, finite numbers.
+ * Why a checkpointed run does not fit the problem (null when it does): the
+ * check `simulate` itself makes of the runs it resumes from (seed, lengths,
+ * shapes of the order parameters and snapshots, finite numbers), so that a
+ * checkpoint kept here is never refused there.
  */
-export function checkRun(run: unknown, problem: Problem, nTimes: number): string | null {
-  const r = run as Partial<Run>;
-  const K = problem.network.K;
-  const D = problem.data.D;
-  if (typeof r !== "object" || r === null) return "no run record";
-  if (!problem.seeds.includes(r.seed as number)) {
-    return `seed ${r.seed} is not one of the problem's`;
-  }
-  if (!Array.isArray(r.eps) || r.eps.length !== nTimes || !r.eps.every(finite)) {
-    return `eps is not ${nTimes} finite numbers`;
-  }
-  if (!Array.isArray(r.order) || r.order.length !== nTimes) return `order is not ${nTimes} records`;
-  for (const o of r.order) {
-    if (typeof o !== "object" || o === null) return "an order record is not an object";
-    for (const key of ["Q", "R", "T", "T0", "WW"] as const) {
-      if (!matrix(o[key], K, K)) return `an order record's ${key} is not K x K finite numbers`;
-    }
-    if (!matrix(o.a, K) || !matrix(o.b, K)) return "an order record's projections are malformed";
-    if (!Array.isArray(o.bias) || o.bias.length !== K || !o.bias.every(finite)) {
-      return "an order record's biases are malformed";
-    }
-  }
-  if (!Array.isArray(r.snapshots)) return "snapshots is not a list";
-  for (const s of r.snapshots) {
-    if (
-      typeof s !== "object" || s === null || !finite(s.t) || !matrix(s.W, K, D) ||
-      !matrix(s.V, K, D) || !Array.isArray(s.b) || !s.b.every(finite)
-    ) {
-      return "a snapshot is malformed";
-    }
-  }
-  return null;
-}
+export const checkRun: (run: unknown, problem: Problem, nTimes: number) => string | null =
+  runProblem;
 
 /** Hooks of {@link simulateWithCheckpoints}. */
 export interface CheckpointOptions {
