@@ -41,6 +41,10 @@ Deno.test("slurm: the shard of an array task, with the count the script pins", (
   // the same stepped array over a larger count (--shards 11): the even shards
   const even = [0, 2, 4, 6, 8, 10].map((id) => slurmShard(11, task(id, 0, 10, 2, 6)).index);
   assert.deepEqual(even, [0, 2, 4, 6, 8, 10]);
+  // a list (sbatch --array=1,5,6 sets MIN 1, MAX 6, STEP 1, COUNT 3, as a real Slurm does):
+  // not evenly spaced, so the IDs are the shards
+  assert.deepEqual([1, 5, 6].map((id) => slurmShard(7, task(id, 1, 6, 1, 3)).index), [1, 5, 6]);
+  assert.throws(() => slurmShard(3, task(5, 1, 6, 1, 3)), /shard 5 of --shards 3/);
   // an offset array (10-12) of the count
   assert.deepEqual(slurmShard(3, task(11, 10, 12, 1, 3)), { index: 1, count: 3 });
   // without MAX and STEP (older Slurm): the rank from MIN
