@@ -20,14 +20,14 @@ import { rowsCsv, summarise, type SweepSummary } from "../sweep/sweep.ts";
 import { sweepHeatmapSpec } from "../plot/sweep_heatmap.ts";
 import { sweepCurvesSpec } from "../plot/sweep_curves.ts";
 import type { VegaLiteSpec } from "../plot/style.ts";
-import { readTextFile, writeAtomic, writeFiles } from "./io.ts";
+import { writeAtomic, writeFiles } from "./io.ts";
 import { specFiles } from "./figures.ts";
 
 /**
- * Largest point file read back (a point's curves hold at most 3 x 1e5
+ * Largest spec or point file read (a point's curves hold at most 3 x 1e5
  * numbers, about 8 MB of JSON).
  */
-const MAX_POINT_FILE = 64 * 2 ** 20;
+export const MAX_SWEEP_FILE = 64 * 2 ** 20;
 
 /** The file of a point in a sweep directory. */
 export function pointPath(dir: string, name: string): string {
@@ -42,12 +42,11 @@ export function pointPath(dir: string, name: string): string {
 export async function claimSweepDir(dir: string, spec: SweepSpec): Promise<void> {
   await Deno.mkdir(`${dir}/points`, { recursive: true });
   const path = `${dir}/spec.json`;
-  let existing: string | undefined;
-  try {
-    existing = await Deno.readTextFile(path);
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
+  const existing = await readSweepFile(
+    path,
+    "--out",
+    "the spec.json of a sweep directory, or none",
+  );
   if (existing !== undefined) {
     let same = false;
     try {
@@ -68,24 +67,34 @@ export async function claimSweepDir(dir: string, spec: SweepSpec): Promise<void>
 }
 
 /**
- * Read a point's file: its text, undefined when there is none; a file that
- * cannot be read (a directory, no permission) is refused naming it.
+ * The text of a file of a sweep (a spec, a point), or undefined when there
+ * is none. Only a regular file of at most {@link MAX_SWEEP_FILE} bytes is
+ * read (a FIFO would block, a device never end); anything else, or a file
+ * that cannot be read, is refused naming `flag`, the file and why.
  */
-async function readPointFile(path: string, flag: string): Promise<string | undefined> {
+export async function readSweepFile(
+  path: string,
+  flag: string,
+  what: string,
+): Promise<string | undefined> {
   const refuse = (why: string): never => {
-    throw new ConfigError(flag, `${path} (${why})`, "a point file this package wrote, or none");
+    throw new ConfigError(flag, `${path} (${why})`, what);
   };
   try {
-    // a FIFO or a device would block or never end: only regular files of a bounded size are read
     const info = await Deno.stat(path);
     if (!info.isFile) refuse(info.isDirectory ? "a directory" : "not a regular file");
-    if (info.size > MAX_POINT_FILE) refuse(`${info.size} bytes, more than ${MAX_POINT_FILE}`);
+    if (info.size > MAX_SWEEP_FILE) refuse(`${info.size} bytes, more than ${MAX_SWEEP_FILE}`);
     return await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
     if (e instanceof ConfigError) throw e;
     return refuse((e as Error).message);
   }
+}
+
+/** A point's file, or undefined when there is none. */
+function readPointFile(path: string, flag: string): Promise<string | undefined> {
+  return readSweepFile(path, flag, "a point file this package wrote, or none");
 }
 
 /** Why the text of a point file is not `point`'s record (null when it is). */
@@ -141,18 +150,18 @@ export interface MergeOptions {
 /** Read a sweep directory's spec and every point file; the summary (missing points refused). */
 export async function readSweepDir(dir: string): Promise<SweepSummary> {
   const path = `${dir}/spec.json`;
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readSweepFile(path, "--merge", "the spec.json of a sweep directory");
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
-      throw new ConfigError(
-        "--merge",
-        dir,
-        "the directory of a sweep: DIR/spec.json, written by cli.ts sweep SPEC --out DIR",
-      );
-    }
-    text = await readTextFile(path, "--merge"); // throws, naming why the file is unreadable
+    if (!(e instanceof ConfigError && /not a directory/i.test(String(e.value)))) throw e;
+  }
+  if (text === undefined) {
+    throw new ConfigError(
+      "--merge",
+      dir,
+      "the directory of a sweep: DIR/spec.json, written by cli.ts sweep SPEC --out DIR",
+    );
   }
   const spec = parseSweepSpec(text, path);
   const { count } = await checkPoints(spec, path);

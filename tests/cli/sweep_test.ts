@@ -437,3 +437,27 @@ Deno.test("pca and theory at D = 1e5 are not refused for the default n-test they
   assert.equal(theory.code, 0, theory.stderr);
   assert.equal(JSON.parse(theory.stdout).config.nTest, 1500);
 });
+
+Deno.test("sweep: a spec or a point file that is a FIFO is refused (exit 2), not waited on", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const fifo = `${root}/spec.fifo`;
+    assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
+    const r = await cli(["sweep", fifo, "--out", `${root}/out`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /invalid spec: got ".*spec\.fifo \(not a regular file\)"/);
+    assert.ok(!(await exists(`${root}/out`)));
+    // a merge whose point file is a FIFO
+    await Deno.writeTextFile(`${root}/spec.json`, JSON.stringify(QUICK));
+    const first = await cli(["sweep", `${root}/spec.json`, "--out", `${root}/s`, "--quiet"]);
+    assert.equal(first.code, 0, first.stderr);
+    const [name] = [...Deno.readDirSync(`${root}/s/points`)].map((e) => e.name);
+    await Deno.remove(`${root}/s/points/${name}`);
+    await new Deno.Command("mkfifo", { args: [`${root}/s/points/${name}`] }).output();
+    const m = await cli(["sweep", "--merge", `${root}/s`]);
+    assert.equal(m.code, 2, m.stderr);
+    assert.match(m.stderr, new RegExp(`--merge: got ".*${name} \\(not a regular file\\)"`));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -14,9 +14,9 @@ import { checkPoints, parseSweepSpec, shardSize, type SweepSpec } from "../../sw
 import { runSweep, type SweepProgress, workersFor } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
 import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
-import { checkOutputDir, lockOutputDir, readTextFile, writeAtomic } from "../io.ts";
+import { checkOutputDir, lockOutputDir, writeAtomic } from "../io.ts";
 import { interruptible } from "../session.ts";
-import { claimSweepDir, mergeSweep, readFinished, savePoint } from "../sweep_dir.ts";
+import { claimSweepDir, mergeSweep, readFinished, readSweepFile, savePoint } from "../sweep_dir.ts";
 import {
   checkScriptPath,
   chooseShard,
@@ -127,7 +127,11 @@ Merge:
       throw new UsageError("sweep needs --out DIR, the sweep's directory");
     }
     const specPath = positionals[0];
-    const spec = parseSweepSpec(await readTextFile(specPath, "spec"), specPath);
+    const text = await readSweepFile(specPath, "spec", "a readable sweep spec (SPEC.json)");
+    if (text === undefined) {
+      throw new ConfigError("spec", `${specPath} (a file that does not exist)`, "a readable file");
+    }
+    const spec = parseSweepSpec(text, specPath);
     const out = (flags.out as string).replace(/(.)\/+$/, "$1");
     if (flags.slurm) return await writeSlurmJob(flags, spec, specPath, out);
     const partial = given(flags, SLURM_FLAGS);
