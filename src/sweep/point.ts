@@ -14,7 +14,7 @@ import { findPlateaus, matchPlateaus } from "../analysis/plateaus.ts";
 import type { CurveResult } from "../problem/types.ts";
 import type { Progress } from "../core/progress.ts";
 import { VERSION } from "../core/version.ts";
-import { DivergenceError, IntegrationError } from "../core/errors.ts";
+import { ConfigError, DivergenceError, IntegrationError } from "../core/errors.ts";
 import { canonicalJson, type SweepPoint, type SweepRun } from "./spec.ts";
 
 /**
@@ -120,6 +120,15 @@ export async function runPoint(
   run: readonly SweepRun[],
   control: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<PointResult> {
+  if (
+    !Array.isArray(run) || run.length === 0 ||
+    run.some((r) => r !== "simulate" && r !== "theory") || new Set(run).size !== run.length
+  ) {
+    throw new ConfigError("run", run, '["simulate"], ["theory"] or both');
+  }
+  if (typeof point !== "object" || point === null || typeof point.problem !== "object") {
+    throw new ConfigError("point", point, "a SweepPoint (see pointAt)");
+  }
   const started = performance.now();
   const { signal, onProgress } = control;
   // progress over the point: the simulation and the theory take halves when both run

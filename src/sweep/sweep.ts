@@ -306,6 +306,12 @@ export interface SweepSummary {
 
 /** The row of one result: index, axis values, then the metrics (plateau ends as plateauEnd1, ...). */
 export function rowOf(r: PointResult): SweepRow {
+  if (
+    typeof r !== "object" || r === null || typeof r.metrics !== "object" || r.metrics === null ||
+    !Array.isArray(r.metrics.plateauEnds) || typeof r.values !== "object" || r.values === null
+  ) {
+    throw new ConfigError("sweep result", r, "a PointResult (see runPoint)");
+  }
   const row: SweepRow = { index: r.index };
   for (const [path, v] of Object.entries(r.values)) {
     row[path] = typeof v === "object" && v !== null ? JSON.stringify(v) : v as SweepRow[string];
@@ -412,6 +418,9 @@ export async function summarise(
  * ```
  */
 export function rowsCsv(rows: readonly SweepRow[]): string {
+  if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null)) {
+    throw new ConfigError("sweep rows", rows, "a list of rows (objects), as summarise gives");
+  }
   const keys: string[] = [];
   for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
   const cell = (v: unknown) => {

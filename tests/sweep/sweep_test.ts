@@ -14,12 +14,17 @@ import {
   parseSweepSpec,
   pointAt,
   type PointResult,
+  rowOf,
   rowsCsv,
+  runPoint,
   type Shard,
   summarise,
   sweep,
   type SweepOptions,
+  type SweepPoint,
   sweepPoints,
+  type SweepRow,
+  type SweepRun,
   workersFor,
 } from "../../src/sweep/mod.ts";
 import { simulate, type SimulateControl } from "../../src/sgd/simulate.ts";
@@ -368,4 +373,18 @@ Deno.test("the default n-test adapts to a wide D (a default the user never gave 
     () => resolveProblem({ data: { D: 100_000 }, nTest: 2000 }),
     /nTest \(--n-test\): got 2000; allowed: an integer from 1 to 1500/,
   );
+});
+
+Deno.test("rows, CSV and runPoint refuse what is not theirs with a ConfigError", async () => {
+  for (
+    const f of [
+      () => rowOf(null as unknown as PointResult),
+      () => rowOf({ index: 0 } as unknown as PointResult),
+      () => rowsCsv([null] as unknown as SweepRow[]),
+      () => rowsCsv("a,b" as unknown as SweepRow[]),
+    ]
+  ) assert.throws(f, (e: Error) => e instanceof ConfigError && /sweep r(ow|esult)/.test(e.message));
+  const point = await pointAt(SPEC, 0);
+  await assert.rejects(runPoint(point, ["fit" as SweepRun]), /invalid run/);
+  await assert.rejects(runPoint(null as unknown as SweepPoint, ["theory"]), /invalid point/);
 });
