@@ -81,9 +81,10 @@ that covers every point merges at the end.
 
 Run:
   --out DIR          the sweep's directory (DIR/spec.json, DIR/points/)
-  --workers N        points computed in parallel, 1 to ${MAX_WORKERS} (default: the cores,
-                     ${coreCount()}); fewer run when their test sets together
-                     would hold more than 1.5e8 values (n-test x D each)
+  --workers N        points computed in parallel, 1 to ${MAX_WORKERS} (default: the
+                     cores, ${coreCount()}); fewer run when their test sets
+                     (n-test x D values each) would hold more than 1.5e8
+                     values together
   --shard I/N        run every N-th point from point I (0 <= I < N); without
                      it, with --shards N, SLURM_ARRAY_TASK_ID (a Slurm array
                      job: the task's rank in an array of N evenly spaced
