@@ -152,6 +152,12 @@ Deno.test("sweep: another sweep's directory, missing points and bad shards are r
           { SLURM_ARRAY_TASK_ID: "4", SLURM_ARRAY_TASK_COUNT: "4" },
           /SLURM_ARRAY_TASK_ID.*SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_COUNT=4.*0-3/,
         ],
+        [[], { SLURM_ARRAY_TASK_ID: "1" }, /--shards.*SLURM_ARRAY_TASK_ID is set/],
+        [
+          ["--shards", "3"],
+          { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_MIN: "3", SLURM_ARRAY_TASK_COUNT: "1" },
+          /SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=3 SLURM_ARRAY_TASK_COUNT=1 \(shard 3 of --shards 3\)/,
+        ],
         [["--metric", "finalError"], {}, /--metric go with --merge/],
         [["--partition", "debug"], {}, /--partition go with --slurm/],
       ] as [string[], Record<string, string>, RegExp][]
