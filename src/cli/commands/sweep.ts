@@ -10,7 +10,13 @@
 import type { Command } from "../command.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { coreCount, MAX_WORKERS } from "../../core/pool.ts";
-import { checkPoints, parseSweepSpec, shardSize, type SweepSpec } from "../../sweep/spec.ts";
+import {
+  checkPoints,
+  parseSweepSpec,
+  pointCount,
+  shardSize,
+  type SweepSpec,
+} from "../../sweep/spec.ts";
 import { runSweep, type SweepProgress, workersFor } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
 import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
@@ -191,6 +197,16 @@ async function runMerge(flags: FlagValues, positionals: string[]): Promise<numbe
   return 0;
 }
 
+/** Points checked in about a second: more, and the check says what it does on stderr. */
+const QUIET_CHECK = 10_000;
+
+/** Resolve and check every point before any work (a line on stderr when there are many). */
+async function checkEveryPoint(spec: SweepSpec, specPath: string, quiet: boolean) {
+  const n = pointCount(spec);
+  if (!quiet && n > QUIET_CHECK) console.error(`checking ${n} points before any work ...`);
+  return await checkPoints(spec, specPath);
+}
+
 /** `sweep --slurm`: write (and with --submit, submit) the array job of shards. */
 async function writeSlurmJob(
   flags: FlagValues,
@@ -209,7 +225,7 @@ async function writeSlurmJob(
   checkScriptPath("--out", out, "a directory");
   const command = cliCommand();
   for (const word of command) checkScriptPath("--slurm", word, "a command (deno, cli.ts)");
-  const { count } = await checkPoints(spec, specPath);
+  const { count } = await checkEveryPoint(spec, specPath, Boolean(flags.quiet));
   const tasks = flags.shards === undefined
     ? Math.min(count, 32)
     : positiveInt("--shards", flags.shards, count);
@@ -310,7 +326,7 @@ async function runPoints(
     Deno.env.get,
   );
   if (flags.workers !== undefined) positiveInt("--workers", flags.workers, MAX_WORKERS);
-  const { count, testValues } = await checkPoints(spec, specPath);
+  const { count, testValues } = await checkEveryPoint(spec, specPath, Boolean(flags.quiet));
   const mine = shardSize(count, choice.shard);
   checkOutputDir(out, "--out");
   const quiet = Boolean(flags.quiet);
