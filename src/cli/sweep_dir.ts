@@ -145,10 +145,25 @@ export interface MergeOptions {
   facet?: string;
   /** Also write SVG (default true). */
   svg?: boolean;
+  /** Keep the points' curves in summary.json and draw them (default true). */
+  curves?: boolean;
 }
 
-/** Read a sweep directory's spec and every point file; the summary (missing points refused). */
-export async function readSweepDir(dir: string): Promise<SweepSummary> {
+/**
+ * Most curve values summary.json may hold (about 20 characters each: some
+ * 400 MB of JSON; a JavaScript string ends near 512 MB).
+ */
+export const MAX_SUMMARY_CURVES = 2e7;
+
+/**
+ * Read a sweep directory's spec and every point file; the summary (missing
+ * points refused; curves too many for one summary.json refused before any
+ * file is read, unless `curves` is false).
+ */
+export async function readSweepDir(
+  dir: string,
+  opts: { curves?: boolean } = {},
+): Promise<SweepSummary> {
   const path = `${dir}/spec.json`;
   let text: string | undefined;
   try {
@@ -164,7 +179,14 @@ export async function readSweepDir(dir: string): Promise<SweepSummary> {
     );
   }
   const spec = parseSweepSpec(text, path);
-  const { count } = await checkPoints(spec, path);
+  const { count, curveValues } = await checkPoints(spec, path);
+  if (opts.curves !== false && curveValues > MAX_SUMMARY_CURVES) {
+    throw new ConfigError(
+      "--merge",
+      `${dir} (${count} points whose curves hold ${curveValues} values, more than ${MAX_SUMMARY_CURVES})`,
+      "a sweep whose curves fit in summary.json, or --no-curves (the rows only)",
+    );
+  }
   const run = spec.run ?? ["simulate", "theory"];
   const results: PointResult[] = [];
   for (let i = 0; i < count; i++) {
@@ -182,7 +204,7 @@ export async function readSweepDir(dir: string): Promise<SweepSummary> {
     }
     results.push(JSON.parse(text));
   }
-  return await summarise(spec, results);
+  return await summarise(spec, results, { curves: opts.curves !== false });
 }
 
 /** The figures of a summary: the heat map of a metric and the curves by an axis. */
@@ -219,7 +241,7 @@ function figuresOf(summary: SweepSummary, opts: MergeOptions): Record<string, Ve
 
 /** Merge a sweep directory: summary.json, summary.csv and the figures; the paths written. */
 export async function mergeSweep(dir: string, opts: MergeOptions = {}): Promise<string[]> {
-  const summary = await readSweepDir(dir);
+  const summary = await readSweepDir(dir, { curves: opts.curves !== false });
   const figures = await specFiles(sweepFigures(summary, opts), opts.svg ?? true);
   return await writeFiles(dir, {
     "summary.json": JSON.stringify(summary),

@@ -352,9 +352,23 @@ export interface SweepBounds {
    * none does): what one worker holds in memory at once.
    */
   testValues: number;
+  /**
+   * At most how many numbers every point's curves hold together: its
+   * recorded times and one curve per part run.
+   */
+  curveValues: number;
 }
 
 const BOUNDS = new WeakMap<SweepSpec, SweepBounds>();
+
+/**
+ * At most how many times a problem records (its grid, time 0 and its
+ * snapshot times; rounding to whole steps only merges some), without
+ * making the grid.
+ */
+function timesBound(p: Problem): number {
+  return (p.times?.length ?? p.nTimes) + 1 + (p.snapshotTimes?.length ?? 0);
+}
 
 /**
  * Resolve every point of a sweep before any work, keeping none of them: a
@@ -367,7 +381,8 @@ const BOUNDS = new WeakMap<SweepSpec, SweepBounds>();
  * import assert from "node:assert/strict";
  * import { checkPoints, parseSweepSpec } from "./spec.ts";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 100}, "nTest": 50}, "axes": {"lr": [0.5, 1]}}');
- * assert.deepEqual(await checkPoints(spec), { count: 2, testValues: 5000 });
+ * const { count, testValues } = await checkPoints(spec);
+ * assert.deepEqual([count, testValues], [2, 5000]);
  * ```
  */
 export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepBounds> {
@@ -378,7 +393,8 @@ export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promi
   const count = pointCount(checked);
   // the first 52 bits of each name (a number: a few bytes a point), a twin confirmed in full
   const names = new Map<number, number>();
-  let testValues = 0;
+  let testValues = 0, curveValues = 0;
+  const parts = (checked.run ?? []).length + 1;
   // resolved in batches whose names are hashed together: one point at a time would wait
   // for the digest of each
   const BATCH = 512;
@@ -406,9 +422,10 @@ export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promi
       if (simulates) {
         testValues = Math.max(testValues, point.problem.nTest * point.problem.data.D);
       }
+      curveValues += parts * timesBound(point.problem);
     }
   }
-  const bounds = { count, testValues };
+  const bounds = { count, testValues, curveValues };
   BOUNDS.set(checked, bounds);
   return bounds;
 }

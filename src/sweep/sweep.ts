@@ -292,7 +292,7 @@ export interface SweepSummary {
   axes: { path: string; values: unknown[] }[];
   /** One row per point, in point order: index, axis values, metrics (no timings). */
   rows: SweepRow[];
-  /** The error curves of every point, in point order. */
+  /** The error curves of every point, in point order (none when left out). */
   curves: {
     index: number;
     times: number[];
@@ -332,11 +332,13 @@ export function rowOf(r: PointResult): SweepRow {
  * any number of shards): every result is checked against its point (a
  * ConfigError names the first that is not one of the sweep's records, by
  * its position in `results`), and every point must be there, or a
- * ConfigError says which are missing.
+ * ConfigError says which are missing. `curves: false` leaves the curves
+ * out (a summary of many points stays small: its rows only).
  */
 export async function summarise(
   spec: SweepSpec,
   results: readonly PointResult[],
+  opts: { curves?: boolean } = {},
 ): Promise<SweepSummary> {
   const checked = checkSweepSpec(spec);
   const { count } = await checkPoints(checked);
@@ -395,7 +397,9 @@ export async function summarise(
     spec: checked,
     axes: Object.entries(checked.axes).map(([path, values]) => ({ path, values })),
     rows: ordered.map(rowOf),
-    curves: ordered.map((r) => ({ index: r.index, ...r.curves, epsPCA: r.epsPCA })),
+    curves: opts.curves === false
+      ? []
+      : ordered.map((r) => ({ index: r.index, ...r.curves, epsPCA: r.epsPCA })),
     timings: ordered.map((r) => ({
       index: r.index,
       name: r.name,

@@ -467,3 +467,25 @@ Deno.test("sweep: a spec or a point file that is a FIFO is refused (exit 2), not
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("sweep --merge refuses, before reading a point, curves too many for one summary.json (--no-curves keeps the rows)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // 70 points of 1e5 recorded times, times and two curves each: 2.1e7 values > 2e7
+    const spec = {
+      problem: { data: { D: 500 }, tMax: 1000, nTimes: 100_000 },
+      axes: { lr: Array.from({ length: 70 }, (_, i) => 0.5 + i / 100) },
+    };
+    await Deno.mkdir(`${root}/s/points`, { recursive: true });
+    await Deno.writeTextFile(`${root}/s/spec.json`, JSON.stringify(spec));
+    const m = await cli(["sweep", "--merge", `${root}/s`]);
+    assert.equal(m.code, 2, m.stderr);
+    assert.match(
+      m.stderr,
+      /--merge: got ".*70 points whose curves hold 21000210 values.*--no-curves/,
+    );
+    assert.equal(m.stderr.trimEnd().split("\n").length, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -22,7 +22,14 @@ import type { PointResult } from "../../sweep/point.ts";
 import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
 import { checkOutputDir, lockOutputDir, writeAtomic } from "../io.ts";
 import { interruptible } from "../session.ts";
-import { claimSweepDir, mergeSweep, readFinished, readSweepFile, savePoint } from "../sweep_dir.ts";
+import {
+  claimSweepDir,
+  MAX_SUMMARY_CURVES,
+  mergeSweep,
+  readFinished,
+  readSweepFile,
+  savePoint,
+} from "../sweep_dir.ts";
 import {
   checkScriptPath,
   chooseShard,
@@ -62,7 +69,7 @@ function cliCommand(): string[] {
   return words;
 }
 
-const MERGE_FLAGS = ["metric", "x", "y", "facet", "no-svg"];
+const MERGE_FLAGS = ["metric", "x", "y", "facet", "no-svg", "no-curves"];
 const SLURM_FLAGS = ["partition", "time", "cpus-per-task", "submit", "wait"];
 
 /** The `sweep` command. */
@@ -75,7 +82,7 @@ export const SWEEP: Command = {
        deno run -A cli.ts sweep SPEC.json --out DIR --slurm [--shards N]
                 [--partition P] [--time T] [--cpus-per-task C] [--submit [--wait]]
        deno run -A cli.ts sweep --merge DIR [--metric M] [--x AXIS] [--y AXIS]
-                [--facet AXIS] [--no-svg]
+                [--facet AXIS] [--no-svg] [--no-curves]
 
 SPEC.json: {"problem": <simulate input>, "axes": {"lr": [0.5, 1],
 "network.K": [2, 4], ...}, "run": ["simulate", "theory"], "solver": {...}}.
@@ -119,7 +126,9 @@ Merge:
                      plateauEnd1, ...)
   --x, --y AXIS      the heat map's axes (default: the first two with several values)
   --facet AXIS       the axis of the curves' panels (default: the first with several values)
-  --no-svg           write the Vega-Lite specs only`,
+  --no-svg           write the Vega-Lite specs only
+  --no-curves        leave the curves out of summary.json (and no curves.*):
+                     a sweep whose curves hold more than 2e7 values needs it`,
   async run(args) {
     const { flags, positionals } = parseFlags(args, FLAGS, 1);
     if (flags.merge !== undefined) return await runMerge(flags, positionals);
@@ -167,6 +176,7 @@ const FLAGS = {
   y: { type: "string" },
   facet: { type: "string" },
   "no-svg": { type: "boolean" },
+  "no-curves": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -192,6 +202,7 @@ async function runMerge(flags: FlagValues, positionals: string[]): Promise<numbe
     ...(flags.y ? { y: flags.y as string } : {}),
     ...(flags.facet ? { facet: flags.facet as string } : {}),
     svg: !flags["no-svg"],
+    curves: !flags["no-curves"],
   });
   console.log(written.join("\n"));
   return 0;
@@ -326,7 +337,11 @@ async function runPoints(
     Deno.env.get,
   );
   if (flags.workers !== undefined) positiveInt("--workers", flags.workers, MAX_WORKERS);
-  const { count, testValues } = await checkEveryPoint(spec, specPath, Boolean(flags.quiet));
+  const { count, testValues, curveValues } = await checkEveryPoint(
+    spec,
+    specPath,
+    Boolean(flags.quiet),
+  );
   const mine = shardSize(count, choice.shard);
   checkOutputDir(out, "--out");
   const quiet = Boolean(flags.quiet);
@@ -353,7 +368,12 @@ async function runPoints(
     say(`merge when every shard has run: cli.ts sweep --merge ${shellQuote(out)}`);
     return 0;
   }
-  const written = await mergeSweep(out);
+  // the points are done: a merge too large for its curves keeps the rows rather than fail
+  const curves = curveValues <= MAX_SUMMARY_CURVES;
+  if (!curves) {
+    say(`summary.json without curves: they would hold ${curveValues} values (--no-curves)`);
+  }
+  const written = await mergeSweep(out, { curves });
   console.log(written.join("\n"));
   return 0;
 }
