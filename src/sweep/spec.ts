@@ -106,6 +106,14 @@ export function checkSweepSpec(value: unknown, source = "sweep spec"): SweepSpec
     if (!Array.isArray(values) || values.length === 0) {
       throw new ConfigError(`${source}: axes.${path}`, values, "a non-empty list of values");
     }
+    count *= values.length;
+    if (count > MAX_POINTS) {
+      const all = Object.values(s.axes).reduce(
+        (n: number, v) => n * (Array.isArray(v) ? v.length : 1),
+        1,
+      );
+      throw new ConfigError(`${source}: axes`, `${all} points`, `at most ${MAX_POINTS} points`);
+    }
     const seen = new Map<string, number>();
     for (const [i, v] of values.entries()) {
       const key = canonicalJson(v) ?? String(v);
@@ -118,14 +126,6 @@ export function checkSweepSpec(value: unknown, source = "sweep spec"): SweepSpec
         );
       }
       seen.set(key, i);
-    }
-    count *= values.length;
-    if (count > MAX_POINTS) {
-      const all = Object.values(s.axes).reduce(
-        (n: number, v) => n * (Array.isArray(v) ? v.length : 1),
-        1,
-      );
-      throw new ConfigError(`${source}: axes`, `${all} points`, `at most ${MAX_POINTS} points`);
     }
   }
   const run = s.run ?? ["simulate", "theory"];
