@@ -374,7 +374,8 @@ function timesBound(p: Problem): number {
  * Resolve every point of a sweep before any work, keeping none of them: a
  * point that does not resolve, or two points that are the same problem
  * (the same name: one file, two rows), is refused with a ConfigError. The
- * answer is remembered for the spec (a checked spec is frozen).
+ * answer is remembered for the spec (a checked spec is frozen); `signal`
+ * stops the check between batches of points.
  *
  * @example
  * ```ts
@@ -385,7 +386,11 @@ function timesBound(p: Problem): number {
  * assert.deepEqual([count, testValues], [2, 5000]);
  * ```
  */
-export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepBounds> {
+export async function checkPoints(
+  spec: SweepSpec,
+  source = "sweep spec",
+  signal?: AbortSignal,
+): Promise<SweepBounds> {
   const checked = checkSweepSpec(spec, source);
   const known = BOUNDS.get(checked);
   if (known) return known;
@@ -399,6 +404,7 @@ export async function checkPoints(spec: SweepSpec, source = "sweep spec"): Promi
   // for the digest of each
   const BATCH = 512;
   for (let start = 0; start < count; start += BATCH) {
+    signal?.throwIfAborted(); // a batch takes some 50 ms
     const batch = [];
     for (let i = start; i < Math.min(count, start + BATCH); i++) {
       batch.push(resolvePoint(checked, i, source));

@@ -147,7 +147,7 @@ export async function runSweep(
 ): Promise<SweepRunSummary> {
   const opts = checkSweepOptions(options);
   const checked = checkSweepSpec(spec);
-  const bounds = await checkPoints(checked);
+  const bounds = await checkPoints(checked, undefined, opts.signal);
   const shard = opts.shard === undefined ? undefined : checkShard(opts.shard);
   const total = shardSize(pointCount(checked), shard);
   const run = checked.run ?? ["simulate", "theory"];

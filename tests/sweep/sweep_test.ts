@@ -17,6 +17,7 @@ import {
   rowOf,
   rowsCsv,
   runPoint,
+  runSweep,
   type Shard,
   summarise,
   sweep,
@@ -365,6 +366,16 @@ Deno.test("a sweep of 1e5 points at D = 1e5 is checked and sharded with bounded 
   // garbage not yet collected: 10 to 100 MB, as the collector runs)
   const grown = (after.heapUsed + after.external - before.heapUsed - before.external) / 2 ** 20;
   assert.ok(grown < 256, `memory grew by ${grown.toFixed(1)} MB over 1e5 points`);
+  // the check of every point stops when asked, within a batch of points
+  const other = parseSweepSpec(
+    JSON.stringify({ ...spec, problem: { ...spec.problem, nTimes: 5 } }),
+  );
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(new Error("stop")), 100);
+  const asked = performance.now();
+  await assert.rejects(runSweep(other, { signal: stop.signal }), /stop/);
+  const took = performance.now() - asked - 100;
+  assert.ok(took < 1000, `stopped ${took.toFixed(0)} ms after the abort`);
   // the pool of a sweep counts every worker's test set
   assert.equal(workersFor(8, 50, bounds.testValues), 1);
   assert.equal(workersFor(8, 50, 1e6), 8);
