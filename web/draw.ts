@@ -58,13 +58,22 @@ export class Figure {
       this.#pending = undefined;
       const t0 = performance.now();
       const holder = document.createElement("div");
-      holder.className = "vega";
-      const res = await embed(holder, spec as never, {
-        actions: false,
-        renderer: "svg",
-        tooltip: true,
-      });
-      this.el.replaceChildren(holder);
+      holder.className = "vega drawing";
+      // drawn in place (a plot as wide as the pane needs the pane's width), hidden until done
+      this.el.append(holder);
+      let res;
+      try {
+        res = await embed(holder, fitWidth(spec) as never, {
+          actions: false,
+          renderer: "svg",
+          tooltip: true,
+        });
+      } catch (e) {
+        holder.remove();
+        throw e;
+      }
+      holder.classList.remove("drawing");
+      for (const old of [...this.el.children]) if (old !== holder) old.remove();
       this.#view?.finalize();
       this.#view = res.view;
       this.#spec = spec;
@@ -92,6 +101,18 @@ export class Figure {
     if (!this.#view) throw new Error("no figure on show");
     return await this.#view.toImageURL("png", 2);
   }
+}
+
+/**
+ * A single-view figure (one plot, layered or not) as wide as its container:
+ * its width becomes the container's, less the legend's and the axes' room;
+ * figures of several panels keep their sizes (the style sheet shrinks them
+ * to the pane when they are wider).
+ */
+export function fitWidth(spec: VegaLiteSpec): VegaLiteSpec {
+  const single = typeof spec.width === "number" && ("layer" in spec || "mark" in spec);
+  if (!single) return spec;
+  return { ...spec, width: "container", autosize: { type: "fit-x", contains: "padding" } };
 }
 
 /** Offer `data` (text, or a data URL) as a download named `name`. */

@@ -1,0 +1,108 @@
+/**
+ * The page's words and numbers, computed: percentages, numbers as the
+ * report prints them, what a preset runs, the caption of a claim's checks,
+ * the size of a download, and which field an error message names. Pure
+ * functions, no DOM, tested in Deno.
+ * @module
+ */
+import type { ExperimentSummary } from "../src/experiments/types.ts";
+import { formatNumber, reportChecks } from "../src/experiments/report.ts";
+import type { Size } from "../src/experiments/preset.ts";
+import { seedsLabel } from "../src/plot/mod.ts";
+import type { PresetFile } from "./presets.ts";
+
+/** A relative deviation as a percentage, two significant digits ("3.1%"). */
+export function pct(x: number): string {
+  return `${Number((100 * x).toPrecision(2))}%`;
+}
+
+/** A number as the report's tables print it. */
+export const fmt: (x: number) => string = formatNumber;
+
+/**
+ * What a preset runs, in one line (presets do not use the form's settings).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { presetProblemText } from "./text.ts";
+ * const p = { experiment: "x", title: "T", claim: "C", problem: { data: { D: 50 }, tMax: 10, seeds: [1] } };
+ * assert.match(presetProblemText("x", p, "default"), /D = 50; K = 3; t up to 10; 1 seed/);
+ * ```
+ */
+export function presetProblemText(name: string, preset: PresetFile, size: Size): string {
+  const p = preset as unknown as {
+    problem: { data?: { D?: number }; tMax?: number; seeds?: number[]; network?: { K?: number } };
+    sizes?: Record<string, { D?: number; tMax?: number; seeds?: number[] }>;
+    variants?: { label: string }[];
+  };
+  const over = size === "default" ? {} : p.sizes?.[size] ?? {};
+  const D = over.D ?? p.problem.data?.D;
+  const parts = [
+    D === undefined ? "the embedded MNIST (D = 784)" : `D = ${D}`,
+    `K = ${p.problem.network?.K ?? 3}`,
+    `t up to ${over.tMax ?? p.problem.tMax}`,
+    seedsLabel((over.seeds ?? p.problem.seeds ?? [1]).length),
+    ...(p.variants ? [`variants: ${p.variants.map((v) => v.label).join(", ")}`] : []),
+  ];
+  return `Runs examples/${name}.json at ${size} size (${
+    parts.join("; ")
+  }), not the settings of the form.`;
+}
+
+/**
+ * The caption of a claim's table: how many checks it lists (every check the
+ * report lists, agreement checks included) and how many pass.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checksCaption } from "./text.ts";
+ * const c = { what: "a", value: 1, op: "<=" as const, threshold: 2, holds: true };
+ * const e = { checks: [c], agreementChecks: [] } as never;
+ * assert.equal(checksCaption(e), "the 1 check (it passes)");
+ * ```
+ */
+export function checksCaption(e: Pick<ExperimentSummary, "checks" | "agreementChecks">): string {
+  const all = reportChecks(e as ExperimentSummary);
+  const pass = all.filter((c) => c.holds).length;
+  if (all.length === 1) return `the 1 check (it ${pass ? "passes" : "fails"})`;
+  return `the ${all.length} checks (${
+    pass === all.length ? "all pass" : `${pass} pass, ${all.length - pass} fail`
+  })`;
+}
+
+/**
+ * A number of bytes as people read it: "850 KB", "2.1 MB".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bytesText } from "./text.ts";
+ * assert.equal(bytesText(2_200_000), "2.1 MB");
+ * assert.equal(bytesText(870_000), "850 KB");
+ * ```
+ */
+export function bytesText(n: number): string {
+  if (n >= 1024 * 1024) return `${Number((n / 1024 / 1024).toPrecision(2))} MB`;
+  return `${Number((n / 1024).toPrecision(2))} KB`;
+}
+
+/**
+ * The field an error message names ("invalid network.K (--K): ...",
+ * "invalid heldOut: ..."), among `paths`; undefined when it names none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fieldOfError } from "./text.ts";
+ * assert.equal(fieldOfError("invalid network.K (--K): got 0", ["data.D", "network.K"]), "network.K");
+ * assert.equal(fieldOfError("the worker failed", ["data.D"]), undefined);
+ * ```
+ */
+export function fieldOfError(message: string, paths: Iterable<string>): string | undefined {
+  const named = /^invalid ([\w.]+)/.exec(message)?.[1];
+  if (named === undefined) return undefined;
+  for (const p of paths) if (p === named) return p;
+  return undefined;
+}
