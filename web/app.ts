@@ -39,13 +39,15 @@ import {
 } from "./state.ts";
 import { $, clearShown, currentFigure, figure, note, onShow, setStatus, show } from "./view.ts";
 import { getPath } from "../src/core/params.ts";
+import { resolveProblem } from "../src/problem/resolve.ts";
 import type { Size } from "../src/experiments/preset.ts";
 
 /** The first view's problem: small enough to run in a second or two on a phone. */
 const INTRO_QUERY = "?data.D=200&data.spikes=3,6&network.K=2&tMax=200&seeds=1,2";
 const INTRO = "A first example, run in your browser as the page opened: K = 2 erf units on " +
   "D = 200 inputs with two spikes (strengths 3 and 6), two seeds, SGD against the exact " +
-  "equations from the same initial weights. Change the settings and press Run, or pick a claim.";
+  "equations from the same initial weights (the settings are in the form). Change them and " +
+  "press Run, or pick a claim.";
 
 /** On narrow screens the results are below the form: bring them into view. */
 function revealResults(): void {
@@ -58,7 +60,8 @@ form.addEventListener("submit", (e) => {
   e.preventDefault();
   const state = formState();
   try {
-    if (!state.images) problemInput(state);
+    // refused before anything on show is cleared (the worker checks images against its data set)
+    if (!state.images) resolveProblem(problemInput(state));
   } catch (err) {
     const text = (err as Error).message;
     setStatus(`error: ${text}`);
@@ -230,8 +233,10 @@ function fromUrl(): void {
   } else if (state.autorun) {
     start(state);
   } else if (location.search === "") {
-    // the first view: what the tool does, at once (the form keeps the CLI's defaults)
-    start(parseQuery(INTRO_QUERY), INTRO);
+    // the first view: what the tool does, at once; the form shows what runs, the URL stays
+    const intro = parseQuery(INTRO_QUERY);
+    applyState(intro);
+    start(intro, INTRO);
   } else {
     clearShown();
     setStatus("ready");

@@ -63,7 +63,7 @@ export class Figure {
       this.el.append(holder);
       let res;
       try {
-        res = await embed(holder, fitWidth(spec) as never, {
+        res = await embed(holder, fitWidth(spec, this.el.clientWidth) as never, {
           actions: false,
           renderer: "svg",
           tooltip: true,
@@ -103,16 +103,36 @@ export class Figure {
   }
 }
 
+/** Below this width (pixels) legends go under the plot rather than inside or beside it. */
+export const NARROW = 520;
+
 /**
- * A single-view figure (one plot, layered or not) as wide as its container:
- * its width becomes the container's, less the legend's and the axes' room;
- * figures of several panels keep their sizes (the style sheet shrinks them
- * to the pane when they are wider).
+ * A figure fitted to a pane `paneWidth` pixels wide. A single-view figure
+ * (one plot, layered or not) becomes as wide as the pane (its width the
+ * container's, less the legend's and the axes' room); figures of several
+ * panels keep their sizes (the style sheet shrinks them to the pane when
+ * they are wider). In a narrow pane every legend goes under its plot, one
+ * entry a line, so that it covers no curve and takes no width from it.
  */
-export function fitWidth(spec: VegaLiteSpec): VegaLiteSpec {
+export function fitWidth(spec: VegaLiteSpec, paneWidth: number): VegaLiteSpec {
+  const narrow = paneWidth > 0 && paneWidth < NARROW;
+  const out = narrow ? legendsBelow(spec) as VegaLiteSpec : spec;
   const single = typeof spec.width === "number" && ("layer" in spec || "mark" in spec);
-  if (!single) return spec;
-  return { ...spec, width: "container", autosize: { type: "fit-x", contains: "padding" } };
+  if (!single) return out;
+  return { ...out, width: "container", autosize: { type: "fit-x", contains: "padding" } };
+}
+
+/** A copy of `x` with every legend placed under its plot, its entries one a line. */
+function legendsBelow(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(legendsBelow);
+  if (x === null || typeof x !== "object") return x;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) {
+    out[k] = k === "legend" && v !== null && typeof v === "object"
+      ? { ...(v as object), orient: "bottom", direction: "vertical", columns: 1 }
+      : legendsBelow(v);
+  }
+  return out;
 }
 
 /** Offer `data` (text, or a data URL) as a download named `name`. */

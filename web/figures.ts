@@ -9,6 +9,11 @@
 import type { CurveResult } from "../src/problem/types.ts";
 import { type ErrorCurveSource, errorCurveSpec, type VegaLiteSpec } from "../src/plot/mod.ts";
 
+/** The height of an error curve `width` pixels wide on the page: about half as high, 260 to 460. */
+export function curveHeight(width: number): number {
+  return Math.round(Math.max(260, Math.min(460, 0.5 * width)));
+}
+
 /** One seed's curve as it grows. */
 export interface LiveRun {
   seed: number;
@@ -91,7 +96,7 @@ export function liveCurveSpec(
     variants: curves.map((c) => `seed ${c.seed}`),
     spread: "none",
     width,
-    height: Math.round(Math.max(220, Math.min(340, 0.62 * width))),
+    height: curveHeight(width),
     title: "While SGD runs: each seed (solid) against the theory from its own initial weights " +
       "(dashed)",
   });

@@ -5,7 +5,7 @@
  * functions, no DOM, tested in Deno.
  * @module
  */
-import type { ExperimentSummary } from "../src/experiments/types.ts";
+import type { Check, ExperimentSummary } from "../src/experiments/types.ts";
 import { formatNumber, reportChecks } from "../src/experiments/report.ts";
 import type { Size } from "../src/experiments/preset.ts";
 import { seedsLabel } from "../src/plot/mod.ts";
@@ -51,25 +51,38 @@ export function presetProblemText(name: string, preset: PresetFile, size: Size):
 }
 
 /**
- * The caption of a claim's table: how many checks it lists (every check the
- * report lists, agreement checks included) and how many pass.
+ * The caption of a claim's table, which lists every check the report lists:
+ * the claim's checks (the verdict's) and the agreement checks of simulation
+ * against theory (reported beside the verdict), each counted with how many
+ * pass.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { checksCaption } from "./text.ts";
- * const c = { what: "a", value: 1, op: "<=" as const, threshold: 2, holds: true };
- * const e = { checks: [c], agreementChecks: [] } as never;
- * assert.equal(checksCaption(e), "the 1 check (it passes)");
+ * const c = (holds: boolean, what = "a") => ({ what, value: 1, op: "<=" as const, threshold: 2, holds });
+ * assert.equal(checksCaption({ checks: [c(true)], agreementChecks: [] }), "the claim's check (it passes)");
+ * assert.equal(
+ *   checksCaption({ checks: [c(true), c(true, "b")], agreementChecks: [c(false, "x"), c(true, "y")] }),
+ *   "the claim's 2 checks (all pass) and 2 checks of simulation against theory (1 fails)",
+ * );
  * ```
  */
 export function checksCaption(e: Pick<ExperimentSummary, "checks" | "agreementChecks">): string {
   const all = reportChecks(e as ExperimentSummary);
-  const pass = all.filter((c) => c.holds).length;
-  if (all.length === 1) return `the 1 check (it ${pass ? "passes" : "fails"})`;
-  return `the ${all.length} checks (${
-    pass === all.length ? "all pass" : `${pass} pass, ${all.length - pass} fail`
-  })`;
+  const agreement = all.slice(e.checks.length);
+  const count = (cs: Check[]) => {
+    const fail = cs.filter((c) => !c.holds).length;
+    if (cs.length === 1) return `(it ${fail ? "fails" : "passes"})`;
+    return fail === 0 ? "(all pass)" : `(${fail} fail${fail === 1 ? "s" : ""})`;
+  };
+  const claim = e.checks.length === 1
+    ? `the claim's check ${count(e.checks)}`
+    : `the claim's ${e.checks.length} checks ${count(e.checks)}`;
+  if (agreement.length === 0) return claim;
+  return `${claim} and ${agreement.length} check${
+    agreement.length === 1 ? "" : "s"
+  } of simulation against theory ${count(agreement)}`;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { CurveResult } from "../src/problem/types.ts";
 import type { Check } from "../src/experiments/types.ts";
 import { agreementText, reportChecks, verdictLine } from "../src/experiments/report.ts";
 import type { Size } from "../src/experiments/preset.ts";
-import type { VegaLiteSpec } from "../src/plot/mod.ts";
+import { seedsLabel, type VegaLiteSpec } from "../src/plot/mod.ts";
 
 /** The element of id `id`. */
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) =>
@@ -257,9 +257,13 @@ export function runSummary(
     } s in the worker`,
   ];
   if (theory) {
+    const what = result.runs.length === 1
+      ? "deviation of SGD from the theory"
+      : `deviation of the mean SGD curve from the mean theory (${seedsLabel(result.runs.length)})`;
     parts.push(
-      `theory ${theory.seconds.toFixed(2)} s, deviation of the mean SGD curve from the mean ` +
-        `theory: max ${pct(theory.max)}, mean ${pct(theory.mean)}`,
+      `theory ${theory.seconds.toFixed(2)} s, ${what}: max ${pct(theory.max)}, mean ${
+        pct(theory.mean)
+      }`,
     );
   } else if (theoryNote) parts.push(theoryNote);
   return `${parts.join("; ")}.`;

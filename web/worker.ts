@@ -20,6 +20,7 @@ import { loadEmbeddedMnist } from "../src/datasets/mnist_embedded.ts";
 import { preprocess } from "../src/datasets/preprocess.ts";
 import { datasetModel } from "../src/data/mod.ts";
 import { resultFigures } from "../src/plot/result_figures.ts";
+import { curveHeight } from "./figures.ts";
 import { PRESETS } from "./presets.ts";
 import type { ImagesRequest, Reply, Request } from "./protocol.ts";
 
@@ -84,6 +85,7 @@ async function run(
     ...(th ? { theory: th } : {}),
     ...(shape ? { imageShape: shape } : {}),
     width,
+    height: curveHeight(width),
     componentHeight: Math.max(70, Math.min(110, Math.floor(330 / problem.network.K))),
   });
   post({ type: "done", id, result, figures });

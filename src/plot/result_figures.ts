@@ -63,6 +63,8 @@ export interface ResultFiguresOptions {
   imageShape?: [number, number];
   /** Width of the error curve and of the component panels in pixels (default: the charts'). */
   width?: number;
+  /** Height of the error curve in pixels (default: the chart's). */
+  height?: number;
   /** Height of one component panel in pixels (default: the chart's). */
   componentHeight?: number;
 }
@@ -100,17 +102,18 @@ export function resultFigures(
   const K = cfg.network.K;
   const D = spectrum.D;
   const size = opts.width === undefined ? {} : { width: opts.width };
+  const curveSize = { ...size, ...(opts.height === undefined ? {} : { height: opts.height }) };
   const specs: Record<string, VegaLiteSpec> = {
     error_curve: opts.theory
       ? errorCurveSpec([result, opts.theory], {
         labels: [sgdLabel(result), theoryLabel(opts.theory)],
         title: "Online SGD and the exact equations, with the PCA levels",
-        ...size,
+        ...curveSize,
       })
       : errorCurveSpec(result, {
         labels: [sgdLabel(result)],
         title: "Test error of online SGD with the PCA levels",
-        ...size,
+        ...curveSize,
       }),
   };
   const M = Math.min(spectrum.eigenvalues.length, Math.max(K, 1));

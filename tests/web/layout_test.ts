@@ -19,6 +19,7 @@ import {
   verdictLine,
 } from "../../src/experiments/report.ts";
 import type { ExperimentSummary } from "../../src/experiments/types.ts";
+import { bytesText } from "../../web/text.ts";
 import { buildSite, CHROMIUM, launchBrowser, type Page, serveSite } from "./_browser.ts";
 
 // the functions given to page.evaluate run in the page: its globals, typed loosely here
@@ -74,7 +75,7 @@ Deno.test({
   async fn(t) {
     const dir = await Deno.makeTempDir({ prefix: "aedyn-layout-" });
     const shots = await Deno.makeTempDir({ prefix: "aedyn-layout-screenshots-" });
-    await buildSite(`${dir}/site`);
+    const build = await buildSite(`${dir}/site`);
     const server = await serveSite(`${dir}/site`);
     const chrome = await launchBrowser(dir);
     try {
@@ -96,6 +97,12 @@ Deno.test({
           await waitDone(page);
           assert.match(await page.$eval("#message", (e) => e.textContent ?? ""), /first example/);
           assert.equal(await page.evaluate(() => location.search), "", "the URL stays clean");
+          // the embedded MNIST's size as the page fetches it, from the build
+          const mnist = build.files.find((f) => f.file === "mnist.bin")!;
+          assert.equal(
+            await page.$eval("#mnist-size", (e) => e.textContent ?? ""),
+            `${bytesText(mnist.gzip)} compressed, fetched when asked`,
+          );
           const first = await layout(page);
           assert.ok(
             first.scrollWidth <= first.innerWidth,
@@ -146,6 +153,9 @@ Deno.test({
           );
           const after = await layout(page);
           assert.equal(after.run.left, before.run.left, "Run moved when the error was shown");
+          // refused before anything ran: the finished run stays on show, the URL unchanged
+          assert.ok(after.figure >= 300, "the refusal cleared the figure");
+          assert.ok(!(await page.evaluate(() => location.search)).includes("network.K=500"));
           await page.screenshot({ path: `${shots}/${size.name}-invalid.png` });
           assert.deepEqual(errors, []);
           await page.close();
