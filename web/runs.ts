@@ -80,14 +80,19 @@ export async function ensureDataset(kind: "mnist" | "file"): Promise<void> {
   if (reply.type === "dataset") setDataset(reply.info);
 }
 
+/** The number of runs started: a run that is not the latest says nothing when it ends. */
+let generation = 0;
+
 async function runState(state: PageState, intro?: string): Promise<void> {
   const key = cacheKey(state);
+  const mine = ++generation;
   try {
     if (state.preset !== undefined) await runPreset(state, key);
     else await runProblem(state, key, intro);
   } catch (e) {
     const err = e as Error;
-    if (err.message === "superseded") return;
+    // stopped because a newer run started: that run speaks for the page
+    if (err.message === "superseded" || mine !== generation) return;
     progress.value = 0;
     if (err.message === "stopped") {
       setStatus("stopped");
@@ -98,7 +103,7 @@ async function runState(state: PageState, intro?: string): Promise<void> {
       markInvalid(err.message, true);
     }
   } finally {
-    running = undefined;
+    if (mine === generation) running = undefined;
   }
 }
 
@@ -168,7 +173,8 @@ async function runProblem(state: PageState, key: string, intro?: string): Promis
   running = id;
   const reply = await done;
   if (timer !== undefined) clearTimeout(timer);
-  if (reply.type !== "done") return;
+  // a newer run took over (this one finished before its stop arrived): it shows nothing
+  if (reply.type !== "done" || running !== id) return;
   progress.value = 1;
   const result = reply.result;
   const d = th ? { seconds: th.seconds, ...deviation(result, th) } : undefined;
@@ -205,7 +211,7 @@ async function runPreset(state: PageState, key: string): Promise<void> {
   });
   running = id;
   const reply = await done;
-  if (reply.type !== "preset-done") return;
+  if (reply.type !== "preset-done" || running !== id) return;
   progress.value = 1;
   const s: Shown = { kind: "preset", record: reply.record, figures: reply.figures, text: "" };
   cache.set(key, s);
