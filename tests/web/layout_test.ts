@@ -132,6 +132,26 @@ Deno.test({
           assert.ok(done.scrollWidth <= done.innerWidth, `horizontal scroll after a run`);
           assert.ok(done.figure >= 300, `a finished run's figure is ${done.figure} px wide`);
           await page.screenshot({ path: `${shots}/${size.name}-run.png`, fullPage: true });
+          // the other figures fit the pane too
+          for (const tab of ["components", "overlaps"]) {
+            await page.click(`#tab-${tab}`);
+            await page.waitForFunction(
+              (key) =>
+                document.querySelector(`#tab-${key}`)?.getAttribute("aria-selected") === "true" &&
+                document.querySelector("#figure .vega:not(.drawing) svg") !== null,
+              {},
+              tab,
+            );
+            const l = await layout(page);
+            assert.ok(l.scrollWidth <= l.innerWidth, `horizontal scroll with ${tab}`);
+            assert.ok(l.figure <= l.pane + 1, `${tab} is ${l.figure} px wide in ${l.pane}`);
+            await page.$eval("#figure", (e) =>
+              (e as unknown as {
+                scrollIntoView(o: unknown): void;
+              }).scrollIntoView({ block: "end" }));
+            await page.screenshot({ path: `${shots}/${size.name}-${tab}.png` });
+          }
+          await page.click("#tab-error_curve");
           // an invalid field is marked and focused; the run bar does not move
           const before = await layout(page);
           await page.$eval("#p-network-K", (e) => ((e as unknown as { value: string }).value = ""));
