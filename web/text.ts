@@ -8,7 +8,7 @@
 import type { Check, ExperimentSummary } from "../src/experiments/types.ts";
 import { formatNumber, reportChecks } from "../src/experiments/report.ts";
 import type { Size } from "../src/experiments/preset.ts";
-import { seedsLabel } from "../src/plot/mod.ts";
+import { seedsLabel } from "../src/plot/result_figures.ts";
 import type { PresetFile } from "./presets.ts";
 
 /** A relative deviation as a percentage, two significant digits ("3.1%"). */

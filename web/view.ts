@@ -15,7 +15,8 @@ import type { CurveResult } from "../src/problem/types.ts";
 import type { Check } from "../src/experiments/types.ts";
 import { agreementText, reportChecks, verdictLine } from "../src/experiments/report.ts";
 import type { Size } from "../src/experiments/preset.ts";
-import { seedsLabel, type VegaLiteSpec } from "../src/plot/mod.ts";
+import type { VegaLiteSpec } from "../src/plot/mod.ts";
+import { seedsLabel } from "../src/plot/result_figures.ts";
 
 /** The element of id `id`. */
 export const $ = <T extends HTMLElement = HTMLElement>(id: string) =>

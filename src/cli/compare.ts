@@ -5,7 +5,8 @@
  */
 import type { CurveResult } from "../problem/types.ts";
 import { deviation } from "../analysis/deviation.ts";
-import { errorCurveSpec, seedsLabel } from "../plot/mod.ts";
+import { errorCurveSpec } from "../plot/mod.ts";
+import { seedsLabel } from "../plot/result_figures.ts";
 import { specFiles } from "./figures.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../analysis/plateaus.ts";
 

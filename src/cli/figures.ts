@@ -6,7 +6,8 @@
  */
 import type { CurveResult, Problem } from "../problem/types.ts";
 import { prepare } from "../problem/prepare.ts";
-import { resultFigures, type VegaLiteSpec } from "../plot/mod.ts";
+import type { VegaLiteSpec } from "../plot/mod.ts";
+import { resultFigures } from "../plot/result_figures.ts";
 import { renderSvg } from "../plot/render.ts";
 
 /** File name -> text for the figures of a simulation result (see src/plot's `resultFigures`). */

@@ -27,11 +27,4 @@ export {
   type OverlapOptions,
   type OverlapSource,
 } from "./overlaps.ts";
-export {
-  resultFigures,
-  type ResultFiguresOptions,
-  seedsLabel,
-  sgdLabel,
-  theoryLabel,
-} from "./result_figures.ts";
 export { type TimeSeries, type TimeSeriesOptions, timeSeriesSpec } from "./time_series.ts";

@@ -4,7 +4,8 @@
  * there is one), the learned vectors beside the principal components and the
  * overlap heat map. The CLI writes them as files (adding SVG), the page
  * draws them (adding its sizes); a new figure of a result is added here once.
- * Also the one label of a result's number of seeds.
+ * Also the one label of a result's number of seeds. Internal to the
+ * package (not in the ./plot export, whose charts take plain sources).
  * @module
  */
 import type { CurveResult, Spectrum } from "../problem/types.ts";

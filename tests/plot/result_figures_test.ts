@@ -11,13 +11,8 @@ import { resolveProblem } from "../../src/problem/resolve.ts";
 import { prepare } from "../../src/problem/prepare.ts";
 import { simulate } from "../../src/sgd/simulate.ts";
 import { theory } from "../../src/theory/theory.ts";
-import {
-  errorCurveSpec,
-  resultFigures,
-  seedsLabel,
-  sgdLabel,
-  theoryLabel,
-} from "../../src/plot/mod.ts";
+import { errorCurveSpec } from "../../src/plot/mod.ts";
+import { resultFigures, seedsLabel, sgdLabel, theoryLabel } from "../../src/plot/result_figures.ts";
 import { resultFigureFiles } from "../../src/cli/figures.ts";
 import { assertCompilesCleanly, layers, simulation, theory as fakeTheory } from "./_fixtures.ts";
 

@@ -4,7 +4,8 @@
  * @module
  */
 import type { CurveResult } from "../../problem/types.ts";
-import { errorCurveSpec, seedsLabel, type VegaLiteSpec } from "../../plot/mod.ts";
+import { errorCurveSpec, type VegaLiteSpec } from "../../plot/mod.ts";
+import { seedsLabel } from "../../plot/result_figures.ts";
 import { spanOverlaps } from "../../analysis/alignment.ts";
 import type { AnalysisControl, VariantRun } from "../types.ts";
 import { theory } from "../../theory/theory.ts";
