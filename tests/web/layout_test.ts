@@ -218,6 +218,12 @@ Deno.test({
             (await page.$eval("#verdict", (el) => el.textContent ?? "")).includes(verdictLine(e)),
           );
           await page.screenshot({ path: `${shots}/claim.png`, fullPage: true });
+          // from the keyboard: the first Tab offers the skip link, which moves focus to the results
+          await page.evaluate(() => document.activeElement?.blur?.());
+          await page.keyboard.press("Tab");
+          assert.equal(await page.evaluate(() => document.activeElement?.className), "skip");
+          await page.keyboard.press("Enter");
+          await page.waitForFunction(() => document.activeElement?.id === "view");
           assert.equal(await page.$eval("#controls", (f) => f.classList.contains("idle")), true);
           await page.click("label[for=p-lr]");
           assert.equal(await page.$eval("#controls", (f) => f.classList.contains("idle")), false);
