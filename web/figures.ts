@@ -33,10 +33,11 @@ export interface LiveCurve {
 }
 
 /**
- * The curves of the live figure: for every seed with a point after t = 0,
- * its SGD curve so far followed by the theory from its initial weights (the
- * theory result's run of the same seed); before SGD's first point, the
- * theory of every seed. Pairs are matched by seed, never by position.
+ * The curves of the live figure, seed by seed in the problem's order (the
+ * theory's seeds, then any other seed that has run): its SGD curve so far,
+ * once it has a point after t = 0, followed by the theory from its initial
+ * weights (the theory result's run of the same seed). Pairs are matched by
+ * seed, never by position; the colours stay put as seeds start.
  */
 export function liveCurves(
   theory: CurveResult | undefined,
@@ -54,28 +55,30 @@ export function liveCurves(
     runs: [],
     pca,
   } as ErrorCurveSource);
-  const theoryOf = (seed: number): LiveCurve[] => {
-    const run = theory?.runs.find((r) => r.seed === seed);
-    return run
-      ? [{
-        seed,
-        method: "theory",
-        label: `seed ${seed}: theory from its initial weights`,
-        source: source("theory", theory!.times, run.eps),
-      }]
-      : [];
-  };
   const started = runs.filter((r) => r && r.times.some((t) => t > 0));
-  if (started.length === 0) return (theory?.runs ?? []).flatMap((r) => theoryOf(r.seed));
-  return started.flatMap((r) => [
-    {
-      seed: r.seed,
-      method: "SGD" as const,
-      label: `seed ${r.seed}: online SGD`,
-      source: source("simulation", r.times, r.eps),
-    },
-    ...theoryOf(r.seed),
-  ]);
+  const seeds = [...new Set([...(theory?.runs ?? []), ...started].map((r) => r.seed))];
+  return seeds.flatMap((seed): LiveCurve[] => {
+    const sgd = started.find((r) => r.seed === seed);
+    const th = theory?.runs.find((r) => r.seed === seed);
+    return [
+      ...(sgd
+        ? [{
+          seed,
+          method: "SGD" as const,
+          label: `seed ${seed}: online SGD`,
+          source: source("simulation", sgd.times, sgd.eps),
+        }]
+        : []),
+      ...(th
+        ? [{
+          seed,
+          method: "theory" as const,
+          label: `seed ${seed}: theory from its initial weights`,
+          source: source("theory", theory!.times, th.eps),
+        }]
+        : []),
+    ];
+  });
 }
 
 /**

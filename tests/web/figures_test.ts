@@ -27,9 +27,15 @@ Deno.test("live curves: each seed against the theory from its own initial weight
     { seed: 7, times: [0, 1], eps: [0.5, 0.45] },
   ];
   const curves = liveCurves(th, runs, th.pca.epsPCA);
+  // in the problem's order of seeds, whatever the order the records came in
   assert.deepEqual(
     curves.map((c) => [c.seed, c.method]),
-    [[3, "SGD"], [3, "theory"], [7, "SGD"], [7, "theory"]],
+    [[7, "SGD"], [7, "theory"], [3, "SGD"], [3, "theory"]],
+  );
+  // a seed that has not started shows its theory, in its colour to come
+  assert.deepEqual(
+    liveCurves(th, [runs[0]], th.pca.epsPCA).map((c) => [c.seed, c.method]),
+    [[7, "theory"], [3, "SGD"], [3, "theory"]],
   );
   for (const c of curves.filter((c) => c.method === "theory")) {
     const own = th.runs.find((r) => r.seed === c.seed)!;
