@@ -36,7 +36,7 @@ export const progress: HTMLProgressElement = $<HTMLProgressElement>("progress");
 export function setStatus(text: string): void {
   // the status line keeps one width (a long error is in the message below the figure)
   const head = text.split(":")[0];
-  status.textContent = head;
+  status.textContent = text.startsWith("loading") ? "loading" : head;
   status.title = text;
   document.body.dataset.status = head;
   const busy = text === "running" || text.startsWith("loading");
