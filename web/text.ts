@@ -16,8 +16,25 @@ export function pct(x: number): string {
   return `${Number((100 * x).toPrecision(2))}%`;
 }
 
-/** A number as the report's tables print it. */
+/** A number as the report's tables print it ("200.0", "0.01352"): the claims' tables use it. */
 export const fmt: (x: number) => string = formatNumber;
+
+/**
+ * A number in a sentence: four significant digits without trailing zeros
+ * ("200", "0.01352"), exponents outside 1e-3..1e4.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { short } from "./text.ts";
+ * assert.deepEqual([200, 0.013523, 2.5e-5].map(short), ["200", "0.01352", "2.500e-5"]);
+ * ```
+ */
+export function short(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a >= 1e4 || a < 1e-3) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
 
 /**
  * What a preset runs, in one line (presets do not use the form's settings).

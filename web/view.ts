@@ -10,7 +10,7 @@
 import { Figure } from "./draw.ts";
 import { PRESETS } from "./presets.ts";
 import type { PresetRecord } from "./protocol.ts";
-import { checksCaption, fmt, pct, presetProblemText } from "./text.ts";
+import { checksCaption, fmt, pct, presetProblemText, short } from "./text.ts";
 import type { CurveResult } from "../src/problem/types.ts";
 import type { Check } from "../src/experiments/types.ts";
 import { agreementText, reportChecks, verdictLine } from "../src/experiments/report.ts";
@@ -252,8 +252,8 @@ export function runSummary(
   const K = result.config.network.K;
   const last = result.times.length - 1;
   const parts = [
-    `Final test error ${fmt(result.eps[last])} at t = ${fmt(result.times[last])}` +
-    ` (eps_PCA(${K}) = ${fmt(result.pca.epsPCA[K])}); SGD took ${
+    `Final test error ${short(result.eps[last])} at t = ${short(result.times[last])}` +
+    ` (eps_PCA(${K}) = ${short(result.pca.epsPCA[K])}); SGD took ${
       result.seconds.toFixed(2)
     } s in the worker`,
   ];
