@@ -11,7 +11,7 @@ import { resolveProblem } from "../../src/problem/resolve.ts";
 import { prepare } from "../../src/problem/prepare.ts";
 import { simulate } from "../../src/sgd/simulate.ts";
 import { theory } from "../../src/theory/theory.ts";
-import { errorCurveSpec } from "../../src/plot/mod.ts";
+import { componentsFigure, errorCurveSpec } from "../../src/plot/mod.ts";
 import { resultFigures, seedsLabel, sgdLabel, theoryLabel } from "../../src/plot/result_figures.ts";
 import { resultFigureFiles } from "../../src/cli/figures.ts";
 import { assertCompilesCleanly, layers, simulation, theory as fakeTheory } from "./_fixtures.ts";
@@ -94,4 +94,11 @@ Deno.test("error curve: the time axis starts at a round time and every label but
   for (const v of x.axis.values.slice(0, -1)) {
     assert.match(String(v), /^[125](e-?\d+)?$|^0\.0*[125]$|^[125]0*$/, `tick ${v}`);
   }
+});
+
+Deno.test("componentsFigure names an unknown rule, with the registry's names", () => {
+  assert.throws(
+    () => componentsFigure({ t: 1, W: [[1, 0]], V: [[1, 0]] }, "hebb", [[1, 0]]),
+    /invalid rule: got "hebb"; allowed: vanilla/,
+  );
 });
