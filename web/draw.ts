@@ -31,9 +31,18 @@ export class Figure {
   #pending: VegaLiteSpec | undefined;
   #drawing: Promise<void> | undefined;
 
-  /** A slot drawing into `el`. */
+  /** Whether the figure on show was drawn for a narrow pane (legends under the plot). */
+  #narrow = false;
+
+  /** A slot drawing into `el`; a pane that turns narrow or wide again redraws the figure. */
   constructor(el: HTMLElement) {
     this.el = el;
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(() => {
+        const narrow = isNarrow(this.el.clientWidth);
+        if (this.#spec && narrow !== this.#narrow && !this.#drawing) void this.show(this.#spec);
+      }).observe(el);
+    }
   }
 
   /** Milliseconds the last figure took to draw (vega's loading left out). */
@@ -63,6 +72,7 @@ export class Figure {
       this.el.append(holder);
       let res;
       try {
+        this.#narrow = isNarrow(this.el.clientWidth);
         res = await embed(holder, fitWidth(spec, this.el.clientWidth) as never, {
           actions: false,
           renderer: "svg",
@@ -115,11 +125,16 @@ export const NARROW = 520;
  * entry a line, so that it covers no curve and takes no width from it.
  */
 export function fitWidth(spec: VegaLiteSpec, paneWidth: number): VegaLiteSpec {
-  const narrow = paneWidth > 0 && paneWidth < NARROW;
+  const narrow = isNarrow(paneWidth);
   const out = narrow ? legendsBelow(spec) as VegaLiteSpec : spec;
   const single = typeof spec.width === "number" && ("layer" in spec || "mark" in spec);
   if (!single) return out;
   return { ...out, width: "container", autosize: { type: "fit-x", contains: "padding" } };
+}
+
+/** Whether a pane `width` pixels wide is narrow (0: not laid out, not narrow). */
+function isNarrow(width: number): boolean {
+  return width > 0 && width < NARROW;
 }
 
 /** A copy of `x` with every legend placed under its plot, its entries one a line. */

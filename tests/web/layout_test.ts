@@ -224,6 +224,31 @@ Deno.test({
           assert.equal(await page.evaluate(() => document.activeElement?.className), "skip");
           await page.keyboard.press("Enter");
           await page.waitForFunction(() => document.activeElement?.id === "view");
+          // the claim on a phone: its table and figures fit (the table scrolls within itself)
+          // (the width only: a change of isMobile reloads the page, which would run the claim again)
+          await page.setViewport({ width: 390, height: 844 });
+          await new Promise((r) => setTimeout(r, 500));
+          const phone = await layout(page);
+          assert.ok(
+            phone.scrollWidth <= phone.innerWidth,
+            `a claim is ${phone.scrollWidth} px wide`,
+          );
+          await page.$eval(
+            "#claim",
+            (e) => (e as unknown as { scrollIntoView(): void }).scrollIntoView(),
+          );
+          // the figure, drawn for a wide pane, was drawn again for the narrow one: legends below
+          await page.waitForFunction(() => {
+            const svg = document.querySelector("#figure .vega:not(.drawing) svg");
+            const legend = svg?.querySelector(".role-legend")?.getBoundingClientRect();
+            const plot = svg?.querySelector(".role-frame, .mark-rect.role-frame")
+              ?.getBoundingClientRect() ??
+              svg?.querySelector(".role-axis")?.getBoundingClientRect();
+            return legend && plot && legend.top >= plot.top + 50;
+          }, { timeout: 10_000 });
+          await page.screenshot({ path: `${shots}/claim-phone.png` });
+          assert.equal(await page.$eval("#status", (e) => e.textContent), "done", "no second run");
+          await page.setViewport({ width: 1366, height: 768 });
           assert.equal(await page.$eval("#controls", (f) => f.classList.contains("idle")), true);
           await page.click("label[for=p-lr]");
           assert.equal(await page.$eval("#controls", (f) => f.classList.contains("idle")), false);
