@@ -44,7 +44,8 @@ async function moduleGraph(roots: string[]): Promise<Info> {
   const seen = new Map<string, Info["modules"][number]>();
   for (const root of new Set(roots)) {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", root],
+      // no lock: the page's graph holds vega-embed, which only the site's lock holds
+      args: ["info", "--json", "--no-lock", root],
       cwd: ROOT,
       stdout: "piped",
       stderr: "piped",
@@ -92,8 +93,24 @@ async function exportsOf(): Promise<Record<string, string>> {
 
 const ENTRY_POINTS = ["mod.ts", "cli.ts", "scripts/kernel_api.ts", "scripts/figures.ts"];
 
+/**
+ * The page's entry points: the page and its worker. Every module of web/ is
+ * reachable from them, and `deno task check` type-checks them (its
+ * `check-page` task, with the DOM and worker libraries they declare).
+ */
+const PAGE_ENTRY_POINTS = ["web/app.ts", "web/worker.ts"];
+
+/** The modules of web/ (hand-written TypeScript). */
+async function pageModules(): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(new URL("web/", ROOT))) {
+    if (e.isFile && e.name.endsWith(".ts")) out.push(`web/${e.name}`);
+  }
+  return out.sort();
+}
+
 Deno.test("every import goes down the layers of src/, never up or sideways", async () => {
-  const roots = [...ENTRY_POINTS, ...Object.values(await exportsOf())];
+  const roots = [...ENTRY_POINTS, ...PAGE_ENTRY_POINTS, ...Object.values(await exportsOf())];
   const info = await moduleGraph(roots);
   const bad: string[] = [];
   let checked = 0;
@@ -111,7 +128,7 @@ Deno.test("every import goes down the layers of src/, never up or sideways", asy
 });
 
 Deno.test("the module graph has no import cycle", async () => {
-  const roots = [...ENTRY_POINTS, ...Object.values(await exportsOf())];
+  const roots = [...ENTRY_POINTS, ...PAGE_ENTRY_POINTS, ...Object.values(await exportsOf())];
   const graph = new Map<string, string[]>();
   for (const [from, to] of edges(await moduleGraph(roots))) {
     graph.set(from, [...(graph.get(from) ?? []), to]);
@@ -288,4 +305,70 @@ Deno.test("the sources are formatted and lint-clean (deno fmt --check, deno lint
     const files = [...new Set(text.match(/(?<=from )\S+(?=:)|(?<=at )\S+?(?=:\d)/g) ?? [])];
     assert.equal(out.code, 0, `deno ${args.join(" ")} failed on ${files.join(", ") || text}`);
   }
+});
+
+Deno.test("deno task check type-checks every page module: a type error in one fails it", async () => {
+  const cfg = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  assert.match(cfg.tasks.check, /deno task check-page/, "check runs check-page");
+  const pageCheck: string = cfg.tasks["check-page"];
+  for (const entry of PAGE_ENTRY_POINTS) {
+    assert.ok(pageCheck.split(/\s+/).includes(entry), `check-page does not check ${entry}`);
+  }
+  // every module of web/ is in the graph the check covers, and no module of src/ imports one
+  const graph = await moduleGraph(PAGE_ENTRY_POINTS);
+  const reached = new Set(graph.modules.map((m) => relative(m.specifier)));
+  const missed = (await pageModules()).filter((m) => !reached.has(m));
+  assert.deepEqual(missed, [], `page modules outside the checked graph: ${missed.join(", ")}`);
+  const up = edges(graph).filter(([from, to]) => from.startsWith("src/") && to.startsWith("web/"));
+  assert.deepEqual(up, [], "src/ imports the page");
+  // the proof: the same task on a copy of the page with a type error planted in one module fails,
+  // naming it (src/ and examples/ are linked, not copied)
+  const dir = await Deno.makeTempDir({ prefix: "aedyn-check-page-" });
+  try {
+    await Deno.mkdir(`${dir}/web`);
+    for (const m of await pageModules()) await Deno.copyFile(new URL(m, ROOT), `${dir}/${m}`);
+    for (const f of ["deno.json", "deno.lock"]) {
+      await Deno.copyFile(new URL(f, ROOT), `${dir}/${f}`);
+    }
+    for (const d of ["src", "examples"]) {
+      await Deno.symlink(decodeURIComponent(new URL(d, ROOT).pathname), `${dir}/${d}`);
+    }
+    await Deno.writeTextFile(
+      `${dir}/web/controls.ts`,
+      '\nexport const planted: number = "not a number";\n',
+      { append: true },
+    );
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "check-page"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
+    assert.notEqual(code, 0, `the planted type error passed the check:\n${text}`);
+    assert.match(text, /TS2322[\s\S]*web\/controls\.ts/, text);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("no hand-written module of the package, its page or its scripts is over 700 lines", async () => {
+  const long: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const e of Deno.readDir(new URL(dir, ROOT))) {
+      const path = `${dir}${e.name}`;
+      if (e.isDirectory && path !== "src/kernels/generated") await walk(`${path}/`);
+      else if (e.isFile && e.name.endsWith(".ts")) {
+        const lines = (await Deno.readTextFile(new URL(path, ROOT))).split("\n").length;
+        if (lines > 700) long.push(`${path} (${lines} lines)`);
+      }
+    }
+  };
+  for (const dir of ["src/", "web/", "scripts/", "bench/"]) await walk(dir);
+  assert.ok(
+    (await pageModules()).includes("web/app.ts"),
+    "the walk sees the page (positive control)",
+  );
+  assert.deepEqual(long, [], `split by concern: ${long.join(", ")}`);
 });

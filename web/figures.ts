@@ -1,24 +1,18 @@
 /**
- * The page's figures as Vega-Lite specifications, from the ./plot chart
- * builders: the error curve (live while SGD runs, then final with the
- * theory from the same initial weights and the PCA levels), the learned
- * decoder vectors beside the principal components (as images for image
- * data), and the overlap heat map. No DOM here.
+ * The page's live figure: the error curve while SGD runs, each seed's curve
+ * drawn against the theory started from that seed's own initial weights
+ * (like with like: one colour per seed, solid SGD, dashed theory). The
+ * finished run's figures come from src/plot's `resultFigures`, as the CLI's
+ * do. No DOM here.
  * @module
  */
-import type { CurveResult, Spectrum } from "../src/problem/types.ts";
-import { RULES } from "../src/problem/rules.ts";
-import {
-  componentsFigure,
-  decoderOverlapSource,
-  type ErrorCurveSource,
-  errorCurveSpec,
-  overlapHeatmapSpec,
-  type VegaLiteSpec,
-} from "../src/plot/mod.ts";
+import type { CurveResult } from "../src/problem/types.ts";
+import { type ErrorCurveSource, errorCurveSpec, type VegaLiteSpec } from "../src/plot/mod.ts";
 
-/** Width of the plots on the page (pixels; the legend goes beside them). */
-export const PLOT_WIDTH = 600;
+/** The height of an error curve `width` pixels wide on the page: about half as high, 260 to 460. */
+export function curveHeight(width: number): number {
+  return Math.round(Math.max(260, Math.min(460, 0.5 * width)));
+}
 
 /** One seed's curve as it grows. */
 export interface LiveRun {
@@ -27,106 +21,86 @@ export interface LiveRun {
   eps: number[];
 }
 
-/** The error-curve label of a simulation result. */
-function sgdLabel(runs: number): string {
-  return `online SGD (${runs} seed${runs === 1 ? "" : "s"})`;
+/** One curve of the live figure: what it is, and its points. */
+export interface LiveCurve {
+  /** The seed it belongs to (its colour). */
+  seed: number;
+  /** "SGD" or "theory" (its dash). */
+  method: "SGD" | "theory";
+  /** Legend-free name, unique in the figure. */
+  label: string;
+  source: ErrorCurveSource;
 }
 
 /**
- * The error curve while SGD runs: each seed's curve so far and the theory
- * (when there is one), with the PCA levels; undefined before there is a
- * point to draw. The theory comes second, so that it has the colour and
- * dash it has in the final figure (SGD first, then the theory).
+ * The curves of the live figure, seed by seed in the problem's order (the
+ * theory's seeds, then any other seed that has run): its SGD curve so far,
+ * once it has a point after t = 0, followed by the theory from its initial
+ * weights (the theory result's run of the same seed). Pairs are matched by
+ * seed, never by position; the colours stay put as seeds start.
+ */
+export function liveCurves(
+  theory: CurveResult | undefined,
+  runs: readonly LiveRun[],
+  epsPCA: number[] | undefined,
+): LiveCurve[] {
+  const pca = { epsPCA: epsPCA ?? theory?.pca.epsPCA ?? [] };
+  const source = (kind: "simulation" | "theory", times: number[], eps: number[]) => ({
+    kind,
+    times,
+    eps,
+    epsStd: eps.map(() => 0),
+    epsMin: eps,
+    epsMax: eps,
+    runs: [],
+    pca,
+  } as ErrorCurveSource);
+  const started = runs.filter((r) => r && r.times.some((t) => t > 0));
+  const seeds = [...new Set([...(theory?.runs ?? []), ...started].map((r) => r.seed))];
+  return seeds.flatMap((seed): LiveCurve[] => {
+    const sgd = started.find((r) => r.seed === seed);
+    const th = theory?.runs.find((r) => r.seed === seed);
+    return [
+      ...(sgd
+        ? [{
+          seed,
+          method: "SGD" as const,
+          label: `seed ${seed}: online SGD`,
+          source: source("simulation", sgd.times, sgd.eps),
+        }]
+        : []),
+      ...(th
+        ? [{
+          seed,
+          method: "theory" as const,
+          label: `seed ${seed}: theory from its initial weights`,
+          source: source("theory", theory!.times, th.eps),
+        }]
+        : []),
+    ];
+  });
+}
+
+/**
+ * The error curve while SGD runs (see {@linkcode liveCurves}), with the PCA
+ * levels; undefined before there is a point to draw. `width` is the plot's
+ * width in pixels (the seed legend goes beside it).
  */
 export function liveCurveSpec(
   theory: CurveResult | undefined,
   runs: readonly LiveRun[],
   epsPCA: number[] | undefined,
+  width: number,
 ): VegaLiteSpec | undefined {
-  const pca = { epsPCA: epsPCA ?? theory?.pca.epsPCA ?? [] };
-  const sgd = (label: string, times: number[], eps: number[]) => ({
-    label,
-    source: {
-      kind: "simulation",
-      times,
-      eps,
-      epsStd: eps.map(() => 0),
-      epsMin: eps,
-      epsMax: eps,
-      runs: [],
-      pca,
-    } as ErrorCurveSource,
-  });
-  const curves: { label: string; source: ErrorCurveSource }[] = runs.filter((r) =>
-    r.times.some((t) => t > 0)
-  ).map((r) => sgd(`online SGD, seed ${r.seed}`, r.times, r.eps));
-  if (theory) {
-    // before SGD's first point, an empty SGD entry keeps the theory in second place
-    if (curves.length === 0) curves.push(sgd("online SGD (starting)", [0], [Number.NaN]));
-    curves.splice(1, 0, { label: "theory (same initial weights)", source: theory });
-  }
+  const curves = liveCurves(theory, runs, epsPCA);
   if (curves.length === 0) return undefined;
   return errorCurveSpec(curves.map((c) => c.source), {
     labels: curves.map((c) => c.label),
+    variants: curves.map((c) => `seed ${c.seed}`),
     spread: "none",
-    width: PLOT_WIDTH,
-    title: "Test error while SGD runs (theory from the same initial weights)",
+    width,
+    height: curveHeight(width),
+    title: "While SGD runs: each seed (solid) against the theory from its own initial weights " +
+      "(dashed)",
   });
-}
-
-/** The final error curve: SGD (mean and seeds) and the theory, with the PCA levels. */
-export function errorCurveFigure(result: CurveResult, theory?: CurveResult): VegaLiteSpec {
-  return theory
-    ? errorCurveSpec([result, theory], {
-      labels: [sgdLabel(result.runs.length), "theory (same initial weights)"],
-      title: "Online SGD and the exact equations, with the PCA levels",
-      width: PLOT_WIDTH,
-    })
-    : errorCurveSpec(result, {
-      labels: [sgdLabel(result.runs.length)],
-      title: "Test error of online SGD with the PCA levels",
-      width: PLOT_WIDTH,
-    });
-}
-
-/**
- * The figures of a finished simulation: the error curve, the learned
- * vectors beside the principal components (images when `imageShape` is
- * given) and the overlap heat map, as the CLI draws them.
- */
-export function resultFigures(
-  result: CurveResult,
-  spectrum: Spectrum,
-  opts: { theory?: CurveResult; imageShape?: [number, number] } = {},
-): Record<string, VegaLiteSpec> {
-  const cfg = result.config;
-  const K = cfg.network.K;
-  const D = spectrum.D;
-  const M = Math.min(spectrum.eigenvalues.length, Math.max(K, 1));
-  const pcs: Float64Array[] = [];
-  for (let m = 0; m < M; m++) pcs.push(spectrum.eigenvectors.subarray(m * D, (m + 1) * D));
-  const specs: Record<string, VegaLiteSpec> = {
-    error_curve: errorCurveFigure(result, opts.theory),
-  };
-  const sanger = !RULES[cfg.rule].decoder;
-  const run = result.runs[0];
-  const last = run.snapshots.at(-1);
-  if (last && pcs.length > 0) {
-    specs.components = componentsFigure(last, cfg.rule, pcs, {
-      at: `seed ${run.seed}, t = ${last.t}`,
-      width: PLOT_WIDTH,
-      height: Math.max(70, Math.min(110, Math.floor(330 / K))),
-      ...(opts.imageShape ? { imageShape: opts.imageShape } : {}),
-    });
-  }
-  if (run.order[0].a[0].length > 0) {
-    // cos(v^k, e_m) = |b_k(m)| / sqrt(T0_kk), fed to the heat map as a = sqrt(D) b, WW = T0
-    const source = sanger ? result : decoderOverlapSource(result, D);
-    specs.overlaps = overlapHeatmapSpec(source, {
-      D,
-      title: sanger ? "|cos(wᵏ, eₘ)| over time" : "|cos(vᵏ, eₘ)| of the decoder over time",
-      vector: sanger ? "w" : "v",
-    });
-  }
-  return specs;
 }

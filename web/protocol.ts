@@ -18,7 +18,14 @@ export interface ImagesRequest {
 
 /** What the page asks of the worker. */
 export type Request =
-  | { type: "run"; id: number; input: ProblemInput; images?: ImagesRequest }
+  | {
+    type: "run";
+    id: number;
+    input: ProblemInput;
+    images?: ImagesRequest;
+    /** Width of the figures in pixels (the pane's). */
+    width?: number;
+  }
   | { type: "preset"; id: number; name: string; size: Size }
   | { type: "load"; id: number; file: File }
   | { type: "mnist"; id: number }

@@ -19,7 +19,8 @@ import type { Dataset } from "../src/datasets/dataset.ts";
 import { loadEmbeddedMnist } from "../src/datasets/mnist_embedded.ts";
 import { preprocess } from "../src/datasets/preprocess.ts";
 import { datasetModel } from "../src/data/mod.ts";
-import { resultFigures } from "./figures.ts";
+import { resultFigures } from "../src/plot/result_figures.ts";
+import { curveHeight } from "./figures.ts";
 import { PRESETS } from "./presets.ts";
 import type { ImagesRequest, Reply, Request } from "./protocol.ts";
 
@@ -54,7 +55,12 @@ function problemOf(input: ProblemInput, images?: ImagesRequest): ProblemInput {
   return { ...input, data: datasetModel(p) };
 }
 
-async function run(id: number, input: ProblemInput, images: ImagesRequest | undefined) {
+async function run(
+  id: number,
+  input: ProblemInput,
+  images: ImagesRequest | undefined,
+  width = 600,
+) {
   const signal = job!.signal;
   const problem = resolveProblem(problemOf(input, images));
   const { spectrum, pca } = prepare(problem);
@@ -78,6 +84,9 @@ async function run(id: number, input: ProblemInput, images: ImagesRequest | unde
   const figures = resultFigures(result, spectrum, {
     ...(th ? { theory: th } : {}),
     ...(shape ? { imageShape: shape } : {}),
+    width,
+    height: curveHeight(width),
+    componentHeight: Math.max(70, Math.min(110, Math.floor(330 / problem.network.K))),
   });
   post({ type: "done", id, result, figures });
 }
@@ -121,7 +130,7 @@ self.onmessage = async (event: MessageEvent<Request>) => {
   const mine = new AbortController();
   job = mine;
   try {
-    if (msg.type === "run") await run(msg.id, msg.input, msg.images);
+    if (msg.type === "run") await run(msg.id, msg.input, msg.images, msg.width);
     else await preset(msg.id, msg.name, msg.size);
   } catch (e) {
     fail(msg.id, mine.signal.aborted ? mine.signal.reason : e);

@@ -6,6 +6,7 @@
 import type { CurveResult } from "../problem/types.ts";
 import { deviation } from "../analysis/deviation.ts";
 import { errorCurveSpec } from "../plot/mod.ts";
+import { seedsLabel } from "../plot/result_figures.ts";
 import { specFiles } from "./figures.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../analysis/plateaus.ts";
 
@@ -17,11 +18,6 @@ export function theoryFigures(
   return specFiles({
     error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }),
   }, opts.svg);
-}
-
-/** "1 seed", "3 seeds". */
-export function seedsLabel(n: number): string {
-  return `${n} seed${n === 1 ? "" : "s"}`;
 }
 
 /** Simulation and theory overlaid in one error-curve plot. */

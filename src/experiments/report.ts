@@ -31,10 +31,56 @@ function fmt(x: number): string {
 export function verdictLine(e: ExperimentSummary): string {
   if (e.checks.length === 0) return "not assessed: no check applies to this configuration";
   const failed = e.checks.filter((c) => !c.holds);
-  if (failed.length === 0) return `holds: all ${e.checks.length} checks pass`;
-  return `does not hold: ${failed.length} of ${e.checks.length} checks fail (${
-    failed.map((c) => c.what).join("; ")
-  })`;
+  const n = e.checks.length;
+  if (failed.length === 0) {
+    return n === 1 ? "holds: the 1 check passes" : `holds: all ${n} checks pass`;
+  }
+  return `does not hold: ${failed.length} of ${n} check${n === 1 ? "" : "s"} fail${
+    failed.length === 1 ? "s" : ""
+  } (${failed.map((c) => c.what).join("; ")})`;
+}
+
+/**
+ * Every check the report lists for an experiment, in its order: the claim's
+ * checks, then the agreement checks (simulation vs theory) not among them.
+ * The page's table shows the same list.
+ */
+export function reportChecks(e: ExperimentSummary): Check[] {
+  return [
+    ...e.checks,
+    ...e.agreementChecks.filter((c) => !e.checks.some((x) => x.what === c.what)),
+  ];
+}
+
+/**
+ * The agreement of simulation and theory as one sentence (empty without a
+ * theory): within or outside the tolerance, and per variant the largest and
+ * the mean relative deviation, where the largest is, and on which error.
+ */
+export function agreementText(e: ExperimentSummary): string {
+  if (e.agreement.length === 0) return "";
+  return `Simulation vs theory (${
+    e.agrees ? "within" : "outside"
+  } the tolerance; relative deviation of the mean SGD error from the prediction): ${
+    e.agreement.map((a) =>
+      `${a.label}: max ${(100 * a.max).toFixed(1)}% (at t = ${fmt(a.maxAt)}), mean ${
+        (100 * a.mean).toFixed(1)
+      }%${
+        a.basis === "population"
+          ? ` on the exact error of the SGD weights (on the held-out estimate: max ${
+            (100 * a.heldOut!.max).toFixed(1)
+          }%, mean ${(100 * a.heldOut!.mean).toFixed(1)}%)`
+          : a.basis === "held-out"
+          ? " on the held-out estimate"
+          : ""
+      }`
+    ).join("; ")
+  }.`;
+}
+
+/** A number as the report's tables show it (four significant digits, exponents outside 1e-3..1e4). */
+export function formatNumber(x: number): string {
+  return fmt(x);
 }
 
 function checkRow(c: Check): string {
@@ -52,23 +98,9 @@ export function reportHtml(summary: FiguresSummary, opts: { svg?: boolean } = {}
   const holds = summary.experiments.filter((e) => e.holds).length;
   const sections = summary.experiments.map((e) => {
     const agreement = e.agreement.length
-      ? `<p class="agree ${e.agrees ? "ok" : "no"}"><b>Simulation vs theory</b> (${
-        e.agrees ? "within" : "outside"
-      } the tolerance; relative deviation of the mean SGD error from the prediction): ${
-        e.agreement.map((a) =>
-          `${esc(a.label)}: max ${(100 * a.max).toFixed(1)}% (at t = ${fmt(a.maxAt)}), mean ${
-            (100 * a.mean).toFixed(1)
-          }%${
-            a.basis === "population"
-              ? ` on the exact error of the SGD weights (on the held-out estimate: max ${
-                (100 * a.heldOut!.max).toFixed(1)
-              }%, mean ${(100 * a.heldOut!.mean).toFixed(1)}%)`
-              : a.basis === "held-out"
-              ? " on the held-out estimate"
-              : ""
-          }`
-        ).join("; ")
-      }.</p>`
+      ? `<p class="agree ${e.agrees ? "ok" : "no"}"><b>Simulation vs theory</b> ${
+        esc(agreementText(e).replace(/^Simulation vs theory /, ""))
+      }</p>`
       : "";
     const notes = e.notes?.length
       ? `<div class="notes">${e.notes.map((n) => `<p>${esc(n)}</p>`).join("\n")}</div>`
@@ -89,12 +121,7 @@ export function reportHtml(summary: FiguresSummary, opts: { svg?: boolean } = {}
 ${agreement}
 ${notes}
 <table><thead><tr><th></th><th>check</th><th>measured</th><th>required</th></tr></thead><tbody>
-${e.checks.map(checkRow).join("\n")}
-${
-      e.agreementChecks.filter((c) => !e.checks.some((x) => x.what === c.what)).map(checkRow).join(
-        "\n",
-      )
-    }
+${reportChecks(e).map(checkRow).join("\n")}
 </tbody></table>
 <p class="meta">Preset examples/${esc(e.name)}.json, size ${esc(e.size)}, ${
       e.seconds.toFixed(1)

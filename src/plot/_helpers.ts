@@ -236,24 +236,69 @@ export function axisTitle(text: string, length: number): string | string[] {
 const AXIS_TITLE_FONT = 13;
 
 /**
- * Tick values of a log time axis whose two ends are labelled: the ticks of
- * {@link logTicks} plus the first and the last time, dropping the ticks
- * whose labels would crowd an end's (closer to it than a factor 1.5 or than
- * 8% of the axis, about the width of a label on a 560-pixel axis).
- *
- * @param ts the times drawn (all > 0).
- * @returns the tick values, ascending, starting and ending at the range's ends.
+ * The largest of 1, 2, 5 times a power of ten at or below `x` (> 0): where
+ * a log axis starting at `x` starts instead, so that its first label reads
+ * "0.01", not "0.0102".
  *
  * @example
  * ```ts
- * import { timeTicks } from "./_helpers.ts";
- * if (!(timeTicks([0.005, 600]).join() === "0.005,0.02,0.05,0.1,0.2,0.5,1,2,5,10,20,50,100,200,600")) throw new Error("example failed");
+ * import assert from "node:assert/strict";
+ * import { niceFloor } from "./_helpers.ts";
+ * assert.deepEqual([0.0102, 0.3, 7, 20].map(niceFloor), [0.01, 0.2, 5, 20]);
  * ```
  */
-export function timeTicks(ts: number[]): number[] {
-  const lo = Math.min(...ts), hi = Math.max(...ts);
-  if (!(lo < hi)) return [lo];
+export function niceFloor(x: number): number {
+  const e = Math.floor(Math.log10(x));
+  for (const m of [5, 2, 1]) {
+    const v = Number((m * 10 ** e).toPrecision(6));
+    if (v <= x * (1 + 1e-9)) return v;
+  }
+  return Number((10 ** e).toPrecision(6));
+}
+
+/**
+ * A log time axis: its domain runs from the nice value at or below the first
+ * time ({@link niceFloor}) to the last time, and its ticks are the nice values
+ * of {@link logTicks} in that range plus the last time, dropping those whose
+ * labels would crowd the last one's (closer to it than a factor 1.5 or than
+ * 8% of the axis, about the width of a label on a 560-pixel axis). Every
+ * label reads as a round number but the last, which is the run's end.
+ *
+ * @param ts the times drawn (all > 0).
+ * @returns the scale's domain and the tick values, ascending.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeAxis } from "./_helpers.ts";
+ * const { domain, values } = timeAxis([0.0102, 0.5, 600]);
+ * assert.deepEqual(domain, [0.01, 600]);
+ * assert.equal(values.join(), "0.01,0.02,0.05,0.1,0.2,0.5,1,2,5,10,20,50,100,200,600");
+ * ```
+ */
+export function timeAxis(ts: number[]): { domain: [number, number]; values: number[] } {
+  const first = Math.min(...ts), hi = Math.max(...ts);
+  if (!(first < hi)) return { domain: [first, hi], values: [first] };
+  const lo = niceFloor(first);
   const gap = Math.max(Math.log(1.5), 0.08 * Math.log(hi / lo));
-  const inner = logTicks(ts).filter((v) => Math.log(v / lo) > gap && Math.log(hi / v) > gap);
-  return [lo, ...inner, hi];
+  const inner = logTicks([lo, hi]).filter((v) => Math.log(hi / v) > gap);
+  return { domain: [lo, hi], values: [...inner, hi] };
+}
+
+/**
+ * A colour mixed with white: `amount` 0 keeps it, 1 gives white. Thin
+ * per-seed lines are drawn in the tint of their series' colour, opaque, so
+ * that where two series' seeds cross no blended third colour appears.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tint } from "./_helpers.ts";
+ * assert.equal(tint("#0072B2", 0.5), "#80b9d9");
+ * ```
+ */
+export function tint(hex: string, amount: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * amount).toString(16).padStart(2, "0");
+  return `#${mix(n >> 16)}${mix((n >> 8) & 255)}${mix(n & 255)}`;
 }

@@ -9,12 +9,23 @@
  * @module
  */
 import { subspaceMatch } from "../analysis/components.ts";
-import { RULES } from "../problem/rules.ts";
-import type { Rule, WeightSnapshot } from "../problem/types.ts";
+import { RULE_NAMES, RULES } from "../problem/rules.ts";
+import type { Rule } from "../problem/types.ts";
+import { ConfigError } from "../core/errors.ts";
 import { componentsSpec } from "./components.ts";
 import { imageGridSpec } from "./image_grid.ts";
 import { subspaceSpec } from "./subspace.ts";
 import type { VegaLiteSpec } from "./style.ts";
+
+/** The weights a figure of learned vectors draws: a snapshot's time, encoder and decoder. */
+export interface LearnedWeights {
+  /** Time t = steps / D. */
+  t: number;
+  /** Encoder, K x D. */
+  W: number[][];
+  /** Decoder, K x D. */
+  V: number[][];
+}
 
 /** Options of {@linkcode componentsFigure}. */
 export interface ComponentsFigureOptions {
@@ -36,10 +47,11 @@ export interface ComponentsFigureOptions {
  * decoder for vanilla SGD.
  *
  * @param snapshot the weights (W, V) at one time.
- * @param rule the learning rule that produced them.
+ * @param rule the learning rule that produced them (a name of the rule registry).
  * @param components principal components, M x D (any norm, any sign).
  * @param opts images, the title's time label and panel sizes.
  * @returns a Vega-Lite specification with a title that says what is drawn.
+ * @throws ConfigError on a rule that is not in the registry.
  *
  * @example
  * ```ts
@@ -56,12 +68,13 @@ export interface ComponentsFigureOptions {
  * ```
  */
 export function componentsFigure(
-  snapshot: Pick<WeightSnapshot, "t" | "W" | "V">,
-  rule: Rule,
+  snapshot: LearnedWeights,
+  rule: string,
   components: ReadonlyArray<ArrayLike<number>>,
   opts: ComponentsFigureOptions = {},
 ): VegaLiteSpec {
-  const spec = RULES[rule];
+  if (!Object.hasOwn(RULES, rule)) throw new ConfigError("rule", rule, RULE_NAMES.join(", "));
+  const spec = RULES[rule as Rule];
   const vectors = spec.decoder ? snapshot.V : snapshot.W;
   const what = spec.decoder ? "decoder" : "encoder";
   const name = spec.decoder ? "v" : "w";

@@ -13,7 +13,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { cycle, logTicks, positive, timeTicks, titleOf } from "./_helpers.ts";
+import { cycle, logTicks, positive, timeAxis, tint, titleOf } from "./_helpers.ts";
 
 /**
  * What {@linkcode errorCurveSpec} reads from a result: its kind, the recorded
@@ -174,12 +174,13 @@ export function errorCurveSpec(
   const n = labels.length;
   const yTitle = "test error ε";
   const ts = meanRows.map((r) => r.t as number);
+  // the axis starts at a round time at or below the first and ends at the last, labelled
+  const time = timeAxis(ts);
   const x = {
     field: "t",
     type: "quantitative",
-    // the axis ends at the first and the last time, both labelled
-    scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
-    axis: { title: "time t = steps / D", format: ".3~r", values: timeTicks(ts) },
+    scale: { type: "log", domain: time.domain, nice: false },
+    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
   };
   // A log error axis spans the data and the rules only (no rounding to decades), widened where
   // a rule's label needs room inside the plot.
@@ -187,7 +188,15 @@ export function errorCurveSpec(
     .concat(bandRows.flatMap((r) => [r.lo as number, r.hi as number]));
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 340);
-  const placed = placeLabels(pcaRows, [...meanRows, ...runRows], ts, levels, logY, width, height);
+  const placed = placeLabels(
+    pcaRows,
+    [...meanRows, ...runRows],
+    time.domain,
+    levels,
+    logY,
+    width,
+    height,
+  );
   const yDomain = placed.domain;
   const y = (field: string) => ({
     field,
@@ -254,6 +263,11 @@ export function errorCurveSpec(
     }
     : strokeDash;
 
+  /** The colour of result j's curve. */
+  const colourOf = (j: number) => {
+    const key = opts.variants ? groups.indexOf(opts.variants[j]) : j;
+    return PALETTE[key % PALETTE.length];
+  };
   const layer: Record<string, unknown>[] = [];
   if (bandRows.length > 0) {
     layer.push({
@@ -268,10 +282,16 @@ export function errorCurveSpec(
     });
   }
   if (runRows.length > 0) {
-    layer.push({
-      data: { values: runRows },
-      mark: { type: "line", strokeWidth: 0.8, opacity: 0.45, clip: true },
-      encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" }, color },
+    // one layer per result, in an opaque tint of its colour: crossing seeds of two results blend
+    // into no third colour
+    labels.forEach((label, j) => {
+      const rows = runRows.filter((r) => r.series === label);
+      if (rows.length === 0) return;
+      layer.push({
+        data: { values: rows },
+        mark: { type: "line", strokeWidth: 0.9, clip: true, color: tint(colourOf(j), 0.55) },
+        encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" } },
+      });
     });
   }
   layer.push({
@@ -281,10 +301,6 @@ export function errorCurveSpec(
   });
   // theory curves also get open circles on top, visible where they lie on an SGD curve;
   // a fixed colour per curve keeps them out of the legend
-  const colourOf = (j: number) => {
-    const key = opts.variants ? groups.indexOf(opts.variants[j]) : j;
-    return PALETTE[key % PALETTE.length];
-  };
   list.forEach((r, j) => {
     if (r.kind !== "theory") return;
     const rows = meanRows.filter((row) => row.series === labels[j]);

@@ -20,7 +20,11 @@ export { type ErrorCurveOptions, type ErrorCurveSource, errorCurveSpec } from ".
 export { type ComponentsOptions, componentsSpec } from "./components.ts";
 export { type SubspaceOptions, subspaceSpec } from "./subspace.ts";
 export { type ImageGridOptions, imageGridSpec } from "./image_grid.ts";
-export { componentsFigure, type ComponentsFigureOptions } from "./components_figure.ts";
+export {
+  componentsFigure,
+  type ComponentsFigureOptions,
+  type LearnedWeights,
+} from "./components_figure.ts";
 export {
   decoderOverlapSource,
   overlapHeatmapSpec,

@@ -12,7 +12,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { axisTitle, cycle, positive, timeTicks, titleOf } from "./_helpers.ts";
+import { axisTitle, cycle, positive, timeAxis, titleOf } from "./_helpers.ts";
 
 /** One named series of {@linkcode timeSeriesSpec}. */
 export interface TimeSeries {
@@ -102,16 +102,13 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 300);
   const ts = rows.map((r) => r.t as number);
+  // the axis starts at a round time at or below the first and ends at the last, labelled
+  const time = timeAxis(ts);
   const x = {
     field: "t",
     type: "quantitative",
-    // the axis ends at the first and the last time, both labelled
-    scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
-    axis: {
-      title: "time t = steps / D",
-      format: ".3~r",
-      values: timeTicks(ts),
-    },
+    scale: { type: "log", domain: time.domain, nice: false },
+    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
   };
   const y = {
     field: "value",

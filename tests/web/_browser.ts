@@ -125,7 +125,7 @@ export async function launchBrowser(dir: string): Promise<RunningBrowser> {
 /** Build the site into `out` with scripts/site.ts (as `deno task site` does); returns build.json. */
 export async function buildSite(
   out: string,
-): Promise<{ files: { file: string; bytes: number; role: string }[] }> {
+): Promise<{ files: { file: string; bytes: number; gzip: number; role: string }[] }> {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `--lock=${ROOT_DIR}/.cache/site.lock`, "scripts/site.ts", "--out", out],
     cwd: ROOT_DIR,

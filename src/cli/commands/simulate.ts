@@ -18,7 +18,7 @@ import {
 import { simulateWithCheckpoints } from "../checkpoint.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { removeDir, writeFiles } from "../io.ts";
-import { resultFigures } from "../figures.ts";
+import { resultFigureFiles } from "../figures.ts";
 import { theory } from "../../theory/theory.ts";
 import { deviation } from "../../analysis/deviation.ts";
 
@@ -58,7 +58,7 @@ export async function runSimulate(args: string[], variant: SimulateVariant = {})
             `mean ${(100 * d.mean).toFixed(1)}%`,
         );
       }
-      const figures = await resultFigures(result, problem, {
+      const figures = await resultFigureFiles(result, problem, {
         svg: !flags["no-svg"],
         ...(overlay ? { theory: overlay } : {}),
       });

@@ -5,6 +5,7 @@
  */
 import type { CurveResult } from "../../problem/types.ts";
 import { errorCurveSpec, type VegaLiteSpec } from "../../plot/mod.ts";
+import { seedsLabel } from "../../plot/result_figures.ts";
 import { spanOverlaps } from "../../analysis/alignment.ts";
 import type { AnalysisControl, VariantRun } from "../types.ts";
 import { theory } from "../../theory/theory.ts";
@@ -80,8 +81,7 @@ export function spanSeries(c: CurveResult, K: number, label: string) {
 }
 
 /** "1 seed", "3 seeds": the number of runs of a result. */
-export const seedsOf = (c: CurveResult): string =>
-  `${c.runs.length} seed${c.runs.length === 1 ? "" : "s"}`;
+export const seedsOf = (c: CurveResult): string => seedsLabel(c.runs.length);
 
 /** The error curves of the variants, SGD and theory, in one figure. */
 export function curves(runs: VariantRun[], title: string): VegaLiteSpec {
