@@ -28,7 +28,7 @@
  * time included), so the best run is the machine's rate; the medians are in
  * the --json output and printed for simulate.
  *
- * When `python3` can import numpy or torch, ../shared/bench/peer_sgd.py
+ * When `python3` can import numpy or torch, bench/peer_sgd.py
  * (D = 1024, K = 4, 3000 steps) times the peers' loops, and their ratios to
  * simulate at K = 4 are printed; nothing is installed.
  *
@@ -249,7 +249,7 @@ function simulateBody(rule: "vanilla" | "truncated", K: number): Body {
 
 /** The peers' steps per second (peer_sgd.py), or why there are none. */
 async function peers(): Promise<{ rates: Record<string, number>; note: string }> {
-  const script = new URL("../../shared/bench/peer_sgd.py", import.meta.url);
+  const script = new URL("./peer_sgd.py", import.meta.url);
   // Debian's python3-torch and python3-numpy install for /usr/bin/python3,
   // which a pyenv or venv python3 earlier on PATH would hide.
   let python = "python3";
