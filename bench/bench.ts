@@ -204,7 +204,9 @@ async function kernelBodies(rule: number, K: number): Promise<{ step: Body; trai
     },
     train(n) {
       reset();
-      for (let done = 0; done < n; done += BANK) train(st, Math.min(BANK, n - done));
+      for (let done = 0; done < n; done += BANK) {
+        train(st, Math.min(BANK, n - done));
+      }
     },
   };
 }
@@ -306,6 +308,13 @@ interface Row {
   ts: Rates;
 }
 
+// a line on stderr as each measurement ends: the first table takes a minute or more
+const benchStart = performance.now();
+const note = (what: string) =>
+  console.error(
+    `bench: ${what} (${((performance.now() - benchStart) / 1000).toFixed(0)} s)`,
+  );
+
 // --- generator and sampler alone ---
 const kern = await createKernels();
 const st = kern.alloc(RNG_BYTES);
@@ -313,12 +322,16 @@ kern.x.rngSeed(st, 1);
 const NORMALS = 4096;
 const nbuf = kern.f64(NORMALS);
 const normalsWasm = await measure((n) => {
-  for (let done = 0; done < n; done += NORMALS) kern.x.rngFillNormal(st, nbuf, NORMALS);
+  for (let done = 0; done < n; done += NORMALS) {
+    kern.x.rngFillNormal(st, nbuf, NORMALS);
+  }
 }, NORMALS);
 const tsRng = new Rng(1);
 const tsBuf = new Float64Array(NORMALS);
 const normalsTs = await measure((n) => {
-  for (let done = 0; done < n; done += NORMALS) tsRng.fillNormal(tsBuf, 0, NORMALS);
+  for (let done = 0; done < n; done += NORMALS) {
+    tsRng.fillNormal(tsBuf, 0, NORMALS);
+  }
 }, NORMALS);
 const sbuf = kern.f64(64 * D);
 const [up, cp, zp] = [kern.put(dirs), kern.put(coef), kern.f64(SPIKES.length)];
@@ -333,6 +346,7 @@ const samplesTs = await measure((n) => {
     sampleSpiked(tsRng, dirs, coef, SPIKES.length, sigma, D, tsBlock, 64);
   }
 }, 64);
+note("generator and sampler measured");
 
 // --- steps ---
 const rows: Row[] = [];
@@ -349,8 +363,10 @@ for (
       simulate: await measure(simulateBody(ruleName, K), D),
       ts: await measure(tsBody(rule, K), 64),
     });
+    note(`${ruleName} SGD at K = ${K} measured`);
   }
 }
+note("running the peers (python3)");
 const peer = await peers();
 
 const TARGETS = {
