@@ -71,6 +71,8 @@ export type {
   SweepSummary,
 } from "./src/sweep/mod.ts";
 export { deviation } from "./src/analysis/deviation.ts";
+// notebooks: results, sweeps, comparisons and specs display themselves (a figure and a summary)
+export { type Comparison, comparison } from "./src/plot/jupyter.ts";
 export type { Deviation } from "./src/analysis/deviation.ts";
 export {
   AedynError,

@@ -39,6 +39,7 @@ import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
 import { type RecordEvent, seedsInWorkers } from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
+import { displayable } from "../core/display.ts";
 
 export type { RecordEvent } from "./parallel.ts";
 
@@ -167,7 +168,7 @@ export async function simulate(
     runs.push(run);
     await control.onRun?.(run);
   }
-  return {
+  return displayable({
     kind: "simulation",
     version: VERSION,
     config: prep.record,
@@ -176,7 +177,7 @@ export async function simulate(
     runs,
     pca: prep.pca,
     seconds: (performance.now() - started) / 1000,
-  };
+  } as CurveResult, "curve");
 }
 
 /** Buffers of one run inside its own kernel instance, and its kernels bound to them. */

@@ -22,6 +22,7 @@ import {
   type SweepSpec,
 } from "./spec.ts";
 import { VERSION } from "../core/version.ts";
+import { displayable } from "../core/display.ts";
 
 /** What a worker receives for one point. */
 export interface PointTask {
@@ -215,7 +216,7 @@ export async function summarise(
     );
   }
   const ordered = points.map((p) => byName.get(p.name)!);
-  return {
+  return displayable({
     version: VERSION,
     spec,
     axes: Object.entries(spec.axes).map(([path, values]) => ({ path, values })),
@@ -227,7 +228,7 @@ export async function summarise(
       seconds: r.seconds,
       version: r.version,
     })),
-  };
+  } as SweepSummary, "sweep");
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   type SolverInput,
   type SolverSettings,
 } from "./solver.ts";
+import { displayable } from "../core/display.ts";
 
 /** Progress, cancellation and workers of {@link theory} (progress about every 0.2 s). */
 export interface TheoryControl {
@@ -122,7 +123,7 @@ export async function theory(
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
-  return {
+  return displayable({
     kind: "theory",
     version: VERSION,
     config: prep.record,
@@ -133,7 +134,7 @@ export async function theory(
     pca: prep.pca,
     ...(warnings.length ? { warnings } : {}),
     seconds: (performance.now() - started) / 1000,
-  };
+  } as CurveResult, "curve");
 }
 
 /** What a worker of {@link theory} receives. */
