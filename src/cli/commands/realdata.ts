@@ -16,6 +16,7 @@ import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { loadDataset } from "../datasets.ts";
 import { DATASET_NAMES, datasetEntry } from "../../datasets/catalogue.ts";
+import { defaultHeldOut, HELD_OUT } from "../../datasets/preprocess.ts";
 import { REALDATA_AGREEMENT, REALDATA_LEARNING } from "../../experiments/types.ts";
 
 const pct0 = (x: number) => `${Number((100 * x).toPrecision(3))}%`;
@@ -63,7 +64,8 @@ filled by 'cli.ts download'.
 Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULTS.network.activation})
   --lr X (${REALDATA_DEFAULTS.lr}) --t-max T (${REALDATA_DEFAULTS.tMax}) --n-times N (${REALDATA_DEFAULTS.nTimes})
   --seeds N (${REALDATA_SEEDS}; the Gaussian equivalent, whose inputs cost O(D^2) each, runs
-  the first) --n-held-out N (2000) --split-seed N (1)
+  the first) --n-held-out N (${HELD_OUT}, or a fifth of a smaller data set)
+  --split-seed N (1)
   --pixel-centre --bins B (also a binned theory, its difference reported)
   --out DIR (result.json with simulation, gaussian, theory; error_curve and
   components figures) --no-svg --quiet
@@ -93,7 +95,8 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
     if (nSeeds < 1 || nSeeds > 100) {
       throw new ConfigError("--seeds", nSeeds, "an integer from 1 to 100");
     }
-    const nHeldOut = int("n-held-out", 2000);
+    const heldOutGiven = flags["n-held-out"] !== undefined;
+    const heldOutFlag = int("n-held-out", HELD_OUT);
     const splitSeed = int("split-seed", 1);
     if (splitSeed < 0 || splitSeed > 2 ** 48) {
       throw new ConfigError("--split-seed", splitSeed, "an integer from 0 to 2^48");
@@ -110,6 +113,8 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
     }
     checkOutputs(flags);
     const ds = await loadDataset(name, flags.path as string | undefined);
+    // the default adapts to a small data set (a CSV of a few hundred rows): a fifth held out
+    const nHeldOut = heldOutGiven ? heldOutFlag : defaultHeldOut(ds.n);
     if (nHeldOut < 1 || nHeldOut >= ds.n) {
       throw new ConfigError(
         "--n-held-out",
@@ -120,7 +125,12 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
     const quiet = Boolean(flags.quiet);
     const out = flags.out as string | undefined;
     return await withOutputDir(out, async () => {
-      if (!quiet) console.error(`${ds.source}: ${ds.n} images, D = ${ds.d}`);
+      if (!quiet) {
+        console.error(
+          `${ds.source}: ${ds.n} images, D = ${ds.d}; ${nHeldOut} held out` +
+            (heldOutGiven || nHeldOut === HELD_OUT ? "" : ` (a fifth of the data set)`),
+        );
+      }
       const printer = progressPrinter(quiet);
       const r = await interruptible(
         "interrupted",
