@@ -19,7 +19,7 @@
  *
  * @example
  * ```ts
- * import { pca, resolveProblem, simulate, theory } from "./mod.ts";
+ * import { pca, resolveProblem, simulate, theory } from "@aedyn/aedyn";
  * const problem = resolveProblem({
  *   data: { kind: "spiked", D: 60, spikes: [4, 2] },
  *   network: { K: 2, activation: "erf" },

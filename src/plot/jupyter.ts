@@ -64,9 +64,7 @@ export interface Comparison {
  *
  * @example
  * ```ts
- * import { comparison } from "./jupyter.ts";
- * import { simulate } from "../sgd/simulate.ts";
- * import { theory } from "../theory/theory.ts";
+ * import { comparison, simulate, theory } from "@aedyn/aedyn";
  * const problem = { data: { D: 40 }, network: { K: 1 }, tMax: 5, nTimes: 6, nTest: 200 };
  * const c = comparison(await simulate(problem), await theory(problem));
  * if (!(c.deviation.max >= 0 && c.simulation.times.length === c.theory.times.length)) throw new Error("example failed");

@@ -109,7 +109,7 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  *
  * @example
  * ```ts
- * import { simulate, spikedModel } from "../../mod.ts";
+ * import { simulate, spikedModel } from "@aedyn/aedyn";
  * const res = await simulate({
  *   data: spikedModel({ D: 50 }), network: { K: 2, activation: "erf" },
  *   lr: 1, tMax: 5, seeds: [1, 2], nTimes: 5, nTest: 200,
@@ -117,6 +117,11 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  * if (!(res.runs.length === 2 && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: control is optional (the implementation defaults it to {})
+export function simulate(
+  input: ProblemInput | Problem,
+  control?: SimulateControl,
+): Promise<CurveResult>;
 export async function simulate(
   input: ProblemInput | Problem,
   control: SimulateControl = {},

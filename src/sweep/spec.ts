@@ -58,11 +58,13 @@ export const MAX_POINTS = 10_000;
  *
  * @example
  * ```ts
- * import { parseSweepSpec } from "./spec.ts";
+ * import { parseSweepSpec } from "@aedyn/aedyn";
  * const s = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1]}}');
  * if (!(s.axes.lr.length === 2 && s.run!.join() === "simulate,theory")) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: source is optional (default "sweep spec")
+export function parseSweepSpec(text: string, source?: string): SweepSpec;
 export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
   let obj: unknown;
   try {

@@ -72,13 +72,15 @@ export interface SweepOptions {
  * @param opts workers, shard, finished points, hooks, abort signal
  * @example
  * ```ts
- * import { parseSweepSpec, sweep, summarise } from "./mod.ts";
+ * import { parseSweepSpec, summarise, sweep } from "@aedyn/aedyn";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
  * const results = await sweep(spec);
  * const { rows } = await summarise(spec, results);
  * if (!(rows.length === 2 && rows[1].lr === 1 && typeof rows[1].finalError === "number")) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: opts is optional (default {})
+export function sweep(spec: SweepSpec, opts?: SweepOptions): Promise<PointResult[]>;
 export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<PointResult[]> {
   const all = await sweepPoints(spec);
   const points = opts.shard ? shardOf(all, opts.shard) : all;
@@ -238,7 +240,7 @@ export async function summarise(
  *
  * @example
  * ```ts
- * import { rowsCsv } from "./sweep.ts";
+ * import { rowsCsv } from "@aedyn/aedyn";
  * const csv = rowsCsv([{ index: 0, lr: 0.5, x: null }, { index: 1, lr: 1, x: 'a,"b"' }]);
  * if (!(csv === 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n')) throw new Error("example failed");
  * ```

@@ -86,11 +86,17 @@ export async function integrateSeed(
  * @param control progress and cancellation
  * @example
  * ```ts
- * import { theory } from "./theory.ts";
+ * import { theory } from "@aedyn/aedyn";
  * const res = await theory({ data: { D: 100 }, network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
  * if (!(res.kind === "theory" && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: solver and control are optional (defaults {})
+export function theory(
+  problem: ProblemInput | Problem,
+  solver?: SolverInput,
+  control?: TheoryControl,
+): Promise<CurveResult>;
 export async function theory(
   problem: ProblemInput | Problem,
   solver: SolverInput = {},
