@@ -12,7 +12,12 @@
  * {@link END}; `tests/docs/params_table_test.ts` fails when it is stale.
  * @module
  */
-import { defaultOf, describeAllowed, type ParamContext, type ParamSpec } from "../src/core/params.ts";
+import {
+  defaultOf,
+  describeAllowed,
+  type ParamContext,
+  type ParamSpec,
+} from "../src/core/params.ts";
 import { DATA_KINDS } from "../src/data/mod.ts";
 import { PROBLEM_PARAMS } from "../src/problem/params.ts";
 import { SOLVER_PARAMS } from "../src/theory/solver.ts";
@@ -69,7 +74,9 @@ function rows(title: string, specs: readonly ParamSpec[], ctx: ParamContext): st
 export function paramsTable(): string {
   const ctx = referenceContext();
   const groups = new Map<string, ParamSpec[]>();
-  for (const s of PROBLEM_PARAMS) groups.set(s.group ?? "Problem", [...(groups.get(s.group ?? "Problem") ?? []), s]);
+  for (const s of PROBLEM_PARAMS) {
+    groups.set(s.group ?? "Problem", [...(groups.get(s.group ?? "Problem") ?? []), s]);
+  }
   const spiked = DATA_KINDS.spiked.params;
   const gaussian = DATA_KINDS.gaussian.params.filter((g) =>
     !spiked.some((s) => s.path === g.path && s.doc === g.doc)
