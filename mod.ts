@@ -19,7 +19,7 @@
  *
  * @example
  * ```ts
- * import { pca, resolveProblem, simulate, theory } from "./mod.ts";
+ * import { pca, resolveProblem, simulate, theory } from "@aedyn/aedyn";
  * const problem = resolveProblem({
  *   data: { kind: "spiked", D: 60, spikes: [4, 2] },
  *   network: { K: 2, activation: "erf" },
@@ -71,6 +71,8 @@ export type {
   SweepSummary,
 } from "./src/sweep/mod.ts";
 export { deviation } from "./src/analysis/deviation.ts";
+// notebooks: results, sweeps, comparisons and specs display themselves (a figure and a summary)
+export { type Comparison, comparison } from "./src/plot/jupyter.ts";
 export type { Deviation } from "./src/analysis/deviation.ts";
 export {
   AedynError,

@@ -28,7 +28,7 @@
  * time included), so the best run is the machine's rate; the medians are in
  * the --json output and printed for simulate.
  *
- * When `python3` can import numpy or torch, ../shared/bench/peer_sgd.py
+ * When `python3` can import numpy or torch, bench/peer_sgd.py
  * (D = 1024, K = 4, 3000 steps) times the peers' loops, and their ratios to
  * simulate at K = 4 are printed; nothing is installed.
  *
@@ -204,7 +204,9 @@ async function kernelBodies(rule: number, K: number): Promise<{ step: Body; trai
     },
     train(n) {
       reset();
-      for (let done = 0; done < n; done += BANK) train(st, Math.min(BANK, n - done));
+      for (let done = 0; done < n; done += BANK) {
+        train(st, Math.min(BANK, n - done));
+      }
     },
   };
 }
@@ -249,7 +251,7 @@ function simulateBody(rule: "vanilla" | "truncated", K: number): Body {
 
 /** The peers' steps per second (peer_sgd.py), or why there are none. */
 async function peers(): Promise<{ rates: Record<string, number>; note: string }> {
-  const script = new URL("../../shared/bench/peer_sgd.py", import.meta.url);
+  const script = new URL("./peer_sgd.py", import.meta.url);
   // Debian's python3-torch and python3-numpy install for /usr/bin/python3,
   // which a pyenv or venv python3 earlier on PATH would hide.
   let python = "python3";
@@ -306,6 +308,13 @@ interface Row {
   ts: Rates;
 }
 
+// a line on stderr as each measurement ends: the first table takes a minute or more
+const benchStart = performance.now();
+const note = (what: string) =>
+  console.error(
+    `bench: ${what} (${((performance.now() - benchStart) / 1000).toFixed(0)} s)`,
+  );
+
 // --- generator and sampler alone ---
 const kern = await createKernels();
 const st = kern.alloc(RNG_BYTES);
@@ -313,12 +322,16 @@ kern.x.rngSeed(st, 1);
 const NORMALS = 4096;
 const nbuf = kern.f64(NORMALS);
 const normalsWasm = await measure((n) => {
-  for (let done = 0; done < n; done += NORMALS) kern.x.rngFillNormal(st, nbuf, NORMALS);
+  for (let done = 0; done < n; done += NORMALS) {
+    kern.x.rngFillNormal(st, nbuf, NORMALS);
+  }
 }, NORMALS);
 const tsRng = new Rng(1);
 const tsBuf = new Float64Array(NORMALS);
 const normalsTs = await measure((n) => {
-  for (let done = 0; done < n; done += NORMALS) tsRng.fillNormal(tsBuf, 0, NORMALS);
+  for (let done = 0; done < n; done += NORMALS) {
+    tsRng.fillNormal(tsBuf, 0, NORMALS);
+  }
 }, NORMALS);
 const sbuf = kern.f64(64 * D);
 const [up, cp, zp] = [kern.put(dirs), kern.put(coef), kern.f64(SPIKES.length)];
@@ -333,6 +346,7 @@ const samplesTs = await measure((n) => {
     sampleSpiked(tsRng, dirs, coef, SPIKES.length, sigma, D, tsBlock, 64);
   }
 }, 64);
+note("generator and sampler measured");
 
 // --- steps ---
 const rows: Row[] = [];
@@ -349,8 +363,10 @@ for (
       simulate: await measure(simulateBody(ruleName, K), D),
       ts: await measure(tsBody(rule, K), 64),
     });
+    note(`${ruleName} SGD at K = ${K} measured`);
   }
 }
+note("running the peers (python3)");
 const peer = await peers();
 
 const TARGETS = {

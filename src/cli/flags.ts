@@ -81,7 +81,8 @@ export function problemHelp(): string {
   const ctx = { D: 500 };
   const out = [
     "Problem (flags override the --config file; every flag is also a config key, e.g. --K is",
-    'network.K, --t-max is tMax; see the "path" of each parameter in README):',
+    "network.K, --t-max is tMax; each parameter's config path, flag, default and range are",
+    'in the table of README.md, "Parameters"):',
     "  --config FILE        JSON file with simulate()'s input (theory and compare also",
     "                       take the solver's keys there: integrator, form, h, atol, rtol, bins)",
   ];

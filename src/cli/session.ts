@@ -1,6 +1,6 @@
 /**
- * What a long CLI run needs from the terminal: progress on stderr (only when
- * it is a terminal), and Ctrl-C turned into an abort signal that the
+ * What a long CLI run needs from the terminal: progress on stderr (a line
+ * redrawn on a terminal, a line every few seconds otherwise), and Ctrl-C turned into an abort signal that the
  * simulation and the integration check between chunks of work.
  * @module
  */
@@ -8,22 +8,54 @@ import type { Progress } from "../core/progress.ts";
 
 const enc = new TextEncoder();
 
-/** A progress printer for stderr, or undefined when quiet or not a terminal. */
-export function progressPrinter(quiet: boolean): ((p: Progress) => void) | undefined {
-  if (quiet || !Deno.stderr.isTerminal()) return undefined;
+/** Seconds between progress lines when stderr is not a terminal (AEDYN_PROGRESS_SECONDS, default 5). */
+function lineInterval(): number {
+  let v: string | undefined;
+  try {
+    v = Deno.env.get("AEDYN_PROGRESS_SECONDS");
+  } catch {
+    v = undefined; // no --allow-env: the default
+  }
+  const x = v === undefined ? NaN : Number(v);
+  return Number.isFinite(x) && x >= 0 ? x : 5;
+}
+
+/**
+ * A progress printer for stderr, or undefined when quiet. On a terminal it
+ * redraws one line; otherwise (a pipe, a log file, a batch job) it writes a
+ * full line every few seconds, with the time elapsed, so that a long run
+ * shows it is alive without flooding the log.
+ */
+export function progressPrinter(
+  quiet: boolean,
+): ((p: Progress) => void) | undefined {
+  if (quiet) return undefined;
+  const status = (p: Progress) =>
+    `run ${p.run + 1}/${p.runs}  t = ${p.t.toPrecision(4)} / ${p.tMax}  ${
+      (100 * p.fraction).toFixed(0).padStart(3)
+    }%`;
+  if (Deno.stderr.isTerminal()) {
+    return (p) => Deno.stderr.writeSync(enc.encode(`\r  ${status(p)}  `));
+  }
+  const every = 1000 * lineInterval();
+  const start = performance.now();
+  let last = start;
   return (p) => {
-    const pct = (100 * p.fraction).toFixed(0).padStart(3);
+    const now = performance.now();
+    if (now - last < every) return;
+    last = now;
+    const elapsed = ((now - start) / 1000).toFixed(0);
     Deno.stderr.writeSync(
-      enc.encode(
-        `\r  run ${p.run + 1}/${p.runs}  t = ${p.t.toPrecision(4)} / ${p.tMax}  ${pct}%  `,
-      ),
+      enc.encode(`progress: ${status(p)}  (${elapsed} s)\n`),
     );
   };
 }
 
-/** Clear the progress line, if one was printed. */
+/** Clear the progress line, if one was drawn on a terminal. */
 export function clearProgress(printer: unknown): void {
-  if (printer) Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  if (printer && Deno.stderr.isTerminal()) {
+    Deno.stderr.writeSync(enc.encode("\r\x1b[K"));
+  }
 }
 
 /**

@@ -173,12 +173,14 @@ export interface Pca {
  *
  * @example
  * ```ts
- * import { pca, spikedModel } from "./mod.ts";
+ * import { pca, spikedModel } from "@aedyn/aedyn";
  * const { spectrum, epsPCA } = pca(spikedModel({ D: 200 }), 3);
  * if (!(spectrum.eigenvalues[0] > spectrum.eigenvalues[1])) throw new Error("example failed");
  * if (!(Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed"); // tr(Omega)/D = 1
  * ```
  */
+// the signature deno doc shows: mMax is optional (default 0)
+export function pca(model: DataModel, mMax?: number): Pca;
 export function pca(model: DataModel, mMax = 0): Pca {
   const m = resolveData(model);
   if (!Number.isInteger(mMax) || mMax < 0 || mMax > m.D) {

@@ -85,7 +85,7 @@ export const SPIKED_PARAMS: readonly ParamSpec[] = [
  *
  * @example
  * ```ts
- * import { spikedModel } from "./spiked.ts";
+ * import { spikedModel } from "@aedyn/aedyn";
  * const model = spikedModel({ D: 100 });
  * if (!(model.spikes.length === 3 && model.sigma === 1)) throw new Error("example failed");
  * ```

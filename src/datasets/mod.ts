@@ -49,7 +49,9 @@ export {
   loadEmbeddedMnist,
 } from "./mnist_embedded.ts";
 export {
+  defaultHeldOut,
   globalStats,
+  HELD_OUT,
   preprocess,
   rowInto,
   seededPermutation,

@@ -28,8 +28,11 @@ import type { Dataset } from "./dataset.ts";
 
 /** Options of {@link preprocess}. */
 export interface PreprocessOptions {
-  /** Rows held out (for the covariance and the test error); at least 1. */
-  nHeldOut: number;
+  /**
+   * Rows held out (for the covariance and the test error); at least 1.
+   * Default {@link defaultHeldOut}: 2000, or a fifth of a smaller data set.
+   */
+  nHeldOut?: number;
   /** Training rows; default all the rows not held out. */
   nTrain?: number;
   /** Seed of the split, an integer from 0 to 2^40; default 0. */
@@ -148,6 +151,24 @@ export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: numb
   return { mean, std: Math.sqrt(sq / (count * d)) };
 }
 
+/** The published number of held-out images. */
+export const HELD_OUT = 2000;
+
+/**
+ * The default number of held-out rows of a data set of n rows: 2000, or a
+ * fifth of a smaller data set (so that a CSV of a few hundred rows works at
+ * its defaults); 0 when n < 5 (too few rows to split).
+ *
+ * @example
+ * ```ts
+ * import { defaultHeldOut } from "./preprocess.ts";
+ * if (!(defaultHeldOut(60000) === 2000 && defaultHeldOut(300) === 60 && defaultHeldOut(4) === 0)) throw new Error("example failed");
+ * ```
+ */
+export function defaultHeldOut(n: number): number {
+  return Math.min(HELD_OUT, Math.floor(n / 5));
+}
+
 /**
  * Split a data set (seeded) into held-out and training rows and preprocess
  * it as published: x' = (x - mean) / (2 std) with global scalars, then
@@ -165,9 +186,9 @@ export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: numb
  * if (!(row[0] === (p.train.data[0] - p.mean) * p.scale)) throw new Error("example failed");
  * ```
  */
-export function preprocess(ds: Dataset, options: PreprocessOptions): Preprocessed {
+export function preprocess(ds: Dataset, options: PreprocessOptions = {}): Preprocessed {
   const { n, d } = ds;
-  const nHeldOut = options.nHeldOut;
+  const nHeldOut = options.nHeldOut ?? defaultHeldOut(n);
   if (!Number.isInteger(nHeldOut) || nHeldOut < 1 || nHeldOut >= n) {
     throw new ConfigError("nHeldOut", nHeldOut, `an integer from 1 to n - 1 = ${n - 1}`);
   }

@@ -43,6 +43,12 @@ export interface RealDataResult {
   theory: CurveResult;
   /** Relative deviation from the theory of the mean SGD error on the images, and on the Gaussian equivalent. */
   deviation: { simulation: ReturnType<typeof deviation>; gaussian: ReturnType<typeof deviation> };
+  /**
+   * Whether SGD learnt: the final mean error on the images, eps_PCA(K) of the
+   * held-out spectrum, and their ratio (near 1 when the K leading components
+   * are learnt; eps_PCA(0) / eps_PCA(K) on the first plateau).
+   */
+  learning: { final: number; epsPCA: number; ratio: number };
   /** The binned theory's largest relative difference from the full one, when bins were asked for. */
   binning?: { bins: number; maxRelativeDifference: number; seconds: number; fullSeconds: number };
   figures: Record<string, VegaLiteSpec>;
@@ -113,9 +119,17 @@ export async function realDataExperiment(
     gaussian,
     theory: th,
     deviation: { simulation: deviation(simulation, th), gaussian: deviation(gaussian, th) },
+    learning: learningOf(simulation),
     ...(binning ? { binning } : {}),
     figures,
   };
+}
+
+/** The final error of a curve against eps_PCA(K) of its spectrum. */
+export function learningOf(c: CurveResult): RealDataResult["learning"] {
+  const final = c.eps[c.eps.length - 1];
+  const epsPCA = c.pca.epsPCA[c.config.network.K];
+  return { final, epsPCA, ratio: final / epsPCA };
 }
 
 /** The record written as result.json: times and eps of the three curves on one grid, and the rest. */
@@ -145,6 +159,7 @@ export function realDataRecord(r: RealDataResult) {
         mean: r.deviation.gaussian.mean,
       },
     },
+    learning: r.learning,
     ...(r.binning ? { binning: r.binning } : {}),
     config: r.simulation.config,
   };

@@ -19,10 +19,12 @@ import {
   check,
   type ExperimentSummary,
   REALDATA_AGREEMENT,
+  REALDATA_LEARNING,
   type VariantRun,
 } from "./types.ts";
 import { realDataExperiment } from "./realdata.ts";
 import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
+import type { Dataset } from "../datasets/dataset.ts";
 
 /** Run every variant of a preset at a size. */
 export async function runVariants(
@@ -57,18 +59,26 @@ export async function runVariants(
   return out;
 }
 
-/** Run a preset and analyse it. */
+/**
+ * Run a preset and analyse it. `images` loads the images of a realdata
+ * preset (default: the embedded MNIST, imported in this process).
+ */
 export async function runPreset(
   name: string,
   preset: Preset,
   size: Size,
   control: SimulateControl = {},
+  images: () => Promise<Dataset> = loadEmbeddedMnist,
 ): Promise<
-  { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }
+  {
+    summary: ExperimentSummary;
+    figures: Record<string, VegaLiteSpec>;
+    runs: VariantRun[];
+  }
 > {
   const started = performance.now();
   if (preset.experiment === "realdata") {
-    return await runRealData(name, preset, size, control, started);
+    return await runRealData(name, preset, size, control, started, images);
   }
   const runs = await runVariants(preset, size, control);
   const analysis = await ANALYSES[preset.experiment](preset, runs, size, {
@@ -128,7 +138,9 @@ function assemble(
   analysisFigures: Record<string, VegaLiteSpec>,
 ): { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec> } {
   const figures: Record<string, VegaLiteSpec> = {};
-  for (const [k, spec] of Object.entries(analysisFigures)) figures[`${name}_${k}`] = spec;
+  for (const [k, spec] of Object.entries(analysisFigures)) {
+    figures[`${name}_${k}`] = spec;
+  }
   const summary: ExperimentSummary = {
     name,
     experiment: preset.experiment,
@@ -150,8 +162,13 @@ async function runRealData(
   size: Size,
   control: SimulateControl,
   started: number,
+  loadImages: () => Promise<Dataset>,
 ): Promise<
-  { summary: ExperimentSummary; figures: Record<string, VegaLiteSpec>; runs: VariantRun[] }
+  {
+    summary: ExperimentSummary;
+    figures: Record<string, VegaLiteSpec>;
+    runs: VariantRun[];
+  }
 > {
   const images = preset.images;
   if (!images) {
@@ -162,9 +179,9 @@ async function runRealData(
     );
   }
   const problem = variantProblem(preset, undefined, size);
-  const ds = await loadEmbeddedMnist();
+  const ds = await loadImages();
   const r = await realDataExperiment(ds, { problem, ...images }, control);
-  const checks = [
+  const agreementChecks = [
     check(
       "SGD on the images: max deviation from the theory",
       r.deviation.simulation.max,
@@ -172,9 +189,18 @@ async function runRealData(
       REALDATA_AGREEMENT,
     ),
   ];
+  const checks = [
+    ...agreementChecks,
+    check(
+      "SGD on the images: final error / eps_PCA(K) (learning happened)",
+      r.learning.ratio,
+      "<=",
+      REALDATA_LEARNING,
+    ),
+  ];
   const { summary, figures } = assemble(name, preset, size, started, {
     checks,
-    agreementChecks: checks,
+    agreementChecks,
     agreement: [
       agreementFrom(`SGD on ${r.source}`, r.deviation.simulation),
       agreementFrom("SGD on the Gaussian equivalent", r.deviation.gaussian),

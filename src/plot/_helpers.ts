@@ -18,6 +18,8 @@ import { ConfigError } from "../core/errors.ts";
  * import { logTicks } from "./_helpers.ts";
  * const ticks = logTicks([1, 1000]);
  * if (!(ticks.join() === "1,2,5,10,20,50,100,200,500,1000")) throw new Error("example failed");
+ * // a short range gets a tick near each end: 0.12 above 0.1
+ * if (!(logTicks([0.07, 0.125]).join() === "0.07,0.08,0.09,0.1,0.12")) throw new Error("example failed");
  * ```
  */
 export function logTicks(xs: number[]): number[] {
@@ -27,7 +29,7 @@ export function logTicks(xs: number[]): number[] {
     ? [1, 2, 5]
     : decades > 1
     ? [1, 2, 3, 4, 5, 6, 7, 8, 9]
-    : [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9];
+    : [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9];
   const ticks: number[] = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
     for (const m of mantissas) {
@@ -35,7 +37,22 @@ export function logTicks(xs: number[]): number[] {
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
     }
   }
-  return ticks;
+  // ticks across the whole range: where the mantissas leave more than a fifth of a short axis
+  // bare at either end, that end gets a tick of its own, rounded to two significant digits
+  // inside the range (0.07 to 0.125 gets 0.12 above 0.1)
+  if (decades > 0 && decades <= 1) {
+    const span = Math.log(hi / lo);
+    const round2 = (v: number, dir: "down" | "up") => {
+      const unit = 10 ** (Math.floor(Math.log10(v)) - 1);
+      return Number(((dir === "down" ? Math.floor(v / unit) : Math.ceil(v / unit)) * unit)
+        .toPrecision(6));
+    };
+    const top = ticks.length ? ticks[ticks.length - 1] : lo;
+    if (Math.log(hi / top) > 0.2 * span) ticks.push(round2(hi, "down"));
+    const bottom = ticks.length ? ticks[0] : hi;
+    if (Math.log(bottom / lo) > 0.2 * span) ticks.unshift(round2(lo, "up"));
+  }
+  return [...new Set(ticks)].sort((a, b) => a - b);
 }
 
 /**

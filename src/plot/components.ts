@@ -13,6 +13,7 @@ import {
   type VegaLiteSpec,
 } from "./style.ts";
 import { positive, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /** Options of {@linkcode componentsSpec}. */
 export interface ComponentsOptions {
@@ -75,7 +76,7 @@ export function componentsSpec(
   }
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 110);
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, opts.width ?? 560) } : {}),
     padding: 12,
@@ -118,5 +119,5 @@ export function componentsSpec(
       },
     },
     config: CONFIG,
-  };
+  }, "spec");
 }

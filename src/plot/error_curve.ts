@@ -14,6 +14,7 @@ import {
   type VegaLiteSpec,
 } from "./style.ts";
 import { cycle, logTicks, positive, timeAxis, tint, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /**
  * What {@linkcode errorCurveSpec} reads from a result: its kind, the recorded
@@ -343,7 +344,7 @@ export function errorCurveSpec(
       });
     }
   }
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
     width,
@@ -351,7 +352,7 @@ export function errorCurveSpec(
     padding: 12,
     layer,
     config: CONFIG,
-  };
+  }, "spec");
 }
 
 // ---------------------------------------------------------------- helpers

@@ -7,6 +7,7 @@ import { ConfigError } from "../core/errors.ts";
 import { matchComponents, unitVector } from "../analysis/components.ts";
 import { CONFIG, DIVERGING, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { positive, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /** Options of {@linkcode imageGridSpec}. */
 export interface ImageGridOptions {
@@ -127,7 +128,7 @@ export function imageGridSpec(
     spacing: 6,
     spec: image,
   });
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     // wrapped to the grid's width (with its colour legend), so a long title is not cut
     ...(opts.title
@@ -150,5 +151,5 @@ export function imageGridSpec(
     spacing: 14,
     resolve: { scale: { color: "shared" } },
     config: { ...CONFIG, view: { stroke: null } },
-  };
+  }, "spec");
 }

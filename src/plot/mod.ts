@@ -32,3 +32,4 @@ export {
   type OverlapSource,
 } from "./overlaps.ts";
 export { type TimeSeries, type TimeSeriesOptions, timeSeriesSpec } from "./time_series.ts";
+export { type Comparison, comparison, resultLine } from "./jupyter.ts";

@@ -6,6 +6,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { fmt, pickTimes, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /**
  * What {@linkcode overlapHeatmapSpec} reads from a result: the recorded
@@ -121,7 +122,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
     axis: { title: "component m", labelAngle: 0 },
   };
   const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } };
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, Math.max(320, columns * (cell * M + 60))) } : {}),
     padding: 12,
@@ -165,7 +166,7 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
       ],
     },
     config: CONFIG,
-  };
+  }, "spec");
 }
 
 /** Input dimension D from the config, or the width of a snapshot; NaN when unknown. */

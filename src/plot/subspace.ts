@@ -16,6 +16,7 @@ import {
   type VegaLiteSpec,
 } from "./style.ts";
 import { positive, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /** Options of {@linkcode subspaceSpec}. */
 export interface SubspaceOptions {
@@ -91,7 +92,7 @@ export function subspaceSpec(
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 110);
   const legend = { ...LINE_LEGEND, direction: "vertical", labelLimit: width };
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
     padding: 12,
@@ -134,5 +135,5 @@ export function subspaceSpec(
       },
     },
     config: CONFIG,
-  };
+  }, "spec");
 }

@@ -14,6 +14,7 @@ import {
   valueLabel,
   varyingAxes,
 } from "./sweep_heatmap.ts";
+import { displayable } from "../core/display.ts";
 
 /** A sweep with the curves of its points (a `SweepSummary` qualifies). */
 export interface SweepCurvesSource extends SweepSource {
@@ -142,7 +143,7 @@ export function sweepCurvesSpec(
     ...new Set(values.filter((v) => v.kind === "curve").map((v) => v.method as string)),
   ];
   const width = opts.width ?? 300;
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     title: opts.title ?? `Test error of every point, one panel per ${facet}`,
     padding: 12,
@@ -209,5 +210,5 @@ export function sweepCurvesSpec(
       }],
     },
     config: CONFIG,
-  };
+  }, "spec");
 }

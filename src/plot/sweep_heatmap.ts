@@ -6,6 +6,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { logTicks } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /**
  * What the sweep figures read: the axes (paths and values, in order) and
@@ -218,16 +219,26 @@ export function sweepHeatmapSpec(
     ],
   };
   const title = opts.title ?? `${metricTitle(metric)} over ${x}${y ? ` and ${y}` : ""}`;
-  return rest.length === 0
-    ? { $schema: VEGA_LITE_SCHEMA, title, padding: 12, data: { values }, ...inner, config: CONFIG }
-    : {
-      $schema: VEGA_LITE_SCHEMA,
-      title,
-      padding: 12,
-      data: { values },
-      facet: { field: "panel", type: "nominal", sort: panels, header: { title: null } },
-      columns: Math.max(1, Math.floor(900 / (cell * xValues.length + 90))),
-      spec: inner,
-      config: CONFIG,
-    };
+  return displayable(
+    rest.length === 0
+      ? {
+        $schema: VEGA_LITE_SCHEMA,
+        title,
+        padding: 12,
+        data: { values },
+        ...inner,
+        config: CONFIG,
+      }
+      : {
+        $schema: VEGA_LITE_SCHEMA,
+        title,
+        padding: 12,
+        data: { values },
+        facet: { field: "panel", type: "nominal", sort: panels, header: { title: null } },
+        columns: Math.max(1, Math.floor(900 / (cell * xValues.length + 90))),
+        spec: inner,
+        config: CONFIG,
+      },
+    "spec",
+  );
 }

@@ -13,6 +13,7 @@ import {
   type VegaLiteSpec,
 } from "./style.ts";
 import { axisTitle, cycle, positive, timeAxis, titleOf } from "./_helpers.ts";
+import { displayable } from "../core/display.ts";
 
 /** One named series of {@linkcode timeSeriesSpec}. */
 export interface TimeSeries {
@@ -182,7 +183,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
       },
     });
   }
-  return {
+  return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
     width,
@@ -190,5 +191,5 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     padding: 12,
     layer,
     config: CONFIG,
-  };
+  }, "spec");
 }

@@ -63,8 +63,7 @@ export function drawInitialWeights(
  *
  * @example
  * ```ts
- * import { informedWeights } from "./init.ts";
- * import { spikedModel } from "../data/mod.ts";
+ * import { informedWeights, spikedModel } from "@aedyn/aedyn";
  * const w = informedWeights(spikedModel({ D: 20, spikes: [3, 2] }), { K: 2, sigma0: 0.1 });
  * const n2 = w.W[0].reduce((s, x) => s + x * x, 0);
  * if (Math.abs(n2 - 0.01 * 20) > 1e-12) throw new Error("example failed");

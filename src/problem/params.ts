@@ -70,7 +70,7 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     flag: "output-bias",
     type: "boolean",
     default: false,
-    doc: "trained output (decoder) bias c (THEORY.md section 1b)",
+    doc: "trained output (decoder) bias c (docs/THEORY.md section 1b)",
     group: "Network",
   },
   {

@@ -73,7 +73,7 @@ export function problemParams(kind = "spiked"): readonly ParamSpec[] {
  *
  * @example
  * ```ts
- * import { resolveProblem } from "./resolve.ts";
+ * import { resolveProblem } from "@aedyn/aedyn";
  * const p = resolveProblem({ network: { K: 2 }, tMax: 10 });
  * if (!(p.data.D === 500 && p.network.activation === "erf" && resolveProblem(p) === p)) throw new Error("example failed");
  * ```

@@ -39,6 +39,7 @@ import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
 import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
+import { displayable } from "../core/display.ts";
 
 export type { RecordEvent } from "./parallel.ts";
 
@@ -110,7 +111,7 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  *
  * @example
  * ```ts
- * import { simulate, spikedModel } from "../../mod.ts";
+ * import { simulate, spikedModel } from "@aedyn/aedyn";
  * const res = await simulate({
  *   data: spikedModel({ D: 50 }), network: { K: 2, activation: "erf" },
  *   lr: 1, tMax: 5, seeds: [1, 2], nTimes: 5, nTest: 200,
@@ -118,6 +119,11 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  * if (!(res.runs.length === 2 && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: control is optional (the implementation defaults it to {})
+export function simulate(
+  input: ProblemInput | Problem,
+  control?: SimulateControl,
+): Promise<CurveResult>;
 export async function simulate(
   input: ProblemInput | Problem,
   control: SimulateControl = {},
@@ -170,7 +176,7 @@ export async function simulate(
     runs.push(run);
     await control.onRun?.(run);
   }
-  return {
+  return displayable({
     kind: "simulation",
     version: VERSION,
     config: prep.record,
@@ -179,7 +185,7 @@ export async function simulate(
     runs,
     pca: prep.pca,
     seconds: (performance.now() - started) / 1000,
-  };
+  } as CurveResult, "curve");
 }
 
 /** Buffers of one run inside its own kernel instance, and its kernels bound to them. */

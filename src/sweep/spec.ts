@@ -163,12 +163,14 @@ export function checkSweepSpec(value: unknown, source = "sweep spec"): SweepSpec
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseSweepSpec } from "./spec.ts";
+ * import { parseSweepSpec } from "@aedyn/aedyn";
  * const s = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1]}}');
  * assert.equal(s.axes.lr.length, 2);
  * assert.deepEqual(s.run, ["simulate", "theory"]);
  * ```
  */
+// the signature deno doc shows: source is optional (default "sweep spec")
+export function parseSweepSpec(text: string, source?: string): SweepSpec;
 export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
   let obj: unknown;
   try {

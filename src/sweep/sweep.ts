@@ -29,6 +29,7 @@ import {
   type SweepSpec,
 } from "./spec.ts";
 import { VERSION } from "../core/version.ts";
+import { displayable } from "../core/display.ts";
 
 /** What a worker receives for one point. */
 export interface PointTask {
@@ -252,7 +253,7 @@ export async function runSweep(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseSweepSpec, sweep, summarise } from "./mod.ts";
+ * import { parseSweepSpec, summarise, sweep } from "@aedyn/aedyn";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
  * const results = await sweep(spec);
  * const { rows } = await summarise(spec, results);
@@ -261,6 +262,8 @@ export async function runSweep(
  * assert.equal(typeof rows[1].finalError, "number");
  * ```
  */
+// the signature deno doc shows: opts is optional (default {})
+export function sweep(spec: SweepSpec, opts?: SweepOptions): Promise<PointResult[]>;
 export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<PointResult[]> {
   const o = checkSweepOptions(opts);
   const results = new Map<number, PointResult>();
@@ -392,7 +395,7 @@ export async function summarise(
     }
     ordered.push(r);
   }
-  return {
+  return displayable({
     version: VERSION,
     spec: checked,
     axes: Object.entries(checked.axes).map(([path, values]) => ({ path, values })),
@@ -406,7 +409,7 @@ export async function summarise(
       seconds: r.seconds,
       version: r.version,
     })),
-  };
+  } as SweepSummary, "sweep");
 }
 
 /**
@@ -416,7 +419,7 @@ export async function summarise(
  *
  * @example
  * ```ts
- * import { rowsCsv } from "./sweep.ts";
+ * import { rowsCsv } from "@aedyn/aedyn";
  * const csv = rowsCsv([{ index: 0, lr: 0.5, x: null }, { index: 1, lr: 1, x: 'a,"b"' }]);
  * if (!(csv === 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n')) throw new Error("example failed");
  * ```

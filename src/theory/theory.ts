@@ -36,6 +36,7 @@ import {
   type SolverInput,
   type SolverSettings,
 } from "./solver.ts";
+import { displayable } from "../core/display.ts";
 
 /** Progress, cancellation and workers of {@link theory} (progress about every 0.2 s). */
 export interface TheoryControl {
@@ -85,11 +86,17 @@ export async function integrateSeed(
  * @param control progress and cancellation
  * @example
  * ```ts
- * import { theory } from "./theory.ts";
+ * import { theory } from "@aedyn/aedyn";
  * const res = await theory({ data: { D: 100 }, network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
  * if (!(res.kind === "theory" && res.eps.length === res.times.length)) throw new Error("example failed");
  * ```
  */
+// the signature deno doc shows: solver and control are optional (defaults {})
+export function theory(
+  problem: ProblemInput | Problem,
+  solver?: SolverInput,
+  control?: TheoryControl,
+): Promise<CurveResult>;
 export async function theory(
   problem: ProblemInput | Problem,
   solver: SolverInput = {},
@@ -123,7 +130,7 @@ export async function theory(
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
-  return {
+  return displayable({
     kind: "theory",
     version: VERSION,
     config: prep.record,
@@ -134,7 +141,7 @@ export async function theory(
     pca: prep.pca,
     ...(warnings.length ? { warnings } : {}),
     seconds: (performance.now() - started) / 1000,
-  };
+  } as CurveResult, "curve");
 }
 
 /** What a worker of {@link theory} receives. */

@@ -241,6 +241,7 @@ Deno.test("cli: theory writes result.json with times, eps and K x K order parame
       "rk4",
       "--h",
       "0.01",
+      "--json",
     );
     assert.equal(out.code, 0, out.stderr);
     return JSON.parse(out.stdout).eps as number[];

@@ -254,6 +254,7 @@ Deno.test({
             "--seed",
             "1",
             "--quiet",
+            "--json",
           ]);
           await page.goto(
             `${server.url}?data.D=100&network.K=2&network.activation=erf&lr=1&tMax=20&seeds=1&autorun=1`,
@@ -649,6 +650,7 @@ Deno.test({
               "--seed",
               "1,2,3",
               "--quiet",
+              "--json",
             ]) as { eps: number[]; seconds: number };
             // not the same bits: the sinusoidal directions use Math.sin, which differs in the last
             // bit between Chromium's V8 and Deno's (random directions give the same bits)

@@ -12,8 +12,45 @@ import { reportHtml, verdictLine } from "../../experiments/report.ts";
 import { parseFlags, UsageError } from "../flags.ts";
 import { checkOutputs, withOutputDir, workersOf } from "../output.ts";
 import { readTextFile, writeFiles } from "../io.ts";
+import { loadEmbeddedMnistIsolated } from "../embedded_mnist.ts";
 import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
+
+/** The presets shipped in the package's examples/ (the files with an "experiment" field). */
+const EXAMPLES = new URL("../../../examples/", import.meta.url);
+
+/** The names of the shipped presets, sorted. */
+async function presetNames(): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(EXAMPLES)) {
+      if (!e.isFile || !e.name.endsWith(".json")) continue;
+      const text = await Deno.readTextFile(new URL(e.name, EXAMPLES));
+      if (/"experiment"\s*:/.test(text)) names.push(e.name.slice(0, -5));
+    }
+  } catch {
+    // the package imported by URL: no directory to list
+  }
+  return names.sort();
+}
+
+/**
+ * The file of a preset argument: a path as given when it exists, else a
+ * preset's name (`truncated`, `relu-bias`) in the package's examples/.
+ */
+async function presetPath(arg: string): Promise<string> {
+  const exists = await Deno.stat(arg).then((s) => s.isFile, () => false);
+  if (exists || /[/\\]|\.json$/.test(arg)) return arg;
+  const names = await presetNames();
+  if (names.includes(arg) && EXAMPLES.protocol === "file:") {
+    return decodeURIComponent(new URL(`${arg}.json`, EXAMPLES).pathname);
+  }
+  throw new ConfigError(
+    "PRESET (run's argument)",
+    arg,
+    `a preset file (examples/NAME.json) or a preset's name: ${names.join(", ")}`,
+  );
+}
 
 /** The `run` command. */
 export const RUN: Command = {
@@ -21,11 +58,13 @@ export const RUN: Command = {
   summary: "an experiment preset (examples/NAME.json): simulation, theory,\n" +
     "             the claim's checks and verdict, figures",
   help: () =>
-    `Usage: deno run -A cli.ts run PRESET.json [--size ${SIZES.join("|")}] [--out DIR] [--no-svg]
+    `Usage: deno run -A cli.ts run PRESET.json|NAME [--size ${
+      SIZES.join("|")
+    }] [--out DIR] [--no-svg]
        [--workers N]
 
-Runs an experiment preset (see examples/: sequential, tied, relu-bias,
-truncated, components, realdata): every variant simulated and integrated by
+Runs an experiment preset, a file or the name of one in examples/
+(sequential, tied, relu-bias, truncated, components, realdata): every variant simulated and integrated by
 the theory from the same initial weights, the claim's numeric checks with a
 verdict, and its figures. --out DIR writes summary.json, report.html and one
 Vega-Lite spec (and SVG) per figure. --workers N: the seeds of each
@@ -44,8 +83,10 @@ variant computed in parallel, each in a Web Worker (default: the cores).`,
       throw new UsageError("run takes one preset file (examples/NAME.json), got none");
     }
     const size = (flags.size ?? "default") as Size;
-    if (!SIZES.includes(size)) throw new ConfigError("--size", size, SIZES.join(", "));
-    const path = positionals[0];
+    if (!SIZES.includes(size)) {
+      throw new ConfigError("--size", size, SIZES.join(", "));
+    }
+    const path = await presetPath(positionals[0]);
     const out = flags.out as string | undefined;
     if (out !== undefined && out.replace(/\/+$/, "") === path.replace(/\/+$/, "")) {
       throw new ConfigError("--out", out, "a directory other than the preset file");
@@ -62,7 +103,7 @@ variant computed in parallel, each in a Web Worker (default: the cores).`,
             signal,
             workers,
             ...(printer ? { onProgress: printer } : {}),
-          }),
+          }, loadEmbeddedMnistIsolated),
       )
         .catch((e) => {
           // name the preset file in problems found inside it

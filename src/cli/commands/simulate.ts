@@ -16,6 +16,7 @@ import {
   workersOf,
 } from "../output.ts";
 import { simulateWithCheckpoints } from "../checkpoint.ts";
+import { JSON_FLAG, JSON_HELP, summaryText } from "../summary.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { removeDir, writeFiles } from "../io.ts";
 import { resultFigureFiles } from "../figures.ts";
@@ -33,8 +34,11 @@ export interface SimulateVariant {
 }
 
 /** Run `simulate` (or a variant of it) on the command's arguments. */
-export async function runSimulate(args: string[], variant: SimulateVariant = {}): Promise<number> {
-  const { flags } = parseFlags(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS });
+export async function runSimulate(
+  args: string[],
+  variant: SimulateVariant = {},
+): Promise<number> {
+  const { flags } = parseFlags(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, ...JSON_FLAG });
   const { problem } = await resolveInputs(flags, false, variant.defaults);
   const out = (flags.out as string | undefined) ?? variant.defaultOut;
   const quiet = Boolean(flags.quiet);
@@ -48,7 +52,7 @@ export async function runSimulate(args: string[], variant: SimulateVariant = {})
         simulateWithCheckpoints(problem, { out, quiet, signal, onProgress: printer, workers }),
     );
     clearProgress(printer);
-    if (!quiet) console.error(summary(result));
+    if (!quiet && out) console.error(summary(result));
     if (out) {
       const overlay = variant.overlayTheory ? await theory(problem, {}, { workers }) : undefined;
       if (overlay && !quiet) {
@@ -66,7 +70,7 @@ export async function runSimulate(args: string[], variant: SimulateVariant = {})
       await removeDir(`${out}/.partial`);
       console.log(written.join("\n"));
     } else {
-      console.log(JSON.stringify(result));
+      console.log(flags.json ? JSON.stringify(result) : summaryText(result));
     }
     await saveExtras(flags, problem, quiet);
     return 0;
@@ -88,6 +92,7 @@ are kept in DIR/.partial and not run again.
 
 ${problemHelp()}
 
-${OUTPUT_HELP}`,
+${OUTPUT_HELP}
+${JSON_HELP}`,
   run: (args) => runSimulate(args),
 };

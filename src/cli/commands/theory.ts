@@ -18,6 +18,7 @@ import {
   withOutputDir,
   workersOf,
 } from "../output.ts";
+import { JSON_FLAG, JSON_HELP, summaryText } from "../summary.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { writeFiles } from "../io.ts";
 import { theoryFigures } from "../compare.ts";
@@ -56,16 +57,22 @@ ${problemHelp()}
 
 ${solverHelp()}
 
-${OUTPUT_HELP}`,
+${OUTPUT_HELP}
+${JSON_HELP}`,
   async run(args) {
-    const { flags } = parseFlags(args, { ...PROBLEM_FLAGS, ...SOLVER_FLAGS, ...OUTPUT_FLAGS });
+    const { flags } = parseFlags(args, {
+      ...PROBLEM_FLAGS,
+      ...SOLVER_FLAGS,
+      ...OUTPUT_FLAGS,
+      ...JSON_FLAG,
+    });
     const { problem, solver } = await resolveInputs(flags, true);
     const out = flags.out as string | undefined;
     const quiet = Boolean(flags.quiet);
     checkOutputs(flags);
     return await withOutputDir(out, async () => {
       const result = await runTheory(problem, solver!, quiet, workersOf(flags));
-      if (!quiet) console.error(summary(result));
+      if (!quiet && out) console.error(summary(result));
       const first = result.runs[0].order;
       const record = {
         ...result,
@@ -79,7 +86,7 @@ ${OUTPUT_HELP}`,
         const files = { "result.json": JSON.stringify(record), ...figures };
         console.log((await writeFiles(out, files)).join("\n"));
       } else {
-        console.log(JSON.stringify(record));
+        console.log(flags.json ? JSON.stringify(record) : summaryText(result));
       }
       await saveExtras(flags, problem, quiet);
       return 0;
