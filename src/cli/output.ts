@@ -102,13 +102,17 @@ export async function saveExtras(
 ): Promise<void> {
   if (typeof flags["save-init"] === "string") {
     const w = prepare(problem).initialWeights(problem.seeds[0]);
-    await writeAtomic(flags["save-init"], formatInitialWeights(w));
+    await writeAtomic(flags["save-init"], formatInitialWeights(w), "--save-init");
     if (!quiet) {
       console.error(`wrote initial weights of seed ${problem.seeds[0]} to ${flags["save-init"]}`);
     }
   }
   if (typeof flags["save-spectrum"] === "string") {
-    await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(problem)));
+    await writeAtomic(
+      flags["save-spectrum"],
+      formatCovariance(spectrumModel(problem)),
+      "--save-spectrum",
+    );
     if (!quiet) console.error(`wrote the covariance spectrum to ${flags["save-spectrum"]}`);
   }
 }
