@@ -14,7 +14,7 @@ import { VERSION } from "../core/version.ts";
 import { simulate } from "../sgd/simulate.ts";
 import type { CurveResult } from "../problem/types.ts";
 import type { Progress } from "../core/progress.ts";
-import { writeAtomic } from "./io.ts";
+import { cleanStaleTemps, writeAtomic } from "./io.ts";
 
 /** The key of a problem's checkpoints: version and problem, seeds left out. */
 export function checkpointKey(problem: Problem): string {
@@ -89,6 +89,8 @@ export async function simulateWithCheckpoints(
   const nTimes = prepare(problem).times.length;
   const done: Run[] = [];
   if (dir) {
+    // temporaries of checkpoint writes whose process died (a SIGKILL during a write)
+    await cleanStaleTemps(dir, (name) => /^run-\d+\.json$/.test(name));
     let entries: Deno.DirEntry[] = [];
     try {
       entries = [...Deno.readDirSync(dir)];

@@ -292,16 +292,30 @@ export function outputTarget(path: string, flag: string): string {
 }
 
 /**
+ * The absolute real path of the file a write of `path` replaces (see
+ * {@link outputTarget}), to tell two output flags naming one file.
+ */
+export function outputIdentity(path: string, flag: string): string {
+  const target = outputTarget(path, flag);
+  try {
+    return `${Deno.realPathSync(parentOf(target))}/${baseOf(target)}`;
+  } catch {
+    return target;
+  }
+}
+
+/**
  * Check, before any work, that `path` is a directory that exists and is
  * writable, or one that can be created (its nearest existing ancestor is a
  * writable directory). Probes by doing — a temporary file inside an existing
  * directory, or the missing directories created and removed again — within
  * the path itself, so that a run allowed to write only there can be checked;
  * nothing is left behind. Files the package writes into it (result.json,
- * *.vl.json, *.svg, ...) that stand there as something other than a regular
- * file are refused too. A {@link ConfigError} names the flag.
+ * *.vl.json, *.svg, ...; or the names `names` matches) that stand there as
+ * something other than a regular file are refused too. A
+ * {@link ConfigError} names the flag.
  */
-export function checkOutputDir(path: string, flag: string): void {
+export function checkOutputDir(path: string, flag: string, names = PACKAGE_OUTPUT): void {
   if (path.trim() === "") throw new ConfigError(flag, path, "a directory path that is not empty");
   const denied = permissionProblem(path);
   if (denied) throw new ConfigError(flag, `${path} (${denied})`, "a writable directory");
@@ -321,7 +335,7 @@ export function checkOutputDir(path: string, flag: string): void {
       throw new ConfigError(flag, `${path} (${why})`, "a writable directory");
     }
     for (const e of Deno.readDirSync(path)) {
-      if (!PACKAGE_OUTPUT.test(e.name) || e.isFile) continue;
+      if (!names.test(e.name) || e.isFile) continue;
       const file = `${path}/${e.name}`;
       const s = e.isSymlink ? statOrNull(file) : null;
       if (s?.isFile) continue;

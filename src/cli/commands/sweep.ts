@@ -14,7 +14,13 @@ import { parseSweepSpec, shardOf, sweepPoints } from "../../sweep/spec.ts";
 import { sweep, type SweepProgress } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
 import { numberFlag, parseFlags, UsageError } from "../flags.ts";
-import { checkOutputDir, lockOutputDir, readTextFile, writeAtomic } from "../io.ts";
+import {
+  checkOutputDir,
+  cleanStaleTemps,
+  lockOutputDir,
+  readTextFile,
+  writeAtomic,
+} from "../io.ts";
 import { interruptible } from "../session.ts";
 import {
   chooseShard,
@@ -166,6 +172,7 @@ Merge:
     const points = await sweepPoints(spec, specPath);
     const out = (flags.out as string).replace(/(.)\/+$/, "$1");
     checkOutputDir(out, "--out");
+    checkOutputDir(`${out}/points`, "--out", /\.json$/); // a point file that is a directory
 
     if (flags.slurm) {
       if (flags.shard !== undefined) {
@@ -259,6 +266,8 @@ Merge:
       : ".lock";
     const lock = await lockOutputDir(out, "--out", lockName);
     try {
+      // temporaries of point writes whose process died (SIGKILL, a node lost)
+      await cleanStaleTemps(`${out}/points`, (name) => /^[0-9a-f]+\.json$/.test(name));
       if (choice.shard) {
         say(
           `shard ${choice.shard.index}/${choice.shard.count}${
