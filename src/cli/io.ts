@@ -292,6 +292,26 @@ export function outputTarget(path: string, flag: string): string {
 }
 
 /**
+ * Run `probe` (which makes and removes something in directory `dir`), then
+ * put back the directory's access and modification times, so that a check
+ * leaves no trace (its change time is the system's and stays changed).
+ */
+function keepingTimes<T>(dir: string, probe: () => T): T {
+  const st = statOrNull(dir);
+  try {
+    return probe();
+  } finally {
+    if (st?.atime && st.mtime) {
+      try {
+        Deno.utimeSync(dir, st.atime, st.mtime);
+      } catch {
+        // a directory we may not change the times of: the probe's trace stays
+      }
+    }
+  }
+}
+
+/**
  * The absolute real path of the file a write of `path` replaces (see
  * {@link outputTarget}), to tell two output flags naming one file.
  */
@@ -329,7 +349,9 @@ export function checkOutputDir(path: string, flag: string, names = PACKAGE_OUTPU
       );
     }
     try {
-      Deno.removeSync(Deno.makeTempFileSync({ dir: path, prefix: ".aedyn-probe-" }));
+      keepingTimes(path, () => {
+        Deno.removeSync(Deno.makeTempFileSync({ dir: path, prefix: ".aedyn-probe-" }));
+      });
     } catch (e) {
       const why = refused(e) ? "not writable" : (e as Error).message.split("\n")[0];
       throw new ConfigError(flag, `${path} (${why})`, "a writable directory");
@@ -371,13 +393,15 @@ export function checkOutputDir(path: string, flag: string, names = PACKAGE_OUTPU
     missing.push(up);
     up = parentOf(up);
   }
-  try {
-    Deno.mkdirSync(path, { recursive: true });
-  } catch (e) {
-    const why = refused(e) ? `${up} is not writable` : (e as Error).message.split("\n")[0];
-    throw new ConfigError(flag, `${path} (${why})`, "a directory that can be created");
-  }
-  for (const dir of missing) Deno.removeSync(dir);
+  keepingTimes(up, () => {
+    try {
+      Deno.mkdirSync(path, { recursive: true });
+    } catch (e) {
+      const why = refused(e) ? `${up} is not writable` : (e as Error).message.split("\n")[0];
+      throw new ConfigError(flag, `${path} (${why})`, "a directory that can be created");
+    }
+    for (const dir of missing) Deno.removeSync(dir);
+  });
 }
 
 /** Names of the files the commands write into an output directory. */
@@ -399,8 +423,10 @@ export function checkOutputFile(path: string, flag: string): void {
   const exists = statOrNull(target) !== null;
   const tmp = tempPath(target);
   try {
-    Deno.openSync(tmp, { write: true, createNew: true }).close();
-    Deno.removeSync(tmp);
+    keepingTimes(parentOf(target), () => {
+      Deno.openSync(tmp, { write: true, createNew: true }).close();
+      Deno.removeSync(tmp);
+    });
     if (exists) Deno.openSync(target, { write: true }).close();
   } catch (e) {
     const why = refused(e)
