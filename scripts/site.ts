@@ -187,7 +187,8 @@ export async function buildSite(out: string, opts: { minify?: boolean } = {}): P
   checkSiteOut(out);
   await Deno.mkdir(parentOf(out), { recursive: true });
   await cleanStaleTemps(parentOf(out)); // staging directories of builds that died
-  const staging = tempPath(out);
+  // absolute: the build's child processes run in the checkout, not in this directory
+  const staging = tempPath(out.startsWith("/") ? out : `${Deno.cwd()}/${out}`);
   await Deno.mkdir(staging);
   const work = await Deno.makeTempDir({ prefix: "aedyn-site-" });
   try {
