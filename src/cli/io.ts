@@ -618,7 +618,7 @@ export async function lockOutputDir(
         "an output directory no other run is writing to" +
           (other
             ? ` (a lock of another host is never taken over: if no run is writing there, remove ${path})`
-            : typeof holder.pid === "number"
+            : holder.host
             ? ""
             : ` (if no run is writing there, remove ${path})`),
       );
