@@ -556,12 +556,16 @@ async function createComplete(path: string, text: string): Promise<boolean> {
   }
 }
 
+/** A lock's text; null when there is none, "" when it cannot be read (a directory, a FIFO). */
 async function readOrNull(path: string): Promise<string | null> {
+  const st = lstatOrNull(path);
+  if (st === null) return null;
+  if (!st.isFile) return ""; // never opened: a FIFO would block
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
+    return "";
   }
 }
 
