@@ -325,6 +325,29 @@ export function outputIdentity(path: string, flag: string): string {
 }
 
 /**
+ * Refuse (a {@link ConfigError} naming `flag`) an extra output file that is
+ * one of the files a run writes into its output directory `dir` (or its
+ * lock): one would overwrite the other.
+ */
+export function checkNotInOutputDir(path: string, flag: string, dir: string): void {
+  let real: string;
+  try {
+    real = Deno.realPathSync(dir);
+  } catch {
+    return; // not there yet: a file in it would have no existing directory, refused already
+  }
+  const id = outputIdentity(path, flag);
+  const base = baseOf(id);
+  if (parentOf(id) === real && (PACKAGE_OUTPUT.test(base) || /^\.(lock|partial)/.test(base))) {
+    throw new ConfigError(
+      flag,
+      `${path} (a file the run writes into ${dir})`,
+      "a file outside the output directory, or one of another name",
+    );
+  }
+}
+
+/**
  * Check, before any work, that `path` is a directory that exists and is
  * writable, or one that can be created (its nearest existing ancestor is a
  * writable directory). Probes by doing — a temporary file inside an existing

@@ -12,6 +12,7 @@ import { ConfigError } from "../core/errors.ts";
 import { type FlagOption, type FlagValues, numberFlag } from "./flags.ts";
 import { coreCount } from "../core/pool.ts";
 import {
+  checkNotInOutputDir,
   checkOutputDir,
   checkOutputFile,
   lockOutputDir,
@@ -64,6 +65,7 @@ export function checkOutputs(flags: FlagValues): void {
     const path = flags[flag];
     if (typeof path !== "string") continue;
     checkOutputFile(path, `--${flag}`);
+    if (typeof flags.out === "string") checkNotInOutputDir(path, `--${flag}`, flags.out);
     const real = outputIdentity(path, `--${flag}`);
     if (targets.includes(real)) {
       throw new ConfigError(

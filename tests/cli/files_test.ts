@@ -167,6 +167,12 @@ const REFUSALS: Refusal[] = [
     names: /--save-spectrum: got "alias\.json \(the same file as --save-init's\)"/,
   },
   {
+    name: "--save-init one of the files the run writes into --out",
+    args: ["simulate", ...SMALL, "--out", "o", "--save-init", "o/result.json"],
+    setup: (d) => Deno.mkdirSync(`${d}/o`),
+    names: /--save-init: got "o\/result\.json \(a file the run writes into o\)"/,
+  },
+  {
     name: "--out whose result.json is a directory",
     args: ["simulate", ...SMALL, "--out", "o"],
     setup: (d) => Deno.mkdirSync(`${d}/o/result.json`, { recursive: true }),
