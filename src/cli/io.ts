@@ -19,10 +19,13 @@
  *   ({@link cleanStaleTemps}); nothing else is ever removed.
  * - The lock `DIR/.lock` is created atomically with its whole content (a
  *   hard link of a complete file), holds host, boot, PID and process start
- *   time, and is taken over only when its holder is provably dead: same
- *   host, and the process is gone or the PID now belongs to a process
- *   started at another time (or the machine rebooted). A lock of another
- *   host is never taken over: the message says how to clear it.
+ *   time, and its holder keeps an advisory lock on it while it lives. It is
+ *   taken over only when its holder is provably dead: same host, and the
+ *   process is gone, or the PID now belongs to a process started at another
+ *   time, or the machine rebooted, or nobody holds the advisory lock (the
+ *   proof when /proc cannot be read: Deno lets only --allow-all runs read
+ *   it). A lock of another host is never taken over: the message says how
+ *   to clear it. Temporary files are held the same way while written.
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
@@ -97,17 +100,19 @@ function kindOf(st: Deno.FileInfo): string {
 
 let hostCache: string | undefined;
 
-/** This machine's name ("" when it cannot be read: then nothing is judged dead). */
+/**
+ * This machine's name ("" when it cannot be read: then nothing is judged
+ * dead): /etc/hostname first (readable with --allow-read alone, so runs with
+ * any permissions agree), else the kernel's name.
+ */
 function hostName(): string {
   if (hostCache !== undefined) return hostCache;
-  let name = "";
-  try {
-    name = Deno.readTextFileSync("/proc/sys/kernel/hostname").trim();
-  } catch {
+  let name = readOrEmpty("/etc/hostname") || readOrEmpty("/proc/sys/kernel/hostname");
+  if (!name) {
     try {
       name = Deno.hostname();
     } catch {
-      name = "";
+      name = ""; // no --allow-sys
     }
   }
   return hostCache = name;
@@ -117,7 +122,7 @@ function readOrEmpty(path: string): string {
   try {
     return Deno.readTextFileSync(path).trim();
   } catch {
-    return "";
+    return ""; // missing, or (without --allow-all) Deno refuses /proc
   }
 }
 
@@ -133,7 +138,11 @@ function bootId(): string {
  */
 function startTicks(pid: number): string | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return "";
-  if (lstatOrNull("/proc/self/stat") === null) return undefined;
+  try {
+    if (lstatOrNull("/proc/self/stat") === null) return undefined;
+  } catch {
+    return undefined; // Deno lets only --allow-all runs read /proc
+  }
   let stat: string;
   try {
     stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -184,18 +193,37 @@ export function thisHolder(): Holder {
 /**
  * Whether the holder of a lock is provably dead: it ran on this host (a
  * known name), and the machine rebooted since, or its process is gone, or
- * its PID belongs now to a process started at another time. A holder on
- * another host, or one that cannot be checked, is never judged dead.
+ * its PID belongs now to a process started at another time, or (`unheld`)
+ * nobody holds the advisory lock that every holder keeps on its lock file
+ * for as long as it lives (the system releases it when the process dies;
+ * the proof used when /proc cannot be read). A holder on another host, or
+ * one that cannot be checked, is never judged dead.
  */
-export function provablyDead(h: Partial<Holder>): boolean {
+export function provablyDead(h: Partial<Holder>, unheld?: () => boolean): boolean {
   const host = hostName();
   if (!host || h.host !== host || typeof h.pid !== "number") return false;
   const boot = bootId();
   if (boot && typeof h.boot === "string" && h.boot && h.boot !== boot) return true;
   const now = startTicks(h.pid);
-  if (now === undefined) return false;
   if (now === "") return true;
-  return typeof h.start === "string" && h.start !== "" && h.start !== now;
+  if (now !== undefined && typeof h.start === "string" && h.start !== "" && h.start !== now) {
+    return true;
+  }
+  return unheld?.() ?? false;
+}
+
+/** Whether no process holds an advisory lock on `path` (a regular file); false if unsure. */
+function unheldLock(path: string): boolean {
+  let f: Deno.FsFile | undefined;
+  try {
+    if (!Deno.lstatSync(path).isFile) return false;
+    f = Deno.openSync(path, { read: true });
+    return f.tryLockSync(true);
+  } catch {
+    return false;
+  } finally {
+    f?.close(); // releases the probe's lock at once
+  }
 }
 
 // ---------------------------------------------------------- temporary files
@@ -243,7 +271,8 @@ export async function cleanStaleTemps(
     let stale = false;
     if (m) {
       const pid = Number(m[3]);
-      stale = tag !== "" && m[2] === tag && pid !== Deno.pid && startTicks(pid) === "";
+      stale = tag !== "" && m[2] === tag && pid !== Deno.pid &&
+        (startTicks(pid) === "" || unheldLock(`${dir}/${e.name}`));
     } else {
       const old = /^(.+)\.[0-9a-f]{8}\.tmp$/.exec(e.name);
       stale = old !== null && legacy !== undefined && legacy(old[1]);
@@ -443,6 +472,10 @@ export function checkOutputFile(path: string, flag: string): void {
   const denied = permissionProblem(path);
   if (denied) throw new ConfigError(flag, `${path} (${denied})`, "a writable file");
   const target = outputTarget(path, flag);
+  const deniedThere = target === path ? null : permissionProblem(target);
+  if (deniedThere) {
+    throw new ConfigError(flag, `${path} (links to ${target}: ${deniedThere})`, "a writable file");
+  }
   const exists = statOrNull(target) !== null;
   const tmp = tempPath(target);
   try {
@@ -466,7 +499,8 @@ export function checkOutputFile(path: string, flag: string): void {
  * target, which is then renamed over it, so a reader never sees half a file.
  * A symlink is followed (the file it points to is replaced, the link
  * stays); anything but a regular file or an absent one is refused with a
- * {@link ConfigError} naming `flag` (by default the path itself).
+ * {@link ConfigError} naming `flag` (by default "output file"; the message
+ * names the path).
  */
 export async function writeAtomic(
   path: string,
@@ -476,27 +510,39 @@ export async function writeAtomic(
   const target = outputTarget(path, flag);
   const tmp = await writeTemp(target, data);
   try {
-    await Deno.rename(tmp, target);
+    await Deno.rename(tmp.path, target);
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
+    await Deno.remove(tmp.path).catch(() => {});
     throw e;
+  } finally {
+    tmp.file.close();
   }
 }
 
-async function writeTemp(target: string, data: string | Uint8Array): Promise<string> {
-  const tmp = tempPath(target);
+/** A complete temporary file, still open: its advisory lock says its writer lives. */
+interface Temp {
+  path: string;
+  file: Deno.FsFile;
+}
+
+/**
+ * Write `data` in full to a new temporary file beside `target`, holding an
+ * advisory lock on it (until the caller closes it, after the rename) so that
+ * {@link cleanStaleTemps} of another process never takes it for a dead one's.
+ */
+async function writeTemp(target: string, data: string | Uint8Array): Promise<Temp> {
+  const path = tempPath(target);
+  let file: Deno.FsFile | undefined;
   try {
-    const f = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-      for (let off = 0; off < bytes.length;) off += await f.write(bytes.subarray(off));
-      await f.sync();
-    } finally {
-      f.close();
-    }
-    return tmp;
+    file = await Deno.open(path, { write: true, createNew: true });
+    file.tryLockSync(true); // a new file: nobody else holds it
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    for (let off = 0; off < bytes.length;) off += await file.write(bytes.subarray(off));
+    await file.sync();
+    return { path, file };
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
+    file?.close();
+    await Deno.remove(path).catch(() => {});
     throw e;
   }
 }
@@ -519,15 +565,17 @@ export async function writeFiles(
   const names = Object.keys(files);
   await cleanStaleTemps(dir, (n) => names.includes(n));
   const targets = names.map((name) => outputTarget(`${dir}/${name}`, flag));
-  const temps: string[] = [];
+  const temps: Temp[] = [];
   try {
     for (let i = 0; i < names.length; i++) temps.push(await writeTemp(targets[i], files[names[i]]));
+    // the record last: a complete-looking record means every file is in
+    for (let i = names.length - 1; i >= 0; i--) await Deno.rename(temps[i].path, targets[i]);
   } catch (e) {
-    for (const t of temps) await Deno.remove(t).catch(() => {});
+    for (const t of temps) await Deno.remove(t.path).catch(() => {});
     throw e;
+  } finally {
+    for (const t of temps) t.file.close();
   }
-  // the record last: a complete-looking record means every file is in
-  for (let i = names.length - 1; i >= 0; i--) await Deno.rename(temps[i], targets[i]);
   return names.map((name) => `${dir}/${name}`);
 }
 
@@ -551,31 +599,35 @@ export interface DirLock {
  * written in full to a temporary file that is then hard-linked to `path`
  * (fails if `path` exists), so no reader ever sees a partial lock. Where
  * hard links are not supported, an exclusive create and a write. Returns
- * false when `path` exists.
+ * the file, open and holding its advisory lock (the proof that its holder
+ * lives; close it to release), or null when `path` exists.
  */
-async function createComplete(path: string, text: string): Promise<boolean> {
-  const tmp = await writeTemp(path, text);
+async function createComplete(path: string, text: string): Promise<Deno.FsFile | null> {
+  const tmp = await writeTemp(path, text); // locked before it appears as `path`
+  let kept = false;
   try {
-    await Deno.link(tmp, path);
-    return true;
+    await Deno.link(tmp.path, path);
+    kept = true;
+    return tmp.file;
   } catch (e) {
-    if (e instanceof Deno.errors.AlreadyExists) return false;
+    if (e instanceof Deno.errors.AlreadyExists) return null;
     if (refused(e) || e instanceof Deno.errors.NotFound) throw e;
     // no hard links here: an exclusive create
+    let f: Deno.FsFile | undefined;
     try {
-      const f = await Deno.open(path, { write: true, createNew: true });
-      try {
-        await f.write(new TextEncoder().encode(text));
-      } finally {
-        f.close();
-      }
-      return true;
+      f = await Deno.open(path, { write: true, createNew: true });
+      f.tryLockSync(true);
+      const bytes = new TextEncoder().encode(text);
+      for (let off = 0; off < bytes.length;) off += await f.write(bytes.subarray(off));
+      return f;
     } catch (e2) {
-      if (e2 instanceof Deno.errors.AlreadyExists) return false;
+      f?.close();
+      if (e2 instanceof Deno.errors.AlreadyExists) return null;
       throw e2;
     }
   } finally {
-    await Deno.remove(tmp).catch(() => {});
+    if (!kept) tmp.file.close();
+    await Deno.remove(tmp.path).catch(() => {});
   }
 }
 
@@ -621,18 +673,20 @@ export async function lockOutputDir(
   await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${file}`;
   const mine = JSON.stringify(thisHolder());
-  const handle: DirLock = {
+  const handle = (held: Deno.FsFile): DirLock => ({
     async release() {
       if ((await readOrNull(path)) === mine) await Deno.remove(path).catch(() => {});
+      held.close(); // the advisory lock goes with it
       if (!existed) await Deno.remove(dir).catch(() => {}); // only if left empty
     },
-  };
+  });
   for (let attempt = 0; attempt < 8; attempt++) {
-    if (await createComplete(path, mine)) return handle;
+    const held = await createComplete(path, mine);
+    if (held) return handle(held);
     const seen = await readOrNull(path);
     if (seen === null) continue; // released meanwhile
     const holder = parseHolder(seen);
-    if (!provablyDead(holder)) {
+    if (!provablyDead(holder, () => unheldLock(path))) {
       const who = typeof holder.pid === "number"
         ? `process ${holder.pid}${holder.host ? ` on ${holder.host}` : ""} since ${
           holder.started ?? "?"
@@ -656,7 +710,8 @@ export async function lockOutputDir(
       await guard.lock(true);
       if ((await readOrNull(path)) === seen) {
         await Deno.remove(path);
-        if (await createComplete(path, mine)) return handle;
+        const held = await createComplete(path, mine);
+        if (held) return handle(held);
       }
     } finally {
       guard.close(); // closing releases the advisory lock

@@ -62,6 +62,13 @@ function mkfifo(path: string): void {
   if (!r.success) throw new Error(`mkfifo ${path} failed`);
 }
 
+/** Hold an advisory lock on `path` as a live writer or lock holder does; close to let go. */
+function holdAsLive(path: string): Deno.FsFile {
+  const f = Deno.openSync(path, { read: true });
+  f.lockSync(true);
+  return f;
+}
+
 /** A PID that no process has: one of a process that has exited. */
 async function deadPid(): Promise<number> {
   const child = new Deno.Command("true").spawn();
@@ -308,7 +315,9 @@ Deno.test("files: temporaries of dead writers are cleaned by the next run; nothi
       `${o}/draft.tmp`,
     ];
     for (const p of [...stale, ...kept]) await Deno.writeTextFile(p, "partial");
+    const live = holdAsLive(kept[0]); // a live writer holds its temporary
     const r = await cli(["simulate", ...SMALL, "--quiet", "--out", "o"], dir);
+    live.close();
     assert.equal(r.code, 0, r.stderr);
     for (const p of stale) assert.ok(!exists(p), `${p} is removed`);
     for (const p of kept) assert.equal(await Deno.readTextFile(p), "partial", `${p} is kept`);
@@ -340,7 +349,9 @@ Deno.test("files: a sweep cleans the temporaries a SIGKILL left in points/, and 
       `${pts}/readme.txt.deadbeef.tmp`,
     ];
     for (const p of [...stale, ...kept]) await Deno.writeTextFile(p, "partial");
+    const live = holdAsLive(kept[0]); // a shard's point being written
     const r = await cli(["sweep", "s.json", "--out", "o", "--quiet", "--workers", "1"], dir);
+    live.close();
     assert.equal(r.code, 0, r.stderr);
     for (const p of stale) assert.ok(!exists(p), `${p} is removed`);
     for (const p of kept) assert.equal(await Deno.readTextFile(p), "partial", `${p} is kept`);
@@ -395,11 +406,11 @@ Deno.test("files: on a full disk no complete-looking result.json is left beside 
 // ------------------------------------------------------------------ the lock
 
 /** Start `n` processes that take the lock of `dir` at the same instant; their outcomes. */
-async function takers(dir: string, n: number): Promise<string[]> {
+async function takers(dir: string, n: number, perms = ["-A"]): Promise<string[]> {
   const at = Date.now() + 2500; // every process started and compiled by then
   const children = Array.from({ length: n }, () =>
     new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", TAKER, dir, String(at), "1500"],
+      args: ["run", ...perms, TAKER, dir, String(at), "1500"],
       stdout: "piped",
       stderr: "piped",
     }).output());
@@ -432,13 +443,33 @@ Deno.test("lock: of several simultaneous takers over a stale lock, exactly one w
 Deno.test("lock: holds host, boot, PID and start time; a live holder is refused", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    // this test process is alive: its lock is never taken over
+    // this test process is alive and holds its lock as every holder does
     await Deno.writeTextFile(`${dir}/.lock`, JSON.stringify(thisHolder()));
-    const [outcome] = await takers(dir, 1);
-    assert.match(outcome, new RegExp(`in use by process ${Deno.pid} on `));
+    const held = holdAsLive(`${dir}/.lock`);
+    try {
+      const [outcome] = await takers(dir, 1);
+      assert.match(outcome, new RegExp(`in use by process ${Deno.pid} on `));
+      // without --allow-all Deno refuses /proc: the advisory lock is the proof of life
+      const [restricted] = await takers(dir, 1, ["--allow-read", "--allow-write"]);
+      assert.match(restricted, new RegExp(`in use by process ${Deno.pid} on `));
+    } finally {
+      held.close();
+    }
     const h = thisHolder();
     assert.ok(h.host.length > 0 && h.pid === Deno.pid && h.started.length > 0);
     if (exists("/proc/self/stat")) assert.match(h.start, /^\d+$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lock: without --allow-all (no /proc), a dead holder is known by its released advisory lock", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const dead = { ...thisHolder(), pid: await deadPid() };
+    await Deno.writeTextFile(`${dir}/.lock`, JSON.stringify(dead));
+    const outcomes = await takers(dir, 3, ["--allow-read", "--allow-write"]);
+    assert.equal(outcomes.filter((o) => o === "won").length, 1, outcomes.join(" | "));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
