@@ -20,7 +20,7 @@ import { runPreset } from "../src/experiments/run.ts";
 import type { ExperimentSummary } from "../src/experiments/types.ts";
 import { type FiguresSummary, reportHtml, verdictLine } from "../src/experiments/report.ts";
 import { specFiles } from "../src/cli/figures.ts";
-import { writeAtomic, writeFiles } from "../src/cli/io.ts";
+import { writeFiles } from "../src/cli/io.ts";
 import { withOutputDir, workersOf } from "../src/cli/output.ts";
 import { checkOutputDir } from "../src/cli/io.ts";
 import { AedynError, ConfigError } from "../src/core/errors.ts";
@@ -128,8 +128,11 @@ export async function main(args: string[]): Promise<number> {
       seconds: (performance.now() - started) / 1000,
       experiments,
     };
-    await writeAtomic(`${out}/summary.json`, JSON.stringify(summary, null, 1));
-    await writeAtomic(`${out}/report.html`, reportHtml(summary));
+    // together, the summary (the record) renamed in last
+    await writeFiles(out, {
+      "summary.json": JSON.stringify(summary, null, 1),
+      "report.html": reportHtml(summary),
+    });
     console.log(`${out}/report.html\n${out}/summary.json`);
     console.error(
       `${experiments.filter((e) => e.holds).length} of ${experiments.length} claims hold; ${

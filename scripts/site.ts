@@ -12,14 +12,26 @@
  *     [--out DIR] [--no-minify]
  *
  * Writes DIR/build.json with the size of every file, raw and gzipped, and
- * what it holds. The bundler and the MNIST export run with a copy of
+ * what it holds, and the marker DIR/.aedyn-site. The site is built into a
+ * fresh staging directory beside DIR and swapped in only when complete, and
+ * only over a directory this script made (its marker or build.json, and no
+ * file that build.json does not list) or an empty one: any other directory
+ * (`--out .`, a folder holding a user's files) is refused with exit 2 before
+ * any work, and nothing in it is touched. The bundler and the MNIST export run with a copy of
  * deno.lock (.cache/site.lock), so the packages only the page uses do not
  * enter deno.lock.
  * @module
  */
 import { parseArgs } from "node:util";
 import { encodeMnist } from "../web/mnist_format.ts";
-import { checkOutputDir, checkOutputFile } from "../src/cli/io.ts";
+import {
+  checkOutputDir,
+  checkOutputFile,
+  cleanStaleTemps,
+  parentOf,
+  tempPath,
+  writeAtomic,
+} from "../src/cli/io.ts";
 import { ConfigError } from "../src/core/errors.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -73,7 +85,86 @@ async function importMap(): Promise<Record<string, unknown>> {
 /** Write the embedded MNIST (the library's own loader, under Deno) as the page's mnist.bin. */
 async function writeMnist(file: string): Promise<void> {
   const { loadEmbeddedMnist } = await import("../src/datasets/mnist_embedded.ts");
-  await Deno.writeFile(file, encodeMnist(await loadEmbeddedMnist()));
+  await writeAtomic(file, encodeMnist(await loadEmbeddedMnist()), "--mnist-to");
+}
+
+/** The marker file that says a directory is a site this script built. */
+export const MARKER = ".aedyn-site";
+
+function lstatOrNull(p: string): Deno.FileInfo | null {
+  try {
+    return Deno.lstatSync(p);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
+    throw e;
+  }
+}
+
+/**
+ * Check that the site may be built into `out`, before any work: absent, an
+ * empty directory, or a directory this script built (its marker, or a
+ * build.json, and nothing in it but the files build.json lists); a
+ * {@link ConfigError} naming --out otherwise (nothing is touched).
+ */
+export function checkSiteOut(out: string): void {
+  checkOutputDir(out, "--out");
+  const st = lstatOrNull(out);
+  if (st === null) return;
+  const refuse = (why: string) => {
+    throw new ConfigError(
+      "--out",
+      `${out} (${why})`,
+      "a new directory, an empty one, or one that deno task site built (it is replaced)",
+    );
+  };
+  if (st.isSymlink) refuse("a symlink: name the directory itself");
+  const entries = [...Deno.readDirSync(out)];
+  if (entries.length === 0) return;
+  let listed: string[] | undefined;
+  try {
+    const build = JSON.parse(Deno.readTextFileSync(`${out}/build.json`));
+    if (Array.isArray(build?.files)) {
+      listed = build.files.map((f: { file?: unknown }) => f?.file).filter(
+        (f: unknown): f is string => typeof f === "string",
+      );
+    }
+  } catch {
+    listed = undefined;
+  }
+  if (listed === undefined) refuse("not a site this script built: no build.json, no marker");
+  const ours = new Set([...listed!, "build.json", MARKER]);
+  const foreign = entries.filter((e) => !ours.has(e.name) || !e.isFile).map((e) => e.name);
+  if (foreign.length) {
+    refuse(
+      `holds files this script did not make: ${foreign.slice(0, 3).join(", ")}${
+        foreign.length > 3 ? `, and ${foreign.length - 3} more` : ""
+      }`,
+    );
+  }
+}
+
+/**
+ * Put the complete site `staging` in place at `out`: checked again by
+ * {@link checkSiteOut}; the old site (if any) is moved aside, the new one
+ * renamed in, the old one removed. Nothing but a site this script built (or
+ * an empty directory) is ever removed.
+ */
+export async function swapIn(staging: string, out: string): Promise<void> {
+  checkSiteOut(out);
+  const st = lstatOrNull(out);
+  if (st === null) {
+    await Deno.rename(staging, out);
+    return;
+  }
+  const old = tempPath(out);
+  await Deno.rename(out, old);
+  try {
+    await Deno.rename(staging, out);
+  } catch (e) {
+    await Deno.rename(old, out).catch(() => {});
+    throw e;
+  }
+  await Deno.remove(old, { recursive: true });
 }
 
 async function run(args: string[]): Promise<void> {
@@ -88,10 +179,34 @@ async function run(args: string[]): Promise<void> {
   }
 }
 
-/** Build the site into `out` (emptied first); returns what it holds. */
+/**
+ * Build the site into a fresh directory beside `out` and swap it in (see
+ * {@link swapIn}); returns what it holds.
+ */
 export async function buildSite(out: string, opts: { minify?: boolean } = {}): Promise<FileInfo[]> {
+  checkSiteOut(out);
+  await Deno.mkdir(parentOf(out), { recursive: true });
+  await cleanStaleTemps(parentOf(out)); // staging directories of builds that died
+  // absolute: the build's child processes run in the checkout, not in this directory
+  const staging = tempPath(out.startsWith("/") ? out : `${Deno.cwd()}/${out}`);
+  await Deno.mkdir(staging);
   const work = await Deno.makeTempDir({ prefix: "aedyn-site-" });
   try {
+    const files = await buildInto(staging, work, opts);
+    await swapIn(staging, out);
+    return files;
+  } finally {
+    await Deno.remove(work, { recursive: true });
+    await Deno.remove(staging, { recursive: true }).catch(() => {}); // gone when swapped in
+  }
+}
+
+async function buildInto(
+  out: string,
+  work: string,
+  opts: { minify?: boolean },
+): Promise<FileInfo[]> {
+  {
     await Deno.mkdir(path(".cache"), { recursive: true });
     const lock = path(".cache/site.lock");
     await Deno.copyFile(path("deno.lock"), lock);
@@ -115,10 +230,6 @@ export async function buildSite(out: string, opts: { minify?: boolean } = {}): P
       path("web/app.ts"),
       path("web/worker.ts"),
     ]);
-    await Deno.remove(out, { recursive: true }).catch((e) => {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    });
-    await Deno.mkdir(out, { recursive: true });
     await run([
       "run",
       `--lock=${lock}`,
@@ -169,9 +280,11 @@ export async function buildSite(out: string, opts: { minify?: boolean } = {}): P
       }
     }
     await Deno.writeTextFile(`${out}/build.json`, JSON.stringify({ files }, null, 1) + "\n");
+    await Deno.writeTextFile(
+      `${out}/${MARKER}`,
+      "built by scripts/site.ts (deno task site), which replaces this directory on the next build\n",
+    );
     return files;
-  } finally {
-    await Deno.remove(work, { recursive: true });
   }
 }
 
@@ -190,7 +303,7 @@ if (import.meta.main) {
     // the output is checked before the bundler runs (--mnist-to, the build's own child
     // process with a write permission for that file only, writes nothing else)
     if (values["mnist-to"]) checkOutputFile(values["mnist-to"], "--mnist-to");
-    else checkOutputDir(values.out!, "--out");
+    else checkSiteOut(values.out!.replace(/(.)\/+$/, "$1"));
   } catch (e) {
     if (!(e instanceof ConfigError || e instanceof TypeError)) throw e;
     console.error(`error: ${e.message.split("\n")[0]}`);
@@ -200,7 +313,7 @@ if (import.meta.main) {
     await writeMnist(values["mnist-to"]);
     Deno.exit(0);
   }
-  const out = values.out!;
+  const out = values.out!.replace(/(.)\/+$/, "$1");
   const started = performance.now();
   const files = await buildSite(out, { minify: !values["no-minify"] });
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;

@@ -15,7 +15,7 @@ import { simulate } from "../sgd/simulate.ts";
 import { runProblem } from "../sgd/parallel.ts";
 import type { CurveResult } from "../problem/types.ts";
 import type { Progress } from "../core/progress.ts";
-import { writeAtomic } from "./io.ts";
+import { cleanStaleTemps, writeAtomic } from "./io.ts";
 
 /** The key of a problem's checkpoints: version and problem, seeds left out. */
 export function checkpointKey(problem: Problem): string {
@@ -56,6 +56,8 @@ export async function simulateWithCheckpoints(
   const nTimes = prepare(problem).times.length;
   const done: Run[] = [];
   if (dir) {
+    // temporaries of checkpoint writes whose process died (a SIGKILL during a write)
+    await cleanStaleTemps(dir, (name) => /^run-\d+\.json$/.test(name));
     let entries: Deno.DirEntry[] = [];
     try {
       entries = [...Deno.readDirSync(dir)];

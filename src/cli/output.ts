@@ -11,7 +11,14 @@ import { formatCovariance, formatInitialWeights } from "../problem/formats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { type FlagOption, type FlagValues, numberFlag } from "./flags.ts";
 import { coreCount, MAX_WORKERS } from "../core/pool.ts";
-import { checkOutputDir, checkOutputFile, lockOutputDir, writeAtomic } from "./io.ts";
+import {
+  checkNotInOutputDir,
+  checkOutputDir,
+  checkOutputFile,
+  lockOutputDir,
+  outputIdentity,
+  writeAtomic,
+} from "./io.ts";
 
 /** The output flags of simulate, theory and compare. */
 export const OUTPUT_FLAGS: Record<string, FlagOption> = {
@@ -51,14 +58,25 @@ export const OUTPUT_HELP = `Output:
 
 /** Check every output path the flags name, before any work (exit 2, nothing written). */
 export function checkOutputs(flags: FlagValues): void {
-  if (typeof flags.out === "string") checkOutputDir(flags.out, "--out");
+  if (typeof flags.out === "string") {
+    checkOutputDir(flags.out, "--out");
+    checkOutputDir(`${flags.out}/.partial`, "--out", /^run-\d+\.json$/); // the checkpoints
+  }
+  const targets: string[] = [];
   for (const flag of ["save-init", "save-spectrum"]) {
     const path = flags[flag];
-    if (typeof path === "string") checkOutputFile(path, `--${flag}`);
-  }
-  const paths = [flags["save-init"], flags["save-spectrum"]].filter((p) => typeof p === "string");
-  if (paths.length === 2 && paths[0] === paths[1]) {
-    throw new ConfigError("--save-spectrum", paths[1], "a file other than --save-init's");
+    if (typeof path !== "string") continue;
+    checkOutputFile(path, `--${flag}`);
+    if (typeof flags.out === "string") checkNotInOutputDir(path, `--${flag}`, flags.out);
+    const real = outputIdentity(path, `--${flag}`);
+    if (targets.includes(real)) {
+      throw new ConfigError(
+        "--save-spectrum",
+        `${path} (the same file as --save-init's)`,
+        "a file other than --save-init's",
+      );
+    }
+    targets.push(real);
   }
 }
 
@@ -104,13 +122,17 @@ export async function saveExtras(
 ): Promise<void> {
   if (typeof flags["save-init"] === "string") {
     const w = prepare(problem).initialWeights(problem.seeds[0]);
-    await writeAtomic(flags["save-init"], formatInitialWeights(w));
+    await writeAtomic(flags["save-init"], formatInitialWeights(w), "--save-init");
     if (!quiet) {
       console.error(`wrote initial weights of seed ${problem.seeds[0]} to ${flags["save-init"]}`);
     }
   }
   if (typeof flags["save-spectrum"] === "string") {
-    await writeAtomic(flags["save-spectrum"], formatCovariance(spectrumModel(problem)));
+    await writeAtomic(
+      flags["save-spectrum"],
+      formatCovariance(spectrumModel(problem)),
+      "--save-spectrum",
+    );
     if (!quiet) console.error(`wrote the covariance spectrum to ${flags["save-spectrum"]}`);
   }
 }

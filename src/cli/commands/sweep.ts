@@ -20,7 +20,7 @@ import {
 import { runSweep, type SweepProgress, workersFor } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
 import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
-import { checkOutputDir, lockOutputDir, writeAtomic } from "../io.ts";
+import { checkOutputDir, cleanStaleTemps, lockOutputDir, writeAtomic } from "../io.ts";
 import { interruptible } from "../session.ts";
 import {
   claimSweepDir,
@@ -344,6 +344,7 @@ async function runPoints(
   );
   const mine = shardSize(count, choice.shard);
   checkOutputDir(out, "--out");
+  checkOutputDir(`${out}/points`, "--out", /\.json$/); // a point file that is a directory
   const quiet = Boolean(flags.quiet);
   const say = (line: string) => {
     if (!quiet) console.error(line);
@@ -353,6 +354,8 @@ async function runPoints(
   const lockName = choice.shard ? `.lock-${choice.shard.index}-of-${choice.shard.count}` : ".lock";
   const lock = await lockOutputDir(out, "--out", lockName);
   try {
+    // temporaries of point writes whose process died (SIGKILL, a node lost)
+    await cleanStaleTemps(`${out}/points`, (name) => /^[0-9a-f]+\.json$/.test(name));
     if (choice.shard) {
       say(
         `shard ${choice.shard.index}/${choice.shard.count}${
