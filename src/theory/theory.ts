@@ -27,7 +27,7 @@ import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { createKernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
-import { solve } from "../ode/integrate.ts";
+import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
 import { directionsOf, FlowSystem, initialState } from "./system.ts";
 import {
   MAX_ADAPTIVE_STEPS,
@@ -41,7 +41,11 @@ import {
 export interface TheoryControl {
   /** Called about every 0.2 s of work. */
   onProgress?: (p: Progress) => void;
-  /** Aborts the integration (checked before every step). */
+  /**
+   * Aborts the integration: the integrator yields to the event loop about
+   * every 50 ms of work, so an abort is acted on within a fraction of a
+   * second (with workers, the pool stops them at once).
+   */
   signal?: AbortSignal;
   /**
    * Web Workers to spread the seeds over (default 1: this thread). Each
@@ -118,7 +122,7 @@ export async function theory(
       }), control.signal);
     runs.push(out.run);
     const who = cfg.seeds.length > 1 ? `seed ${seed}: ` : "";
-    warnings.push(...out.warnings.map((w) => ({ t: w.t, message: who + w.message })));
+    for (const w of out.warnings) warnings.push({ t: w.t, message: who + w.message });
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
@@ -226,13 +230,16 @@ async function theoryRun(
   );
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
-  const solveIt = () =>
-    solve({ rhs: sys.rhs, y0 }, prep.times, {
+  // a fixed step takes at most t-max / h steps plus one shortened step per recording time
+  const maxSteps = adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS + prep.times.length;
+  let sol: OdeSolution;
+  try {
+    sol = await solveAsync({ rhs: sys.rhs, y0 }, prep.times, {
       method: opts.integrator,
       ...(opts.h !== undefined ? { h: opts.h } : {}),
       atol: opts.atol,
       rtol: opts.rtol,
-      maxSteps: adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS,
+      maxSteps,
       check: sys.check,
       ...(signal ? { signal } : {}),
       onStep: (t) => {
@@ -243,11 +250,16 @@ async function theoryRun(
         }
       },
     });
-  let sol: ReturnType<typeof solve>;
-  try {
-    sol = solveIt();
   } catch (e) {
     if (e instanceof IntegrationError && e.reason === "max-steps") {
+      if (!adaptive) {
+        // refused before the first step (the driver counts a fixed step's steps up front)
+        throw new ConfigError(
+          "h",
+          opts.h,
+          `a step that reaches t-max = ${cfg.tMax} in at most ${maxSteps} steps`,
+        );
+      }
       throw new IntegrationError(
         "max-steps",
         e.t,
