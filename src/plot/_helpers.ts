@@ -4,6 +4,7 @@
  * Internal to `src/plot`; not re-exported by `mod.ts`.
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 
 /**
@@ -21,7 +22,7 @@ import { ConfigError } from "../core/errors.ts";
  * ```
  */
 export function logTicks(xs: number[]): number[] {
-  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const lo = minOf(xs), hi = maxOf(xs);
   const decades = Math.log10(hi / lo);
   const mantissas = decades > 2
     ? [1, 2, 5]
@@ -66,11 +67,11 @@ export function pickTimes(times: number[], wanted: number[] | undefined, count: 
       throw new ConfigError("times", wanted, "a non-empty array of times");
     }
     const picks = wanted.map((t) => {
-      if (!(t >= Math.min(...times) && t <= Math.max(...times))) {
+      if (!(t >= minOf(times) && t <= maxOf(times))) {
         throw new ConfigError(
           "times",
           wanted,
-          `times within [${fmt(Math.min(...times))}, ${fmt(Math.max(...times))}]`,
+          `times within [${fmt(minOf(times))}, ${fmt(maxOf(times))}]`,
         );
       }
       let best = 0;
@@ -251,7 +252,7 @@ const AXIS_TITLE_FONT = 13;
  * ```
  */
 export function timeTicks(ts: number[]): number[] {
-  const lo = Math.min(...ts), hi = Math.max(...ts);
+  const lo = minOf(ts), hi = maxOf(ts);
   if (!(lo < hi)) return [lo];
   const gap = Math.max(Math.log(1.5), 0.08 * Math.log(hi / lo));
   const inner = logTicks(ts).filter((v) => Math.log(v / lo) > gap && Math.log(hi / v) > gap);

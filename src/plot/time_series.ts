@@ -3,6 +3,7 @@
  * series, with optional labelled reference rules.
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import {
   CONFIG,
@@ -106,7 +107,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
     field: "t",
     type: "quantitative",
     // the axis ends at the first and the last time, both labelled
-    scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
+    scale: { type: "log", domain: [minOf(ts), maxOf(ts)], nice: false },
     axis: {
       title: "time t = steps / D",
       format: ".3~r",
