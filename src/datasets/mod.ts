@@ -19,8 +19,8 @@
  */
 export { DataFormatError, DownloadError } from "../core/errors.ts";
 export type { DataLocation } from "../core/errors.ts";
-export { concatDatasets, gunzip, isGzip, readBytes } from "./dataset.ts";
-export type { ByteInput, Dataset } from "./dataset.ts";
+export { concatDatasets, gunzip, isGzip, MAX_DATA_BYTES, readBytes } from "./dataset.ts";
+export type { ByteInput, Dataset, SizeBound } from "./dataset.ts";
 export {
   CIFAR10_CLASSES,
   CIFAR10_RECORD_BYTES,

@@ -102,6 +102,7 @@ export async function theory(
   const started = performance.now();
   const prep = prepare(problem);
   const settings = resolveSolver(solver, prep.problem);
+  checkRecordedSize(prep, settings);
   control.signal?.throwIfAborted();
   const cfg = prep.problem;
   const runs: Run[] = [];
@@ -138,6 +139,52 @@ export async function theory(
     ...(warnings.length ? { warnings } : {}),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Most numbers the recorded curves of one theory may hold in all (seeds x
+ * recording times x the order parameters of one time): a result is JSON,
+ * and a string of JSON cannot grow beyond about 5.4e8 characters (at most
+ * about 22 characters a number).
+ */
+export const MAX_RECORDED_VALUES = 2.4e7;
+
+/**
+ * The numbers recorded per time of one seed: the error, Q, R, T, T0 and the
+ * readout Gram matrix (K x K each), the projections on the leading explicit
+ * directions (2 K of them, up to RECORDED_PROJECTIONS each), the biases, and
+ * with an output bias C_k and C0.
+ */
+function valuesPerRecord(prep: Prepared, settings: SolverSettings): number {
+  const { K } = prep.problem.network;
+  const dirs = directionsOf(prep.spectrum, K, settings.form, settings.bins);
+  const top = Math.min(RECORDED_PROJECTIONS, dirs.rho.length);
+  return 1 + 5 * K * K + 2 * K * top + K + (prep.problem.network.outputBias ? K + 1 : 0);
+}
+
+/**
+ * Refuse, before any work, a theory whose recorded curves could not be
+ * returned as JSON (they failed only after the whole integration).
+ */
+function checkRecordedSize(prep: Prepared, settings: SolverSettings): void {
+  const cfg = prep.problem;
+  const perRecord = valuesPerRecord(prep, settings);
+  const total = cfg.seeds.length * prep.times.length * perRecord;
+  if (total <= MAX_RECORDED_VALUES) return;
+  const timesKey = cfg.times !== undefined ? "times (--times)" : "nTimes (--n-times)";
+  const fit = Math.max(1, Math.floor(MAX_RECORDED_VALUES / (cfg.seeds.length * perRecord)));
+  const given = cfg.times !== undefined ? cfg.times.length : cfg.nTimes;
+  const distinct = given === prep.times.length
+    ? ""
+    : ` (the grid has ${prep.times.length} distinct whole steps)`;
+  throw new ConfigError(
+    timesKey,
+    given,
+    `at most ${fit} recording times${distinct} with ${cfg.seeds.length} seed(s) and K = ${cfg.network.K}: ` +
+      `the curves would hold ${total.toPrecision(3)} numbers (${perRecord} per seed and time), ` +
+      `more than the ${MAX_RECORDED_VALUES.toPrecision(2)} a result can hold; ` +
+      "record fewer times or fewer seeds (--seed)",
+  );
 }
 
 /** What a worker of {@link theory} receives. */
