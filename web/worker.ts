@@ -17,10 +17,10 @@ import { ConfigError } from "../src/core/errors.ts";
 import { readDataset } from "../src/datasets/detect.ts";
 import type { Dataset } from "../src/datasets/dataset.ts";
 import { loadEmbeddedMnist } from "../src/datasets/mnist_embedded.ts";
-import { preprocess } from "../src/datasets/preprocess.ts";
+import { checkHeldOut, preprocess } from "../src/datasets/preprocess.ts";
 import { datasetModel } from "../src/data/mod.ts";
 import { resultFigures } from "./figures.ts";
-import { PRESETS } from "./presets.ts";
+import { PRESET_NAMES, presetFile } from "./presets.ts";
 import type { ImagesRequest, Reply, Request } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -43,13 +43,7 @@ function problemOf(input: ProblemInput, images?: ImagesRequest): ProblemInput {
   if (!dataset) {
     throw new ConfigError("images", "none loaded", "a data file dropped on the page, or MNIST");
   }
-  if (!(images.nHeldOut >= 1 && images.nHeldOut < dataset.n)) {
-    throw new ConfigError(
-      "heldOut",
-      images.nHeldOut,
-      `an integer from 1 to ${dataset.n - 1} (the data set has ${dataset.n} images)`,
-    );
-  }
+  checkHeldOut(dataset, images.nHeldOut, "heldOut");
   const p = preprocess(dataset, { nHeldOut: images.nHeldOut, seed: images.splitSeed });
   return { ...input, data: datasetModel(p) };
 }
@@ -83,8 +77,8 @@ async function run(id: number, input: ProblemInput, images: ImagesRequest | unde
 }
 
 async function preset(id: number, name: string, size: "reduced" | "default" | "full") {
-  const file = PRESETS[name];
-  if (!file) throw new ConfigError("preset", name, Object.keys(PRESETS).join(", "));
+  const file = presetFile(name);
+  if (!file) throw new ConfigError("preset", name, PRESET_NAMES.join(", "));
   const parsed = parsePreset(JSON.stringify(file), `examples/${name}.json`);
   const { summary, figures } = await runPreset(name, parsed, size, {
     signal: job!.signal,

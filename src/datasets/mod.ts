@@ -49,6 +49,7 @@ export {
   loadEmbeddedMnist,
 } from "./mnist_embedded.ts";
 export {
+  checkHeldOut,
   globalStats,
   preprocess,
   rowInto,

@@ -149,6 +149,42 @@ export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: numb
 }
 
 /**
+ * Check a held-out split of a data set before any work: a split needs at
+ * least 2 rows (one held out, one to train), and `nHeldOut` must leave at
+ * least one row to train. A data set too small is named by its source (the
+ * file); a bad count by `param` (the caller's flag or key).
+ *
+ * @example
+ * ```ts
+ * import { checkHeldOut } from "./preprocess.ts";
+ * let message = "";
+ * try { checkHeldOut({ n: 1, d: 2, data: new Uint8Array(2), source: "one.csv" }, 1, "--n-held-out"); }
+ * catch (e) { message = (e as Error).message; }
+ * if (!message.startsWith("invalid one.csv: got 1 row; allowed: at least 2 rows")) throw new Error(message);
+ * ```
+ */
+export function checkHeldOut(ds: Dataset, nHeldOut: unknown, param: string): void {
+  const { n } = ds;
+  if (n < 2) {
+    throw new ConfigError(
+      ds.source,
+      `${n} row${n === 1 ? "" : "s"}`,
+      "at least 2 rows for a held-out split (at least 1 held out for the test error " +
+        "and 1 to train on)",
+    );
+  }
+  if (!(Number.isInteger(nHeldOut) && (nHeldOut as number) >= 1 && (nHeldOut as number) < n)) {
+    throw new ConfigError(
+      param,
+      nHeldOut,
+      `an integer from 1 to ${
+        n - 1
+      } (${ds.source} has ${n} rows; at least one is kept to train on)`,
+    );
+  }
+}
+
+/**
  * Split a data set (seeded) into held-out and training rows and preprocess
  * it as published: x' = (x - mean) / (2 std) with global scalars, then
  * optional per-pixel centring (see the module documentation). The held-out
@@ -168,9 +204,7 @@ export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: numb
 export function preprocess(ds: Dataset, options: PreprocessOptions): Preprocessed {
   const { n, d } = ds;
   const nHeldOut = options.nHeldOut;
-  if (!Number.isInteger(nHeldOut) || nHeldOut < 1 || nHeldOut >= n) {
-    throw new ConfigError("nHeldOut", nHeldOut, `an integer from 1 to n - 1 = ${n - 1}`);
-  }
+  checkHeldOut(ds, nHeldOut, "nHeldOut");
   const nTrain = options.nTrain ?? n - nHeldOut;
   if (!Number.isInteger(nTrain) || nTrain < 1 || nTrain > n - nHeldOut) {
     throw new ConfigError("nTrain", nTrain, `an integer from 1 to n - nHeldOut = ${n - nHeldOut}`);

@@ -16,6 +16,7 @@ import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { loadDataset } from "../datasets.ts";
 import { DATASET_NAMES, datasetEntry } from "../../datasets/catalogue.ts";
+import { checkHeldOut } from "../../datasets/preprocess.ts";
 
 /** The problem parameters realdata takes as flags, with its own defaults. */
 const PARAMS = PROBLEM_PARAMS.filter((p) =>
@@ -88,13 +89,7 @@ Flags: --K N (3) --activation A (erf) --lr X (0.5) --t-max T (100)
     }
     checkOutputs(flags);
     const ds = await loadDataset(name, flags.path as string | undefined);
-    if (nHeldOut < 1 || nHeldOut >= ds.n) {
-      throw new ConfigError(
-        "--n-held-out",
-        nHeldOut,
-        `an integer from 1 to ${ds.n - 1} (the data set has ${ds.n} images)`,
-      );
-    }
+    checkHeldOut(ds, nHeldOut, "--n-held-out");
     const quiet = Boolean(flags.quiet);
     const out = flags.out as string | undefined;
     return await withOutputDir(out, async () => {
