@@ -211,7 +211,7 @@ export async function readBytes(
   const name = sourceName(input, source);
   const tooLarge = (size: number) =>
     new DataFormatError(
-      { source: name },
+      { source: name, offset: maxBytes },
       `at most ${maxBytes} bytes (the most a data file may hold)`,
       `${size} bytes`,
     );

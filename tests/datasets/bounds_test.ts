@@ -147,7 +147,7 @@ Deno.test("readBytes and load read at most maxBytes: Blobs and Responses by thei
   const big = new Uint8Array(5000);
   await rejectsFormat(
     readBytes(new Blob([big]), "b", 4096),
-    /at most 4096 bytes.*found 5000 bytes/,
+    /at byte 4096: expected at most 4096 bytes.*found 5000 bytes/,
   );
   await rejectsFormat(readBytes(big, "u", 4096), /at most 4096 bytes/);
   let pulled = 0;
