@@ -1,7 +1,8 @@
 /**
  * The page's worker: SGD, the theory, the presets and the data files run
- * here, off the page's thread. One job at a time; "stop" aborts it (SGD and
- * the theory check the signal about every 0.1 s).
+ * here, off the page's thread. One job at a time; "stop" aborts it (SGD
+ * checks the signal about every 0.1 s, the theory's integrator yields about
+ * every 50 ms of work).
  * @module
  */
 /// <reference lib="webworker" />
@@ -56,7 +57,10 @@ async function run(id: number, input: ProblemInput, images: ImagesRequest | unde
   post({ type: "progress", id, fraction: 0, what: "theory" });
   let th: CurveResult | undefined;
   try {
-    th = await theory(problem, {}, { signal });
+    th = await theory(problem, {}, {
+      signal,
+      onProgress: (p) => post({ type: "progress", id, fraction: p.fraction, what: "theory" }),
+    });
     post({ type: "theory", id, epsPCA: pca.epsPCA, result: th });
   } catch (e) {
     if (signal.aborted) throw e;

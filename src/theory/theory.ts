@@ -103,7 +103,7 @@ export async function theory(
   const prep = prepare(problem);
   const settings = resolveSolver(solver, prep.problem);
   checkRecordedSize(prep, settings);
-  control.signal?.throwIfAborted();
+  await heed(control.signal);
   const cfg = prep.problem;
   const runs: Run[] = [];
   const warnings: { t: number; message: string }[] = [];
@@ -251,13 +251,17 @@ async function theoryRun(
   const cfg = prep.problem;
   const { K } = cfg.network;
   const D = prep.D;
+  // the set-up is long at large D (weights, projections, kernels): an abort is heard between its parts
+  await heed(signal);
   const w0 = prep.initialWeights(seed);
+  await heed(signal);
   const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(prep.spectrum, K, opts.form, opts.bins);
   const outputBias = cfg.network.outputBias;
   // the output bias c (zeros unless given) enters every direction's vector as c_tau
   const c = outputBias ? (w0.c ?? new Array(D).fill(0)) : undefined;
   const vectors = initialState(dirs, K, w0.W, V, c);
+  await heed(signal);
   const bias = cfg.network.bias;
   // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
   const y0 = new Float64Array(vectors.length + (bias ? K : 0));
@@ -275,6 +279,7 @@ async function theoryRun(
     bias ? act.biasedAverages : undefined,
     { outputBias, density: opts.form === "density" },
   );
+  await heed(signal);
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
   // a fixed step takes at most t-max / h steps plus one shortened step per recording time
@@ -345,6 +350,14 @@ async function theoryRun(
     });
   }
   return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations, warnings };
+}
+
+/** Let the event loop run (so that an abort is delivered), then act on the signal. */
+async function heed(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  signal.throwIfAborted();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  signal.throwIfAborted();
 }
 
 /** The decoder the equations see: V (untied), W (tied) or W / sqrt(D) (no decoder: Sanger's rule). */
