@@ -28,7 +28,7 @@ import { activationSpec } from "../activations/mod.ts";
 import { createKernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
 import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
-import { directionsOf, FlowSystem, initialState } from "./system.ts";
+import { type Directions, directionsOf, FlowSystem, initialState } from "./system.ts";
 import {
   MAX_ADAPTIVE_STEPS,
   MAX_FIXED_STEPS,
@@ -102,7 +102,7 @@ export async function theory(
   const started = performance.now();
   const prep = prepare(problem);
   const settings = resolveSolver(solver, prep.problem);
-  checkRecordedSize(prep, settings);
+  checkBeforeWork(prep, settings);
   await heed(control.signal);
   const cfg = prep.problem;
   const runs: Run[] = [];
@@ -150,25 +150,56 @@ export async function theory(
 export const MAX_RECORDED_VALUES = 2.4e7;
 
 /**
+ * Most equations the stiff integrator ("rosenbrock") takes: it factors a
+ * dense N x N Jacobian at every step (N^3 / 3 operations, N right-hand-side
+ * evaluations for it), so one step, which cannot be interrupted, takes about
+ * 0.3 s at N = 600 on a loaded 2-core host, and minutes at a few thousand.
+ */
+export const MAX_STIFF_EQUATIONS = 600;
+
+/**
  * The numbers recorded per time of one seed: the error, Q, R, T, T0 and the
  * readout Gram matrix (K x K each), the projections on the leading explicit
  * directions (2 K of them, up to RECORDED_PROJECTIONS each), the biases, and
  * with an output bias C_k and C0.
  */
-function valuesPerRecord(prep: Prepared, settings: SolverSettings): number {
-  const { K } = prep.problem.network;
-  const dirs = directionsOf(prep.spectrum, K, settings.form, settings.bins);
+function valuesPerRecord(cfg: Problem, dirs: Directions): number {
+  const { K } = cfg.network;
   const top = Math.min(RECORDED_PROJECTIONS, dirs.rho.length);
-  return 1 + 5 * K * K + 2 * K * top + K + (prep.problem.network.outputBias ? K + 1 : 0);
+  return 1 + 5 * K * K + 2 * K * top + K + (cfg.network.outputBias ? K + 1 : 0);
 }
 
 /**
- * Refuse, before any work, a theory whose recorded curves could not be
- * returned as JSON (they failed only after the whole integration).
+ * Refuse, before any work, what could only fail after it: recorded curves
+ * that could not be returned as JSON (they failed after the whole
+ * integration), and the stiff integrator on more equations than it can step
+ * through in a fraction of a second.
  */
-function checkRecordedSize(prep: Prepared, settings: SolverSettings): void {
+function checkBeforeWork(prep: Prepared, settings: SolverSettings): void {
   const cfg = prep.problem;
-  const perRecord = valuesPerRecord(prep, settings);
+  const { K } = cfg.network;
+  const dirs = directionsOf(prep.spectrum, K, settings.form, settings.bins);
+  if (INTEGRATORS[settings.integrator].name === "rosenbrock") {
+    // the state of FlowSystem: m values per explicit direction, m x m per group, the biases
+    const m = 2 * K + (cfg.network.outputBias ? 1 : 0);
+    const N = m * dirs.rho.length + m * m * dirs.groupRho.length + (cfg.network.bias ? K : 0);
+    if (N > MAX_STIFF_EQUATIONS) {
+      // binning keeps max(2K, 16) leading directions explicit and makes `bins` groups of the rest
+      const fixed = m * Math.min(dirs.rho.length, Math.max(2 * K, 16)) + (cfg.network.bias ? K : 0);
+      const bins = Math.floor((MAX_STIFF_EQUATIONS - fixed) / (m * m));
+      const binned = settings.form === "projected" && settings.bins === undefined && bins >= 1
+        ? `, or the spectrum binned (--bins ${bins} or fewer)`
+        : "";
+      throw new ConfigError(
+        "integrator",
+        "stiff",
+        `"adaptive" for this problem${binned}: "stiff" takes at most ${MAX_STIFF_EQUATIONS} ` +
+          `equations (it factors a dense Jacobian at every step), and here there are ${N} ` +
+          `(${dirs.rho.length} directions of the spectrum, K = ${K})`,
+      );
+    }
+  }
+  const perRecord = valuesPerRecord(cfg, dirs);
   const total = cfg.seeds.length * prep.times.length * perRecord;
   if (total <= MAX_RECORDED_VALUES) return;
   const timesKey = cfg.times !== undefined ? "times (--times)" : "nTimes (--n-times)";
@@ -180,7 +211,7 @@ function checkRecordedSize(prep: Prepared, settings: SolverSettings): void {
   throw new ConfigError(
     timesKey,
     given,
-    `at most ${fit} recording times${distinct} with ${cfg.seeds.length} seed(s) and K = ${cfg.network.K}: ` +
+    `at most ${fit} recording times${distinct} with ${cfg.seeds.length} seed(s) and K = ${K}: ` +
       `the curves would hold ${total.toPrecision(3)} numbers (${perRecord} per seed and time), ` +
       `more than the ${MAX_RECORDED_VALUES.toPrecision(2)} a result can hold; ` +
       "record fewer times or fewer seeds (--seed)",

@@ -13,6 +13,8 @@ import { parseCovariance, parseInitialWeights } from "../../src/problem/formats.
 import { MAX_D } from "../../src/data/mod.ts";
 import { readCsv } from "../../src/datasets/csv.ts";
 import { checkHeldOut, preprocess } from "../../src/datasets/preprocess.ts";
+import { MAX_DATA_BYTES } from "../../src/datasets/dataset.ts";
+import { loadDataset } from "../../src/cli/datasets.ts";
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
@@ -96,4 +98,23 @@ Deno.test("a one-row data set says it has too few rows for a held-out split, and
     /invalid --n-held-out: got 3; allowed: an integer from 1 to 2 \(three.csv has 3 rows/,
   );
   assert.equal(preprocess(three, { nHeldOut: 2 }).nTrain, 1);
+});
+
+Deno.test("a catalogued data file larger than MAX_DATA_BYTES is refused by its size, before it is read", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/data_batch_1.bin`;
+  // sparse: takes no space, and reading it whole would take a GiB
+  await Deno.writeFile(path, new Uint8Array(0));
+  await Deno.truncate(path, MAX_DATA_BYTES + 1);
+  const started = performance.now();
+  await assert.rejects(loadDataset("cifar10", dir), (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.match(
+      e.message,
+      /^invalid --path: got ".*data_batch_1.bin"; allowed: a data file of at most 1073741824 bytes/,
+    );
+    return true;
+  });
+  assert.ok(performance.now() - started < 1000);
+  await Deno.remove(dir, { recursive: true });
 });

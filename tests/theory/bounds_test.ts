@@ -80,3 +80,38 @@ Deno.test("the smallest h the solver accepts reaches t-max within the theory's s
   setTimeout(() => controller.abort(new Error("long enough")), 1500);
   await assert.rejects(run, /long enough/, "it runs (it is not refused for its step count)");
 });
+
+Deno.test("the stiff integrator on more equations than it can step through quickly is refused up front, with the bins that fit", async () => {
+  const D = 150;
+  const eigenvalues = Array.from({ length: D }, (_, i) => 1 + 5 * Math.exp(-i / 10) + i * 1e-3);
+  const eigenvectors = Array.from(
+    { length: D },
+    (_, i) => Array.from({ length: D }, (_, j) => (i === j ? 1 : 0)),
+  );
+  const problem = resolveProblem({
+    data: { kind: "gaussian", D, eigenvalues, eigenvectors },
+    network: { K: 3 },
+    tMax: 1,
+    nTimes: 3,
+  });
+  const started = performance.now();
+  let bins = 0;
+  await assert.rejects(theory(problem, { integrator: "stiff" }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.match(
+      e.message,
+      /^invalid integrator: got "stiff"; allowed: "adaptive" for this problem, or the spectrum binned \(--bins (\d+) or fewer\): "stiff" takes at most 600 equations .* here there are 900 \(150 directions/,
+    );
+    bins = Number(/--bins (\d+)/.exec(e.message)![1]);
+    return true;
+  });
+  // one step at 900 equations takes seconds and cannot be interrupted: refused before any
+  assert.ok(performance.now() - started < 3000);
+  // the bins it suggests fit, one more does not
+  const fits = await theory(problem, { integrator: "stiff", bins });
+  assert.ok(fits.eps.every(Number.isFinite));
+  await assert.rejects(theory(problem, { integrator: "stiff", bins: bins + 1 }), /at most 600/);
+  // the adaptive integrator takes the whole spectrum
+  const adaptive = await theory(problem, { integrator: "adaptive" });
+  assert.ok(Math.abs(adaptive.eps.at(-1)! - fits.eps.at(-1)!) < 0.05);
+});
