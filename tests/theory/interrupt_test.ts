@@ -40,6 +40,7 @@ async function abortLatency(
   }
   const latency = performance.now() - abortedAt;
   assert.ok(Number.isFinite(latency), "the run ended before it was aborted: make it longer");
+  console.log(`aborted after ${afterMs} ms: acted on in ${latency.toFixed(1)} ms`);
   assert.equal(error, reason, `the run ended with ${error} rather than the abort's reason`);
   return { error, latency };
 }
@@ -114,6 +115,7 @@ Deno.test("cli theory: SIGINT during the integration exits 1 within a second and
   child.kill("SIGINT");
   const out = await child.output();
   const took = performance.now() - sent;
+  console.log(`SIGINT to exit: ${took.toFixed(0)} ms`);
   const stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 1, stderr);
   assert.match(stderr, /interrupted/);
