@@ -373,7 +373,24 @@ export async function load(
   maxBytes: number = MAX_DATA_BYTES,
 ): Promise<Loaded> {
   const name = sourceName(input, source);
-  let bytes = await readBytes(input, name, maxBytes);
+  // a stream that is not gzip is bounded by its format as it is read (gzip: once inflated)
+  const raw: SizeBound | undefined = bound &&
+    ((head, final) => {
+      if (head.length < 2 && !final) return undefined;
+      if (isGzip(head)) return maxBytes;
+      try {
+        return bound(head, final);
+      } catch (e) {
+        // the format's bounds speak of gunzipped bytes: these are the file's own
+        if (!(e instanceof DataFormatError)) throw e;
+        throw new DataFormatError(
+          { source: e.source, offset: e.offset, line: e.line },
+          e.expected,
+          e.found,
+        );
+      }
+    });
+  let bytes = await readBytes(input, name, maxBytes, raw);
   let gunzipped = false;
   if (isGzip(bytes)) {
     bytes = await gunzip(bytes, name, bound, maxBytes);

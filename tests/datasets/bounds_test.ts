@@ -242,3 +242,28 @@ Deno.test("the IDX labels and a reader's own format are checked from the first i
   const batch = concat(cifarRecord(3, () => [1, 2, 3]), cifarRecord(9, () => [4, 5, 6]));
   assert.deepEqual(Array.from((await readCifar10(await gzip(batch), "b.bin.gz")).labels!), [3, 9]);
 });
+
+Deno.test("a stream that is not gzip is bounded by its format as it is read", async () => {
+  let pulled = 0;
+  const zeros = () =>
+    new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(1 << 16));
+      },
+    });
+  await rejectsFormat(
+    readIdxImages(zeros(), "x-idx3-ubyte"),
+    /^x-idx3-ubyte: at byte 0: expected the images magic/,
+  );
+  assert.ok(pulled <= 2, `${pulled} chunks pulled`);
+  pulled = 0;
+  await rejectsFormat(
+    readDataset(new Response(zeros()), "endless.csv"),
+    /endless.csv: line 1: expected UTF-8 text, found a NUL byte/,
+  );
+  assert.ok(pulled <= 3, `${pulled} chunks pulled`);
+  // a file of the exact size passes, as before
+  const file = idxImages(1, 2, 2, [1, 2, 3, 4]);
+  assert.equal((await readIdxImages(new Blob([file]).stream(), "ok")).data[3], 4);
+});
