@@ -19,15 +19,36 @@ export interface PresetFile {
   [key: string]: unknown;
 }
 
-/** The presets by name (the file name without .json), in the report's order. */
-export const PRESETS: Readonly<Record<string, PresetFile>> = {
-  sequential,
-  tied,
-  "relu-bias": reluBias,
-  truncated,
-  components,
-  realdata,
-} as Record<string, PresetFile>;
+/**
+ * The presets by name (the file name without .json), in the report's order.
+ * The object has no prototype, so that a name from a URL such as
+ * `constructor` or `__proto__` finds nothing (rather than an inherited
+ * member); look names up with {@link presetFile}.
+ */
+export const PRESETS: Readonly<Record<string, PresetFile>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, PresetFile>, {
+    sequential,
+    tied,
+    "relu-bias": reluBias,
+    truncated,
+    components,
+    realdata,
+  }),
+);
+
+/**
+ * The preset of this name, or undefined when there is none (own names only:
+ * `constructor`, `__proto__` and `toString` are not presets).
+ *
+ * @example
+ * ```ts
+ * import { presetFile } from "./presets.ts";
+ * if (!(presetFile("tied")?.experiment && presetFile("constructor") === undefined)) throw new Error("example failed");
+ * ```
+ */
+export function presetFile(name: string): PresetFile | undefined {
+  return typeof name === "string" && Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+}
 
 /** The names of the presets, in order. */
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

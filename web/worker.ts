@@ -1,7 +1,8 @@
 /**
  * The page's worker: SGD, the theory, the presets and the data files run
- * here, off the page's thread. One job at a time; "stop" aborts it (SGD and
- * the theory check the signal about every 0.1 s).
+ * here, off the page's thread. One job at a time; "stop" aborts it (SGD
+ * checks the signal about every 0.1 s, the theory's integrator yields about
+ * every 50 ms of work).
  * @module
  */
 /// <reference lib="webworker" />
@@ -17,11 +18,11 @@ import { ConfigError } from "../src/core/errors.ts";
 import { readDataset } from "../src/datasets/detect.ts";
 import type { Dataset } from "../src/datasets/dataset.ts";
 import { loadEmbeddedMnist } from "../src/datasets/mnist_embedded.ts";
-import { preprocess } from "../src/datasets/preprocess.ts";
+import { checkHeldOut, preprocess } from "../src/datasets/preprocess.ts";
 import { datasetModel } from "../src/data/mod.ts";
 import { resultFigures } from "../src/plot/result_figures.ts";
 import { curveHeight } from "./figures.ts";
-import { PRESETS } from "./presets.ts";
+import { PRESET_NAMES, presetFile } from "./presets.ts";
 import type { ImagesRequest, Reply, Request } from "./protocol.ts";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -44,13 +45,7 @@ function problemOf(input: ProblemInput, images?: ImagesRequest): ProblemInput {
   if (!dataset) {
     throw new ConfigError("images", "none loaded", "a data file dropped on the page, or MNIST");
   }
-  if (!(images.nHeldOut >= 1 && images.nHeldOut < dataset.n)) {
-    throw new ConfigError(
-      "heldOut",
-      images.nHeldOut,
-      `an integer from 1 to ${dataset.n - 1} (the data set has ${dataset.n} images)`,
-    );
-  }
+  checkHeldOut(dataset, images.nHeldOut, "heldOut");
   const p = preprocess(dataset, { nHeldOut: images.nHeldOut, seed: images.splitSeed });
   return { ...input, data: datasetModel(p) };
 }
@@ -68,7 +63,10 @@ async function run(
   post({ type: "progress", id, fraction: 0, what: "theory" });
   let th: CurveResult | undefined;
   try {
-    th = await theory(problem, {}, { signal });
+    th = await theory(problem, {}, {
+      signal,
+      onProgress: (p) => post({ type: "progress", id, fraction: p.fraction, what: "theory" }),
+    });
     post({ type: "theory", id, epsPCA: pca.epsPCA, result: th });
   } catch (e) {
     if (signal.aborted) throw e;
@@ -92,8 +90,8 @@ async function run(
 }
 
 async function preset(id: number, name: string, size: "reduced" | "default" | "full") {
-  const file = PRESETS[name];
-  if (!file) throw new ConfigError("preset", name, Object.keys(PRESETS).join(", "));
+  const file = presetFile(name);
+  if (!file) throw new ConfigError("preset", name, PRESET_NAMES.join(", "));
   const parsed = parsePreset(JSON.stringify(file), `examples/${name}.json`);
   const { summary, figures } = await runPreset(name, parsed, size, {
     signal: job!.signal,

@@ -5,6 +5,7 @@
  * flipped to overlap positively. Plain arithmetic on arrays, browser-safe.
  * @module
  */
+import { maxOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 
 /**
@@ -265,7 +266,7 @@ function polarFactor(A: number[][]): number[][] {
   const U: number[][] = Array.from({ length: K }, () => new Array(K).fill(0));
   const cols: number[][] = [];
   const norms = Array.from({ length: K }, (_, j) => Math.hypot(...B.map((row) => row[j])));
-  const scale = Math.max(...norms, 0);
+  const scale = Math.max(maxOf(norms), 0);
   for (let j = 0; j < K; j++) {
     let col = B.map((row) => row[j]);
     if (!(norms[j] > 1e-12 * scale && norms[j] > 0)) {

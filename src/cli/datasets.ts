@@ -5,9 +5,10 @@
  * @module
  */
 import { datasetEntry, readCatalogued } from "../datasets/catalogue.ts";
-import type { Dataset } from "../datasets/dataset.ts";
+import { type Dataset, MAX_DATA_BYTES } from "../datasets/dataset.ts";
 import { loadEmbeddedMnist } from "../datasets/mnist_embedded.ts";
 import { loadEmbeddedMnistIsolated } from "./embedded_mnist.ts";
+import { ConfigError } from "../core/errors.ts";
 
 /** The cache directory of a data set: $XDG_CACHE_HOME/aedyn/NAME or ~/.cache/aedyn/NAME. */
 export function cacheDir(name: string): string {
@@ -29,9 +30,20 @@ export async function loadDataset(name: string, path?: string): Promise<Dataset>
   }
   const dir = path ?? cacheDir(name);
   return await readCatalogued(name, async (file) => {
+    const p = `${dir}/${file}`;
+    let info: Deno.FileInfo;
     try {
-      const p = `${dir}/${file}`;
-      return (await Deno.stat(p)).isFile ? await Deno.readFile(p) : undefined;
+      info = await Deno.stat(p);
+    } catch {
+      return undefined;
+    }
+    if (!info.isFile) return undefined;
+    if (info.size > MAX_DATA_BYTES) {
+      // refused by its size, before it is read
+      throw new ConfigError("--path", p, `a data file of at most ${MAX_DATA_BYTES} bytes`);
+    }
+    try {
+      return await Deno.readFile(p);
     } catch {
       return undefined;
     }

@@ -30,17 +30,64 @@
  */
 import { ConfigError } from "../core/errors.ts";
 
-/** Read a text file; a missing or unreadable file is a {@link ConfigError} naming the flag. */
-export async function readTextFile(path: string, flag: string): Promise<string> {
+/**
+ * Most bytes of a text input (a config, spectrum, initial weights, preset or
+ * sweep spec): about the longest string JSON.parse can be given.
+ */
+export const MAX_TEXT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Read a text file of at most `maxBytes` bytes; a missing, unreadable or
+ * too large file, or one that holds a NUL byte (binary data, a device such
+ * as /dev/zero), is a {@link ConfigError} naming the flag. It is read in
+ * chunks, so a device that never ends is refused at its first chunk or at
+ * the limit, never read without bound.
+ */
+export async function readTextFile(
+  path: string,
+  flag: string,
+  maxBytes: number = MAX_TEXT_BYTES,
+): Promise<string> {
+  const refuse = (why: string, allowed = "a readable file") =>
+    new ConfigError(flag, `${path} (${why})`, allowed);
+  let file: Deno.FsFile;
   try {
-    return await Deno.readTextFile(path);
+    file = await Deno.open(path, { read: true });
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
       ? "a file that does not exist"
       : e instanceof Deno.errors.IsADirectory
       ? "a directory"
       : (e as Error).message;
-    throw new ConfigError(flag, `${path} (${why})`, "a readable file");
+    throw refuse(why);
+  }
+  try {
+    const info = await file.stat();
+    if (info.isDirectory) throw refuse("a directory");
+    const allowed = `a text file of at most ${maxBytes} bytes`;
+    if (info.isFile && info.size > maxBytes) throw refuse(`${info.size} bytes`, allowed);
+    const decoder = new TextDecoder();
+    const buffer = new Uint8Array(1 << 16);
+    let text = "";
+    let total = 0;
+    for (;;) {
+      const n = await file.read(buffer);
+      if (n === null) break;
+      const chunk = buffer.subarray(0, n);
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) {
+        throw refuse(`a NUL byte at byte ${total + nul}: binary data or a device`, allowed);
+      }
+      total += n;
+      if (total > maxBytes) throw refuse(`more than ${maxBytes} bytes`, allowed);
+      text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw refuse((e as Error).message);
+  } finally {
+    file.close();
   }
 }
 

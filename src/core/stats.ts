@@ -36,3 +36,36 @@ export function summarise(
   }
   return { eps, epsStd, epsMin, epsMax };
 }
+
+/**
+ * The smallest of `xs` (Infinity when empty, NaN when one is NaN), as
+ * `Math.min(...xs)` but for arrays of any length: spreading 1e5 numbers
+ * into one call overflows the stack.
+ *
+ * @example
+ * ```ts
+ * import { minOf } from "./stats.ts";
+ * if (!(minOf(Array.from({ length: 1e6 }, (_, i) => 5 - i)) === 5 - 999_999)) throw new Error("example failed");
+ * ```
+ */
+export function minOf(xs: ArrayLike<number>): number {
+  let lo = Infinity;
+  for (let i = 0; i < xs.length; i++) lo = Math.min(lo, xs[i]);
+  return lo;
+}
+
+/**
+ * The largest of `xs` (-Infinity when empty, NaN when one is NaN), as
+ * `Math.max(...xs)` for arrays of any length.
+ *
+ * @example
+ * ```ts
+ * import { maxOf } from "./stats.ts";
+ * if (!(maxOf(Array.from({ length: 1e6 }, (_, i) => i)) === 999_999)) throw new Error("example failed");
+ * ```
+ */
+export function maxOf(xs: ArrayLike<number>): number {
+  let hi = -Infinity;
+  for (let i = 0; i < xs.length; i++) hi = Math.max(hi, xs[i]);
+  return hi;
+}

@@ -189,7 +189,7 @@ export async function readCatalogued(
       );
     }
     const source = `${where}/${found.file}`;
-    const loaded = await load(found.bytes, source);
+    const loaded = await load(found.bytes, source, DATA_FORMATS[entry.format].bound(source));
     parts.push(DATA_FORMATS[entry.format].parse(loaded.bytes, source));
   }
   try {

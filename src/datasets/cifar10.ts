@@ -5,11 +5,35 @@
  * bytes, each plane a 32 x 32 image in row-major order.
  * @module
  */
-import { type ByteInput, type Dataset, load } from "./dataset.ts";
+import { type ByteInput, type Dataset, load, type SizeBound, sourceName } from "./dataset.ts";
 import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 /** Bytes per CIFAR-10 record: 1 label + 3 x 1024 pixels. */
 export const CIFAR10_RECORD_BYTES = 3073;
+
+/** Most records of one CIFAR-10 file: the whole data set (50000 + 10000 images) in one. */
+export const CIFAR10_MAX_RECORDS = 60_000;
+
+/**
+ * The size bound of a CIFAR-10 batch (gunzipped bytes): at most
+ * {@link CIFAR10_MAX_RECORDS} records, and the label bytes read so far from
+ * 0 to 9 (so that other data are refused from their first bytes).
+ */
+export function cifar10Bound(source: string): SizeBound {
+  const R = CIFAR10_RECORD_BYTES;
+  return (head, final) => {
+    for (let i = 0; i < head.length; i += R) {
+      if (head[i] > 9) {
+        throw new DataFormatError(
+          { source, offset: i, gunzipped: true },
+          "a label byte from 0 to 9",
+          String(head[i]),
+        );
+      }
+    }
+    return head.length >= 64 * R || final ? CIFAR10_MAX_RECORDS * R : undefined;
+  };
+}
 
 /** The ten CIFAR-10 classes, by label. */
 export const CIFAR10_CLASSES: readonly string[] = [
@@ -58,7 +82,8 @@ export function parseCifar10(bytes: Uint8Array, source: string): Dataset {
  * ```
  */
 export async function readCifar10(input: ByteInput, source?: string): Promise<Dataset> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const { bytes, gunzipped } = await load(input, name, cifar10Bound(name));
   return cifar10From(bytes, { source: name, gunzipped });
 }
 

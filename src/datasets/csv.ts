@@ -14,7 +14,14 @@
 // a full specifier, so that this module also resolves when imported by URL (no import map)
 // deno-lint-ignore no-import-prefix
 import papaparse from "npm:papaparse@5.7.1";
-import { type ByteInput, type Dataset, load } from "./dataset.ts";
+import {
+  type ByteInput,
+  type Dataset,
+  load,
+  MAX_DATA_BYTES,
+  type SizeBound,
+  sourceName,
+} from "./dataset.ts";
 import { ConfigError, DataFormatError, type DataLocation } from "../core/errors.ts";
 
 /**
@@ -88,8 +95,42 @@ export async function readCsv(
   source?: string,
   options: CsvOptions = {},
 ): Promise<Dataset> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const { bytes, gunzipped } = await load(input, name, csvBound(name));
   return csvFrom(bytes, { source: name, gunzipped }, options);
+}
+
+/** Bytes of the beginning of a CSV file checked to be text before it is read further. */
+const CSV_HEAD = 1 << 16;
+
+/**
+ * The size bound of a CSV file (gunzipped bytes): text, so its first 64 KiB
+ * are UTF-8 without a NUL byte (binary data, or a bomb of zeros, is refused
+ * from them), and at most `MAX_DATA_BYTES` in all.
+ */
+export function csvBound(source: string): SizeBound {
+  return (head, final) => {
+    if (head.length < CSV_HEAD && !final) return undefined;
+    const nul = head.indexOf(0);
+    let text = true;
+    try {
+      // stream: a character cut at the end of the head is not an error
+      new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    } catch {
+      text = false;
+    }
+    if (nul >= 0 || !text) {
+      let line = 1;
+      const end = nul >= 0 ? nul : head.length;
+      for (let i = 0; i < end; i++) if (head[i] === 10) line++;
+      throw new DataFormatError(
+        { source, line },
+        "UTF-8 text",
+        nul >= 0 ? "a NUL byte (a binary file?)" : "bytes that are not UTF-8 (a binary file?)",
+      );
+    }
+    return MAX_DATA_BYTES;
+  };
 }
 
 function csvFrom(input: string | Uint8Array, at: DataLocation, options: CsvOptions): Dataset {

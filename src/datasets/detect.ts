@@ -3,7 +3,7 @@
  * content (after gunzip), with the file name as a hint for CIFAR-10 and CSV.
  * @module
  */
-import { type ByteInput, type Dataset, load } from "./dataset.ts";
+import { type ByteInput, type Dataset, load, type SizeBound, sourceName } from "./dataset.ts";
 import { ConfigError, DataFormatError } from "../core/errors.ts";
 import { IDX_LABELS_MAGIC } from "./idx.ts";
 import { DATA_FORMAT_NAMES, DATA_FORMATS, type DataFormat } from "./formats.ts";
@@ -48,6 +48,53 @@ export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
   }
 }
 
+/** Bytes of the beginning of a file looked at to tell text (CSV) from binary data. */
+const TEXT_HEAD = 1 << 16;
+
+/**
+ * The format of a file from its first bytes, as far as they tell (undefined:
+ * more bytes are needed): magic numbers first, then the name (an IDX name
+ * such as `train-images-idx3-ubyte` expects the IDX magic), then text or
+ * binary.
+ */
+function formatOfHead(head: Uint8Array, name: string, final: boolean): DataFormat | undefined {
+  for (const format of ["npy", "idx"] as const) {
+    if (DATA_FORMATS[format].recognise(head, name)) return format;
+  }
+  if (/idx\d-ubyte$|-ubyte$/.test(name)) return "idx";
+  if (name.endsWith(".bin")) return "cifar10";
+  if (name.endsWith(".csv") || name.endsWith(".txt")) return "csv";
+  if (head.length < TEXT_HEAD && !final) return undefined;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    if (head.indexOf(0) < 0) return "csv";
+  } catch {
+    // binary: CIFAR-10 is the one binary format without a magic number
+  }
+  return "cifar10";
+}
+
+/**
+ * The size bound of a file read by {@link readDataset} (gunzipped bytes):
+ * that of `format`, or of the format its first bytes show; an IDX labels
+ * file is refused from its magic.
+ */
+export function detectBound(source: string, format?: DataFormat): SizeBound {
+  if (format !== undefined && Object.hasOwn(DATA_FORMATS, format)) {
+    return DATA_FORMATS[format].bound(source);
+  }
+  const name = source.toLowerCase().replace(/\.gz$/, "");
+  return (head, final) => {
+    if (head.length < 8 && !final) return undefined;
+    const magic = head.length >= 4
+      ? ((head[0] << 24) | (head[1] << 16) | (head[2] << 8) | head[3]) >>> 0
+      : -1;
+    if (magic === IDX_LABELS_MAGIC) detectFormat(head, source); // throws: a labels file
+    const found = formatOfHead(head, name, final);
+    return found === undefined ? undefined : DATA_FORMATS[found].bound(source)(head, final);
+  };
+}
+
 /** Options of {@link readDataset}. */
 export interface ReadDatasetOptions {
   /** Skip detection and read this format. */
@@ -70,7 +117,8 @@ export async function readDataset(
   source?: string,
   options: ReadDatasetOptions = {},
 ): Promise<Dataset> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const { bytes, gunzipped } = await load(input, name, detectBound(name, options.format));
   const format = options.format ?? detectFormat(bytes, name);
   if (!Object.hasOwn(DATA_FORMATS, format)) {
     throw new ConfigError("format", format, DATA_FORMAT_NAMES.join(", "));

@@ -20,6 +20,7 @@ import { ConfigError } from "../core/errors.ts";
 import { DownloadError } from "../core/errors.ts";
 import { Md5 } from "./md5.ts";
 import { readTar } from "./tar.ts";
+import { MAX_DATA_BYTES } from "./dataset.ts";
 import { type DatasetName, DATASETS, DOWNLOADABLE, type RemoteFile } from "./catalogue.ts";
 
 /** Progress of one file's download. */
@@ -48,6 +49,12 @@ export interface DownloadOptions {
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
   /** Abort the download. */
   signal?: AbortSignal;
+  /**
+   * Most bytes of one downloaded file, and of an archive's unpacked content
+   * (default `MAX_DATA_BYTES`, 1 GiB): a larger content-length is refused
+   * before the body is read, a longer body as soon as it passes the limit.
+   */
+  maxBytes?: number;
 }
 
 /** What was downloaded and written. */
@@ -87,6 +94,15 @@ async function fetchVerified(
   const total = !encoded && announced !== null && /^\d+$/.test(announced)
     ? Number(announced)
     : null;
+  const max = options.maxBytes ?? MAX_DATA_BYTES;
+  if (total !== null && total > max) {
+    await res.body.cancel().catch(() => {});
+    throw new DownloadError(
+      url,
+      `the server announces ${total} bytes (content-length), more than the ${max} a data file ` +
+        "may hold (maxBytes); nothing was written",
+    );
+  }
   const hash = new Md5();
   // With a content-length the body goes straight into one buffer; otherwise chunks are joined at the end.
   const whole = total !== null ? new Uint8Array(total) : null;
@@ -102,6 +118,13 @@ async function fetchVerified(
     while (true) {
       const { done, value } = await reader.read();
       if (done) break;
+      if (loaded + value.length > max) {
+        await reader.cancel().catch(() => {});
+        throw new DownloadError(
+          url,
+          `too long: more than the ${max} bytes a data file may hold (maxBytes); nothing was written`,
+        );
+      }
       hash.update(value);
       if (whole === null) chunks.push(value);
       else if (loaded + value.length <= whole.length) whole.set(value, loaded);
@@ -109,6 +132,7 @@ async function fetchVerified(
       if (loaded - reported >= PROGRESS_STEP) report();
     }
   } catch (e) {
+    if (e instanceof DownloadError) throw e;
     const of = total === null ? "" : ` of ${total}`;
     throw new DownloadError(
       url,
@@ -179,6 +203,10 @@ export async function downloadDataset(
       throw new ConfigError(`md5 of ${file}`, sum, "32 hexadecimal digits");
     }
   }
+  const max = options.maxBytes;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max >= 1)) {
+    throw new ConfigError("maxBytes", max, "a whole number of bytes >= 1");
+  }
   let base = options.baseUrl ?? spec.baseUrl;
   if (!base.endsWith("/")) base += "/";
   try {
@@ -205,7 +233,8 @@ export async function downloadDataset(
     const tar = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
       new DecompressionStream("gzip"),
     );
-    for await (const entry of readTar(tar, `${file.name} (${url})`)) {
+    const unpacked = readTar(tar, `${file.name} (${url})`, options.maxBytes ?? MAX_DATA_BYTES);
+    for await (const entry of unpacked) {
       await options.writeFile(entry.name, entry.bytes);
       written.push({ name: entry.name, bytes: entry.bytes.length });
     }

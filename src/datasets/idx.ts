@@ -4,7 +4,7 @@
  * 0x00000801: unsigned bytes, 1 dimension n).
  * @module
  */
-import { type ByteInput, type Dataset, load, sourceName } from "./dataset.ts";
+import { type ByteInput, type Dataset, load, type SizeBound, sourceName } from "./dataset.ts";
 import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 /** Magic number of an IDX file of unsigned-byte images (n x rows x cols). */
@@ -16,17 +16,8 @@ function hex(v: number): string {
   return `0x${v.toString(16).padStart(8, "0")}`;
 }
 
-/** Check the 4-byte magic and the big-endian dimensions; return them. */
-function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: string): number[] {
-  const ndim = magic & 0xff;
-  const headerBytes = 4 + 4 * ndim;
-  if (bytes.length < 4) {
-    throw new DataFormatError(
-      { ...at, offset: 0 },
-      `the ${what} magic number ${hex(magic)}`,
-      `${bytes.length} bytes`,
-    );
-  }
+/** Check the 4-byte magic (the bytes hold at least 4). */
+function checkMagic(bytes: Uint8Array, at: DataLocation, magic: number, what: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0);
   if (found !== magic) {
@@ -42,13 +33,11 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
       `${hex(found)}${hint}`,
     );
   }
-  if (bytes.length < headerBytes) {
-    throw new DataFormatError(
-      { ...at, offset: bytes.length },
-      `a ${headerBytes}-byte IDX header with ${ndim} dimension${ndim > 1 ? "s" : ""}`,
-      `the end of the data after ${bytes.length} bytes`,
-    );
-  }
+}
+
+/** The big-endian dimensions after the magic (the bytes hold the whole header). */
+function readDims(bytes: Uint8Array, at: DataLocation, ndim: number): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims: number[] = [];
   for (let k = 0; k < ndim; k++) {
     const v = view.getUint32(4 + 4 * k);
@@ -57,6 +46,50 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
     }
     dims.push(v);
   }
+  return dims;
+}
+
+/**
+ * The size of an IDX file as its header gives it (header and payload), from
+ * its first bytes: the magic is checked as soon as 4 bytes are there, so a
+ * file that is not IDX (or a decompression bomb) is refused at once.
+ */
+function idxBound(at: DataLocation, magic: number, what: string): SizeBound {
+  const ndim = magic & 0xff;
+  const headerBytes = 4 + 4 * ndim;
+  return (head) => {
+    if (head.length < 4) return undefined;
+    checkMagic(head, at, magic, what);
+    if (head.length < headerBytes) return undefined;
+    return headerBytes + readDims(head, at, ndim).reduce((a, b) => a * b, 1);
+  };
+}
+
+/** The size bound of an IDX images file (gunzipped bytes): see `load`. */
+export function idxImagesBound(source: string): SizeBound {
+  return idxBound({ source, gunzipped: true }, IDX_IMAGES_MAGIC, "images");
+}
+
+/** Check the 4-byte magic and the big-endian dimensions; return them. */
+function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: string): number[] {
+  const ndim = magic & 0xff;
+  const headerBytes = 4 + 4 * ndim;
+  if (bytes.length < 4) {
+    throw new DataFormatError(
+      { ...at, offset: 0 },
+      `the ${what} magic number ${hex(magic)}`,
+      `${bytes.length} bytes`,
+    );
+  }
+  checkMagic(bytes, at, magic, what);
+  if (bytes.length < headerBytes) {
+    throw new DataFormatError(
+      { ...at, offset: bytes.length },
+      `a ${headerBytes}-byte IDX header with ${ndim} dimension${ndim > 1 ? "s" : ""}`,
+      `the end of the data after ${bytes.length} bytes`,
+    );
+  }
+  const dims = readDims(bytes, at, ndim);
   const size = dims.reduce((a, b) => a * b, 1);
   const payload = bytes.length - headerBytes;
   if (payload < size) {
@@ -130,7 +163,8 @@ function labelsFrom(bytes: Uint8Array, at: DataLocation): Uint8Array {
  * ```
  */
 export async function readIdxImages(input: ByteInput, source?: string): Promise<Dataset> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const { bytes, gunzipped } = await load(input, name, idxImagesBound(name));
   return imagesFrom(bytes, { source: name, gunzipped });
 }
 
@@ -145,7 +179,9 @@ export async function readIdxImages(input: ByteInput, source?: string): Promise<
  * ```
  */
 export async function readIdxLabels(input: ByteInput, source?: string): Promise<Uint8Array> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const bound = idxBound({ source: name, gunzipped: true }, IDX_LABELS_MAGIC, "labels");
+  const { bytes, gunzipped } = await load(input, name, bound);
   return labelsFrom(bytes, { source: name, gunzipped });
 }
 

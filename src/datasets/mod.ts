@@ -19,8 +19,8 @@
  */
 export { DataFormatError, DownloadError } from "../core/errors.ts";
 export type { DataLocation } from "../core/errors.ts";
-export { concatDatasets, gunzip, isGzip, readBytes } from "./dataset.ts";
-export type { ByteInput, Dataset } from "./dataset.ts";
+export { concatDatasets, gunzip, isGzip, MAX_DATA_BYTES, readBytes } from "./dataset.ts";
+export type { ByteInput, Dataset, SizeBound } from "./dataset.ts";
 export {
   CIFAR10_CLASSES,
   CIFAR10_RECORD_BYTES,
@@ -49,6 +49,7 @@ export {
   loadEmbeddedMnist,
 } from "./mnist_embedded.ts";
 export {
+  checkHeldOut,
   defaultHeldOut,
   globalStats,
   HELD_OUT,

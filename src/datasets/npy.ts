@@ -9,7 +9,7 @@
  * (float64 values must fit in float32) and must be finite.
  * @module
  */
-import { type ByteInput, type Dataset, load } from "./dataset.ts";
+import { type ByteInput, type Dataset, load, type SizeBound, sourceName } from "./dataset.ts";
 import { DataFormatError, type DataLocation } from "../core/errors.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -144,11 +144,50 @@ export function parseNpy(bytes: Uint8Array, source: string): Dataset {
  * ```
  */
 export async function readNpy(input: ByteInput, source?: string): Promise<Dataset> {
-  const { bytes, source: name, gunzipped } = await load(input, source);
+  const name = sourceName(input, source);
+  const { bytes, gunzipped } = await load(input, name, npyBound(name));
   return npyFrom(bytes, { source: name, gunzipped });
 }
 
-function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
+/** What a .npy header says: dtype, shape, and where and how long the data are. */
+interface NpyHeader {
+  dtype: string;
+  shape: number[];
+  n: number;
+  d: number;
+  /** Bytes per value. */
+  item: number;
+  /** Offset of the data. */
+  dataStart: number;
+  /** Bytes of data the shape and dtype promise. */
+  size: number;
+}
+
+/**
+ * The size of a .npy file as its header gives it, from its first bytes: the
+ * magic, version and header are checked as soon as they are there.
+ */
+export function npyBound(source: string): SizeBound {
+  const at = { source, gunzipped: true };
+  return (head) => {
+    if (head.length < 8) {
+      for (let i = 0; i < Math.min(head.length, MAGIC.length); i++) {
+        if (head[i] !== MAGIC[i]) npyHeader(head, at); // throws: not .npy
+      }
+      return undefined;
+    }
+    const lenBytes = head[6] === 1 ? 2 : 4;
+    if (head.length < 8 + lenBytes) return undefined;
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    const hlen = lenBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
+    if (head[6] >= 1 && head[6] <= 3 && head.length < 8 + lenBytes + hlen) return undefined;
+    const h = npyHeader(head, at);
+    return h.dataStart + h.size;
+  };
+}
+
+/** Check the magic, version and header of .npy bytes and return what the header says. */
+function npyHeader(bytes: Uint8Array, at: DataLocation): NpyHeader {
   const fail = (offset: number, expected: string, found?: string): never => {
     throw new DataFormatError({ ...at, offset }, expected, found);
   };
@@ -231,6 +270,15 @@ function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
   const item = dtype.endsWith("1") ? 1 : dtype.endsWith("4") ? 4 : 8;
   const dataStart = start + hlen;
   const size = n * d * item;
+  return { dtype, shape, n, d, item, dataStart, size };
+}
+
+function npyFrom(bytes: Uint8Array, at: DataLocation): Dataset {
+  const fail = (offset: number, expected: string, found?: string): never => {
+    throw new DataFormatError({ ...at, offset }, expected, found);
+  };
+  const { dtype, shape, n, d, item, dataStart, size } = npyHeader(bytes, at);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const payload = bytes.length - dataStart;
   if (payload < size) {
     fail(

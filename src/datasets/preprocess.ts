@@ -157,16 +157,53 @@ export const HELD_OUT = 2000;
 /**
  * The default number of held-out rows of a data set of n rows: 2000, or a
  * fifth of a smaller data set (so that a CSV of a few hundred rows works at
- * its defaults); 0 when n < 5 (too few rows to split).
+ * its defaults), at least 1; 0 when n < 2 (too few rows to split, which
+ * {@link checkHeldOut} refuses naming the data set).
  *
  * @example
  * ```ts
  * import { defaultHeldOut } from "./preprocess.ts";
- * if (!(defaultHeldOut(60000) === 2000 && defaultHeldOut(300) === 60 && defaultHeldOut(4) === 0)) throw new Error("example failed");
+ * if (!(defaultHeldOut(60000) === 2000 && defaultHeldOut(300) === 60 && defaultHeldOut(4) === 1 && defaultHeldOut(1) === 0)) throw new Error("example failed");
  * ```
  */
 export function defaultHeldOut(n: number): number {
-  return Math.min(HELD_OUT, Math.floor(n / 5));
+  return n < 2 ? 0 : Math.max(1, Math.min(HELD_OUT, Math.floor(n / 5)));
+}
+
+/**
+ * Check a held-out split of a data set before any work: a split needs at
+ * least 2 rows (one held out, one to train), and `nHeldOut` must leave at
+ * least one row to train. A data set too small is named by its source (the
+ * file); a bad count by `param` (the caller's flag or key).
+ *
+ * @example
+ * ```ts
+ * import { checkHeldOut } from "./preprocess.ts";
+ * let message = "";
+ * try { checkHeldOut({ n: 1, d: 2, data: new Uint8Array(2), source: "one.csv" }, 1, "--n-held-out"); }
+ * catch (e) { message = (e as Error).message; }
+ * if (!message.startsWith("invalid one.csv: got 1 row; allowed: at least 2 rows")) throw new Error(message);
+ * ```
+ */
+export function checkHeldOut(ds: Dataset, nHeldOut: unknown, param: string): void {
+  const { n } = ds;
+  if (n < 2) {
+    throw new ConfigError(
+      ds.source,
+      `${n} row${n === 1 ? "" : "s"}`,
+      "at least 2 rows for a held-out split (at least 1 held out for the test error " +
+        "and 1 to train on)",
+    );
+  }
+  if (!(Number.isInteger(nHeldOut) && (nHeldOut as number) >= 1 && (nHeldOut as number) < n)) {
+    throw new ConfigError(
+      param,
+      nHeldOut,
+      `an integer from 1 to ${
+        n - 1
+      } (${ds.source} has ${n} rows; at least one is kept to train on)`,
+    );
+  }
 }
 
 /**
@@ -189,9 +226,7 @@ export function defaultHeldOut(n: number): number {
 export function preprocess(ds: Dataset, options: PreprocessOptions = {}): Preprocessed {
   const { n, d } = ds;
   const nHeldOut = options.nHeldOut ?? defaultHeldOut(n);
-  if (!Number.isInteger(nHeldOut) || nHeldOut < 1 || nHeldOut >= n) {
-    throw new ConfigError("nHeldOut", nHeldOut, `an integer from 1 to n - 1 = ${n - 1}`);
-  }
+  checkHeldOut(ds, nHeldOut, "nHeldOut");
   const nTrain = options.nTrain ?? n - nHeldOut;
   if (!Number.isInteger(nTrain) || nTrain < 1 || nTrain > n - nHeldOut) {
     throw new ConfigError("nTrain", nTrain, `an integer from 1 to n - nHeldOut = ${n - nHeldOut}`);

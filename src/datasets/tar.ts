@@ -15,6 +15,7 @@
  * @module
  */
 import { DataFormatError } from "../core/errors.ts";
+import { MAX_DATA_BYTES } from "./dataset.ts";
 
 /**
  * A regular file of a tar archive.
@@ -39,10 +40,21 @@ class Reader {
   #chunks: Uint8Array[] = [];
   #buffered = 0;
   #ended = false;
-  constructor(readonly reader: ReadableStreamDefaultReader<Uint8Array>, readonly source: string) {}
+  constructor(
+    readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    readonly source: string,
+    readonly max: number,
+  ) {}
 
   /** Exactly n bytes, or fewer at the end of the stream. */
   async read(n: number): Promise<Uint8Array> {
+    if (this.offset + n > this.max) {
+      throw new DataFormatError(
+        { source: this.source, offset: this.offset },
+        `an archive of at most ${this.max} bytes (the most a data set may hold)`,
+        `more (${n} bytes wanted from byte ${this.offset})`,
+      );
+    }
     while (this.#buffered < n && !this.#ended) {
       let r: ReadableStreamReadResult<Uint8Array>;
       try {
@@ -159,7 +171,9 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
 /**
  * The regular files of a tar stream, one at a time (each file is held in
  * memory once, the archive never is). A truncated or corrupt archive is a
- * `DataFormatError` naming the source and the byte offset in the tar data.
+ * `DataFormatError` naming the source and the byte offset in the tar data;
+ * so is an archive longer than `maxBytes` (default `MAX_DATA_BYTES`), or a
+ * file whose size in its header reaches beyond it (refused before it is read).
  *
  * @example
  * ```ts
@@ -182,9 +196,10 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
 export async function* readTar(
   stream: ReadableStream<Uint8Array>,
   source: string,
+  maxBytes: number = MAX_DATA_BYTES,
 ): AsyncGenerator<TarEntry> {
   const reader = stream.getReader();
-  const r = new Reader(reader, source);
+  const r = new Reader(reader, source, maxBytes);
   let longName: string | undefined;
   let pax = new Map<string, string>();
   try {
@@ -218,6 +233,13 @@ export async function* readTar(
           { source, offset: at },
           "a file size in bytes",
           JSON.stringify(paxSize),
+        );
+      }
+      if (r.offset + size > maxBytes) {
+        throw new DataFormatError(
+          { source, offset: at + 124 },
+          `a file that ends within ${maxBytes} bytes of archive (the most a data set may hold)`,
+          `a size of ${size} bytes`,
         );
       }
       const type = String.fromCharCode(h[156]);

@@ -9,6 +9,12 @@
  * method only builds its buffers once per solve and attempts steps
  * (`method.ts`).
  *
+ * The walks over the grid are generators that pause between steps: the
+ * synchronous {@link solve} never pauses, {@link solveAsync} hands control
+ * back to the event loop about every `yieldEvery` milliseconds of work, so
+ * that an abort signal (Ctrl-C, a page's Stop) is delivered and acted on
+ * while a long integration runs. Both take exactly the same steps.
+ *
  * @module
  */
 import { ConfigError, DomainError, IntegrationError } from "../core/errors.ts";
@@ -27,6 +33,57 @@ const DEFAULT_MAX_STEPS = 100_000;
 
 /** The options of a solve other than the method. */
 type RunOptions = Readonly<Omit<SolveOptions, "method">>;
+
+/** Milliseconds of work between two yields of {@link solveAsync} unless told otherwise. */
+const DEFAULT_YIELD_EVERY = 50;
+
+/** A walk that pauses (yields) between steps when its {@link Slicer} says so. */
+type Walker<T> = Generator<void, T, void>;
+
+/**
+ * When to pause: about every `every` ms of work. The clock is read every
+ * `stride` steps, the stride adapted so that reading it stays cheap for
+ * cheap steps and a slow step is not followed by many more before a pause.
+ */
+class Slicer {
+  readonly #every: number;
+  #deadline: number;
+  #last: number;
+  #count = 0;
+  #stride = 1;
+
+  constructor(every: number) {
+    this.#every = every;
+    this.#last = performance.now();
+    this.#deadline = this.#last + every;
+  }
+
+  /** After a step: true when the walk should pause now. */
+  due(): boolean {
+    if (++this.#count < this.#stride) return false;
+    this.#count = 0;
+    const now = performance.now();
+    const gap = now - this.#last;
+    this.#last = now;
+    // aim at reading the clock about every 0.5 ms of work
+    if (gap < 0.25 && this.#stride < 65536) this.#stride *= 2;
+    else if (gap > 1 && this.#stride > 1) this.#stride = Math.max(1, this.#stride >> 1);
+    if (now < this.#deadline) return false;
+    this.#deadline = now + this.#every;
+    return true;
+  }
+
+  /** After a pause: the time spent away is not work. */
+  resumed(): void {
+    this.#last = performance.now();
+    this.#deadline = this.#last + this.#every;
+  }
+}
+
+/** Hand control back to the event loop once (a macrotask, so timers and signals run). */
+function pause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /** A validated problem. */
 interface Prepared {
@@ -81,7 +138,62 @@ export function solve(
   times: readonly number[],
   opts: SolveOptions,
 ): OdeSolution {
-  return run(problem, times, opts, opts?.method);
+  return finish(run(problem, times, opts, opts?.method));
+}
+
+/** Options of {@link solveAsync}: those of {@link solve}, and how often to yield. */
+export interface AsyncSolveOptions extends SolveOptions {
+  /**
+   * Milliseconds of work between two yields to the event loop (default 50):
+   * an abort of `signal` is acted on within about this time plus one step.
+   */
+  yieldEvery?: number;
+}
+
+/**
+ * {@link solve} for long integrations: the same steps and the same result,
+ * but the work is cut into slices of about `yieldEvery` ms between which
+ * control goes back to the event loop, so that `signal` can be aborted (and
+ * timers, progress output and messages served) while it runs. Throws as
+ * {@link solve} does, `signal.reason` within a slice of the abort.
+ *
+ * @example
+ * ```ts
+ * import { solveAsync } from "./driver.ts";
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(new Error("stop")), 50);
+ * let stopped = false;
+ * try {
+ *   // about 1e9 steps: far longer than 50 ms
+ *   await solveAsync({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1e9], {
+ *     method: "euler",
+ *     h: 1,
+ *     signal: controller.signal,
+ *   });
+ * } catch (e) {
+ *   stopped = (e as Error).message === "stop";
+ * }
+ * if (!stopped) throw new Error("example failed");
+ * ```
+ */
+export async function solveAsync(
+  problem: OdeProblem,
+  times: readonly number[],
+  opts: AsyncSolveOptions,
+): Promise<OdeSolution> {
+  const every = opts?.yieldEvery ?? DEFAULT_YIELD_EVERY;
+  if (!(typeof every === "number" && every >= 0 && Number.isFinite(every))) {
+    throw new ConfigError("yieldEvery", every, "a finite number of milliseconds >= 0");
+  }
+  const slicer = new Slicer(every);
+  const walk = run(problem, times, opts, opts?.method, slicer);
+  for (;;) {
+    const r = walk.next();
+    if (r.done) return r.value;
+    await pause();
+    opts.signal?.throwIfAborted();
+    slicer.resumed();
+  }
 }
 
 /**
@@ -102,15 +214,24 @@ export function integrate(
   times: readonly number[],
   opts: Omit<SolveOptions, "method"> = {},
 ): OdeSolution {
-  return run(problem, times, opts, integrator);
+  return finish(run(problem, times, opts, integrator));
 }
 
-function run(
+/** Run a walk to its end without pausing. */
+function finish<T>(walk: Walker<T>): T {
+  for (;;) {
+    const r = walk.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* run(
   problem: OdeProblem,
   times: readonly number[],
   opts: RunOptions,
   method: string | IntegratorEntry,
-): OdeSolution {
+  slicer?: Slicer,
+): Walker<OdeSolution> {
   const p = prepare(problem, times, opts, method);
   const { entry, grid } = p;
   if (grid.length === 0) {
@@ -129,10 +250,10 @@ function run(
   }
   if (gi === grid.length) return { times: grid, states, steps: 0, rhsEvaluations: 0, rejected: 0 };
 
-  const walk = { ...p, atol, rtol, cache, opts, states, gi };
+  const walk = { ...p, atol, rtol, cache, opts, states, gi, slicer };
   const { steps, rejected, evaluations } = entry.adaptive
-    ? adaptiveWalk(walk, entry)
-    : fixedWalk(walk);
+    ? yield* adaptiveWalk(walk, entry)
+    : yield* fixedWalk(walk);
   return {
     times: grid,
     states,
@@ -151,6 +272,8 @@ interface Walk extends Prepared {
   states: Float64Array[];
   /** Index of the next requested time. */
   gi: number;
+  /** When to pause (none: never). */
+  slicer: Slicer | undefined;
 }
 
 /** What a walk over the grid counted (`evaluations`: the driver's own, besides the method's). */
@@ -161,30 +284,51 @@ interface WalkCounts {
 }
 
 /**
- * Fixed step h: to each requested time in turn by a whole number of steps,
- * the last one shortened to end on it (whole up to 1e-9 relative).
+ * The number of fixed steps of size h from `from` to each requested time in
+ * turn (the last step of each shortened to end on it; a span that is a
+ * whole number of steps up to 1e-9 relative takes exactly that many).
  */
-function fixedWalk(w: Walk): WalkCounts {
-  const { grid, cache, opts, states } = w;
+function fixedCounts(grid: readonly number[], from: number, first: number, h: number): number[] {
+  const counts: number[] = [];
+  let t = from;
+  for (let gi = first; gi < grid.length; gi++) {
+    const r = (grid[gi] - t) / h;
+    const whole = Math.round(r);
+    counts.push(Math.abs(r - whole) <= 1e-9 * Math.max(1, r) ? whole : Math.ceil(r));
+    t = grid[gi];
+  }
+  return counts;
+}
+
+/**
+ * Fixed step h: to each requested time in turn by a whole number of steps,
+ * the last one shortened to end on it (whole up to 1e-9 relative). The
+ * number of steps is known before the first: a budget `maxSteps` too small
+ * for it is refused before any work.
+ */
+function* fixedWalk(w: Walk): Walker<WalkCounts> {
+  const { grid, cache, opts, states, slicer } = w;
   const h = opts.h as number;
   const maxSteps = opts.maxSteps ?? Infinity;
+  const counts = fixedCounts(grid, w.t0, w.gi, h);
+  let total = 0;
+  for (const c of counts) total += c;
+  if (total > maxSteps) {
+    throw new IntegrationError(
+      "max-steps",
+      w.t0,
+      `${total} steps of h = ${h} are needed to reach t = ${grid[grid.length - 1]}, ` +
+        `more than maxSteps = ${maxSteps} (checked before the first step)`,
+    );
+  }
   let steps = 0;
   let t = w.t0;
   cache.start(t);
   for (let gi = w.gi; gi < grid.length; gi++) {
     const target = grid[gi];
-    const r = (target - t) / h;
-    const whole = Math.round(r);
-    const count = Math.abs(r - whole) <= 1e-9 * Math.max(1, r) ? whole : Math.ceil(r);
+    const count = counts[gi - w.gi];
     const start = t;
     for (let s = 0; s < count; s++) {
-      if (steps >= maxSteps) {
-        throw new IntegrationError(
-          "max-steps",
-          t,
-          `maxSteps = ${maxSteps} steps taken before t = ${target}`,
-        );
-      }
       opts.signal?.throwIfAborted();
       const tNext = s === count - 1 ? target : start + (s + 1) * h;
       const last = s === count - 1 && gi === grid.length - 1;
@@ -193,6 +337,7 @@ function fixedWalk(w: Walk): WalkCounts {
       t = tNext;
       steps++;
       afterStep(t, cache, opts, last);
+      if (slicer?.due()) yield;
     }
     t = target;
     states.push(Float64Array.from(cache.y));
@@ -205,8 +350,8 @@ function fixedWalk(w: Walk): WalkCounts {
  * controller sets the next step; requested times inside an accepted step
  * are interpolated; the last step is cut to end on the last requested time.
  */
-function adaptiveWalk(w: Walk, entry: AdaptiveEntry): WalkCounts {
-  const { rhs, n, grid, t0, cache, opts, states } = w;
+function* adaptiveWalk(w: Walk, entry: AdaptiveEntry): Walker<WalkCounts> {
+  const { rhs, n, grid, t0, cache, opts, states, slicer } = w;
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   const tEnd = grid[grid.length - 1];
   const span = tEnd - t0;
@@ -261,6 +406,7 @@ function adaptiveWalk(w: Walk, entry: AdaptiveEntry): WalkCounts {
       rejected++;
       h *= -err;
       controller.refused();
+      if (slicer?.due()) yield;
       continue;
     }
     lastErr = err;
@@ -268,6 +414,7 @@ function adaptiveWalk(w: Walk, entry: AdaptiveEntry): WalkCounts {
       // rejected (a NaN error, from a non-finite trial step, is rejected too)
       rejected++;
       h = controller.reject(h, err);
+      if (slicer?.due()) yield;
       continue;
     }
 
@@ -291,6 +438,7 @@ function adaptiveWalk(w: Walk, entry: AdaptiveEntry): WalkCounts {
     t = tNew;
     afterStep(t, cache, opts, last);
     h = Math.min(controller.accept(h, hStep, err), hMax);
+    if (slicer?.due()) yield;
   }
   return { steps, rejected, evaluations };
 }

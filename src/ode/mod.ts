@@ -1,6 +1,7 @@
 /**
  * ODE integrators for y' = f(t, y) on a requested time grid: {@link solve}
- * and one wrapper per method ({@link euler}, {@link rk4}, {@link dopri5},
+ * (and {@link solveAsync}, which yields to the event loop so that an abort
+ * signal stops a long integration) and one wrapper per method ({@link euler}, {@link rk4}, {@link dopri5},
  * {@link rosenbrock}); the registry of methods {@link INTEGRATORS} with
  * {@link resolveIntegrator}; and, to write a new method (one file and one
  * line in the registry), the method contract ({@link IntegratorEntry},
@@ -18,7 +19,8 @@
  * @module
  */
 export { dopri5, euler, rk4, rosenbrock } from "./integrate.ts";
-export { integrate, solve } from "./driver.ts";
+export { integrate, solve, solveAsync } from "./driver.ts";
+export type { AsyncSolveOptions } from "./driver.ts";
 export { INTEGRATORS, ODE_METHODS, resolveIntegrator } from "./methods.ts";
 export type { IntegratorName, OdeMethod, OdeMethodAlias } from "./methods.ts";
 export type { Jacobian, OdeProblem, OdeSolution, Rhs, SolveOptions } from "./types.ts";

@@ -73,7 +73,11 @@ export interface SolveOptions {
   check?: (t: number, y: Float64Array) => string | null;
   /** Called after every accepted step (after `check`); `y` as for `check`. */
   onStep?: (t: number, y: Float64Array) => void;
-  /** Aborts the solve (checked before every step); throws `signal.reason`. */
+  /**
+   * Aborts the solve (checked before every step); throws `signal.reason`. A
+   * synchronous `solve` cannot receive an abort while it runs: use
+   * `solveAsync` for integrations that must stop when asked.
+   */
   signal?: AbortSignal;
 }
 

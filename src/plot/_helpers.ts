@@ -4,6 +4,7 @@
  * Internal to `src/plot`; not re-exported by `mod.ts`.
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 
 /**
@@ -23,7 +24,7 @@ import { ConfigError } from "../core/errors.ts";
  * ```
  */
 export function logTicks(xs: number[]): number[] {
-  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const lo = minOf(xs), hi = maxOf(xs);
   const decades = Math.log10(hi / lo);
   const mantissas = decades > 2
     ? [1, 2, 5]
@@ -83,11 +84,11 @@ export function pickTimes(times: number[], wanted: number[] | undefined, count: 
       throw new ConfigError("times", wanted, "a non-empty array of times");
     }
     const picks = wanted.map((t) => {
-      if (!(t >= Math.min(...times) && t <= Math.max(...times))) {
+      if (!(t >= minOf(times) && t <= maxOf(times))) {
         throw new ConfigError(
           "times",
           wanted,
-          `times within [${fmt(Math.min(...times))}, ${fmt(Math.max(...times))}]`,
+          `times within [${fmt(minOf(times))}, ${fmt(maxOf(times))}]`,
         );
       }
       let best = 0;
@@ -294,7 +295,7 @@ export function niceFloor(x: number): number {
  * ```
  */
 export function timeAxis(ts: number[]): { domain: [number, number]; values: number[] } {
-  const first = Math.min(...ts), hi = Math.max(...ts);
+  const first = minOf(ts), hi = maxOf(ts);
   if (!(first < hi)) return { domain: [first, hi], values: [first] };
   const lo = niceFloor(first);
   const gap = Math.max(Math.log(1.5), 0.08 * Math.log(hi / lo));

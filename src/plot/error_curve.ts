@@ -4,6 +4,7 @@
  * PCA errors eps_PCA(m) as dashed rules.
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import {
   CONFIG,
@@ -375,9 +376,9 @@ function placeLabels(
   height: number,
 ): { domain: number[]; below: Record<string, unknown>[]; above: Record<string, unknown>[] } {
   const pos = (e: number) => (logY ? Math.log10(e) : e);
-  let lo = logY ? Math.min(...levels) / 1.12 : 0;
-  let hi = logY ? Math.max(...levels) * 1.06 : Math.max(...levels);
-  const tLo = Math.log(Math.min(...ts)), tHi = Math.log(Math.max(...ts));
+  let lo = logY ? minOf(levels) / 1.12 : 0;
+  let hi = logY ? maxOf(levels) * 1.06 : maxOf(levels);
+  const tLo = Math.log(minOf(ts)), tHi = Math.log(maxOf(ts));
   // the curves' values under the labels (the estimated width of "PCA m=10" from the right edge)
   const labelPx = 0.8 * LABEL_FONT * 9 + 8;
   const xPx = (t: number) => tHi > tLo ? (width * (Math.log(t) - tLo)) / (tHi - tLo) : width;

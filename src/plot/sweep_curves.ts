@@ -3,6 +3,7 @@
  * axis, the other axes in colour, SGD solid and the theory dashed.
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { CONFIG, PALETTE, SIDE_LEGEND, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { logTicks } from "./_helpers.ts";
@@ -124,7 +125,7 @@ export function sweepCurvesSpec(
     );
   }
   const ts = values.map((v) => v.t as number);
-  const lowest = Math.min(...values.map((v) => v.eps as number));
+  const lowest = minOf(values.map((v) => v.eps as number));
   for (const [panel, e] of levels) {
     e?.forEach((eps, m) => {
       // a level below every curve of the sweep by more than a decade would squash the plots
@@ -134,7 +135,7 @@ export function sweepCurvesSpec(
     });
   }
   const es = values.map((v) => v.eps as number);
-  const yDomain = [Math.min(...es) / 1.12, Math.max(...es) * 1.06];
+  const yDomain = [minOf(es) / 1.12, maxOf(es) * 1.06];
   const domain = rest.length ? series : ["every point"];
   const color = domain.length <= PALETTE.length
     ? { scale: { domain, range: PALETTE.slice(0, domain.length) } }
@@ -188,7 +189,7 @@ export function sweepCurvesSpec(
           x: {
             field: "t",
             type: "quantitative",
-            scale: { type: "log", domain: [Math.min(...ts), Math.max(...ts)], nice: false },
+            scale: { type: "log", domain: [minOf(ts), maxOf(ts)], nice: false },
             axis: { title: "time t = steps / D", format: "~g", values: logTicks(ts) },
           },
           color: {

@@ -3,6 +3,7 @@
  * written in each cell (one panel per value of the other axes).
  * @module
  */
+import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { logTicks } from "./_helpers.ts";
@@ -166,7 +167,7 @@ export function sweepHeatmapSpec(
     }));
   const vs = values.map((v) => v.value);
   const logColor = vs.length > 0 && vs.every((v) => v > 0) &&
-    Math.max(...vs) / Math.min(...vs) > 10;
+    maxOf(vs) / minOf(vs) > 10;
   const xValues = source.axes.find((a) => a.path === x)!.values.map(valueLabel);
   const yValues = y === undefined
     ? [""]
@@ -182,7 +183,7 @@ export function sweepHeatmapSpec(
     },
   };
   // viridis is dark below the middle of its domain, light above: white digits below, black above
-  const lo = Math.min(...vs), hi = Math.max(...vs);
+  const lo = minOf(vs), hi = maxOf(vs);
   const middle = logColor ? Math.sqrt(lo * hi) : (lo + hi) / 2;
   const inner = {
     width: { step: cell },

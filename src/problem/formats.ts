@@ -12,7 +12,7 @@
  */
 import type { GaussianModel, InitialWeights } from "./types.ts";
 import { ConfigError } from "../core/errors.ts";
-import { checkOrthonormal } from "../data/mod.ts";
+import { checkOrthonormal, MAX_D } from "../data/mod.ts";
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -75,6 +75,13 @@ export function parseInitialWeights(text: string, source = "init"): InitialWeigh
   }
   const K = out.W.length;
   const D = out.W[0]?.length ?? 0;
+  if (D > MAX_D) {
+    throw new ConfigError(
+      `${source}: W[0]`,
+      `${D} numbers`,
+      `rows of D <= ${MAX_D} numbers (D, the input dimension, is at most ${MAX_D})`,
+    );
+  }
   for (const [name, m] of [["W", out.W], ["V", out.V]] as const) {
     if (!m) continue;
     if (m.length !== K) {
@@ -160,6 +167,14 @@ export function parseCovariance(text: string, source = "covariance"): GaussianMo
   }
   const D = vectors[0].length;
   const M = values.length;
+  if (D > MAX_D) {
+    // named here, with the file, before the orthonormality check (M^2 D operations)
+    throw new ConfigError(
+      `${source}: eigenvectors[0]`,
+      `${D} numbers`,
+      `rows of D <= ${MAX_D} numbers (D, the input dimension, is at most ${MAX_D})`,
+    );
+  }
   if (D < 2 || M > D) {
     throw new ConfigError(
       `${source}: eigenvectors`,

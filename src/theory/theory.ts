@@ -27,8 +27,8 @@ import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { createKernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
-import { solve } from "../ode/integrate.ts";
-import { directionsOf, FlowSystem, initialState } from "./system.ts";
+import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
+import { type Directions, directionsOf, FlowSystem, initialState } from "./system.ts";
 import {
   MAX_ADAPTIVE_STEPS,
   MAX_FIXED_STEPS,
@@ -42,7 +42,11 @@ import { displayable } from "../core/display.ts";
 export interface TheoryControl {
   /** Called about every 0.2 s of work. */
   onProgress?: (p: Progress) => void;
-  /** Aborts the integration (checked before every step). */
+  /**
+   * Aborts the integration: the integrator yields to the event loop about
+   * every 50 ms of work, so an abort is acted on within a fraction of a
+   * second (with workers, the pool stops them at once).
+   */
   signal?: AbortSignal;
   /**
    * Web Workers to spread the seeds over (default 1: this thread). Each
@@ -106,7 +110,8 @@ export async function theory(
   const started = performance.now();
   const prep = prepare(problem);
   const settings = resolveSolver(solver, prep.problem);
-  control.signal?.throwIfAborted();
+  checkBeforeWork(prep, settings);
+  await heed(control.signal);
   const cfg = prep.problem;
   const runs: Run[] = [];
   const warnings: { t: number; message: string }[] = [];
@@ -126,7 +131,7 @@ export async function theory(
       }), control.signal);
     runs.push(out.run);
     const who = cfg.seeds.length > 1 ? `seed ${seed}: ` : "";
-    warnings.push(...out.warnings.map((w) => ({ t: w.t, message: who + w.message })));
+    for (const w of out.warnings) warnings.push({ t: w.t, message: who + w.message });
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
@@ -142,6 +147,83 @@ export async function theory(
     ...(warnings.length ? { warnings } : {}),
     seconds: (performance.now() - started) / 1000,
   } as CurveResult, "curve");
+}
+
+/**
+ * Most numbers the recorded curves of one theory may hold in all (seeds x
+ * recording times x the order parameters of one time): a result is JSON,
+ * and a string of JSON cannot grow beyond about 5.4e8 characters (at most
+ * about 22 characters a number).
+ */
+export const MAX_RECORDED_VALUES = 2.4e7;
+
+/**
+ * Most equations the stiff integrator ("rosenbrock") takes: it factors a
+ * dense N x N Jacobian at every step (N^3 / 3 operations, N right-hand-side
+ * evaluations for it), so one step, which cannot be interrupted, takes about
+ * 0.3 s at N = 600 on a loaded 2-core host, and minutes at a few thousand.
+ */
+export const MAX_STIFF_EQUATIONS = 600;
+
+/**
+ * The numbers recorded per time of one seed: the error, Q, R, T, T0 and the
+ * readout Gram matrix (K x K each), the projections on the leading explicit
+ * directions (2 K of them, up to RECORDED_PROJECTIONS each), the biases, and
+ * with an output bias C_k and C0.
+ */
+function valuesPerRecord(cfg: Problem, dirs: Directions): number {
+  const { K } = cfg.network;
+  const top = Math.min(RECORDED_PROJECTIONS, dirs.rho.length);
+  return 1 + 5 * K * K + 2 * K * top + K + (cfg.network.outputBias ? K + 1 : 0);
+}
+
+/**
+ * Refuse, before any work, what could only fail after it: recorded curves
+ * that could not be returned as JSON (they failed after the whole
+ * integration), and the stiff integrator on more equations than it can step
+ * through in a fraction of a second.
+ */
+function checkBeforeWork(prep: Prepared, settings: SolverSettings): void {
+  const cfg = prep.problem;
+  const { K } = cfg.network;
+  const dirs = directionsOf(prep.spectrum, K, settings.form, settings.bins);
+  if (INTEGRATORS[settings.integrator].name === "rosenbrock") {
+    // the state of FlowSystem: m values per explicit direction, m x m per group, the biases
+    const m = 2 * K + (cfg.network.outputBias ? 1 : 0);
+    const N = m * dirs.rho.length + m * m * dirs.groupRho.length + (cfg.network.bias ? K : 0);
+    if (N > MAX_STIFF_EQUATIONS) {
+      // binning keeps max(2K, 16) leading directions explicit and makes `bins` groups of the rest
+      const fixed = m * Math.min(dirs.rho.length, Math.max(2 * K, 16)) + (cfg.network.bias ? K : 0);
+      const bins = Math.floor((MAX_STIFF_EQUATIONS - fixed) / (m * m));
+      const binned = settings.form === "projected" && settings.bins === undefined && bins >= 1
+        ? `, or the spectrum binned (--bins ${bins} or fewer)`
+        : "";
+      throw new ConfigError(
+        "integrator",
+        "stiff",
+        `"adaptive" for this problem${binned}: "stiff" takes at most ${MAX_STIFF_EQUATIONS} ` +
+          `equations (it factors a dense Jacobian at every step), and here there are ${N} ` +
+          `(${dirs.rho.length} directions of the spectrum, K = ${K})`,
+      );
+    }
+  }
+  const perRecord = valuesPerRecord(cfg, dirs);
+  const total = cfg.seeds.length * prep.times.length * perRecord;
+  if (total <= MAX_RECORDED_VALUES) return;
+  const timesKey = cfg.times !== undefined ? "times (--times)" : "nTimes (--n-times)";
+  const fit = Math.max(1, Math.floor(MAX_RECORDED_VALUES / (cfg.seeds.length * perRecord)));
+  const given = cfg.times !== undefined ? cfg.times.length : cfg.nTimes;
+  const distinct = given === prep.times.length
+    ? ""
+    : ` (the grid has ${prep.times.length} distinct whole steps)`;
+  throw new ConfigError(
+    timesKey,
+    given,
+    `at most ${fit} recording times${distinct} with ${cfg.seeds.length} seed(s) and K = ${K}: ` +
+      `the curves would hold ${total.toPrecision(3)} numbers (${perRecord} per seed and time), ` +
+      `more than the ${MAX_RECORDED_VALUES.toPrecision(2)} a result can hold; ` +
+      "record fewer times or fewer seeds (--seed)",
+  );
 }
 
 /** What a worker of {@link theory} receives. */
@@ -208,13 +290,17 @@ async function theoryRun(
   const cfg = prep.problem;
   const { K } = cfg.network;
   const D = prep.D;
+  // the set-up is long at large D (weights, projections, kernels): an abort is heard between its parts
+  await heed(signal);
   const w0 = prep.initialWeights(seed);
+  await heed(signal);
   const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(prep.spectrum, K, opts.form, opts.bins);
   const outputBias = cfg.network.outputBias;
   // the output bias c (zeros unless given) enters every direction's vector as c_tau
   const c = outputBias ? (w0.c ?? new Array(D).fill(0)) : undefined;
   const vectors = initialState(dirs, K, w0.W, V, c);
+  await heed(signal);
   const bias = cfg.network.bias;
   // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
   const y0 = new Float64Array(vectors.length + (bias ? K : 0));
@@ -232,15 +318,19 @@ async function theoryRun(
     bias ? act.biasedAverages : undefined,
     { outputBias, density: opts.form === "density" },
   );
+  await heed(signal);
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
-  const solveIt = () =>
-    solve({ rhs: sys.rhs, y0 }, prep.times, {
+  // a fixed step takes at most t-max / h steps plus one shortened step per recording time
+  const maxSteps = adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS + prep.times.length;
+  let sol: OdeSolution;
+  try {
+    sol = await solveAsync({ rhs: sys.rhs, y0 }, prep.times, {
       method: opts.integrator,
       ...(opts.h !== undefined ? { h: opts.h } : {}),
       atol: opts.atol,
       rtol: opts.rtol,
-      maxSteps: adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS,
+      maxSteps,
       check: sys.check,
       ...(signal ? { signal } : {}),
       onStep: (t) => {
@@ -251,11 +341,16 @@ async function theoryRun(
         }
       },
     });
-  let sol: ReturnType<typeof solve>;
-  try {
-    sol = solveIt();
   } catch (e) {
     if (e instanceof IntegrationError && e.reason === "max-steps") {
+      if (!adaptive) {
+        // refused before the first step (the driver counts a fixed step's steps up front)
+        throw new ConfigError(
+          "h",
+          opts.h,
+          `a step that reaches t-max = ${cfg.tMax} in at most ${maxSteps} steps`,
+        );
+      }
       throw new IntegrationError(
         "max-steps",
         e.t,
@@ -294,6 +389,14 @@ async function theoryRun(
     });
   }
   return { run, steps: sol.steps, rhsEvaluations: sol.rhsEvaluations, warnings };
+}
+
+/** Let the event loop run (so that an abort is delivered), then act on the signal. */
+async function heed(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  signal.throwIfAborted();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  signal.throwIfAborted();
 }
 
 /** The decoder the equations see: V (untied), W (tied) or W / sqrt(D) (no decoder: Sanger's rule). */

@@ -3,13 +3,16 @@
  * property): given random bytes, or a valid file of each format with bytes
  * flipped, cut off or appended, a reader either parses (a data set whose
  * shape is consistent) or throws a DataFormatError that says where (a byte
- * offset or a line) — never another error, never a hang.
+ * offset or a line) — never another error, never a hang. And the bounds:
+ * no stream is read, and no gzip inflated, beyond the limit or the size a
+ * header promises; gzip members split anywhere read as the whole file.
  * @module
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { DataFormatError } from "../../src/core/errors.ts";
-import type { Dataset } from "../../src/datasets/dataset.ts";
+import { type Dataset, load, readBytes } from "../../src/datasets/dataset.ts";
+import { readIdxImages } from "../../src/datasets/idx.ts";
 import { DATA_FORMAT_NAMES, DATA_FORMATS } from "../../src/datasets/formats.ts";
 import { readDataset } from "../../src/datasets/detect.ts";
 import { untar } from "../../src/datasets/tar.ts";
@@ -140,5 +143,132 @@ Deno.test("untar on mutated archives: entries, or a DataFormatError with a place
       }
     }),
     RUNS,
+  );
+});
+
+// ---------------------------------------------------------------------------
+// The bounds (issue 16): what is read and inflated never passes what the
+// format allows, whatever the bytes, chunks and limits.
+
+Deno.test("readBytes on random chunked streams and limits: all the bytes when within the limit, else a DataFormatError", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 12 }),
+      fc.integer({ min: 1, max: 400 }),
+      async (chunks, max) => {
+        const total = concat(...chunks);
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            for (const chunk of chunks) c.enqueue(chunk);
+            c.close();
+          },
+        });
+        let result: unknown;
+        try {
+          result = await readBytes(stream, "s", max);
+        } catch (e) {
+          result = e;
+        }
+        if (total.length <= max) assert.deepEqual(result, total);
+        else {
+          assert.ok(result instanceof DataFormatError, String(result));
+          assert.match(result.message, new RegExp(`at most ${max} bytes`));
+        }
+      },
+    ),
+    { ...RUNS, numRuns: 200 },
+  );
+});
+
+Deno.test("gunzip of random IDX headers and payloads: never more bytes than the header promises", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.tuple(fc.nat(40), fc.nat(6), fc.nat(6)),
+      fc.integer({ min: -20, max: 60 }),
+      fc.integer({ min: 1, max: 3 }),
+      async ([n, rows, cols], extra, members) => {
+        const promised = 16 + n * rows * cols;
+        const payload = Math.max(0, n * rows * cols + extra);
+        const file = concat(
+          idxImages(n, rows, cols, []),
+          Uint8Array.from({ length: payload }, (_, i) => i % 251),
+        );
+        // split into members, as `cat a.gz b.gz` makes
+        const cuts = Array.from(
+          { length: members - 1 },
+          (_, k) => Math.floor(((k + 1) * file.length) / members),
+        );
+        const bounds = [0, ...cuts, file.length];
+        const parts = await Promise.all(
+          bounds.slice(1).map((end, k) => gzip(file.subarray(bounds[k], end))),
+        );
+        let result: unknown;
+        try {
+          result = await readIdxImages(concat(...parts), "r-idx3-ubyte.gz");
+        } catch (e) {
+          result = e;
+        }
+        if (result instanceof Error) {
+          assert.ok(result instanceof DataFormatError, String(result));
+          assert.ok(result.offset !== undefined, result.message);
+          if (n * rows * cols > 0 && file.length > promised) {
+            assert.match(result.message, new RegExp(`at most ${promised} bytes|more bytes`));
+          }
+        } else {
+          const ds = result as Dataset;
+          assert.equal(file.length, promised);
+          assert.equal(ds.n * ds.d, n * rows * cols);
+        }
+      },
+    ),
+    { ...RUNS, numRuns: 120 },
+  );
+});
+
+Deno.test("readDataset of a valid file split into gzip members: the same data set as the file itself", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...Object.keys(VALID)),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 }),
+      async (format, fractions) => {
+        const file = VALID[format];
+        const cuts = [...new Set(fractions.map((f) => Math.floor(f * file.length)))].sort((a, b) =>
+          a - b
+        );
+        const bounds = [0, ...cuts.filter((c) => c > 0 && c < file.length), file.length];
+        const parts = await Promise.all(
+          bounds.slice(1).map((end, k) => gzip(file.subarray(bounds[k], end))),
+        );
+        const name = `x.${format === "cifar10" ? "bin" : format}.gz`;
+        const whole = await readDataset(file, name.replace(/\.gz$/, ""));
+        const split = await readDataset(concat(...parts), name);
+        assert.deepEqual(
+          [split.n, split.d, Array.from(split.data)],
+          [whole.n, whole.d, Array.from(whole.data)],
+        );
+      },
+    ),
+    { ...RUNS, numRuns: 80 },
+  );
+});
+
+Deno.test("load with a random limit on random gzipped bytes: at most the limit, or a DataFormatError with a place", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.integer({ min: 1, max: 700 }),
+      async (bytes, max) => {
+        const packed = await gzip(bytes);
+        try {
+          const { bytes: out } = await load(packed, "x.gz", undefined, max);
+          assert.ok(out.length <= max && out.length === bytes.length);
+        } catch (e) {
+          assert.ok(e instanceof DataFormatError, String(e));
+          assert.ok(e.offset !== undefined, e.message);
+          assert.ok(bytes.length > max || bytes.length === 0 || packed.length > max, e.message);
+        }
+      },
+    ),
+    { ...RUNS, numRuns: 150 },
   );
 });

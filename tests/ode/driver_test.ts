@@ -10,6 +10,7 @@ import {
   type OdeProblem,
   PIController,
   solve,
+  solveAsync,
 } from "../../src/ode/mod.ts";
 
 // ---------------------------------------------------------------------------
@@ -213,4 +214,89 @@ Deno.test("a non-finite interpolated state raises IntegrationError(non-finite) a
   // requested times at step ends are never interpolated
   const ok = integrate(heunEuler("nan"), decay, [1, 2], { hInit: 1, hMax: 1, rtol: 1e3 });
   assert.equal(ok.steps, 2);
+});
+
+// ---------------------------------------------------------------------------
+// solveAsync: the same steps, in slices between which an abort is delivered
+
+/** y'' = -y as a first-order system. */
+const oscillator: OdeProblem = {
+  rhs: (_t, y, dy) => {
+    dy[0] = y[1];
+    dy[1] = -y[0];
+  },
+  y0: [1, 0],
+};
+
+Deno.test("solveAsync gives the same bits as solve for every method, pausing between slices", async () => {
+  const times = Array.from({ length: 20 }, (_, i) => (i + 1) * 0.37);
+  for (const method of ["euler", "rk4", "dopri5", "rosenbrock"]) {
+    const opts = { method, h: 1e-2, rtol: 1e-6, atol: 1e-9 };
+    const sync = solve(oscillator, times, opts);
+    let pauses = 0;
+    const ticker = setInterval(() => pauses++, 0);
+    const slow: OdeProblem = {
+      ...oscillator,
+      rhs: (t, y, dy) => {
+        const until = performance.now() + 0.02;
+        while (performance.now() < until); // a slower step, so that slices end
+        oscillator.rhs(t, y, dy);
+      },
+    };
+    const asyncSol = await solveAsync(slow, times, { ...opts, yieldEvery: 5 });
+    clearInterval(ticker);
+    assert.deepEqual(asyncSol, sync, method);
+    assert.ok(pauses > 0, `${method}: a timer ran while it integrated`);
+  }
+});
+
+Deno.test("solveAsync: an abort during a long solve is acted on within a slice", async () => {
+  const slowDecay: OdeProblem = { rhs: (_t, y, dy) => (dy[0] = -1e-9 * y[0], undefined), y0: [1] };
+  for (const method of ["euler", "dopri5"]) {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    let abortedAt = NaN;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort(reason);
+    }, 100);
+    // euler: 1e9 steps; dopri5: its steps are bounded by hMax = 1, so about 1e9 too
+    await assert.rejects(
+      solveAsync(slowDecay, [1e9], {
+        method,
+        h: 1,
+        hMax: 1,
+        maxSteps: 1e12,
+        signal: controller.signal,
+      }),
+      (e: unknown) => e === reason,
+    );
+    const latency = performance.now() - abortedAt;
+    assert.ok(latency < 100, `${method}: the abort took ${latency.toFixed(0)} ms`);
+  }
+});
+
+Deno.test("solveAsync refuses a bad yieldEvery, and a fixed step's budget before any step", async () => {
+  await assert.rejects(
+    solveAsync(oscillator, [1], { method: "rk4", h: 0.1, yieldEvery: -1 }),
+    /invalid yieldEvery/,
+  );
+  let evaluations = 0;
+  const counted: OdeProblem = {
+    ...oscillator,
+    rhs: (t, y, dy) => (evaluations++, oscillator.rhs(t, y, dy)),
+  };
+  // 1e6 steps of h = 1e-3, plus one shortened step per requested time off the step grid
+  const times = [0.0005, 1000];
+  await assert.rejects(
+    solveAsync(counted, times, { method: "rk4", h: 1e-3, maxSteps: 1e6 }),
+    (e: unknown) => {
+      assert.ok(e instanceof IntegrationError && e.reason === "max-steps" && e.t === 0);
+      assert.match(e.message, /1000001 steps of h = 0.001/);
+      return true;
+    },
+  );
+  assert.equal(evaluations, 0, "no step was taken");
+  const sol = solve(counted, times, { method: "rk4", h: 1e-3, maxSteps: 1_000_001 });
+  assert.equal(sol.steps, 1_000_001);
 });

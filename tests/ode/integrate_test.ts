@@ -393,11 +393,18 @@ Deno.test("maxSteps and an abort signal stop the solve", () => {
     assert.match(e.message, /maxSteps = 20/);
     return true;
   });
-  assert.throws(() => euler(exponential(-1), [1], 0.1, { maxSteps: 5 }), (e: unknown) => {
-    assert.ok(e instanceof IntegrationError && e.reason === "max-steps");
-    assert.ok(Math.abs(e.t - 0.5) < 1e-12);
-    return true;
-  });
+  // a fixed step's budget is known before the first step: refused at t0, no step taken
+  let stepped = 0;
+  assert.throws(
+    () => euler(exponential(-1), [1], 0.1, { maxSteps: 5, onStep: () => stepped++ }),
+    (e: unknown) => {
+      assert.ok(e instanceof IntegrationError && e.reason === "max-steps");
+      assert.equal(e.t, 0);
+      assert.match(e.message, /10 steps of h = 0.1 .* more than maxSteps = 5/);
+      return true;
+    },
+  );
+  assert.equal(stepped, 0);
   const ctrl = new AbortController();
   let n = 0;
   assert.throws(

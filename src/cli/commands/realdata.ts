@@ -16,7 +16,7 @@ import { specFiles } from "../figures.ts";
 import { clearProgress, interruptible, progressPrinter } from "../session.ts";
 import { loadDataset } from "../datasets.ts";
 import { DATASET_NAMES, datasetEntry } from "../../datasets/catalogue.ts";
-import { defaultHeldOut, HELD_OUT } from "../../datasets/preprocess.ts";
+import { checkHeldOut, defaultHeldOut, HELD_OUT } from "../../datasets/preprocess.ts";
 import { REALDATA_AGREEMENT, REALDATA_LEARNING } from "../../experiments/types.ts";
 
 const pct0 = (x: number) => `${Number((100 * x).toPrecision(3))}%`;
@@ -115,13 +115,7 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
     const ds = await loadDataset(name, flags.path as string | undefined);
     // the default adapts to a small data set (a CSV of a few hundred rows): a fifth held out
     const nHeldOut = heldOutGiven ? heldOutFlag : defaultHeldOut(ds.n);
-    if (nHeldOut < 1 || nHeldOut >= ds.n) {
-      throw new ConfigError(
-        "--n-held-out",
-        nHeldOut,
-        `an integer from 1 to ${ds.n - 1} (the data set has ${ds.n} images)`,
-      );
-    }
+    checkHeldOut(ds, nHeldOut, "--n-held-out");
     const quiet = Boolean(flags.quiet);
     const out = flags.out as string | undefined;
     return await withOutputDir(out, async () => {
