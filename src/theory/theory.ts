@@ -222,7 +222,7 @@ async function theoryRun(
     await createKernels(),
     cfg.network.tied,
     bias ? act.biasedAverages : undefined,
-    { outputBias, density: opts.form === "density" },
+    { outputBias, form: opts.form },
   );
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;

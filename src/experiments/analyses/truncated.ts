@@ -6,6 +6,7 @@ import type { CurveResult } from "../../problem/types.ts";
 import { type AnalysisFn, type Check, check } from "../types.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
 import { alignment, decoderAngles, permutedAlignment } from "../../analysis/alignment.ts";
+import { RULES } from "../../problem/rules.ts";
 import { simulate } from "../../sgd/simulate.ts";
 import { theory } from "../../theory/theory.ts";
 import { scanDOf, variantProblem } from "../preset.ts";
@@ -80,7 +81,7 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         THRESHOLDS.reaches,
       ),
     );
-    if (x.rule === "vanilla") {
+    if (!RULES[x.rule].learnsComponents) {
       checks.push(check(`${x.label}: final alignment`, x.alignmentFinal, "<", THRESHOLDS.rotated));
     } else {checks.push(
         check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned),
@@ -128,8 +129,11 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       vector: "v",
     });
   });
-  // vanilla SGD learns the span: the components' projections on it, not per-unit matches
-  const vanilla = runs.find((r) => r.config.rule === "vanilla");
+  // vanilla SGD learns the span: the components' projections on it, not per-unit matches (the
+  // first run of a gradient rule that learns only the span)
+  const vanilla = runs.find((r) =>
+    RULES[r.config.rule].decoder && !RULES[r.config.rule].learnsComponents
+  );
   if (vanilla) {
     const K = K_OF(vanilla);
     figures.span_vanilla = timeSeriesSpec(
