@@ -15,8 +15,8 @@
  * import { RULES } from "./rules.ts";
  * // truncated SGD: unit 3 (index 2) reconstructs with unit 2, unit 1 does not
  * assert.ok(RULES.truncated.uses(2, 1) && !RULES.truncated.uses(0, 1));
- * // vanilla SGD: every unit with every unit, so only the span is learnt
- * assert.ok(RULES.vanilla.uses(0, 2) && !RULES.vanilla.learnsComponents);
+ * // Oja's subspace rule: every unit with every unit, so only the span is learnt
+ * assert.ok(RULES.oja.uses(0, 2) && !RULES.oja.learnsComponents);
  * ```
  * @module
  */
@@ -143,8 +143,21 @@ const sanger: RuleSpec = {
   requires: hebbianRequires("Sanger's rule"),
 };
 
+const oja: RuleSpec = {
+  name: "oja",
+  label: "Oja's rule",
+  doc: "Oja's subspace rule, the symmetric sibling of Sanger's: learns the span of the components",
+  kernelCode: 3,
+  uses: every,
+  decoder: false,
+  hebbian: hebbianFlow(every),
+  vectors: "W",
+  learnsComponents: false,
+  requires: hebbianRequires("Oja's rule"),
+};
+
 /** The registry; `satisfies` checks every entry and keeps the names as literal keys. */
-const REGISTRY = { vanilla, truncated, sanger } satisfies Record<string, RuleSpec>;
+const REGISTRY = { vanilla, truncated, sanger, oja } satisfies Record<string, RuleSpec>;
 
 /** Every learning rule, by name. */
 export const RULES: { readonly [R in keyof typeof REGISTRY]: RuleSpec } = REGISTRY;

@@ -2,11 +2,17 @@
  * Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time.
  * @module
  */
-import type { CurveResult } from "../../problem/types.ts";
-import { type AnalysisFn, type Check, check } from "../types.ts";
+import type { CurveResult, Rule } from "../../problem/types.ts";
+import { type AnalysisFn, type Check, check, type VariantRun } from "../types.ts";
+import type { SimulateControl } from "../../sgd/simulate.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
-import { alignment, decoderAngles, permutedAlignment } from "../../analysis/alignment.ts";
-import { RULES } from "../../problem/rules.ts";
+import {
+  alignment,
+  decoderAngles,
+  permutedAlignment,
+  spanOverlaps,
+} from "../../analysis/alignment.ts";
+import { RULE_NAMES, RULES } from "../../problem/rules.ts";
 import { simulate } from "../../sgd/simulate.ts";
 import { theory } from "../../theory/theory.ts";
 import { scanDOf, variantProblem } from "../preset.ts";
@@ -38,6 +44,54 @@ function alignmentGap(sim: CurveResult, th: CurveResult): number {
   const last = (c: CurveResult, s: number) => alignment(c.runs[s].order[c.times.length - 1]);
   return sim.runs.reduce((acc, _, s) => acc + Math.abs(last(sim, s) - last(th, s)), 0) /
     sim.runs.length;
+}
+
+/** What a run learns at its last time, in means over seeds. */
+interface Learnt {
+  /** Final error / eps_PCA(K). */
+  ratio: number;
+  /** Mean over k of |cos(v^k, e_k)|: near 1 when unit k is component k. */
+  alignment: number;
+  /** The same under the best matching of units to components. */
+  alignmentPermuted: number;
+  /** Smallest over m <= K of |projection of e_m on the span of the units' vectors|. */
+  span: number;
+}
+
+function learnt(c: CurveResult, epsK: number, K: number): Learnt {
+  const mean = (f: (o: CurveResult["runs"][number]["order"][number]) => number) =>
+    c.runs.reduce((acc, run) => acc + f(run.order[run.order.length - 1]), 0) / c.runs.length;
+  return {
+    ratio: finalOf(c) / epsK,
+    alignment: mean(alignment),
+    alignmentPermuted: mean(permutedAlignment),
+    span: mean((o) => Math.min(...spanOverlaps(o).slice(0, K))),
+  };
+}
+
+/**
+ * The Hebbian rules' contrast: for each variant of a Hebbian rule that learns the components
+ * (Sanger's), its siblings that learn only the span (Oja's subspace rule) on the same problem,
+ * seeds and initial weights, measured alike.
+ */
+async function hebbianSiblings(runs: VariantRun[], control: SimulateControl) {
+  const out: { of: VariantRun; rule: Rule; mine: Learnt; sibling: Learnt }[] = [];
+  for (const r of runs) {
+    const spec = RULES[r.config.rule];
+    if (!spec.hebbian || !spec.learnsComponents) continue;
+    const K = K_OF(r);
+    const epsK = levelsOf(r)[K];
+    for (const rule of RULE_NAMES.filter((n) => RULES[n].hebbian && !RULES[n].learnsComponents)) {
+      const sim = await simulate({ ...r.config, rule, snapshotTimes: [] }, control);
+      out.push({
+        of: r,
+        rule,
+        mine: learnt(r.simulation, epsK, K),
+        sibling: learnt(sim, epsK, K),
+      });
+    }
+  }
+  return out;
 }
 
 /** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
@@ -86,6 +140,24 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
     } else {checks.push(
         check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned),
       );}
+  }
+  const siblings = await hebbianSiblings(runs, control);
+  for (const x of siblings) {
+    const label = RULES[x.rule].label;
+    checks.push(
+      check(
+        `${label} (beside ${x.of.label}): final error / eps_PCA(K) (reaches the subspace)`,
+        x.sibling.ratio,
+        "<=",
+        THRESHOLDS.reaches,
+      ),
+      check(
+        `${label}: smallest |projection of a top-K component on the span of the wᵏ|`,
+        x.sibling.span,
+        ">=",
+        THRESHOLDS.learnt,
+      ),
+    );
   }
   const figures: Record<string, VegaLiteSpec> = {
     error_curve: curves(runs, preset.title),
@@ -220,9 +292,35 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         } bench/alignment_vs_d.ts measures D = 200 to 2000 with more seeds.`,
     );
   }
+  for (const x of siblings) {
+    const [me, sib] = [x.of.label, RULES[x.rule].label];
+    const f = (v: number) => v.toFixed(3);
+    notes.push(
+      `${sib}, the symmetric sibling of ${me} (every unit decays against all units, not only ` +
+        `the ones before it; same lr, seeds and initial weights, SGD): it ends at ` +
+        `${f(x.sibling.ratio)} x eps_PCA(K) (${me}: ${f(x.mine.ratio)}) with the top-K ` +
+        `components in the span of its units (smallest projection ${f(x.sibling.span)}; ` +
+        `${me}: ${f(x.mine.span)}), but ${
+          x.sibling.alignment < THRESHOLDS.aligned ? "not" : "also"
+        } unit by unit: alignment ${f(x.sibling.alignment)} against ${me}'s ${
+          f(x.mine.alignment)
+        } (${f(x.sibling.alignmentPermuted)} under the best matching of units to components). ${
+          x.sibling.alignment < THRESHOLDS.aligned
+            ? `${sib} learns the span, in a rotation its initial weights set; ${me} learns the ` +
+              `components themselves.`
+            : `Over these seeds its rotation happens to lie near the components.`
+        }`,
+    );
+  }
   return {
     numbers: {
       variants: rows.map(({ alignment: _a, ...x }) => x),
+      hebbianSiblings: siblings.map((x) => ({
+        of: x.of.label,
+        rule: x.rule,
+        [x.of.config.rule]: x.mine,
+        [x.rule]: x.sibling,
+      })),
       alignmentScan: scan,
       times: runs[0].simulation.times,
     },
