@@ -160,7 +160,7 @@ export interface QuadratureAveragesOptions {
  * These need q > 0 (NaN otherwise). Not for hot loops: every call builds a
  * tensor grid (up to 96^2 points in 2-d, 96 x 48 x 96 for I3).
  *
- * Accuracy against the closed forms (tests/theory/averages_test.ts), with
+ * Accuracy against the closed forms (tests/activations/averages_test.ts), with
  * the defaults (split at 0, 48 Gauss–Legendre nodes per piece): erf ~1e-13
  * relative for variances up to ~12 (1e-8 at 50; 64 nodes give 1e-12 there),
  * relu ~1e-14 (piecewise polynomial integrands). Plain Gauss–Hermite

@@ -4,7 +4,7 @@
  * recurrences (no tables), and expectations over 1, 2 or 3 jointly Gaussian
  * variables with any positive semi-definite covariance.
  *
- * Accuracy (measured in tests/theory/averages_test.ts):
+ * Accuracy (measured in tests/activations/averages_test.ts):
  * - rules: nodes to a few ulp; moments E[Z^(2m)], 2m < 2n, exact to
  *   ~2e-15 relative for n up to 150 (Legendre: ~1e-14);
  * - plain Gauss–Hermite (no breaks), n = 48: polynomials exact; erf
