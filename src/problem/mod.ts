@@ -22,7 +22,7 @@ export {
 } from "./resolve.ts";
 export { MAX_BLOCK, MAX_SEEDS, MAX_STEPS, PROBLEM_PARAMS } from "./params.ts";
 export { RULE_NAMES, RULES } from "./rules.ts";
-export type { RuleSpec } from "./rules.ts";
+export type { HebbianFlow, RuleSpec } from "./rules.ts";
 export { drawInitialWeights, informedWeights, STREAM } from "./init.ts";
 export { prepare, RECORDED_PROJECTIONS } from "./prepare.ts";
 export type { Prepared } from "./prepare.ts";
@@ -40,6 +40,16 @@ export {
   paramName,
   setPath,
 } from "../core/params.ts";
-export type { Bound, ParamContext, ParamSpec, ParamType } from "../core/params.ts";
+export type {
+  Bound,
+  Head,
+  KeyIn,
+  ParamContext,
+  ParamSpec,
+  ParamType,
+  RecordOf,
+  TreeOf,
+  ValueOf,
+} from "../core/params.ts";
 export { defaultTimes, recordingTimes } from "../core/grid.ts";
 export type { GridSpec } from "../core/grid.ts";

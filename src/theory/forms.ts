@@ -32,24 +32,23 @@ export interface FormSpec {
   readonly warnOnCrossing: boolean;
 }
 
-const REGISTRY = {
-  projected: {
-    doc: "per-direction projections a_k, b_k (stable; exact mean flow of the weights)",
-    vectors: true,
-    warnOnCrossing: false,
-  },
-  density: {
-    doc: "the published K x K densities q, r, t per direction",
-    vectors: false,
-    warnOnCrossing: true,
-  },
-} satisfies Record<string, FormSpec>;
+const projected: FormSpec = {
+  doc: "per-direction projections a_k, b_k (stable; exact mean flow of the weights)",
+  vectors: true,
+  warnOnCrossing: false,
+};
+
+const density: FormSpec = {
+  doc: "the published K x K densities q, r, t per direction",
+  vectors: false,
+  warnOnCrossing: true,
+};
 
 /** Every form, by name. */
-export const FORMS: { readonly [F in keyof typeof REGISTRY]: FormSpec } = REGISTRY;
+export const FORMS = { projected, density } as const;
 
 /** How the directions of a spectrum are carried. */
-export type Form = keyof typeof REGISTRY;
+export type Form = keyof typeof FORMS;
 
 /** The form names. */
-export const FORM_NAMES: readonly Form[] = Object.keys(REGISTRY) as Form[];
+export const FORM_NAMES: readonly Form[] = Object.keys(FORMS) as Form[];

@@ -22,7 +22,7 @@ export {
 } from "./solver.ts";
 export type { SolverInput, SolverSettings } from "./solver.ts";
 export { FORM_NAMES, FORMS } from "./forms.ts";
-export type { Form } from "./forms.ts";
+export type { Form, FormSpec } from "./forms.ts";
 export {
   ACTIVATION_NAMES,
   ACTIVATIONS,
