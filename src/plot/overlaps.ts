@@ -119,8 +119,8 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
     field: "m",
     type: "ordinal",
     axis: { title: "component m", labelAngle: 0 },
-  };
-  const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } };
+  } as const;
+  const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, Math.max(320, columns * (cell * M + 60))) } : {}),

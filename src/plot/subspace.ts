@@ -90,7 +90,7 @@ export function subspaceSpec(
   }
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 110);
-  const legend = { ...LINE_LEGEND, direction: "vertical", labelLimit: width };
+  const legend = { ...LINE_LEGEND, direction: "vertical" as const, labelLimit: width };
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),

@@ -4,7 +4,13 @@
  * @module
  */
 import { ConfigError } from "../core/errors.ts";
-import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
+import {
+  CONFIG,
+  type LayerEncoding,
+  type LayerSpec,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./style.ts";
 import { logTicks } from "./_helpers.ts";
 
 /**
@@ -171,7 +177,7 @@ export function sweepHeatmapSpec(
     ? [""]
     : source.axes.find((a) => a.path === y)!.values.map(valueLabel);
   const cell = Math.max(44, Math.min(90, Math.floor(560 / xValues.length)));
-  const enc = {
+  const enc: Pick<LayerEncoding, "x" | "y"> = {
     x: { field: "x", type: "ordinal", sort: xValues, axis: { title: x, labelAngle: 0 } },
     y: {
       field: "y",
@@ -183,7 +189,7 @@ export function sweepHeatmapSpec(
   // viridis is dark below the middle of its domain, light above: white digits below, black above
   const lo = Math.min(...vs), hi = Math.max(...vs);
   const middle = logColor ? Math.sqrt(lo * hi) : (lo + hi) / 2;
-  const inner = {
+  const inner: LayerSpec & { layer: LayerSpec[] } = {
     width: { step: cell },
     height: { step: Math.min(cell, 48) },
     layer: [
@@ -194,7 +200,10 @@ export function sweepHeatmapSpec(
           color: {
             field: "value",
             type: "quantitative",
-            scale: { scheme: "viridis", ...(logColor ? { type: "log" } : { zero: false }) },
+            scale: {
+              scheme: "viridis",
+              ...(logColor ? { type: "log" as const } : { zero: false }),
+            },
             legend: {
               title: metricSymbol(metric),
               gradientLength: 140,

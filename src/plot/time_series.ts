@@ -7,6 +7,8 @@ import { ConfigError } from "../core/errors.ts";
 import {
   CONFIG,
   DASHES,
+  type LayerEncoding,
+  type LayerSpec,
   LINE_LEGEND,
   PALETTE,
   VEGA_LITE_SCHEMA,
@@ -60,10 +62,12 @@ export interface TimeSeriesOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeSeriesSpec } from "./time_series.ts";
  * const spec = timeSeriesSpec([{ label: "alignment", t: [1, 10, 100], value: [0.2, 0.6, 0.99] }],
  *   { yTitle: "alignment", yDomain: [0, 1] });
- * if (!(Array.isArray(spec.layer))) throw new Error("example failed");
+ * // one layer of lines (no rules asked for)
+ * assert.ok("layer" in spec && spec.layer.length === 1);
  * ```
  */
 export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): VegaLiteSpec {
@@ -102,7 +106,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 300);
   const ts = rows.map((r) => r.t as number);
-  const x = {
+  const x: LayerEncoding["x"] = {
     field: "t",
     type: "quantitative",
     // the axis ends at the first and the last time, both labelled
@@ -113,16 +117,16 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
       values: timeTicks(ts),
     },
   };
-  const y = {
+  const y: LayerEncoding["y"] = {
     field: "value",
     type: "quantitative",
     scale: opts.yDomain ? { domain: opts.yDomain, nice: false } : { zero: false },
     axis: { title: axisTitle(opts.yTitle, height) },
   };
-  const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 };
+  const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 } as const;
   const groups = [...new Set(series.map((s) => s.group!))];
   const styles = [...new Set(series.map((s) => s.style!))];
-  const encodeSeries = grouped
+  const encodeSeries: Pick<LayerEncoding, "color" | "strokeDash" | "detail"> = grouped
     ? {
       color: {
         field: "group",
@@ -155,7 +159,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
         legend,
       },
     };
-  const layer: Record<string, unknown>[] = [{
+  const layer: LayerSpec[] = [{
     data: { values: rows },
     mark: { type: "line", strokeWidth: 2, clip: true },
     encoding: { x, y, ...encodeSeries },
