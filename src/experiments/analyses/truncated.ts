@@ -15,7 +15,7 @@ import {
 import { RULE_NAMES, RULES } from "../../problem/rules.ts";
 import { simulate } from "../../sgd/simulate.ts";
 import { theory } from "../../theory/theory.ts";
-import { scanDOf, variantProblem } from "../preset.ts";
+import { type Preset, scanDOf, type Size, variantProblem } from "../preset.ts";
 import {
   curves,
   decoderOverlaps,
@@ -46,6 +46,9 @@ function alignmentGap(sim: CurveResult, th: CurveResult): number {
     sim.runs.length;
 }
 
+/** Each Hebbian sibling run beside the variant it was run from. */
+type Siblings = { of: VariantRun; rule: Rule; mine: Learnt; sibling: Learnt }[];
+
 /** What a run learns at its last time, in means over seeds. */
 interface Learnt {
   /** Final error / eps_PCA(K). */
@@ -74,8 +77,8 @@ function learnt(c: CurveResult, epsK: number, K: number): Learnt {
  * (Sanger's), its siblings that learn only the span (Oja's subspace rule) on the same problem,
  * seeds and initial weights, measured alike.
  */
-async function hebbianSiblings(runs: VariantRun[], control: SimulateControl) {
-  const out: { of: VariantRun; rule: Rule; mine: Learnt; sibling: Learnt }[] = [];
+async function hebbianSiblings(runs: VariantRun[], control: SimulateControl): Promise<Siblings> {
+  const out: Siblings = [];
   for (const r of runs) {
     const spec = RULES[r.config.rule];
     if (!spec.hebbian || !spec.learnsComponents) continue;
@@ -94,9 +97,9 @@ async function hebbianSiblings(runs: VariantRun[], control: SimulateControl) {
   return out;
 }
 
-/** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
-export const truncated: AnalysisFn = async (preset, runs, size, control = {}) => {
-  const rows = runs.map((r) => {
+/** Per variant: final error and alignments, SGD and theory, and the alignment over time. */
+function alignmentRows(runs: VariantRun[]) {
+  return runs.map((r) => {
     const K = K_OF(r);
     const levels = levelsOf(r);
     const align = r.simulation.times.map((_, i) => {
@@ -125,6 +128,12 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       alignment: align,
     };
   });
+}
+
+type Row = ReturnType<typeof alignmentRows>[number];
+
+/** Every variant reaches the subspace; the rules that learn the components align, the others not. */
+function alignmentChecks(rows: Row[]): Check[] {
   const checks: Check[] = [];
   for (const x of rows) {
     checks.push(
@@ -141,7 +150,12 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned),
       );}
   }
-  const siblings = await hebbianSiblings(runs, control);
+  return checks;
+}
+
+/** Oja's rule beside Sanger's: reaches the subspace, spans the components. */
+function siblingChecks(siblings: Siblings): Check[] {
+  const checks: Check[] = [];
   for (const x of siblings) {
     const label = RULES[x.rule].label;
     checks.push(
@@ -159,8 +173,18 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       ),
     );
   }
+  return checks;
+}
+
+/** The error curves, the alignment over time, the overlaps per variant and vanilla SGD's span. */
+function alignmentFigures(
+  title: string,
+  runs: VariantRun[],
+  rows: Row[],
+  vanilla: VariantRun | undefined,
+): Record<string, VegaLiteSpec> {
   const figures: Record<string, VegaLiteSpec> = {
-    error_curve: curves(runs, preset.title),
+    error_curve: curves(runs, title),
     alignment: timeSeriesSpec(
       runs.flatMap((r, j) => [
         {
@@ -201,11 +225,6 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       vector: "v",
     });
   });
-  // vanilla SGD learns the span: the components' projections on it, not per-unit matches (the
-  // first run of a gradient rule that learns only the span)
-  const vanilla = runs.find((r) =>
-    RULES[r.config.rule].decoder && !RULES[r.config.rule].learnsComponents
-  );
   if (vanilla) {
     const K = K_OF(vanilla);
     figures.span_vanilla = timeSeriesSpec(
@@ -224,15 +243,27 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       },
     );
   }
-  // does vanilla SGD's rotation approach the theory's (same initial weights) as D grows?
-  const scan: {
-    D: number;
-    alignmentSimulation: number;
-    alignmentTheory: number;
-    gap: number;
-    angle: number;
-  }[] = [];
-  if (vanilla?.theory) {
+  return figures;
+}
+
+/** One point of the scan over D of vanilla SGD's rotation against the theory's. */
+interface ScanPoint {
+  D: number;
+  alignmentSimulation: number;
+  alignmentTheory: number;
+  gap: number;
+  angle: number;
+}
+
+/** Does vanilla SGD's rotation approach the theory's (same initial weights) as D grows? */
+async function rotationScan(
+  preset: Preset,
+  size: Size,
+  vanilla: VariantRun,
+  control: SimulateControl,
+): Promise<ScanPoint[]> {
+  const scan: ScanPoint[] = [];
+  if (vanilla.theory) {
     const variant = preset.variants?.find((v) => v.label === vanilla.label);
     const D0 = vanilla.config.data.D;
     const dims = [...new Set([...scanDOf(preset, size), D0])].sort((a, b) => a - b);
@@ -261,6 +292,11 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       });
     }
   }
+  return scan;
+}
+
+/** What the numbers say: SGD against the theory per variant, and the scan over D. */
+function alignmentNotes(rows: Row[], scan: ScanPoint[], vanilla: VariantRun | undefined): string[] {
   const notes: string[] = [];
   for (const x of rows) {
     if (!Number.isFinite(x.alignmentTheoryFinal)) continue;
@@ -292,6 +328,12 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         } bench/alignment_vs_d.ts measures D = 200 to 2000 with more seeds.`,
     );
   }
+  return notes;
+}
+
+/** How Oja's rule differs from Sanger's, measured. */
+function siblingNotes(siblings: Siblings): string[] {
+  const notes: string[] = [];
   for (const x of siblings) {
     const [me, sib] = [x.of.label, RULES[x.rule].label];
     const f = (v: number) => v.toFixed(3);
@@ -312,6 +354,23 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         }`,
     );
   }
+  return notes;
+}
+
+/** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
+export const truncated: AnalysisFn = async (preset, runs, size, control = {}) => {
+  const rows = alignmentRows(runs);
+  const checks = alignmentChecks(rows);
+  const siblings = await hebbianSiblings(runs, control);
+  checks.push(...siblingChecks(siblings));
+  // vanilla SGD learns the span: the components' projections on it, not per-unit matches (the
+  // first run of a gradient rule that learns only the span)
+  const vanilla = runs.find((r) =>
+    RULES[r.config.rule].decoder && !RULES[r.config.rule].learnsComponents
+  );
+  const figures = alignmentFigures(preset.title, runs, rows, vanilla);
+  const scan = vanilla ? await rotationScan(preset, size, vanilla, control) : [];
+  const notes = [...alignmentNotes(rows, scan, vanilla), ...siblingNotes(siblings)];
   return {
     numbers: {
       variants: rows.map(({ alignment: _a, ...x }) => x),
