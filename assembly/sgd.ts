@@ -21,6 +21,12 @@
 // c_u = (v_u . Delta_u)/sqrt(d). So no result depends on how the loops below
 // are fused, blocked or tiled, nor on how the steps are split into calls.
 //
+// The near-copies below (one run function per rule and tying, one pass per
+// variant, four units unrolled into named registers s00..s31) are on purpose:
+// each variant compiles to a loop free of tests of the flags, and four units'
+// partial sums stay in registers; tests/kernels/reference.ts holds the plain
+// loops they are checked against.
+//
 // Loop structure. The updates of a step are deferred and applied in the next
 // step's passes (or at the end of the call), so that each step makes two passes:
 //   encoder pass: apply the pending update to w, then s_u = w_u . x;

@@ -11,6 +11,14 @@
  * error the only source of differences is the activations' Math.exp (the
  * module's own implementation against the JavaScript engine's), at the last
  * bit.
+ *
+ * Why a second copy on purpose: the kernels fuse, block, unroll and tile their
+ * loops for speed (units four at a time in registers, positions in tiles,
+ * updates deferred to the next pass), so they cannot check themselves; these
+ * are the plain loops of THEORY.md's formulas, kept simple so that a mistake
+ * in the blocking shows as a difference. The ziggurat, exp and log are copied
+ * too, so that the random streams are checked bit for bit without the wasm
+ * (and the benchmark has a plain-TypeScript loop to compare against).
  * @module
  */
 
