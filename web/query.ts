@@ -57,9 +57,10 @@ export const PAGE_DEFAULTS = { size: "reduced" as Size, heldOut: 2000, splitSeed
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PAGE_PARAMS, parseValue } from "./query.ts";
  * const seeds = PAGE_PARAMS.find((p) => p.path === "seeds")!;
- * if ((parseValue(seeds, "1, 2,3") as number[]).join() !== "1,2,3") throw new Error("example failed");
+ * assert.deepEqual(parseValue(seeds, "1, 2,3"), [1, 2, 3]);
  * ```
  */
 export function parseValue(spec: ParamSpec, text: string): unknown {
@@ -103,9 +104,12 @@ export function helpText(spec: ParamSpec, values: Record<string, string> = {}): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQuery } from "./query.ts";
  * const s = parseQuery("?data.D=100&network.K=2&seeds=1,2&autorun=1");
- * if (!(s.values["data.D"] === "100" && s.autorun && s.size === "reduced")) throw new Error("example failed");
+ * assert.equal(s.values["data.D"], "100");
+ * assert.ok(s.autorun);
+ * assert.equal(s.size, "reduced");
  * ```
  */
 export function parseQuery(search: string | URLSearchParams): PageState {
@@ -214,9 +218,12 @@ export function formatQuery(state: PageState): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQuery, problemInput } from "./query.ts";
  * const p = problemInput(parseQuery("?data.D=100&network.activation=relu&seeds=3"));
- * if (!((p.data as { D: number }).D === 100 && p.network?.activation === "relu" && p.seeds?.[0] === 3)) throw new Error("example failed");
+ * assert.equal((p.data as { D: number }).D, 100);
+ * assert.ok(p.network?.activation === "relu");
+ * assert.ok(p.seeds?.[0] === 3);
  * ```
  */
 export function problemInput(state: PageState): ProblemInput {

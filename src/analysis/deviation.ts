@@ -53,6 +53,7 @@ export interface DeviationOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { deviation } from "./deviation.ts";
  * import type { CurveResult } from "../problem/types.ts";
  * const curve = (kind: "simulation" | "theory", eps: number[]): CurveResult => ({
@@ -61,7 +62,9 @@ export interface DeviationOptions {
  *   pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] },
  * });
  * const d = deviation(curve("simulation", [0.5, 0.11]), curve("theory", [0.5, 0.1]));
- * if (!(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1 && d.basis === "held-out")) throw new Error("example failed");
+ * assert.ok(Math.abs(d.max - 0.1) < 1e-12);
+ * assert.equal(d.maxAt, 1);
+ * assert.equal(d.basis, "held-out");
  * ```
  */
 export function deviation(

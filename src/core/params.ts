@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkParam, type ParamSpec } from "./params.ts";
  * const K: ParamSpec = { path: "network.K", flag: "K", type: "integer", min: 1,
  *   max: (c) => c.D as number, maxNote: "K <= D", doc: "hidden units" };
- * if (!(checkParam(K, 3, { D: 10 }) === 3)) throw new Error("example failed");
+ * assert.equal(checkParam(K, 3, { D: 10 }), 3);
  * let message = "";
  * try { checkParam(K, 11, { D: 10 }); } catch (e) { message = (e as Error).message; }
  * if (!(message === "invalid network.K (--K): got 11; allowed: an integer from 1 to 10 (K <= D = 10)")) throw new Error(message);

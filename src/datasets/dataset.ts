@@ -44,9 +44,10 @@ export interface Loaded {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceName } from "./dataset.ts";
- * if (!(sourceName(new File([], "test_batch.bin")) === "test_batch.bin")) throw new Error("example failed");
- * if (!(sourceName(new Uint8Array(1), "mine") === "mine")) throw new Error("example failed");
+ * assert.equal(sourceName(new File([], "test_batch.bin")), "test_batch.bin");
+ * assert.equal(sourceName(new Uint8Array(1), "mine"), "mine");
  * ```
  */
 export function sourceName(input: ByteInput, source?: string): string {
@@ -61,9 +62,11 @@ export function sourceName(input: ByteInput, source?: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBytes } from "./dataset.ts";
  * const bytes = await readBytes(new Blob([new Uint8Array([1, 2, 3])]), "three.bin");
- * if (!(bytes.length === 3 && bytes[2] === 3)) throw new Error("example failed");
+ * assert.equal(bytes.length, 3);
+ * assert.equal(bytes[2], 3);
  * ```
  */
 export async function readBytes(input: ByteInput, source?: string): Promise<Uint8Array> {
@@ -105,8 +108,10 @@ export async function readBytes(input: ByteInput, source?: string): Promise<Uint
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isGzip } from "./dataset.ts";
- * if (!(isGzip(new Uint8Array([0x1f, 0x8b, 8])) && !isGzip(new Uint8Array([0, 0, 8, 3])))) throw new Error("example failed");
+ * assert.ok(isGzip(new Uint8Array([0x1f, 0x8b, 8])));
+ * assert.ok(!isGzip(new Uint8Array([0, 0, 8, 3])));
  * ```
  */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -119,11 +124,12 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gunzip } from "./dataset.ts";
  * const packed = new Blob([new TextEncoder().encode("1,2\n")]).stream()
  *   .pipeThrough(new CompressionStream("gzip"));
  * const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
- * if (!(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")) === "1,2\n")) throw new Error("example failed");
+ * assert.equal(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")), "1,2\n");
  * ```
  */
 export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Array> {
@@ -146,9 +152,11 @@ export async function gunzip(bytes: Uint8Array, source: string): Promise<Uint8Ar
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { load } from "./dataset.ts";
  * const { bytes, gunzipped } = await load(new Blob(["1,2"]), "x.csv");
- * if (!(bytes.length === 3 && !gunzipped)) throw new Error("example failed");
+ * assert.equal(bytes.length, 3);
+ * assert.ok(!gunzipped);
  * ```
  */
 export async function load(input: ByteInput, source?: string): Promise<Loaded> {
@@ -172,11 +180,14 @@ export async function load(input: ByteInput, source?: string): Promise<Loaded> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { concatDatasets } from "./dataset.ts";
  * const a = { n: 1, d: 2, data: new Uint8Array([1, 2]), source: "a" };
  * const b = { n: 2, d: 2, data: new Float32Array([3, 4, 5, 6]), source: "b" };
  * const ab = concatDatasets([a, b], "a+b");
- * if (!(ab.n === 3 && ab.data instanceof Float32Array && ab.data[5] === 6)) throw new Error("example failed");
+ * assert.equal(ab.n, 3);
+ * assert.ok(ab.data instanceof Float32Array);
+ * assert.equal(ab.data[5], 6);
  * ```
  */
 export function concatDatasets(parts: Dataset[], source: string): Dataset {

@@ -15,9 +15,10 @@ import { ConfigError } from "../core/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logTicks } from "./_helpers.ts";
  * const ticks = logTicks([1, 1000]);
- * if (!(ticks.join() === "1,2,5,10,20,50,100,200,500,1000")) throw new Error("example failed");
+ * assert.equal(ticks.join(), "1,2,5,10,20,50,100,200,500,1000");
  * ```
  */
 export function logTicks(xs: number[]): number[] {
@@ -52,10 +53,11 @@ export function logTicks(xs: number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pickTimes } from "./_helpers.ts";
  * const times = [0, 1, 10, 100];
- * if (!(pickTimes(times, undefined, 3).join() === "1,2,3")) throw new Error("example failed");
- * if (!(pickTimes(times, [9, 11], 3).join() === "2")) throw new Error("example failed");
+ * assert.equal(pickTimes(times, undefined, 3).join(), "1,2,3");
+ * assert.equal(pickTimes(times, [9, 11], 3).join(), "2");
  * ```
  */
 export function pickTimes(times: number[], wanted: number[] | undefined, count: number): number[] {
@@ -112,10 +114,11 @@ export function pickTimes(times: number[], wanted: number[] | undefined, count: 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fmt } from "./_helpers.ts";
- * if (!(fmt(3.14159) === "3.14" && fmt(2.5) === "2.5" && fmt(79432.8) === "79400")) {
- *   throw new Error("example failed");
- * }
+ * assert.equal(fmt(3.14159), "3.14");
+ * assert.equal(fmt(2.5), "2.5");
+ * assert.equal(fmt(79432.8), "79400");
  * ```
  */
 export function fmt(x: number): string {
@@ -131,8 +134,9 @@ export function fmt(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cycle } from "./_helpers.ts";
- * if (!(cycle(["a", "b"], 3).join() === "a,b,a")) throw new Error("example failed");
+ * assert.equal(cycle(["a", "b"], 3).join(), "a,b,a");
  * ```
  */
 export function cycle<T>(xs: T[], n: number): T[] {
@@ -149,11 +153,10 @@ export function cycle<T>(xs: T[], n: number): T[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { positive } from "./_helpers.ts";
- * if (!(positive("width", 560) === 560)) throw new Error("example failed");
- * let threw = false;
- * try { positive("width", 0); } catch { threw = true; }
- * if (!threw) throw new Error("example failed");
+ * assert.equal(positive("width", 560), 560);
+ * assert.throws(() => positive("width", 0), /width/);
  * ```
  */
 export function positive(name: string, v: number): number {
@@ -178,9 +181,11 @@ export function positive(name: string, v: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { titleOf } from "./_helpers.ts";
  * const t = titleOf("a long title that will not fit in one hundred pixels", 100);
- * if (!(Array.isArray(t.text) && t.text.every((l) => l.length <= 11 || !l.includes(" ")))) throw new Error("example failed");
+ * assert.ok(Array.isArray(t.text));
+ * assert.ok(t.text.every((l) => l.length <= 11 || !l.includes(" ")));
  * ```
  */
 export function titleOf(
@@ -224,8 +229,9 @@ export function titleOf(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { axisTitle } from "./_helpers.ts";
- * if (!(Array.isArray(axisTitle("a rather long title for a short vertical axis", 200)))) throw new Error("example failed");
+ * assert.ok(Array.isArray(axisTitle("a rather long title for a short vertical axis", 200)));
  * ```
  */
 export function axisTitle(text: string, length: number): string | string[] {
@@ -246,8 +252,9 @@ const AXIS_TITLE_FONT = 13;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeTicks } from "./_helpers.ts";
- * if (!(timeTicks([0.005, 600]).join() === "0.005,0.02,0.05,0.1,0.2,0.5,1,2,5,10,20,50,100,200,600")) throw new Error("example failed");
+ * assert.equal(timeTicks([0.005, 600]).join(), "0.005,0.02,0.05,0.1,0.2,0.5,1,2,5,10,20,50,100,200,600");
  * ```
  */
 export function timeTicks(ts: number[]): number[] {

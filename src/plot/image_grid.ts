@@ -49,9 +49,10 @@ export interface ImageGridOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { imageGridSpec } from "./image_grid.ts";
  * const spec = imageGridSpec([[1, 0, 0, 1]], [[1, 0, 0, 1]], { imageShape: [2, 2] });
- * if (!((spec.data as { values: unknown[] }).values.length === 8)) throw new Error("example failed");
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 8);
  * ```
  */
 export function imageGridSpec(

@@ -59,13 +59,15 @@ export interface OverlapOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { overlapHeatmapSpec } from "./overlaps.ts";
  * const spec = overlapHeatmapSpec({
  *   times: [1],
  *   runs: [{ order: [{ a: [[3, 4]], WW: [[1]] }] }],
  * }, { D: 25 });
  * const cells = (spec.data as { values: { cos: number }[] }).values;
- * if (!(cells[0].cos === 0.6 && cells[1].cos === 0.8)) throw new Error("example failed");
+ * assert.equal(cells[0].cos, 0.6);
+ * assert.equal(cells[1].cos, 0.8);
  * ```
  */
 export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions = {}): VegaLiteSpec {
@@ -191,9 +193,11 @@ function inferD(result: OverlapSource): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decoderOverlapSource } from "./overlaps.ts";
  * const s = decoderOverlapSource({ times: [1], runs: [{ order: [{ b: [[0.5]], T0: [[1]] }] }] }, 4);
- * if (!(s.runs[0].order[0].a[0][0] === 1 && s.runs[0].order[0].WW[0][0] === 1)) throw new Error("example failed");
+ * assert.equal(s.runs[0].order[0].a[0][0], 1);
+ * assert.equal(s.runs[0].order[0].WW[0][0], 1);
  * ```
  */
 export function decoderOverlapSource(

@@ -129,6 +129,7 @@ export interface SweepHeatmapOptions {
  * @throws ConfigError on an unknown metric or axis, or a source without rows
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepHeatmapSpec } from "./sweep_heatmap.ts";
  * const spec = sweepHeatmapSpec({
  *   axes: [{ path: "lr", values: [0.5, 1] }, { path: "network.K", values: [1, 2] }],
@@ -137,7 +138,7 @@ export interface SweepHeatmapOptions {
  *     { lr: 1, "network.K": 1, finalOverPCA: 1.1 }, { lr: 1, "network.K": 2, finalOverPCA: 1.3 },
  *   ],
  * });
- * if (!((spec.data as { values: unknown[] }).values.length === 4)) throw new Error("example failed");
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 4);
  * ```
  */
 export function sweepHeatmapSpec(

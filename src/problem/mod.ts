@@ -6,9 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { problemParams, resolveProblem } from "./mod.ts";
  * const p = resolveProblem({ network: { K: 2 } });
- * if (!(p.network.K === 2 && problemParams().some((s) => s.path === "network.K"))) throw new Error("example failed");
+ * assert.equal(p.network.K, 2);
+ * assert.ok(problemParams().some((s) => s.path === "network.K"));
  * ```
  * @module
  */

@@ -39,9 +39,12 @@ const RESOLVED = new WeakSet<object>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { problemParams } from "./resolve.ts";
  * const flags = problemParams().map((p) => p.flag);
- * if (!(flags.includes("D") && flags.includes("K") && flags.includes("t-max"))) throw new Error("example failed");
+ * assert.ok(flags.includes("D"));
+ * assert.ok(flags.includes("K"));
+ * assert.ok(flags.includes("t-max"));
  * ```
  */
 export function problemParams(kind = "spiked"): readonly ParamSpec[] {
@@ -55,9 +58,12 @@ export function problemParams(kind = "spiked"): readonly ParamSpec[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveProblem } from "./resolve.ts";
  * const p = resolveProblem({ network: { K: 2 }, tMax: 10 });
- * if (!(p.data.D === 500 && p.network.activation === "erf" && resolveProblem(p) === p)) throw new Error("example failed");
+ * assert.equal(p.data.D, 500);
+ * assert.equal(p.network.activation, "erf");
+ * assert.equal(resolveProblem(p), p);
  * ```
  */
 export function resolveProblem(input: ProblemInput): Problem {
@@ -110,11 +116,11 @@ function deepFreeze(p: Problem): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateInit } from "./resolve.ts";
  * validateInit({ W: [[1, 0]], V: [[0, 1]] }, 1, 2, false);
- * let ok = false;
- * try { validateInit({ W: [[1, 0, 0]] }, 1, 2, false); } catch { ok = true; }
- * if (!ok) throw new Error("example failed");
+ * // a row of 3 numbers where D = 2 is refused, naming the row
+ * assert.throws(() => validateInit({ W: [[1, 0, 0]] }, 1, 2, false), /network\.init\.W\[0\]/);
  * ```
  */
 export function validateInit(

@@ -109,12 +109,14 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulate, spikedModel } from "../../mod.ts";
  * const res = await simulate({
  *   data: spikedModel({ D: 50 }), network: { K: 2, activation: "erf" },
  *   lr: 1, tMax: 5, seeds: [1, 2], nTimes: 5, nTest: 200,
  * });
- * if (!(res.runs.length === 2 && res.eps.length === res.times.length)) throw new Error("example failed");
+ * assert.equal(res.runs.length, 2);
+ * assert.equal(res.eps.length, res.times.length);
  * ```
  */
 export async function simulate(

@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec, rowsCsv, summarise, sweep } from "./mod.ts";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
  * const summary = await summarise(spec, await sweep(spec, { shard: { index: 0, count: 1 } }));
- * if (!(rowsCsv(summary.rows).startsWith("index,lr,finalError"))) throw new Error("example failed");
+ * assert.ok(rowsCsv(summary.rows).startsWith("index,lr,finalError"));
  * ```
  * @module
  */

@@ -58,9 +58,11 @@ export const MAX_POINTS = 10_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec } from "./spec.ts";
  * const s = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1]}}');
- * if (!(s.axes.lr.length === 2 && s.run!.join() === "simulate,theory")) throw new Error("example failed");
+ * assert.equal(s.axes.lr.length, 2);
+ * assert.equal(s.run!.join(), "simulate,theory");
  * ```
  */
 export function parseSweepSpec(text: string, source = "sweep spec"): SweepSpec {
@@ -128,10 +130,13 @@ export function canonicalJson(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec, sweepPoints } from "./spec.ts";
  * const spec = parseSweepSpec('{"problem": {"tMax": 5}, "axes": {"lr": [0.5, 1], "network.K": [1, 2]}}');
  * const points = await sweepPoints(spec);
- * if (!(points.length === 4 && points[1].values["network.K"] === 2 && points[2].problem.lr === 1)) throw new Error("example failed");
+ * assert.equal(points.length, 4);
+ * assert.equal(points[1].values["network.K"], 2);
+ * assert.equal(points[2].problem.lr, 1);
  * ```
  */
 export async function sweepPoints(spec: SweepSpec, source = "sweep spec"): Promise<SweepPoint[]> {

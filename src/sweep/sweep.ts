@@ -71,11 +71,14 @@ export interface SweepOptions {
  * @param opts workers, shard, finished points, hooks, abort signal
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec, sweep, summarise } from "./mod.ts";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [0.5, 1]}, "run": ["theory"]}');
  * const results = await sweep(spec);
  * const { rows } = await summarise(spec, results);
- * if (!(rows.length === 2 && rows[1].lr === 1 && typeof rows[1].finalError === "number")) throw new Error("example failed");
+ * assert.equal(rows.length, 2);
+ * assert.equal(rows[1].lr, 1);
+ * assert.equal(typeof rows[1].finalError, "number");
  * ```
  */
 export async function sweep(spec: SweepSpec, opts: SweepOptions = {}): Promise<PointResult[]> {
@@ -237,9 +240,10 @@ export async function summarise(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rowsCsv } from "./sweep.ts";
  * const csv = rowsCsv([{ index: 0, lr: 0.5, x: null }, { index: 1, lr: 1, x: 'a,"b"' }]);
- * if (!(csv === 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n')) throw new Error("example failed");
+ * assert.equal(csv, 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n');
  * ```
  */
 export function rowsCsv(rows: readonly SweepRow[]): string {

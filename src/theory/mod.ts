@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ACTIVATIONS, INTEGRATORS, SOLVER_PARAMS } from "./mod.ts";
- * if (!(ACTIVATIONS.erf.closedForm && INTEGRATORS.dopri5.adaptive && SOLVER_PARAMS.length > 0)) throw new Error("example failed");
+ * assert.ok(ACTIVATIONS.erf.closedForm);
+ * assert.ok(INTEGRATORS.dopri5.adaptive);
+ * assert.ok(SOLVER_PARAMS.length > 0);
  * ```
  * @module
  */

@@ -85,9 +85,11 @@ export async function integrateSeed(
  * @param control progress and cancellation
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { theory } from "./theory.ts";
  * const res = await theory({ data: { D: 100 }, network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
- * if (!(res.kind === "theory" && res.eps.length === res.times.length)) throw new Error("example failed");
+ * assert.equal(res.kind, "theory");
+ * assert.equal(res.eps.length, res.times.length);
  * ```
  */
 export async function theory(
