@@ -136,7 +136,7 @@ export function errorCurveSpec(
     width,
     height,
   );
-  const enc = encodings(list, labels, opts.variants, ts, placed.domain, logY, spread, rows);
+  const enc = encodings(labels, opts.variants, ts, placed.domain, logY, spread, rows);
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
@@ -286,7 +286,6 @@ function curveRows(
 
 /** The axes, colours and dashes: by result, or by variant and method under `variants`. */
 function encodings(
-  list: ErrorCurveSource[],
   labels: string[],
   variants: string[] | undefined,
   ts: number[],
