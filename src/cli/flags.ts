@@ -16,12 +16,13 @@ import {
   type ParamSpec,
   parseDecimal,
   parseText,
+  resolveTable,
   setPath,
 } from "../core/params.ts";
 import { resolveData } from "../data/mod.ts";
 import { problemParams } from "../problem/resolve.ts";
 import { informedWeights } from "../problem/init.ts";
-import { MAX_SEEDS } from "../problem/params.ts";
+import { MAX_SEEDS, PROBLEM_PARAMS } from "../problem/params.ts";
 import type { DataModel, InitialWeights, ProblemInput } from "../problem/types.ts";
 import { SOLVER_KEYS, SOLVER_PARAMS, type SolverInput } from "../theory/solver.ts";
 
@@ -44,6 +45,19 @@ export interface FlagOption {
 
 /** Parsed flag values as parseArgs returns them. */
 export type FlagValues = Record<string, string | boolean | undefined>;
+
+/**
+ * The text of a string flag, or undefined when it is absent: the typed way to
+ * read one (no `as string`). A flag declared boolean read as text is a bug of
+ * the command's table, and says so.
+ */
+export function textFlag(flags: FlagValues, name: string): string | undefined {
+  const v = flags[name];
+  if (typeof v === "boolean") {
+    throw new Error(`internal: --${name} is a boolean flag, read as text`);
+  }
+  return v;
+}
 
 export { flagOf } from "../core/params.ts";
 
@@ -267,7 +281,8 @@ export function inputsFromFlags(
         `no spiked-model flag with ${files.spectrum ? "--spectrum" : `${kind} data`}`,
       );
     }
-    const D = flags.D === undefined ? undefined : numberFlag("--D", flags.D as string, true);
+    const text = textFlag(flags, "D");
+    const D = text === undefined ? undefined : numberFlag("--D", text, true);
     if (D !== undefined && D !== data?.D) {
       throw new ConfigError(
         "--D",
@@ -296,10 +311,14 @@ export function inputsFromFlags(
   }
   if (flags.informed) {
     if (files.init) throw new ConfigError("--informed", true, "not together with --init");
-    network.init = informedWeights(resolveData(data), {
-      K: (network.K as number | undefined) ?? 3,
-      sigma0: (network.sigma0 as number | undefined) ?? 0.1,
-    });
+    // K and sigma0 as given, or the table's defaults (checked against it here)
+    const model = resolveData(data);
+    const { K, sigma0 } = resolveTable(
+      PROBLEM_PARAMS,
+      { network: { K: network.K, sigma0: network.sigma0 } },
+      { D: model.D },
+    ).network;
+    network.init = informedWeights(model, { K, sigma0 });
   }
   if (files.init) {
     network.init = files.init;
@@ -307,9 +326,8 @@ export function inputsFromFlags(
   }
   problem.network = network;
 
-  const count = flags.seeds === undefined
-    ? undefined
-    : numberFlag("--seeds", flags.seeds as string, true);
+  const seedsText = textFlag(flags, "seeds");
+  const count = seedsText === undefined ? undefined : numberFlag("--seeds", seedsText, true);
   if (count !== undefined) {
     if (count < 1 || count > MAX_SEEDS) {
       throw new ConfigError("--seeds", count, `an integer from 1 to ${MAX_SEEDS}`);
