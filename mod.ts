@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pca, resolveProblem, simulate, theory } from "@aedyn/aedyn";
  * const problem = resolveProblem({
  *   data: { kind: "spiked", D: 60, spikes: [4, 2] },
@@ -27,7 +28,8 @@
  * });
  * const sgd = await simulate(problem);
  * const eqs = await theory(problem);
- * if (!(sgd.times.join() === eqs.times.join() && pca(problem.data, 2).epsPCA[0] > 0)) throw new Error("example failed");
+ * assert.equal(sgd.times.join(), eqs.times.join());
+ * assert.ok(pca(problem.data, 2).epsPCA[0] > 0);
  * ```
  * @module
  */

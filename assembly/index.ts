@@ -1,6 +1,6 @@
 // Entry point of the aedyn WebAssembly module: every kernel the TypeScript side
 // calls is re-exported here. All kernels take raw pointers into linear memory
-// (f64, row-major); the TypeScript wrapper (src/wasm.ts) owns that memory.
+// (f64, row-major); the TypeScript wrapper (src/kernels/wasm.ts) owns that memory.
 
 export * from "./activation";
 export * from "./blas";

@@ -21,6 +21,12 @@
 // c_u = (v_u . Delta_u)/sqrt(d). So no result depends on how the loops below
 // are fused, blocked or tiled, nor on how the steps are split into calls.
 //
+// The near-copies below (one run function per rule and tying, one pass per
+// variant, four units unrolled into named registers s00..s31) are on purpose:
+// each variant compiles to a loop free of tests of the flags, and four units'
+// partial sums stay in registers; tests/kernels/reference.ts holds the plain
+// loops they are checked against.
+//
 // Loop structure. The updates of a step are deferred and applied in the next
 // step's passes (or at the end of the call), so that each step makes two passes:
 //   encoder pass: apply the pending update to w, then s_u = w_u . x;
@@ -44,12 +50,13 @@
 // + sum_m c_m u_m there gained nothing measurable; neither is done.
 
 import { act, actDeriv } from "./activation";
-import { axpy, dot, scale } from "./blas";
+import { axpy, axpy2, dot, scale } from "./blas";
 import { sampleFrom } from "./sample";
 
 export const RULE_VANILLA: i32 = 0;
 export const RULE_TRUNCATED: i32 = 1;
 export const RULE_SANGER: i32 = 2;
+export const RULE_OJA: i32 = 3;
 
 // --- work layout ----------------------------------------------------------------
 
@@ -128,8 +135,8 @@ const TILE_VALUES: i32 = 4096;
 
 /**
  * Apply n consecutive SGD steps, one per row of xs (n x d), without output bias.
- * rule: 0 vanilla, 1 truncated, 2 Sanger (linear, no decoder, no bias: v is
- * ignored). tied != 0: v must equal w and both updates go to w.
+ * rule: 0 vanilla, 1 truncated, 2 Sanger, 3 Oja (the Hebbian rules: linear,
+ * no decoder, no bias: v is ignored). tied != 0: v must equal w and both updates go to w.
  * bias != 0: b enters the local fields and is trained.
  * work: sgdWorkSize(d, k) f64 slots.
  */
@@ -142,7 +149,7 @@ export function sgdSteps(
 
 /**
  * sgdSteps with an output bias: c (d values) is trained and enters every
- * residual (THEORY.md 1b; c = 0: none, as sgdSteps). Sanger's rule ignores c.
+ * residual (THEORY.md 1b; c = 0: none, as sgdSteps). The Hebbian rules ignore c.
  */
 export function sgdStepsC(
   w: usize, v: usize, b: usize, c: usize, xs: usize, n: i32, d: i32, k: i32, eta: f64,
@@ -169,16 +176,17 @@ function sgdDispatch(
   k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize,
 ): void {
   if (n <= 0) return;
-  if (rule == RULE_SANGER) {
+  if (rule == RULE_SANGER || rule == RULE_OJA) {
     const rowBytes = (<usize>d) << 3;
     const x = layout(work, d, k).xbuf;
     for (let j = 0; j < n; j++) {
+      let xj = xs + <usize>j * rowBytes;
       if (smp != 0) {
         sampleFrom(smp, st, x, 1);
-        sangerStep(w, x, d, k, eta, work);
-      } else {
-        sangerStep(w, xs + <usize>j * rowBytes, d, k, eta, work);
+        xj = x;
       }
+      if (rule == RULE_OJA) ojaStep(w, xj, d, k, eta, work);
+      else sangerStep(w, xj, d, k, eta, work);
     }
   } else if (smp != 0) {
     // (two call sites per run function, training and given samples, keep
@@ -1037,5 +1045,30 @@ function sangerStep(w: usize, x: usize, d: i32, k: i32, eta: f64, work: usize): 
     for (let a = 0; a < u; a++) {
       axpy(wu, -decay * yu * load<f64>(ys + ((<usize>a) << 3)), w + <usize>a * rowBytes, d);
     }
+  }
+}
+
+// --- Oja's subspace rule ------------------------------------------------------------------
+
+// Oja's subspace rule, the symmetric sibling of Sanger's: y = W x / sqrt(d),
+// W <- W + (eta/d) (y x^T / sqrt(d) - y y^T W / d). Every row decays against
+// all rows, z = y^T W = sum_a y_a w_a, formed once from the old rows (in the
+// work's residual row), so the rows can then be updated in any order:
+// w_u += (eta/d^1.5) y_u x + (-(eta/d^2) y_u) z, one pass per row.
+function ojaStep(w: usize, x: usize, d: i32, k: i32, eta: f64, work: usize): void {
+  const rowBytes = (<usize>d) << 3;
+  const dd = <f64>d;
+  const sd = Math.sqrt(dd);
+  const L = layout(work, d, k);
+  const ys = L.gs;
+  const z = L.delta;
+  for (let u = 0; u < k; u++) store<f64>(ys + ((<usize>u) << 3), dot(w + <usize>u * rowBytes, x, d) / sd);
+  scale(z, load<f64>(ys), w, d);
+  for (let a = 1; a < k; a++) axpy(z, load<f64>(ys + ((<usize>a) << 3)), w + <usize>a * rowBytes, d);
+  const hebb = eta / (dd * sd);
+  const decay = eta / (dd * dd);
+  for (let u = 0; u < k; u++) {
+    const yu = load<f64>(ys + ((<usize>u) << 3));
+    axpy2(w + <usize>u * rowBytes, hebb * yu, x, -decay * yu, z, d);
   }
 }

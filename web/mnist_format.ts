@@ -21,11 +21,13 @@ const HEADER = MAGIC.length + 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMnist, encodeMnist } from "./mnist_format.ts";
  * const ds = { n: 1, d: 2, data: new Float32Array([0.5, 0.123]), shape: [1, 2] as [number, number],
  *   labels: new Uint8Array([7]), source: "two pixels" };
  * const back = decodeMnist(encodeMnist(ds), "two pixels");
- * if (!(back.data[1] === ds.data[1] && back.labels![0] === 7)) throw new Error("example failed");
+ * assert.equal(back.data[1], ds.data[1]);
+ * assert.equal(back.labels![0], 7);
  * ```
  */
 export function encodeMnist(ds: Dataset): Uint8Array {

@@ -8,7 +8,15 @@
  * @module
  */
 import { ConfigError } from "../src/core/errors.ts";
-import { defaultOf, describeAllowed, type ParamSpec, setPath } from "../src/core/params.ts";
+import {
+  defaultOf,
+  describeAllowed,
+  isDecimal,
+  type ParamSpec,
+  parseDecimal,
+  parseText,
+  setPath,
+} from "../src/core/params.ts";
 import { problemParams } from "../src/problem/resolve.ts";
 import type { ProblemInput } from "../src/problem/types.ts";
 import { type Size, SIZES } from "../src/experiments/preset.ts";
@@ -43,45 +51,21 @@ export const PAGE_KEYS = ["preset", "size", "autorun", "images", "heldOut", "spl
 /** Defaults of the page's own keys (the CLI's `realdata` defaults for the split). */
 export const PAGE_DEFAULTS = { size: "reduced" as Size, heldOut: 2000, splitSeed: 1 };
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** A decimal number (no hex, no Infinity, no empty string), or a ConfigError naming the key. */
-function decimal(key: string, text: string, integer: boolean): number {
-  const v = Number(text);
-  if (!DECIMAL.test(text.trim()) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(key, text, integer ? "an integer (decimal digits)" : "a decimal number");
-  }
-  return v;
-}
-
 /**
  * The value of one parameter from its text (a query value or a form field),
  * parsed by its type; ranges are checked later, once, by `resolveProblem`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PAGE_PARAMS, parseValue } from "./query.ts";
  * const seeds = PAGE_PARAMS.find((p) => p.path === "seeds")!;
- * if ((parseValue(seeds, "1, 2,3") as number[]).join() !== "1,2,3") throw new Error("example failed");
+ * assert.deepEqual(parseValue(seeds, "1, 2,3"), [1, 2, 3]);
  * ```
  */
 export function parseValue(spec: ParamSpec, text: string): unknown {
-  const key = spec.path;
-  switch (spec.type) {
-    case "boolean":
-      if (["true", "1", "on", "yes"].includes(text)) return true;
-      if (["false", "0", "off", "no"].includes(text)) return false;
-      throw new ConfigError(key, text, "true or false (1 or 0)");
-    case "integer":
-    case "number":
-      return decimal(key, text, spec.type === "integer");
-    case "numbers":
-    case "integers":
-      if (text.trim() === "") return [];
-      return text.split(",").map((s) => decimal(key, s.trim(), spec.type === "integers"));
-    case "choice":
-      return text;
-  }
+  // the CLI's parser (src/core/params.ts); messages name the query key
+  return parseText(spec, text, spec.path);
 }
 
 /** The text of a value in the URL and in the form (lists comma-separated). */
@@ -96,7 +80,7 @@ export function formatValue(value: unknown): string {
 export function defaultText(spec: ParamSpec, values: Record<string, string>): string {
   const ctx: Record<string, unknown> = { D: 500 };
   const D = values["data.D"];
-  if (D !== undefined && DECIMAL.test(D) && Number.isInteger(Number(D))) ctx.D = Number(D);
+  if (D !== undefined && isDecimal(D) && Number.isInteger(Number(D))) ctx.D = Number(D);
   const d = defaultOf(spec, ctx);
   return d === undefined ? "" : formatValue(d);
 }
@@ -120,9 +104,12 @@ export function helpText(spec: ParamSpec, values: Record<string, string> = {}): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQuery } from "./query.ts";
  * const s = parseQuery("?data.D=100&network.K=2&seeds=1,2&autorun=1");
- * if (!(s.values["data.D"] === "100" && s.autorun && s.size === "reduced")) throw new Error("example failed");
+ * assert.equal(s.values["data.D"], "100");
+ * assert.ok(s.autorun);
+ * assert.equal(s.size, "reduced");
  * ```
  */
 export function parseQuery(search: string | URLSearchParams): PageState {
@@ -162,7 +149,7 @@ export function parseQuery(search: string | URLSearchParams): PageState {
         break;
       case "heldOut":
       case "splitSeed": {
-        const v = decimal(key, value, true);
+        const v = parseDecimal(key, value, true);
         if (v < (key === "heldOut" ? 1 : 0) || v > 2 ** 48) {
           throw new ConfigError(key, value, `an integer from ${key === "heldOut" ? 1 : 0} to 2^48`);
         }
@@ -231,9 +218,12 @@ export function formatQuery(state: PageState): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseQuery, problemInput } from "./query.ts";
  * const p = problemInput(parseQuery("?data.D=100&network.activation=relu&seeds=3"));
- * if (!((p.data as { D: number }).D === 100 && p.network?.activation === "relu" && p.seeds?.[0] === 3)) throw new Error("example failed");
+ * assert.equal((p.data as { D: number }).D, 100);
+ * assert.ok(p.network?.activation === "relu");
+ * assert.ok(p.seeds?.[0] === 3);
  * ```
  */
 export function problemInput(state: PageState): ProblemInput {

@@ -160,7 +160,7 @@ export interface QuadratureAveragesOptions {
  * These need q > 0 (NaN otherwise). Not for hot loops: every call builds a
  * tensor grid (up to 96^2 points in 2-d, 96 x 48 x 96 for I3).
  *
- * Accuracy against the closed forms (tests/theory/averages_test.ts), with
+ * Accuracy against the closed forms (tests/activations/averages_test.ts), with
  * the defaults (split at 0, 48 Gauss–Legendre nodes per piece): erf ~1e-13
  * relative for variances up to ~12 (1e-8 at 50; 64 nodes give 1e-12 there),
  * relu ~1e-14 (piecewise polynomial integrands). Plain Gauss–Hermite
@@ -173,13 +173,15 @@ export interface QuadratureAveragesOptions {
  * @param g3 g''' (optional)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quadratureAverages } from "./averages.ts";
  * import { averagesFor } from "./mod.ts";
  * // tanh with a bias 0.1 on every field
  * const th = quadratureAverages(Math.tanh, (u) => 1 - Math.tanh(u) ** 2, undefined, undefined, { mean: [0.1, 0.1] });
- * if (!(th.j(1) > 0 && th.j(1) < 1)) throw new Error("example failed");
+ * assert.ok(th.j(1) > 0);
+ * assert.ok(th.j(1) < 1);
  * const lin = quadratureAverages((u) => u, () => 1, () => 0, () => 0);
- * if (!(Math.abs(lin.I3(1, 0.2, 0.3, 2, 0.7, 1) - averagesFor("linear").I3(1, 0.2, 0.3, 2, 0.7, 1)) < 1e-13)) throw new Error("example failed");
+ * assert.ok(Math.abs(lin.I3(1, 0.2, 0.3, 2, 0.7, 1) - averagesFor("linear").I3(1, 0.2, 0.3, 2, 0.7, 1)) < 1e-13);
  * ```
  */
 export function quadratureAverages(
@@ -318,12 +320,13 @@ export type QuadratureBiasedOptions = Omit<QuadratureAveragesOptions, "mean" | "
  * @param opts quadrature nodes
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quadratureBiasedAverages } from "./averages.ts";
  * import { biasedAveragesFor } from "./mod.ts";
  * const relu = { g: (u: number) => Math.max(u, 0), g1: (u: number) => (u > 0 ? 1 : 0), splitAt: [0] };
  * const q = quadratureBiasedAverages(relu);
  * const exact = biasedAveragesFor("relu");
- * if (!(Math.abs(q.I2(1, 0.3, 2, 0.2, -0.1) - exact.I2(1, 0.3, 2, 0.2, -0.1)) < 1e-12)) throw new Error("example failed");
+ * assert.ok(Math.abs(q.I2(1, 0.3, 2, 0.2, -0.1) - exact.I2(1, 0.3, 2, 0.2, -0.1)) < 1e-12);
  * ```
  */
 export function quadratureBiasedAverages(

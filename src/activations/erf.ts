@@ -143,9 +143,10 @@ const BIASED: BiasedActivationAverages = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { erf } from "./erf.ts";
  * // E[g(x)^2] for Var x = 1: (2/pi) asin(1/2) = 1/3
- * if (!(Math.abs(erf.averages.I2(1, 1, 1) - 1 / 3) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(erf.averages.I2(1, 1, 1) - 1 / 3) < 1e-15);
  * ```
  */
 export const erf: ActivationSpec = {

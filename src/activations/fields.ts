@@ -83,11 +83,13 @@ export interface FieldAverages {
  * @param K the number of units
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { centralFields } from "./fields.ts";
  * import { averagesFor } from "./mod.ts";
  * const f = centralFields(averagesFor("relu"), Float64Array.of(2), 1);
  * // E[relu(x)] = sqrt(q / (2 pi)) for x ~ N(0, q)
- * if (!(Math.abs(f.mean(0) - Math.sqrt(1 / Math.PI)) < 1e-15 && f.j(0) === 0.5)) throw new Error("example failed");
+ * assert.ok(Math.abs(f.mean(0) - Math.sqrt(1 / Math.PI)) < 1e-15);
+ * assert.equal(f.j(0), 0.5);
  * ```
  */
 export function centralFields(avg: EquationAverages, Q: Float64Array, K: number): FieldAverages {
@@ -139,10 +141,12 @@ export function centralFields(avg: EquationAverages, Q: Float64Array, K: number)
  * @param K the number of units
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { biasedFields } from "./fields.ts";
  * import { biasedAveragesFor } from "./mod.ts";
  * const f = biasedFields(biasedAveragesFor("linear"), Float64Array.of(1), [0.5], 1);
- * if (!(f.mean(0) === 0.5 && f.I2(0, 0) === 1.25)) throw new Error("example failed");
+ * assert.equal(f.mean(0), 0.5);
+ * assert.equal(f.I2(0, 0), 1.25);
  * ```
  */
 export function biasedFields(
@@ -177,12 +181,13 @@ export function biasedFields(
  * @param o the overlaps (with C and C0 for an output bias)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { predictedError } from "./fields.ts";
  * import { averagesFor } from "./mod.ts";
  * // zero weights: eps = tr(Omega) / (2D)
  * const z = () => new Float64Array(1);
  * const o = { Q: Float64Array.of(1), R: z(), T: z(), T0: z() };
- * if (!(predictedError(1, 2, averagesFor("erf"), o) === 1)) throw new Error("example failed");
+ * assert.equal(predictedError(1, 2, averagesFor("erf"), o), 1);
  * ```
  */
 export function predictedError(

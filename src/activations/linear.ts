@@ -38,8 +38,10 @@ const BIASED: BiasedActivationAverages = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linear } from "./linear.ts";
- * if (!(linear.averages.I2(2, 0.5, 1) === 0.5 && linear.g(3) === 3)) throw new Error("example failed");
+ * assert.equal(linear.averages.I2(2, 0.5, 1), 0.5);
+ * assert.equal(linear.g(3), 3);
  * ```
  */
 export const linear: ActivationSpec = {

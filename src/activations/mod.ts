@@ -7,8 +7,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ACTIVATION_NAMES, activationSpec } from "./mod.ts";
- * if (!(ACTIVATION_NAMES.includes("erf") && activationSpec("erf").kernelCode === 1)) throw new Error("example failed");
+ * assert.ok(ACTIVATION_NAMES.includes("erf"));
+ * assert.equal(activationSpec("erf").kernelCode, 1);
  * ```
  * @module
  */
@@ -49,8 +51,9 @@ export const ACTIVATION_NAMES: readonly Activation[] = Object.keys(ACTIVATIONS) 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { activationSpec } from "./mod.ts";
- * if (!(activationSpec("relu").g(-1) === 0)) throw new Error("example failed");
+ * assert.equal(activationSpec("relu").g(-1), 0);
  * ```
  */
 export function activationSpec(name: string): ActivationSpec {
@@ -66,9 +69,10 @@ export function activationSpec(name: string): ActivationSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { averagesFor } from "./mod.ts";
  * // E[g(x)^2] for Var x = 1: (2/pi) asin(1/2) = 1/3
- * if (!(Math.abs(averagesFor("erf").I2(1, 1, 1) - 1 / 3) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(averagesFor("erf").I2(1, 1, 1) - 1 / 3) < 1e-15);
  * ```
  */
 export function averagesFor(name: string): ActivationAverages {
@@ -80,10 +84,11 @@ export function averagesFor(name: string): ActivationAverages {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { averagesFor, biasedAveragesFor } from "./mod.ts";
  * // zero offsets: the central averages
  * const b = biasedAveragesFor("relu").I2(1, 0.3, 2, 0, 0);
- * if (!(Math.abs(b - averagesFor("relu").I2(1, 0.3, 2)) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(b - averagesFor("relu").I2(1, 0.3, 2)) < 1e-15);
  * ```
  */
 export function biasedAveragesFor(name: string): BiasedActivationAverages {

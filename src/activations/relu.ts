@@ -226,10 +226,11 @@ const BIASED: BiasedActivationAverages = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { relu } from "./relu.ts";
  * // E[relu(x + 0.5)], x ~ N(0, 1): 0.5 Phi(0.5) + phi(0.5)
- * if (!(Math.abs(relu.biasedAverages.mean(1, 0.5) - 0.6977965574013061) < 1e-15)) throw new Error("example failed");
- * if (!(relu.averages.j(2) === 0.5)) throw new Error("example failed");
+ * assert.ok(Math.abs(relu.biasedAverages.mean(1, 0.5) - 0.6977965574013061) < 1e-15);
+ * assert.equal(relu.averages.j(2), 0.5);
  * ```
  */
 export const relu: ActivationSpec = {

@@ -14,9 +14,10 @@ import type { OrderParameters } from "../problem/types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cosines } from "./alignment.ts";
  * const c = cosines({ b: [[0.6, 0.8]], T0: [[1]] } as never);
- * if (!(c[0][1] === 0.8)) throw new Error("example failed");
+ * assert.equal(c[0][1], 0.8);
  * ```
  */
 export function cosines(o: OrderParameters): number[][] {
@@ -107,10 +108,12 @@ export function spanOverlaps(o: OrderParameters): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decoderAngles } from "./alignment.ts";
  * const a = { b: [[1, 0], [0, 1]] }, b = { b: [[1, 1], [0, 2]] };
  * const [d1, d2] = decoderAngles(a as never, b as never);
- * if (!(Math.abs(d1 - 45) < 1e-12 && d2 === 0)) throw new Error("example failed");
+ * assert.ok(Math.abs(d1 - 45) < 1e-12);
+ * assert.equal(d2, 0);
  * ```
  */
 export function decoderAngles(

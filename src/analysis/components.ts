@@ -47,9 +47,12 @@ export type MatchRule = "best" | "index";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matchComponents } from "./components.ts";
  * const [p] = matchComponents([[0, -2, 0]], [[1, 0, 0], [0, 1, 0]], "best");
- * if (!(p.m === 1 && p.cos === 1 && p.w[1] === 1)) throw new Error("example failed");
+ * assert.equal(p.m, 1);
+ * assert.equal(p.cos, 1);
+ * assert.equal(p.w[1], 1);
  * ```
  */
 export function matchComponents(
@@ -90,9 +93,11 @@ export function matchComponents(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unitVector } from "./components.ts";
  * const u = unitVector([3, 4]);
- * if (!(u[0] === 0.6 && u[1] === 0.8)) throw new Error("example failed");
+ * assert.equal(u[0], 0.6);
+ * assert.equal(u[1], 0.8);
  * ```
  */
 export function unitVector(v: ArrayLike<number>): Float64Array {
@@ -167,12 +172,14 @@ export interface SubspaceMatch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subspaceMatch } from "./components.ts";
  * // two learned vectors mixing e_1 and e_2 by 45 degrees: the span is exact, and the rotation undoes the mix
  * const s = Math.SQRT1_2;
  * const m = subspaceMatch([[s, s, 0], [-s, s, 0]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
- * if (!(Math.abs(m.projectionNorms[0] - 1) < 1e-12 && m.projectionNorms[2] < 1e-12)) throw new Error("example failed");
- * if (!(m.rotatedCos.every((c) => Math.abs(c - 1) < 1e-12))) throw new Error("example failed");
+ * assert.ok(Math.abs(m.projectionNorms[0] - 1) < 1e-12);
+ * assert.ok(m.projectionNorms[2] < 1e-12);
+ * assert.ok(m.rotatedCos.every((c) => Math.abs(c - 1) < 1e-12));
  * ```
  */
 export function subspaceMatch(

@@ -53,6 +53,7 @@ export interface DeviationOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type CurveResult, deviation } from "@aedyn/aedyn";
  * const curve = (kind: "simulation" | "theory", eps: number[]): CurveResult => ({
  *   kind, version: "", config: { data: { kind: "dataset" } } as unknown as CurveResult["config"],
@@ -60,7 +61,9 @@ export interface DeviationOptions {
  *   pca: { traceOverD: 1, eigenvalues: [], epsPCA: [] },
  * });
  * const d = deviation(curve("simulation", [0.5, 0.11]), curve("theory", [0.5, 0.1]));
- * if (!(Math.abs(d.max - 0.1) < 1e-12 && d.maxAt === 1 && d.basis === "held-out")) throw new Error("example failed");
+ * assert.ok(Math.abs(d.max - 0.1) < 1e-12);
+ * assert.equal(d.maxAt, 1);
+ * assert.equal(d.basis, "held-out");
  * ```
  */
 // the signature deno doc shows: opts is optional (default {})

@@ -7,10 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findPlateaus } from "./mod.ts";
  * const t = Array.from({ length: 61 }, (_, i) => 10 ** (i / 20));
  * const eps = t.map((x) => (x < 30 ? 0.5 : 0.1)); // one level, then another
- * if (!(findPlateaus(t, eps).length >= 1)) throw new Error("example failed");
+ * assert.ok(findPlateaus(t, eps).length >= 1);
  * ```
  * @module
  */

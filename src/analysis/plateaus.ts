@@ -6,13 +6,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findPlateaus, formatPlateauTable, matchPlateaus } from "./plateaus.ts";
  * // one drop from 0.5 to 0.1 around t = 10, on 30 points a decade from t = 0.01 to 1e4
  * const times = Array.from({ length: 181 }, (_, i) => 0.01 * 10 ** (i / 30));
  * const eps = times.map((t) => 0.5 * (0.2 ** (1 / (1 + (10 / t) ** 3))));
  * const plateaus = matchPlateaus(findPlateaus(times, eps), [0.5, 0.1, 0.05]);
- * if (!(plateaus.length === 2 && plateaus[0].m === 0 && plateaus[1].m === 1)) throw new Error("example failed");
- * if (!(formatPlateauTable(plateaus).split("\n").length === 4)) throw new Error("example failed");
+ * assert.equal(plateaus.length, 2);
+ * assert.equal(plateaus[0].m, 0);
+ * assert.equal(plateaus[1].m, 1);
+ * assert.equal(formatPlateauTable(plateaus).split("\n").length, 4);
  * ```
  * @module
  */
@@ -76,11 +79,14 @@ export const PLATEAU_DEFAULTS: Required<PlateauOptions> = { slope: 0.1, minFacto
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findPlateaus } from "./plateaus.ts";
  * const times = Array.from({ length: 121 }, (_, i) => 10 ** (i / 30 - 2));
- * if (!(findPlateaus(times, times.map((t) => t ** -0.5)).length === 0)) throw new Error("example failed");
+ * assert.equal(findPlateaus(times, times.map((t) => t ** -0.5)).length, 0);
  * const flat = findPlateaus(times, times.map(() => 0.3));
- * if (!(flat.length === 1 && flat[0].start === 0.01 && flat[0].end === 100)) throw new Error("example failed");
+ * assert.equal(flat.length, 1);
+ * assert.equal(flat[0].start, 0.01);
+ * assert.equal(flat[0].end, 100);
  * ```
  */
 export function findPlateaus(
@@ -143,10 +149,12 @@ export function findPlateaus(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matchPlateaus } from "./plateaus.ts";
  * const p = { start: 1, end: 5, level: 0.16, atStart: false, atEnd: false };
  * const [hit] = matchPlateaus([p], [0.5, 0.15, 0.04]);
- * if (!(hit.m === 1 && Math.abs(hit.ratio - 0.16 / 0.15) < 1e-12)) throw new Error("example failed");
+ * assert.equal(hit.m, 1);
+ * assert.ok(Math.abs(hit.ratio - 0.16 / 0.15) < 1e-12);
  * ```
  */
 export function matchPlateaus(
@@ -178,10 +186,12 @@ export function matchPlateaus(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatPlateauTable } from "./plateaus.ts";
  * const row = { start: 0.01, end: 2.5, level: 0.5, atStart: true, atEnd: false, m: 0, epsPCA: 0.5, ratio: 1 };
  * const text = formatPlateauTable([row]);
- * if (!(text.includes("eps_PCA(m)") && text.split("\n")[2].trim().endsWith("1.000"))) throw new Error("example failed");
+ * assert.ok(text.includes("eps_PCA(m)"));
+ * assert.ok(text.split("\n")[2].trim().endsWith("1.000"));
  * ```
  */
 export function formatPlateauTable(
@@ -312,10 +322,11 @@ function logTimeMean(x: number[], y: number[], a: number, b: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dwell } from "./plateaus.ts";
  * const times = [1, 2, 4, 8, 16, 32];
  * const eps = [0.5, 0.11, 0.1, 0.095, 0.02, 0.01];
- * if (!(dwell(times, eps, 0.1, 1.2) > 3)) throw new Error("example failed");
+ * assert.ok(dwell(times, eps, 0.1, 1.2) > 3);
  * ```
  */
 export function dwell(

@@ -40,10 +40,11 @@ const GAUSSIAN_KINDS = new Set(["spiked", "gaussian"]);
  * @param result a simulation (or theory) result
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { populationErrorUnavailable } from "./population.ts";
  * import type { CurveResult } from "../problem/types.ts";
  * const images = { config: { data: { kind: "dataset" }, network: {} } } as unknown as CurveResult;
- * if (!(populationErrorUnavailable(images)?.includes("not Gaussian"))) throw new Error("example failed");
+ * assert.ok(populationErrorUnavailable(images)?.includes("not Gaussian"));
  * ```
  */
 export function populationErrorUnavailable(result: CurveResult): string | undefined {
@@ -71,12 +72,14 @@ export function populationErrorUnavailable(result: CurveResult): string | undefi
  *   the record lacks the output bias's overlaps
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { populationError } from "./population.ts";
  * import { simulate } from "../sgd/simulate.ts";
  * const res = await simulate({ data: { D: 60 }, network: { K: 2 }, tMax: 5, nTimes: 4, nTest: 200 });
  * const exact = populationError(res);
  * // before any step: tr(Omega)/(2D) minus what the random initial weights reconstruct
- * if (!(exact.eps.length === res.times.length && Math.abs(exact.eps[0] / res.pca.epsPCA[0] - 1) < 0.05)) throw new Error("example failed");
+ * assert.equal(exact.eps.length, res.times.length);
+ * assert.ok(Math.abs(exact.eps[0] / res.pca.epsPCA[0] - 1) < 0.05);
  * ```
  */
 export function populationError(result: CurveResult): PopulationError {

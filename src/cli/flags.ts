@@ -10,11 +10,19 @@
  */
 import { parseArgs } from "node:util";
 import { AedynError, ConfigError } from "../core/errors.ts";
-import { helpLines, type ParamSpec, setPath } from "../core/params.ts";
+import {
+  flagOf,
+  helpLines,
+  type ParamSpec,
+  parseDecimal,
+  parseText,
+  resolveTable,
+  setPath,
+} from "../core/params.ts";
 import { resolveData } from "../data/mod.ts";
 import { problemParams } from "../problem/resolve.ts";
 import { informedWeights } from "../problem/init.ts";
-import { MAX_SEEDS } from "../problem/params.ts";
+import { MAX_SEEDS, PROBLEM_PARAMS } from "../problem/params.ts";
 import type { DataModel, InitialWeights, ProblemInput } from "../problem/types.ts";
 import { SOLVER_KEYS, SOLVER_PARAMS, type SolverInput } from "../theory/solver.ts";
 
@@ -38,16 +46,29 @@ export interface FlagOption {
 /** Parsed flag values as parseArgs returns them. */
 export type FlagValues = Record<string, string | boolean | undefined>;
 
-/** The flag name of a parameter (booleans that default to true: "no-" + flag). */
-export function flagOf(spec: ParamSpec): string {
-  return spec.type === "boolean" && spec.default === true ? `no-${spec.flag}` : spec.flag;
+/**
+ * The text of a string flag, or undefined when it is absent: the typed way to
+ * read one (no `as string`). A flag declared boolean read as text is a bug of
+ * the command's table, and says so.
+ */
+export function textFlag(flags: FlagValues, name: string): string | undefined {
+  const v = flags[name];
+  if (typeof v === "boolean") {
+    throw new Error(`internal: --${name} is a boolean flag, read as text`);
+  }
+  return v;
 }
 
-/** The parseArgs options of a list of parameters. */
+export { flagOf } from "../core/params.ts";
+
+/** The parseArgs options of a list of parameters (those with a flag). */
 export function optionsOf(specs: readonly ParamSpec[]): Record<string, FlagOption> {
-  return Object.fromEntries(
-    specs.map((s) => [flagOf(s), { type: s.type === "boolean" ? "boolean" : "string" } as const]),
-  );
+  const out: Record<string, FlagOption> = {};
+  for (const s of specs) {
+    const flag = flagOf(s);
+    if (flag !== undefined) out[flag] = { type: s.type === "boolean" ? "boolean" : "string" };
+  }
+  return out;
 }
 
 /** The problem's parameters that are flags: the spiked model's and the network's, rule's, time's. */
@@ -113,23 +134,15 @@ export function solverHelp(): string {
   return ["Solver:", ...helpLines(SOLVER_PARAMS, { D: 500, integrator: "dopri5" })].join("\n");
 }
 
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /**
  * Parse a number flag (plain decimal, optional exponent; no hex, no
- * Infinity), or throw a ConfigError naming it.
+ * Infinity), or throw a ConfigError naming it (the parser the page uses too).
  */
-export function numberFlag(name: string, text: string, integer = false): number {
-  const v = Number(text);
-  if (!DECIMAL.test(text.trim()) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(name, text, integer ? "an integer (decimal digits)" : "a decimal number");
-  }
-  return v;
-}
+export const numberFlag: (name: string, text: string, integer?: boolean) => number = parseDecimal;
 
 /** Parse a comma-separated list of numbers. */
 export function listFlag(name: string, text: string, integer = false): number[] {
-  return text.split(",").map((s) => numberFlag(name, s.trim(), integer));
+  return text.split(",").map((s) => parseDecimal(name, s.trim(), integer));
 }
 
 /**
@@ -192,21 +205,23 @@ export interface ProblemFiles {
   init?: InitialWeights;
 }
 
-/** The value of one parameter's flag, parsed by its type. */
+/** The raw value of a parameter's flag in `flags` (undefined: not given, or no flag). */
+function given(flags: FlagValues, spec: ParamSpec): string | boolean | undefined {
+  const flag = flagOf(spec);
+  return flag === undefined ? undefined : flags[flag];
+}
+
+/**
+ * The value of one parameter's flag: a boolean flag's presence ("--no-x"
+ * negates), else its text parsed by the shared parser of the parameter's type.
+ */
 function flagValue(spec: ParamSpec, raw: string | boolean): unknown {
-  const name = `--${flagOf(spec)}`;
-  switch (spec.type) {
-    case "boolean":
-      return spec.default === true ? !raw : raw;
-    case "integer":
-    case "number":
-      return numberFlag(name, raw as string, spec.type === "integer");
-    case "numbers":
-    case "integers":
-      return listFlag(name, raw as string, spec.type === "integers");
-    case "choice":
-      return raw;
+  if (typeof raw === "boolean") return spec.default === true ? !raw : raw;
+  if (spec.type === "numbers" || spec.type === "integers") {
+    // a flag's list is never empty: "--seed ''" is refused by parseFlags, "--seed ," here
+    return listFlag(`--${flagOf(spec)}`, raw, spec.type === "integers");
   }
+  return parseText(spec, raw, `--${flagOf(spec)}`);
 }
 
 /**
@@ -219,7 +234,7 @@ export function setParamFlags(
   flags: FlagValues,
 ): void {
   for (const spec of specs) {
-    const raw = flags[flagOf(spec)];
+    const raw = given(flags, spec);
     if (raw !== undefined) setPath(target, spec.path, flagValue(spec, raw));
   }
 }
@@ -245,13 +260,13 @@ export function inputsFromFlags(
     else problem[key] = value;
   }
   for (const spec of SOLVER_PARAMS) {
-    const raw = flags[flagOf(spec)];
+    const raw = given(flags, spec);
     if (raw !== undefined) solver[spec.path] = flagValue(spec, raw);
   }
 
   // the data model: --spectrum, the config's data, or a spiked model from the flags
   const dataFlags = PROBLEM_PARAM_FLAGS.filter((s) =>
-    s.path.startsWith("data.") && flags[flagOf(s)] !== undefined
+    s.path.startsWith("data.") && given(flags, s) !== undefined
   );
   let data = (files.spectrum ?? problem.data) as Record<string, unknown> | undefined;
   if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data))) {
@@ -263,11 +278,12 @@ export function inputsFromFlags(
     if (other) {
       throw new ConfigError(
         `--${flagOf(other)}`,
-        flags[flagOf(other)],
+        given(flags, other),
         `no spiked-model flag with ${files.spectrum ? "--spectrum" : `${kind} data`}`,
       );
     }
-    const D = flags.D === undefined ? undefined : numberFlag("--D", flags.D as string, true);
+    const text = textFlag(flags, "D");
+    const D = text === undefined ? undefined : numberFlag("--D", text, true);
     if (D !== undefined && D !== data?.D) {
       throw new ConfigError(
         "--D",
@@ -278,7 +294,7 @@ export function inputsFromFlags(
   } else {
     const spiked: Record<string, unknown> = { ...(data ?? {}), kind: "spiked" };
     for (const spec of dataFlags) {
-      spiked[spec.path.slice("data.".length)] = flagValue(spec, flags[flagOf(spec)]!);
+      spiked[spec.path.slice("data.".length)] = flagValue(spec, given(flags, spec)!);
     }
     data = spiked;
   }
@@ -286,7 +302,7 @@ export function inputsFromFlags(
 
   for (const spec of PROBLEM_PARAM_FLAGS) {
     if (spec.path.startsWith("data.")) continue;
-    const raw = flags[flagOf(spec)];
+    const raw = given(flags, spec);
     if (raw === undefined) continue;
     setPath(problem, spec.path, flagValue(spec, raw));
   }
@@ -296,10 +312,14 @@ export function inputsFromFlags(
   }
   if (flags.informed) {
     if (files.init) throw new ConfigError("--informed", true, "not together with --init");
-    network.init = informedWeights(resolveData(data), {
-      K: (network.K as number | undefined) ?? 3,
-      sigma0: (network.sigma0 as number | undefined) ?? 0.1,
-    });
+    // K and sigma0 as given, or the table's defaults (checked against it here)
+    const model = resolveData(data);
+    const { K, sigma0 } = resolveTable(
+      PROBLEM_PARAMS,
+      { network: { K: network.K, sigma0: network.sigma0 } },
+      { D: model.D },
+    ).network;
+    network.init = informedWeights(model, { K, sigma0 });
   }
   if (files.init) {
     network.init = files.init;
@@ -307,9 +327,8 @@ export function inputsFromFlags(
   }
   problem.network = network;
 
-  const count = flags.seeds === undefined
-    ? undefined
-    : numberFlag("--seeds", flags.seeds as string, true);
+  const seedsText = textFlag(flags, "seeds");
+  const count = seedsText === undefined ? undefined : numberFlag("--seeds", seedsText, true);
   if (count !== undefined) {
     if (count < 1 || count > MAX_SEEDS) {
       throw new ConfigError("--seeds", count, `an integer from 1 to ${MAX_SEEDS}`);

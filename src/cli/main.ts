@@ -45,7 +45,33 @@ Flags:
   -h, --help     help (also after a command: cli.ts simulate --help)
   -V, --version  print the version
 
-Exit codes: 0 success, 1 a run failed (e.g. diverged), 2 bad input.`;
+Exit codes: 0 success, 1 a run failed (e.g. diverged), 2 bad input.
+AEDYN_DEBUG=1 prints the stack of an internal error (one that is not aedyn's own message).`;
+}
+
+/** Whether the environment asks for the stacks of internal errors (AEDYN_DEBUG=1). */
+export function debugRequested(): boolean {
+  try {
+    return Deno.env.get("AEDYN_DEBUG") === "1";
+  } catch {
+    return false; // no permission to read the environment: the default
+  }
+}
+
+/**
+ * What the CLI prints for an error and the exit code: aedyn's own errors
+ * (bad input, a failed run) as their one line and code; anything else (a
+ * bug: a TypeError, a RangeError) as one line that says it is internal, with
+ * its stack only when `debug` (AEDYN_DEBUG=1), and exit code 1.
+ */
+export function errorReport(e: unknown, debug: boolean): { text: string; code: number } {
+  if (e instanceof AedynError) {
+    return { text: `aedyn: ${e.message.split("\n")[0]}`, code: e.exitCode };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const line = `aedyn: internal error: ${err.name}: ${err.message.split("\n")[0]}`;
+  if (debug && err.stack) return { text: `${line}\n${err.stack}`, code: 1 };
+  return { text: `${line} (AEDYN_DEBUG=1 prints its stack)`, code: 1 };
 }
 
 /** Run the CLI on `args`; returns the exit code. */
@@ -74,8 +100,8 @@ export async function main(args: string[]): Promise<number> {
     }
     return await command.run(rest);
   } catch (e) {
-    const message = (e as Error)?.message ?? String(e);
-    console.error(`aedyn: ${message.split("\n")[0]}`);
-    return e instanceof AedynError ? e.exitCode : 1;
+    const { text, code } = errorReport(e, debugRequested());
+    console.error(text);
+    return code;
   }
 }

@@ -35,7 +35,7 @@ export function registerDisplay(kind: DisplayKind, render: (value: unknown) => M
  * `$schema` names Vega-Lite 6; the copy shown names 5, the version the
  * notebook renderers load (the package's specs use nothing 6 added).
  */
-export function vegaLiteBundle(spec: Record<string, unknown>, text: string): MimeBundle {
+export function vegaLiteBundle(spec: object, text: string): MimeBundle {
   const shown = { ...spec, $schema: "https://vega.github.io/schema/vega-lite/v5.json" };
   return { [VEGA_LITE_MIME]: shown, "text/plain": text };
 }

@@ -7,9 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AedynError, ConfigError } from "./errors.ts";
  * const e = new ConfigError("network.K", 0, "an integer from 1 to D");
- * if (!(e instanceof AedynError && e.exitCode === 2)) throw new Error("example failed");
+ * assert.ok(e instanceof AedynError);
+ * assert.equal(e.exitCode, 2);
  * ```
  * @module
  */
@@ -38,9 +40,10 @@ export class AedynError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConfigError } from "./errors.ts";
  * const e = new ConfigError("K", 0, "an integer from 1 to D");
- * if (!(e.message.includes("K"))) throw new Error("example failed");
+ * assert.ok(e.message.includes("K"));
  * ```
  */
 export class ConfigError extends AedynError {
@@ -79,9 +82,10 @@ export interface DataLocation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DataFormatError } from "./errors.ts";
  * const e = new DataFormatError({ source: "a.npy", offset: 0 }, "the magic string \\x93NUMPY", "PK");
- * if (!(e.message === 'a.npy: at byte 0: expected the magic string \\x93NUMPY, found PK')) throw new Error("example failed");
+ * assert.equal(e.message, 'a.npy: at byte 0: expected the magic string \\x93NUMPY, found PK');
  * ```
  */
 export class DataFormatError extends AedynError {
@@ -120,9 +124,11 @@ export class DataFormatError extends AedynError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DownloadError } from "./errors.ts";
  * const e = new DownloadError("https://example.org/a.gz", "HTTP 404 Not Found");
- * if (!(e.message.includes("a.gz") && e.message.includes("404"))) throw new Error("example failed");
+ * assert.ok(e.message.includes("a.gz"));
+ * assert.ok(e.message.includes("404"));
  * ```
  */
 export class DownloadError extends AedynError {
@@ -142,9 +148,11 @@ export class DownloadError extends AedynError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DivergenceError } from "./errors.ts";
  * const e = new DivergenceError(12.5, "the weights blew up");
- * if (!(e.t === 12.5 && e.exitCode === 1)) throw new Error("example failed");
+ * assert.equal(e.t, 12.5);
+ * assert.equal(e.exitCode, 1);
  * ```
  */
 export class DivergenceError extends AedynError {
@@ -173,9 +181,11 @@ export type IntegrationFailure =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IntegrationError } from "./errors.ts";
  * const e = new IntegrationError("max-steps", 3, "too many steps");
- * if (!(e.reason === "max-steps" && e.message.includes("t = 3"))) throw new Error("example failed");
+ * assert.equal(e.reason, "max-steps");
+ * assert.ok(e.message.includes("t = 3"));
  * ```
  */
 export class IntegrationError extends AedynError {
@@ -198,9 +208,11 @@ export class IntegrationError extends AedynError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DomainError, IntegrationError } from "./errors.ts";
  * const e = new DomainError(2, "Q_11 <= 0");
- * if (!(e instanceof IntegrationError && e.detail === "Q_11 <= 0")) throw new Error("example failed");
+ * assert.ok(e instanceof IntegrationError);
+ * assert.equal(e.detail, "Q_11 <= 0");
  * ```
  */
 export class DomainError extends IntegrationError {
@@ -219,8 +231,10 @@ export class DomainError extends IntegrationError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeValue } from "./errors.ts";
- * if (!(describeValue("erf") === '"erf"' && describeValue(undefined) === "nothing")) throw new Error("example failed");
+ * assert.equal(describeValue("erf"), '"erf"');
+ * assert.equal(describeValue(undefined), "nothing");
  * ```
  */
 export function describeValue(value: unknown): string {

@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultTimes } from "./grid.ts";
  * const ts = defaultTimes(10, 100, 5);
- * if (!(ts[0] === 0 && ts[ts.length - 1] === 10 && ts.length === 6)) throw new Error("example failed");
+ * assert.equal(ts[0], 0);
+ * assert.equal(ts[ts.length - 1], 10);
+ * assert.equal(ts.length, 6);
  * ```
  */
 export function defaultTimes(tMax: number, D: number, n: number, tMin?: number): number[] {
@@ -47,9 +50,10 @@ export interface GridSpec {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { recordingTimes } from "./grid.ts";
  * const ts = recordingTimes({ D: 10, tMax: 1, nTimes: 3, times: [0.33, 1], snapshotTimes: [0.5] });
- * if (!(ts.join() === "0.3,0.5,1")) throw new Error("example failed");
+ * assert.equal(ts.join(), "0.3,0.5,1");
  * ```
  */
 export function recordingTimes(g: GridSpec): number[] {

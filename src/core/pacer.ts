@@ -31,14 +31,14 @@ export class Pacer {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Pacer } from "./pacer.ts";
    * const controller = new AbortController();
    * const pacer = new Pacer(controller.signal, 0);
    * await pacer.tick();
    * controller.abort(new Error("stop"));
-   * let stopped = false;
-   * try { await pacer.tick(); } catch { stopped = true; }
-   * if (!stopped) throw new Error("example failed");
+   * // the next tick throws the reason of the abort
+   * await assert.rejects(pacer.tick(), /stop/);
    * ```
    */
   async tick(): Promise<void> {

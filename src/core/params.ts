@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkParam, type ParamSpec } from "./params.ts";
  * const K: ParamSpec = { path: "network.K", flag: "K", type: "integer", min: 1,
  *   max: (c) => c.D as number, maxNote: "K <= D", doc: "hidden units" };
- * if (!(checkParam(K, 3, { D: 10 }) === 3)) throw new Error("example failed");
+ * assert.equal(checkParam(K, 3, { D: 10 }), 3);
  * let message = "";
  * try { checkParam(K, 11, { D: 10 }); } catch (e) { message = (e as Error).message; }
  * if (!(message === "invalid network.K (--K): got 11; allowed: an integer from 1 to 10 (K <= D = 10)")) throw new Error(message);
@@ -41,8 +42,12 @@ export type ParamType =
 export interface ParamSpec {
   /** Dotted path in the problem value (also the config-file key), e.g. "network.K". */
   readonly path: string;
-  /** CLI flag without the dashes, e.g. "K"; booleans that default to true get "no-" + flag. */
-  readonly flag: string;
+  /**
+   * CLI flag without the dashes, e.g. "K"; booleans that default to true get
+   * "no-" + flag. Absent for a config key that has no flag (e.g. a key of a
+   * --spectrum file): messages then name the key alone.
+   */
+  readonly flag?: string;
   /** Value type. */
   readonly type: ParamType;
   /** Allowed names of a "choice" parameter (a function, so that registries are read lazily). */
@@ -71,14 +76,179 @@ export interface ParamSpec {
   readonly group?: string;
 }
 
+/** The value type a declaration gives: numbers, booleans, lists, or the union of its choices. */
+export type ValueOf<S> = S extends { readonly type: "integer" | "number" } ? number
+  : S extends { readonly type: "boolean" } ? boolean
+  : S extends { readonly type: "numbers" | "integers" } ? number[]
+  : S extends { readonly type: "choice"; readonly choices: () => readonly (infer C)[] } ? C
+  : never;
+
+/** The key of `path` inside the record at `prefix` ("" the top level), or never. */
+export type KeyIn<P, Prefix extends string> = Prefix extends ""
+  ? (P extends `${string}.${string}` ? never : P)
+  : P extends `${Prefix}.${infer K}` ? (K extends `${string}.${string}` ? never : K)
+  : never;
+
+/**
+ * The record a table declares at `prefix`: a key per declaration, typed by
+ * {@link ValueOf}, required when it has a default and optional otherwise.
+ */
+export type RecordOf<T extends readonly ParamSpec[], Prefix extends string = ""> =
+  & {
+    -readonly [S in T[number] as S extends { default: unknown } ? KeyIn<S["path"], Prefix> : never]:
+      ValueOf<S>;
+  }
+  & {
+    -readonly [
+      S in T[number] as S extends { default: unknown } ? never : KeyIn<S["path"], Prefix>
+    ]?: ValueOf<S>;
+  };
+
+/** The first segment of a dotted path, or never for a top-level key. */
+export type Head<P> = P extends `${infer H}.${string}` ? H : never;
+
+/** The value a table declares: its top-level keys and one nested record per path prefix. */
+export type TreeOf<T extends readonly ParamSpec[]> =
+  & RecordOf<T>
+  & { -readonly [H in Head<T[number]["path"]>]: RecordOf<T, H> };
+
+/**
+ * The keys a table declares in the record at `prefix` ("" the top level:
+ * the first segments of its paths), in table order, then `extra`.
+ */
+export function keysOf(
+  specs: readonly ParamSpec[],
+  prefix = "",
+  extra: readonly string[] = [],
+): string[] {
+  const keys = new Set<string>();
+  const start = prefix === "" ? "" : `${prefix}.`;
+  for (const s of specs) {
+    if (!s.path.startsWith(start)) continue;
+    keys.add(s.path.slice(start.length).split(".")[0]);
+  }
+  for (const k of extra) keys.add(k);
+  return [...keys];
+}
+
+/**
+ * Check that `input` and every nested record a table declares hold only the
+ * declared keys, plus `extra` ones given by dotted path (which the caller
+ * validates itself); the first offender is named by its dotted path.
+ */
+export function checkRecords(
+  specs: readonly ParamSpec[],
+  input: unknown,
+  extra: readonly string[] = [],
+): void {
+  const extraAt = (prefix: string) =>
+    extra.filter((e) => prefix === "" || e.startsWith(`${prefix}.`))
+      .map((e) => (prefix === "" ? e : e.slice(prefix.length + 1)))
+      .filter((e) => !e.includes("."));
+  checkKeys("", input, keysOf(specs, "", extraAt("")));
+  const record = input as Record<string, unknown>;
+  for (const head of keysOf(specs).filter((k) => specs.some((s) => s.path.startsWith(`${k}.`)))) {
+    if (record[head] !== undefined) {
+      checkKeys(head, record[head], keysOf(specs, head, extraAt(head)));
+    }
+  }
+}
+
+/**
+ * Resolve the values a table declares (after {@link checkRecords}): each
+ * declaration in order takes its given value or its default, is checked
+ * (defaults too: their bounds may depend on what came before) and enters
+ * the context under its path. The result is typed by the table: each value
+ * was checked against the declaration its type comes from.
+ */
+export function resolveTable<T extends readonly ParamSpec[]>(
+  specs: T,
+  input: unknown,
+  ctx: ParamContext,
+): TreeOf<T> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const given = getPath(input, spec.path);
+    const value = given === undefined ? defaultOf(spec, ctx) : given;
+    if (value === undefined) continue;
+    checkParam(spec, value, ctx);
+    setPath(out, spec.path, value);
+    ctx[spec.path] = value;
+  }
+  return out as TreeOf<T>;
+}
+
 function bound(b: Bound | undefined, ctx: ParamContext): number | undefined {
   return typeof b === "function" ? b(ctx) : b;
 }
 
-/** Name of a parameter in messages: the path, and the flag when it differs. */
+/**
+ * The flag a user types for a parameter, without the dashes ("no-" + flag for
+ * a boolean that defaults to true), or undefined when it has none.
+ */
+export function flagOf(spec: ParamSpec): string | undefined {
+  if (spec.flag === undefined) return undefined;
+  return spec.type === "boolean" && spec.default === true ? `no-${spec.flag}` : spec.flag;
+}
+
+/**
+ * Name of a parameter in messages: its path (the config key), and the flag a
+ * user types when there is one and it differs: "network.outputBias
+ * (--output-bias)", "data.normalise (--no-normalise)", "lr".
+ */
 export function paramName(spec: ParamSpec): string {
-  const flag = spec.type === "boolean" && spec.default === true ? `no-${spec.flag}` : spec.flag;
-  return flag === spec.path ? spec.path : `${spec.path} (--${flag})`;
+  const flag = flagOf(spec);
+  return flag === undefined || flag === spec.path ? spec.path : `${spec.path} (--${flag})`;
+}
+
+/** The declaration of the parameter at `path`, or undefined. */
+export function paramAt(specs: readonly ParamSpec[], path: string): ParamSpec | undefined {
+  return specs.find((s) => s.path === path);
+}
+
+/** Plain decimal: optional sign, digits with an optional point, optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Whether a text is a plain decimal number (no hex, no Infinity, not empty). */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text.trim());
+}
+
+/**
+ * A number from its text (plain decimal, optional exponent; no hex, no
+ * Infinity, not empty), or a ConfigError naming `name`.
+ */
+export function parseDecimal(name: string, text: string, integer = false): number {
+  const v = Number(text);
+  if (!isDecimal(text) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new ConfigError(name, text, integer ? "an integer (decimal digits)" : "a decimal number");
+  }
+  return v;
+}
+
+/**
+ * The value of a parameter from its text, parsed by its type — the one
+ * parser of the command line's values and the page's (query strings, form
+ * fields): numbers plain decimal, lists comma-separated ("" an empty list),
+ * booleans true/false, 1/0, on/off, yes/no. Ranges are checked later, once,
+ * by {@link checkParam}. Errors name `name` (default: {@link paramName}).
+ */
+export function parseText(spec: ParamSpec, text: string, name = paramName(spec)): unknown {
+  switch (spec.type) {
+    case "boolean":
+      if (["true", "1", "on", "yes"].includes(text)) return true;
+      if (["false", "0", "off", "no"].includes(text)) return false;
+      throw new ConfigError(name, text, "true or false (1 or 0)");
+    case "integer":
+    case "number":
+      return parseDecimal(name, text, spec.type === "integer");
+    case "numbers":
+    case "integers":
+      if (text.trim() === "") return [];
+      return text.split(",").map((s) => parseDecimal(name, s.trim(), spec.type === "integers"));
+    case "choice":
+      return text;
+  }
 }
 
 /** The number formatted for messages: integers plainly, others in short form. */
@@ -236,11 +406,11 @@ export function checkKeys(where: string, value: unknown, allowed: readonly strin
   }
 }
 
-/** One help line per parameter: "  --flag VALUE   doc (default ..., unit)". */
+/** One help line per parameter with a flag: "  --flag VALUE   doc (default ..., unit)". */
 export function helpLines(specs: readonly ParamSpec[], ctx: ParamContext = {}): string[] {
-  return specs.map((s) => {
+  return specs.filter((s) => s.flag !== undefined).map((s) => {
     const isBool = s.type === "boolean";
-    const flag = isBool && s.default === true ? `--no-${s.flag}` : `--${s.flag}`;
+    const flag = `--${flagOf(s)}`;
     const arg = isBool
       ? ""
       : s.type === "choice"

@@ -53,10 +53,12 @@ export function serializeError(e: unknown): SerializedError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { reviveError, serializeError } from "./pool.ts";
  * import { ConfigError } from "./errors.ts";
  * const e = reviveError(serializeError(new ConfigError("network.K", 0, "an integer from 1 to D")));
- * if (!(e instanceof ConfigError && e.param === "network.K")) throw new Error("example failed");
+ * assert.ok(e instanceof ConfigError);
+ * assert.equal(e.param, "network.K");
  * ```
  */
 export function reviveError(s: SerializedError): Error {

@@ -8,9 +8,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarise } from "./stats.ts";
  * const s = summarise([[1, 2], [3, 2]]);
- * if (!(s.eps.join() === "2,2" && s.epsStd[1] === 0 && s.epsMax[0] === 3)) throw new Error("example failed");
+ * assert.equal(s.eps.join(), "2,2");
+ * assert.equal(s.epsStd[1], 0);
+ * assert.equal(s.epsMax[0], 3);
  * ```
  */
 export function summarise(

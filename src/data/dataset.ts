@@ -19,11 +19,14 @@ import type { DatasetModel, GaussianModel, MaterialisedModel, Spectrum } from ".
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { datasetModel } from "./dataset.ts";
  * import { preprocess } from "../datasets/preprocess.ts";
  * const ds = { n: 6, d: 2, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 8, 7, 6]), source: "six" };
  * const m = datasetModel(preprocess(ds, { nHeldOut: 2, seed: 1 }));
- * if (!(m.kind === "dataset" && m.nTrain === 4 && m.heldOut.length === 4)) throw new Error("example failed");
+ * assert.equal(m.kind, "dataset");
+ * assert.equal(m.nTrain, 4);
+ * assert.equal(m.heldOut.length, 4);
  * ```
  */
 export function datasetModel(p: Preprocessed): DatasetModel {

@@ -27,7 +27,6 @@ export const GAUSSIAN_PARAMS: readonly ParamSpec[] = [
   },
   {
     path: "data.bulk",
-    flag: "bulk",
     type: "number",
     min: 0,
     max: HUGE,

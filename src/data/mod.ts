@@ -7,9 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DATA_KIND_NAMES, pca, spikedModel } from "./mod.ts";
  * const { epsPCA } = pca(spikedModel({ D: 200 }), 2);
- * if (!(DATA_KIND_NAMES.includes("spiked") && Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed");
+ * assert.ok(DATA_KIND_NAMES.includes("spiked"));
+ * assert.ok(Math.abs(epsPCA[0] - 0.5) < 1e-12);
  * ```
  * @module
  */
@@ -57,8 +59,9 @@ export const DATA_KIND_NAMES: readonly DataKindName[] = Object.keys(DATA_KINDS) 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dataKind } from "./mod.ts";
- * if (!(dataKind({ kind: "gaussian" }).kind === "gaussian")) throw new Error("example failed");
+ * assert.equal(dataKind({ kind: "gaussian" }).kind, "gaussian");
  * ```
  */
 export function dataKind(model: { kind?: unknown }): DataKind {
@@ -76,9 +79,12 @@ export function dataKind(model: { kind?: unknown }): DataKind {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveData } from "./mod.ts";
  * const m = resolveData({ D: 50 });
- * if (!(m.kind === "spiked" && m.D === 50 && resolveData(m) === m)) throw new Error("example failed");
+ * assert.equal(m.kind, "spiked");
+ * assert.equal(m.D, 50);
+ * assert.equal(resolveData(m), m);
  * ```
  */
 export function resolveData(input: unknown): DataModel {
@@ -105,9 +111,11 @@ const SPECTRA = new WeakMap<DataModel, Spectrum>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { materialise, resolveData } from "./mod.ts";
  * const m = resolveData({ D: 40, spikes: [2] });
- * if (!(materialise(m) === materialise(m) && materialise(m).covariance.r === 1)) throw new Error("example failed");
+ * assert.equal(materialise(m), materialise(m));
+ * assert.equal(materialise(m).covariance.r, 1);
  * ```
  */
 export function materialise(model: DataModel): MaterialisedModel {
@@ -125,9 +133,11 @@ export function materialise(model: DataModel): MaterialisedModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveData, spectrumOf } from "./mod.ts";
  * const s = spectrumOf(resolveData({ D: 40, spikes: [2] }));
- * if (!(s.eigenvalues.length === 1 && s.eigenvalues[0] > s.bulk)) throw new Error("example failed");
+ * assert.equal(s.eigenvalues.length, 1);
+ * assert.ok(s.eigenvalues[0] > s.bulk);
  * ```
  */
 export function spectrumOf(model: DataModel): Spectrum {
@@ -173,10 +183,12 @@ export interface Pca {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pca, spikedModel } from "@aedyn/aedyn";
  * const { spectrum, epsPCA } = pca(spikedModel({ D: 200 }), 3);
- * if (!(spectrum.eigenvalues[0] > spectrum.eigenvalues[1])) throw new Error("example failed");
- * if (!(Math.abs(epsPCA[0] - 0.5) < 1e-12)) throw new Error("example failed"); // tr(Omega)/D = 1
+ * assert.ok(spectrum.eigenvalues[0] > spectrum.eigenvalues[1]);
+ * // tr(Omega)/D = 1
+ * assert.ok(Math.abs(epsPCA[0] - 0.5) < 1e-12);
  * ```
  */
 // the signature deno doc shows: mMax is optional (default 0)

@@ -85,9 +85,11 @@ export const SPIKED_PARAMS: readonly ParamSpec[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spikedModel } from "@aedyn/aedyn";
  * const model = spikedModel({ D: 100 });
- * if (!(model.spikes.length === 3 && model.sigma === 1)) throw new Error("example failed");
+ * assert.equal(model.spikes.length, 3);
+ * assert.equal(model.sigma, 1);
  * ```
  */
 export function spikedModel(opts: Partial<Omit<SpikedModel, "kind">> & { D: number }): SpikedModel {
@@ -108,10 +110,11 @@ export function spikedModel(opts: Partial<Omit<SpikedModel, "kind">> & { D: numb
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spikeDirections, spikedModel } from "./spiked.ts";
  * const A = spikeDirections(spikedModel({ D: 50, spikes: [3] }));
  * const n2 = A.reduce((s, x) => s + x * x, 0);
- * if (!(Math.abs(n2 - 50) < 1e-9)) throw new Error("example failed");
+ * assert.ok(Math.abs(n2 - 50) < 1e-9);
  * ```
  */
 export function spikeDirections(model: SpikedModel): Float64Array {

@@ -138,8 +138,9 @@ export const DOWNLOADABLE: readonly DatasetName[] = DATASET_NAMES.filter((n) =>
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { datasetEntry } from "./catalogue.ts";
- * if (!(datasetEntry("cifar10").D === 1024)) throw new Error("example failed");
+ * assert.equal(datasetEntry("cifar10").D, 1024);
  * ```
  */
 export function datasetEntry(name: string, param = "dataset"): DatasetEntry {
@@ -158,10 +159,10 @@ export function datasetEntry(name: string, param = "dataset"): DatasetEntry {
  * @param where the directory, for messages and the data set's source
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCatalogued } from "./catalogue.ts";
- * let refused = false;
- * try { await readCatalogued("cifar10", async () => undefined, "/nowhere"); } catch { refused = true; }
- * if (!refused) throw new Error("example failed");
+ * // a data set that was never downloaded is refused
+ * await assert.rejects(readCatalogued("cifar10", async () => undefined, "/nowhere"));
  * ```
  */
 export async function readCatalogued(

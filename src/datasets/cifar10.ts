@@ -59,11 +59,14 @@ export const LUMA = { r: 0.299, g: 0.587, b: 0.114 } as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCifar10 } from "./cifar10.ts";
  * const record = new Uint8Array(3073).fill(100);
  * record[0] = 3; // a cat
  * const ds = parseCifar10(record, "one.bin");
- * if (!(ds.n === 1 && ds.labels![0] === 3 && Math.abs(ds.data[0] - 100) < 1e-4)) throw new Error("example failed");
+ * assert.equal(ds.n, 1);
+ * assert.equal(ds.labels![0], 3);
+ * assert.ok(Math.abs(ds.data[0] - 100) < 1e-4);
  * ```
  */
 export function parseCifar10(bytes: Uint8Array, source: string): Dataset {
@@ -76,9 +79,11 @@ export function parseCifar10(bytes: Uint8Array, source: string): Dataset {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCifar10 } from "./cifar10.ts";
  * const ds = await readCifar10(new Blob([new Uint8Array(2 * 3073)]), "two.bin");
- * if (!(ds.n === 2 && ds.d === 1024)) throw new Error("example failed");
+ * assert.equal(ds.n, 2);
+ * assert.equal(ds.d, 1024);
  * ```
  */
 export async function readCifar10(input: ByteInput, source?: string): Promise<Dataset> {

@@ -50,10 +50,12 @@ const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type CsvOptions, parseCsv } from "./csv.ts";
  * const options: CsvOptions = { shape: [2, 2] };
  * const ds = parseCsv("0,1,1,0\n", "tiny.csv", options);
- * if (!(ds.shape?.[0] === 2 && ds.d === 4)) throw new Error("example failed");
+ * assert.ok(ds.shape?.[0] === 2);
+ * assert.equal(ds.d, 4);
  * ```
  */
 export interface CsvOptions {
@@ -66,9 +68,12 @@ export interface CsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "./csv.ts";
  * const ds = parseCsv("a,b\n1,2\n3,4.5\n", "x.csv");
- * if (!(ds.n === 2 && ds.d === 2 && ds.data[3] === 4.5)) throw new Error("example failed");
+ * assert.equal(ds.n, 2);
+ * assert.equal(ds.d, 2);
+ * assert.equal(ds.data[3], 4.5);
  * ```
  */
 export function parseCsv(
@@ -85,9 +90,11 @@ export function parseCsv(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readCsv } from "./csv.ts";
  * const ds = await readCsv(new Blob(["0,1\n1,0\n"]), "eye.csv");
- * if (!(ds.n === 2 && ds.data[1] === 1)) throw new Error("example failed");
+ * assert.equal(ds.n, 2);
+ * assert.equal(ds.data[1], 1);
  * ```
  */
 export async function readCsv(

@@ -44,9 +44,10 @@ export interface Loaded {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sourceName } from "./dataset.ts";
- * if (!(sourceName(new File([], "test_batch.bin")) === "test_batch.bin")) throw new Error("example failed");
- * if (!(sourceName(new Uint8Array(1), "mine") === "mine")) throw new Error("example failed");
+ * assert.equal(sourceName(new File([], "test_batch.bin")), "test_batch.bin");
+ * assert.equal(sourceName(new Uint8Array(1), "mine"), "mine");
  * ```
  */
 export function sourceName(input: ByteInput, source?: string): string {
@@ -197,9 +198,11 @@ async function drain(stream: ReadableStream<Uint8Array>, sink: BoundedSink): Pro
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBytes } from "./dataset.ts";
  * const bytes = await readBytes(new Blob([new Uint8Array([1, 2, 3])]), "three.bin");
- * if (!(bytes.length === 3 && bytes[2] === 3)) throw new Error("example failed");
+ * assert.equal(bytes.length, 3);
+ * assert.equal(bytes[2], 3);
  * ```
  */
 export async function readBytes(
@@ -264,8 +267,10 @@ export async function readBytes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isGzip } from "./dataset.ts";
- * if (!(isGzip(new Uint8Array([0x1f, 0x8b, 8])) && !isGzip(new Uint8Array([0, 0, 8, 3])))) throw new Error("example failed");
+ * assert.ok(isGzip(new Uint8Array([0x1f, 0x8b, 8])));
+ * assert.ok(!isGzip(new Uint8Array([0, 0, 8, 3])));
  * ```
  */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -301,11 +306,12 @@ async function inflateMember(bytes: Uint8Array, sink: BoundedSink): Promise<void
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gunzip } from "./dataset.ts";
  * const packed = new Blob([new TextEncoder().encode("1,2\n")]).stream()
  *   .pipeThrough(new CompressionStream("gzip"));
  * const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
- * if (!(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")) === "1,2\n")) throw new Error("example failed");
+ * assert.equal(new TextDecoder().decode(await gunzip(bytes, "x.csv.gz")), "1,2\n");
  * ```
  */
 export async function gunzip(
@@ -361,9 +367,11 @@ export async function gunzip(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { load } from "./dataset.ts";
  * const { bytes, gunzipped } = await load(new Blob(["1,2"]), "x.csv");
- * if (!(bytes.length === 3 && !gunzipped)) throw new Error("example failed");
+ * assert.equal(bytes.length, 3);
+ * assert.ok(!gunzipped);
  * ```
  */
 export async function load(
@@ -409,11 +417,14 @@ export async function load(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { concatDatasets } from "./dataset.ts";
  * const a = { n: 1, d: 2, data: new Uint8Array([1, 2]), source: "a" };
  * const b = { n: 2, d: 2, data: new Float32Array([3, 4, 5, 6]), source: "b" };
  * const ab = concatDatasets([a, b], "a+b");
- * if (!(ab.n === 3 && ab.data instanceof Float32Array && ab.data[5] === 6)) throw new Error("example failed");
+ * assert.equal(ab.n, 3);
+ * assert.ok(ab.data instanceof Float32Array);
+ * assert.equal(ab.data[5], 6);
  * ```
  */
 export function concatDatasets(parts: Dataset[], source: string): Dataset {

@@ -17,8 +17,9 @@ export type { DataFormat } from "./formats.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { detectFormat } from "./detect.ts";
- * if (!(detectFormat(new TextEncoder().encode("1,2\n"), "x") === "csv")) throw new Error("example failed");
+ * assert.equal(detectFormat(new TextEncoder().encode("1,2\n"), "x"), "csv");
  * ```
  */
 export function detectFormat(bytes: Uint8Array, source: string): DataFormat {
@@ -107,9 +108,11 @@ export interface ReadDatasetOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readDataset } from "./detect.ts";
  * const ds = await readDataset(new Blob(["x,y\n1,2\n"]), "points.csv");
- * if (!(ds.n === 1 && ds.d === 2)) throw new Error("example failed");
+ * assert.equal(ds.n, 1);
+ * assert.equal(ds.d, 2);
  * ```
  */
 export async function readDataset(

@@ -115,10 +115,14 @@ function idxHeader(bytes: Uint8Array, at: DataLocation, magic: number, what: str
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIdxImages } from "./idx.ts";
  * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3, 4]);
  * const ds = parseIdxImages(file, "tiny-images-idx3-ubyte");
- * if (!(ds.n === 1 && ds.d === 4 && ds.shape![1] === 2 && ds.data[3] === 4)) throw new Error("example failed");
+ * assert.equal(ds.n, 1);
+ * assert.equal(ds.d, 4);
+ * assert.equal(ds.shape![1], 2);
+ * assert.equal(ds.data[3], 4);
  * ```
  */
 export function parseIdxImages(bytes: Uint8Array, source: string): Dataset {
@@ -130,9 +134,11 @@ export function parseIdxImages(bytes: Uint8Array, source: string): Dataset {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIdxLabels } from "./idx.ts";
  * const labels = parseIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]), "labels");
- * if (!(labels.length === 2 && labels[1] === 9)) throw new Error("example failed");
+ * assert.equal(labels.length, 2);
+ * assert.equal(labels[1], 9);
  * ```
  */
 export function parseIdxLabels(bytes: Uint8Array, source: string): Uint8Array {
@@ -156,10 +162,12 @@ function labelsFrom(bytes: Uint8Array, at: DataLocation): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readIdxImages } from "./idx.ts";
  * const file = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 255]);
  * const ds = await readIdxImages(new Blob([file]), "one-pixel");
- * if (!(ds.n === 1 && ds.data[0] === 255)) throw new Error("example failed");
+ * assert.equal(ds.n, 1);
+ * assert.equal(ds.data[0], 255);
  * ```
  */
 export async function readIdxImages(input: ByteInput, source?: string): Promise<Dataset> {
@@ -173,9 +181,10 @@ export async function readIdxImages(input: ByteInput, source?: string): Promise<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readIdxLabels } from "./idx.ts";
  * const labels = await readIdxLabels(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 5]), "labels");
- * if (!(labels[0] === 5)) throw new Error("example failed");
+ * assert.equal(labels[0], 5);
  * ```
  */
 export async function readIdxLabels(input: ByteInput, source?: string): Promise<Uint8Array> {
@@ -201,11 +210,12 @@ export interface ReadIdxOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readIdx } from "./idx.ts";
  * const images = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9]);
  * const labels = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 4]);
  * const ds = await readIdx(images, { labels, source: "img", labelsSource: "lab" });
- * if (!(ds.labels![0] === 4)) throw new Error("example failed");
+ * assert.equal(ds.labels![0], 4);
  * ```
  */
 export async function readIdx(images: ByteInput, options: ReadIdxOptions = {}): Promise<Dataset> {

@@ -40,11 +40,12 @@ function wasm(): IHasher {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Md5 } from "./md5.ts";
  * const h = new Md5();
  * h.update(new TextEncoder().encode("a"));
  * h.update(new TextEncoder().encode("bc"));
- * if (!(h.hex() === "900150983cd24fb0d6963f7d28e17f72")) throw new Error("example failed");
+ * assert.equal(h.hex(), "900150983cd24fb0d6963f7d28e17f72");
  * ```
  */
 export class Md5 {
@@ -69,9 +70,10 @@ export class Md5 {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Md5 } from "./md5.ts";
    * const hex = new Md5().update(new Uint8Array([1, 2])).update(new Uint8Array([3])).hex();
-   * if (!(hex === new Md5().update(new Uint8Array([1, 2, 3])).hex())) throw new Error("example failed");
+   * assert.equal(hex, new Md5().update(new Uint8Array([1, 2, 3])).hex());
    * ```
    */
   update(bytes: Uint8Array): this {
@@ -85,9 +87,12 @@ export class Md5 {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Md5 } from "./md5.ts";
    * const d = new Md5().digest();
-   * if (!(d.length === 16 && d[0] === 0xd4 && d[15] === 0x7e)) throw new Error("example failed");
+   * assert.equal(d.length, 16);
+   * assert.equal(d[0], 0xd4);
+   * assert.equal(d[15], 0x7e);
    * ```
    */
   digest(): Uint8Array {
@@ -104,8 +109,9 @@ export class Md5 {
    *
    * @example
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Md5 } from "./md5.ts";
-   * if (!(new Md5().hex() === "d41d8cd98f00b204e9800998ecf8427e")) throw new Error("example failed");
+   * assert.equal(new Md5().hex(), "d41d8cd98f00b204e9800998ecf8427e");
    * ```
    */
   hex(): string {
@@ -118,8 +124,9 @@ export class Md5 {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { md5Hex } from "./md5.ts";
- * if (!(md5Hex(new Uint8Array(0)) === "d41d8cd98f00b204e9800998ecf8427e")) throw new Error("example failed");
+ * assert.equal(md5Hex(new Uint8Array(0)), "d41d8cd98f00b204e9800998ecf8427e");
  * ```
  */
 export function md5Hex(bytes: Uint8Array): string {

@@ -8,12 +8,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preprocess, readCsv, rowInto } from "./mod.ts";
  * const ds = await readCsv(new Blob(["1,2\n3,4\n5,6\n7,8\n"]), "four.csv");
  * const p = preprocess(ds, { nHeldOut: 1, seed: 1 });
  * const x = new Float64Array(ds.d);
  * rowInto(p, 0, x);
- * if (!(p.nTrain === 3 && p.heldOut.length === 2 && Number.isFinite(x[0]))) throw new Error("example failed");
+ * assert.equal(p.nTrain, 3);
+ * assert.equal(p.heldOut.length, 2);
+ * assert.ok(Number.isFinite(x[0]));
  * ```
  * @module
  */

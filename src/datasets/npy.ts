@@ -114,6 +114,7 @@ class HeaderParser {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseNpy } from "./npy.ts";
  * const header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }";
  * const padded = header + " ".repeat(128 - 10 - header.length - 1) + "\n";
@@ -122,7 +123,9 @@ class HeaderParser {
  * file.set(new TextEncoder().encode(padded), 10);
  * file.set([1, 2, 3, 4, 5, 6], 128);
  * const ds = parseNpy(file, "x.npy");
- * if (!(ds.n === 2 && ds.d === 3 && ds.data[5] === 6)) throw new Error("example failed");
+ * assert.equal(ds.n, 2);
+ * assert.equal(ds.d, 3);
+ * assert.equal(ds.data[5], 6);
  * ```
  */
 export function parseNpy(bytes: Uint8Array, source: string): Dataset {
@@ -135,11 +138,12 @@ export function parseNpy(bytes: Uint8Array, source: string): Dataset {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readNpy } from "./npy.ts";
  * try {
  *   await readNpy(new Uint8Array([1, 2, 3]), "bad.npy");
  * } catch (e) {
- *   if (!((e as Error).message.startsWith("bad.npy: at byte 0"))) throw new Error("example failed");
+ *   assert.ok((e as Error).message.startsWith("bad.npy: at byte 0"));
  * }
  * ```
  */

@@ -86,10 +86,11 @@ export interface Preprocessed {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seededPermutation } from "./preprocess.ts";
  * const p = seededPermutation(10, 10, 7);
- * if (!(new Set(p).size === 10)) throw new Error("example failed");
- * if (!(seededPermutation(10, 3, 7).join() === p.subarray(0, 3).join())) throw new Error("example failed");
+ * assert.equal(new Set(p).size, 10);
+ * assert.equal(seededPermutation(10, 3, 7).join(), p.subarray(0, 3).join());
  * ```
  */
 export function seededPermutation(n: number, k: number, seed: number): Uint32Array {
@@ -122,9 +123,11 @@ export function seededPermutation(n: number, k: number, seed: number): Uint32Arr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { globalStats } from "./preprocess.ts";
  * const s = globalStats({ n: 2, d: 2, data: new Uint8Array([0, 2, 4, 6]), source: "x" });
- * if (!(s.mean === 3 && Math.abs(s.std - Math.sqrt(5)) < 1e-12)) throw new Error("example failed");
+ * assert.equal(s.mean, 3);
+ * assert.ok(Math.abs(s.std - Math.sqrt(5)) < 1e-12);
  * ```
  */
 export function globalStats(ds: Dataset, rows?: ArrayLike<number>): { mean: number; std: number } {
@@ -214,13 +217,16 @@ export function checkHeldOut(ds: Dataset, nHeldOut: unknown, param: string): voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preprocess, rowInto } from "./preprocess.ts";
  * const ds = { n: 4, d: 2, data: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 1, seed: 3 });
- * if (!(p.nTrain === 3 && p.heldOut.length === 2 && p.scale === 1 / (2 * p.std))) throw new Error("example failed");
+ * assert.equal(p.nTrain, 3);
+ * assert.equal(p.heldOut.length, 2);
+ * assert.equal(p.scale, 1 / (2 * p.std));
  * const row = new Float64Array(2);
  * rowInto(p, 0, row);
- * if (!(row[0] === (p.train.data[0] - p.mean) * p.scale)) throw new Error("example failed");
+ * assert.equal(row[0], (p.train.data[0] - p.mean) * p.scale);
  * ```
  */
 export function preprocess(ds: Dataset, options: PreprocessOptions = {}): Preprocessed {
@@ -326,12 +332,13 @@ function transformInto(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preprocess, rowInto } from "./preprocess.ts";
  * const ds = { n: 3, d: 1, data: new Float32Array([1, 2, 3]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 1 });
  * const buf = new Float64Array(4);
  * rowInto(p, 1, buf, 3);
- * if (!(buf[3] === (p.train.data[1] - 2) * p.scale)) throw new Error("example failed");
+ * assert.equal(buf[3], (p.train.data[1] - 2) * p.scale);
  * ```
  */
 export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 0): void {
@@ -354,10 +361,11 @@ export function rowInto(p: Preprocessed, i: number, out: Float64Array, offset = 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preprocess, trainBlock } from "./preprocess.ts";
  * const ds = { n: 5, d: 2, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 9]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 2 });
- * if (!(trainBlock(p, 1, 2).length === 4)) throw new Error("example failed");
+ * assert.equal(trainBlock(p, 1, 2).length, 4);
  * ```
  */
 export function trainBlock(p: Preprocessed, start: number, count: number): Float64Array {
@@ -383,11 +391,12 @@ export function trainBlock(p: Preprocessed, start: number, count: number): Float
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preprocess, transformRows } from "./preprocess.ts";
  * const ds = { n: 3, d: 1, data: new Float32Array([1, 2, 3]), source: "x" };
  * const p = preprocess(ds, { nHeldOut: 1 });
  * const other = transformRows(p, { n: 1, d: 1, data: new Float32Array([2]), source: "y" });
- * if (!(other[0] === 0)) throw new Error("example failed");
+ * assert.equal(other[0], 0);
  * ```
  */
 export function transformRows(

@@ -22,9 +22,10 @@ import { MAX_DATA_BYTES } from "./dataset.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type TarEntry, untar } from "./tar.ts";
  * const files: TarEntry[] = await untar(new Uint8Array(1024), "empty.tar");
- * if (!(files.length === 0)) throw new Error("example failed");
+ * assert.equal(files.length, 0);
  * ```
  */
 export interface TarEntry {
@@ -126,8 +127,9 @@ function number(field: Uint8Array, source: string, offset: number, what: string)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { safeEntryName } from "./tar.ts";
- * if (!(safeEntryName("./a/b.bin", "x.tar", 0) === "a/b.bin")) throw new Error("example failed");
+ * assert.equal(safeEntryName("./a/b.bin", "x.tar", 0), "a/b.bin");
  * ```
  */
 export function safeEntryName(raw: string, source: string, offset: number): string {
@@ -177,6 +179,7 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readTar } from "./tar.ts";
  * const header = new Uint8Array(512);
  * header.set(new TextEncoder().encode("a.txt"), 0);
@@ -189,7 +192,8 @@ function paxRecords(bytes: Uint8Array): Map<string, string> {
  * body.set([104, 105]);
  * const archive = new Blob([header, body, new Uint8Array(1024)]);
  * for await (const file of readTar(archive.stream(), "a.tar")) {
- *   if (!(file.name === "a.txt" && new TextDecoder().decode(file.bytes) === "hi")) throw new Error("example failed");
+ *   assert.equal(file.name, "a.txt");
+ *   assert.equal(new TextDecoder().decode(file.bytes), "hi");
  * }
  * ```
  */
@@ -295,8 +299,9 @@ export async function* readTar(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { untar } from "./tar.ts";
- * if (!((await untar(new Uint8Array(1024), "empty.tar")).length === 0)) throw new Error("example failed");
+ * assert.equal((await untar(new Uint8Array(1024), "empty.tar")).length, 0);
  * ```
  */
 export async function untar(bytes: Uint8Array, source: string): Promise<TarEntry[]> {

@@ -57,10 +57,11 @@ function checkArray(param: string, value: unknown, length: number, shape: string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { covariance } from "./linalg.ts";
  * const X = new Float64Array([1, 2, 3, 6]); // two samples in D = 2
  * const C = covariance(X, 2, 2, new Float64Array([2, 4]));
- * if (!(C.join() === "1,2,2,4")) throw new Error("example failed");
+ * assert.equal(C.join(), "1,2,2,4");
  * ```
  */
 export function covariance(
@@ -124,9 +125,11 @@ export interface Eigh {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { eigh } from "./linalg.ts";
  * const { values, vectors } = eigh(new Float64Array([2, 0, 0, 5]), 2);
- * if (!(values.join() === "5,2" && vectors.join() === "0,1,1,0")) throw new Error("example failed");
+ * assert.equal(values.join(), "5,2");
+ * assert.equal(vectors.join(), "0,1,1,0");
  * ```
  */
 export function eigh(A: Float64Array, n: number): Eigh {

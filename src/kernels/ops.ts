@@ -39,34 +39,13 @@ export interface SgdOptions {
 }
 
 /**
- * Bind `sgdSteps`: the result applies one SGD step per row of `xs` (n x D).
- *
- * @example
- * ```ts
- * import { createKernels } from "./wasm.ts";
- * import { sgdStepper } from "./ops.ts";
- * const k = await createKernels();
- * const d = 4, K = 1;
- * const w = k.put([0.1, 0, 0, 0]), v = k.put([0.1, 0, 0, 0]), b = k.f64(1);
- * const step = sgdStepper(k.x, { w, v, b, d, k: K, eta: 1, activation: 0, rule: 0, tied: false, bias: false, work: k.f64(k.x.sgdWorkSize(d, K)) });
- * step(k.put([1, 0, 0, 0]), 1);
- * if (!(k.view(v, 4)[0] > 0.1)) throw new Error("example failed"); // the decoder moved towards x
- * ```
- */
-export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number) => void {
-  const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
-  const { w, v, b, d, k, eta, activation, rule, work } = o;
-  const c = o.c ?? 0;
-  return (xs, n) => x.sgdStepsC(w, v, b, c, xs, n, d, k, eta, activation, rule, tied, bias, work);
-}
-
-/**
  * Bind `sgdTrain`: the result runs n SGD steps on n fresh samples drawn from
  * `sampler` with random state `rng` (the samples that `sampler.draw(rng, xs,
  * n)` would draw, and the bits of the stepper on them).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKernels } from "./wasm.ts";
  * import { samplerOf, sgdTrainer } from "./ops.ts";
  * const k = await createKernels();
@@ -75,7 +54,8 @@ export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number
  * const w = k.put([0.1, 0, 0, 0]), v = k.put([0.1, 0, 0, 0]), b = k.f64(1), rng = k.alloc(k.x.RNG_BYTES.value);
  * const train = sgdTrainer(k.x, { w, v, b, d, k: K, eta: 1, activation: 0, rule: 0, tied: false, bias: false, work: k.f64(k.x.sgdWorkSize(d, K)) }, sampler);
  * train(rng, 100);
- * if (!(Math.abs(k.view(v, 4)[0]) > 0.1)) throw new Error("example failed"); // the decoder learnt the spike
+ * // the decoder learnt the spike
+ * assert.ok(Math.abs(k.view(v, 4)[0]) > 0.1);
  * ```
  */
 export function sgdTrainer(
@@ -134,6 +114,7 @@ export interface TestErrorKernel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKernels } from "./wasm.ts";
  * import { testErrorOf } from "./ops.ts";
  * const k = await createKernels();
@@ -141,7 +122,7 @@ export interface TestErrorKernel {
  * const err = testErrorOf(k.x, { w, v, vscale: 1, b, bias: false, d: 2, k: 1, activation: 0, work: k.f64(k.x.testErrorWorkSize(1)) });
  * err.begin(0, 1);
  * const sum = err.rows(k.put([3, 4]), 1); // xhat = 0: |x|^2 = 25
- * if (!(sum === 25)) throw new Error("example failed");
+ * assert.equal(sum, 25);
  * ```
  */
 export function testErrorOf(x: KernelExports, o: TestErrorOptions): TestErrorKernel {

@@ -110,8 +110,9 @@ function bvnTailNearOne(h: number, k: number, omr2: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { orthantUpper } from "./bivariate.ts";
- * if (!(Math.abs(orthantUpper(0, 0, 0, 1) - 0.25) < 1e-16)) throw new Error("example failed");
+ * assert.ok(Math.abs(orthantUpper(0, 0, 0, 1) - 0.25) < 1e-16);
  * ```
  */
 export function orthantUpper(h: number, k: number, r: number, omr2: number): number {
@@ -141,8 +142,9 @@ export function orthantUpper(h: number, k: number, r: number, omr2: number): num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { orthantCovariance } from "./bivariate.ts";
- * if (!(orthantCovariance(1, -1, 0, 1) === 0)) throw new Error("example failed");
+ * assert.equal(orthantCovariance(1, -1, 0, 1), 0);
  * ```
  */
 export function orthantCovariance(h: number, k: number, r: number, omr2: number): number {
@@ -163,10 +165,11 @@ export function orthantCovariance(h: number, k: number, r: number, omr2: number)
  * @param oneMinusR2 1 - r^2, if known more accurately than from r (default 1 - r^2)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bivariateNormalUpper } from "./bivariate.ts";
  * // P(X > 0, Y > 0) = 1/4 + asin(r) / (2 pi)
  * const p = bivariateNormalUpper(0, 0, 0.5);
- * if (!(Math.abs(p - (0.25 + Math.asin(0.5) / (2 * Math.PI))) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(p - (0.25 + Math.asin(0.5) / (2 * Math.PI))) < 1e-15);
  * ```
  */
 export function bivariateNormalUpper(

@@ -21,8 +21,9 @@ const INV_SQRT2 = Math.SQRT1_2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { erf } from "./erf.ts";
- * if (!(Math.abs(erf(1) - 0.8427007929497149) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(erf(1) - 0.8427007929497149) < 1e-15);
  * ```
  */
 export function erf(x: number): number {
@@ -54,8 +55,9 @@ export function erf(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { npdf } from "./erf.ts";
- * if (!(Math.abs(npdf(0) - 1 / Math.sqrt(2 * Math.PI)) < 1e-17)) throw new Error("example failed");
+ * assert.ok(Math.abs(npdf(0) - 1 / Math.sqrt(2 * Math.PI)) < 1e-17);
  * ```
  */
 export function npdf(z: number): number {
@@ -144,8 +146,9 @@ function erfcPos(t: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { erf, erfFast } from "./erf.ts";
- * if (!(Math.abs(erfFast(0.7) - erf(0.7)) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(erfFast(0.7) - erf(0.7)) < 1e-15);
  * ```
  */
 export function erfFast(x: number): number {
@@ -158,8 +161,10 @@ export function erfFast(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ncdf } from "./erf.ts";
- * if (!(ncdf(0) === 0.5 && Math.abs(ncdf(-1.96) - 0.024997895148220435) < 1e-16)) throw new Error("example failed");
+ * assert.equal(ncdf(0), 0.5);
+ * assert.ok(Math.abs(ncdf(-1.96) - 0.024997895148220435) < 1e-16);
  * ```
  */
 export function ncdf(z: number): number {

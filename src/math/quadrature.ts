@@ -4,7 +4,7 @@
  * recurrences (no tables), and expectations over 1, 2 or 3 jointly Gaussian
  * variables with any positive semi-definite covariance.
  *
- * Accuracy (measured in tests/theory/averages_test.ts):
+ * Accuracy (measured in tests/activations/averages_test.ts):
  * - rules: nodes to a few ulp; moments E[Z^(2m)], 2m < 2n, exact to
  *   ~2e-15 relative for n up to 150 (Legendre: ~1e-14);
  * - plain Gauss–Hermite (no breaks), n = 48: polynomials exact; erf
@@ -172,11 +172,13 @@ function legendreRule(n: number): QuadratureRule {
  * @param n number of nodes, 1..200
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaussHermite } from "./quadrature.ts";
  * const { nodes, weights } = gaussHermite(10);
  * let m4 = 0;
  * for (let i = 0; i < 10; i++) m4 += weights[i] * nodes[i] ** 4;
- * if (!(Math.abs(m4 - 3) < 1e-13)) throw new Error("example failed"); // E[Z^4] = 3
+ * // E[Z^4] = 3
+ * assert.ok(Math.abs(m4 - 3) < 1e-13);
  * ```
  */
 export function gaussHermite(n: number): QuadratureRule {
@@ -193,11 +195,12 @@ export function gaussHermite(n: number): QuadratureRule {
  * @param n number of nodes, 1..200
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaussLegendre } from "./quadrature.ts";
  * const { nodes, weights } = gaussLegendre(5);
  * let s = 0;
  * for (let i = 0; i < 5; i++) s += weights[i] * nodes[i] ** 8;
- * if (!(Math.abs(s - 2 / 9) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(s - 2 / 9) < 1e-15);
  * ```
  */
 export function gaussLegendre(n: number): QuadratureRule {
@@ -218,9 +221,12 @@ export function gaussLegendre(n: number): QuadratureRule {
  * @param d dimension
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { psdCholesky } from "./quadrature.ts";
  * const L = psdCholesky([[1, 2], [2, 4]], 2); // x1 = 2 x0: rank one
- * if (!(L[0] === 1 && L[2] === 2 && L[3] === 0)) throw new Error("example failed");
+ * assert.equal(L[0], 1);
+ * assert.equal(L[2], 2);
+ * assert.equal(L[3], 0);
  * ```
  */
 export function psdCholesky(cov: readonly (readonly number[])[], d: number): Float64Array {
@@ -280,13 +286,14 @@ export interface GaussianExpectationOptions {
  * @param n Gauss–Hermite nodes per dimension (default 48, max 200)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaussianExpectation } from "./quadrature.ts";
  * // E[x1^2 x2^2] = C11 C22 + 2 C12^2 for zero-mean x
  * const v = gaussianExpectation((x) => x[0] ** 2 * x[1] ** 2, [0, 0], [[2, 0.5], [0.5, 1]], 10);
- * if (!(Math.abs(v - 2.5) < 1e-13)) throw new Error("example failed");
+ * assert.ok(Math.abs(v - 2.5) < 1e-13);
  * // a kinked integrand: E[max(0, x)] = 1/sqrt(2 pi)
  * const r = gaussianExpectation((x) => Math.max(0, x[0]), [0], [[1]], 48, { breaks: [[0]] });
- * if (!(Math.abs(r - 1 / Math.sqrt(2 * Math.PI)) < 1e-14)) throw new Error("example failed");
+ * assert.ok(Math.abs(r - 1 / Math.sqrt(2 * Math.PI)) < 1e-14);
  * ```
  */
 export function gaussianExpectation(
@@ -322,10 +329,12 @@ export function gaussianExpectation(
  * @param n Gauss–Hermite nodes per dimension (default 48, max 200)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaussianExpectations } from "./quadrature.ts";
  * // E[x1^2] and E[x1 x2] at once
  * const [v, c] = gaussianExpectations((x, out) => { out[0] = x[0] ** 2; out[1] = x[0] * x[1]; }, 2, [0, 0], [[2, 0.5], [0.5, 1]], 10);
- * if (!(Math.abs(v - 2) < 1e-13 && Math.abs(c - 0.5) < 1e-13)) throw new Error("example failed");
+ * assert.ok(Math.abs(v - 2) < 1e-13);
+ * assert.ok(Math.abs(c - 0.5) < 1e-13);
  * ```
  */
 export function gaussianExpectations(

@@ -52,13 +52,15 @@ export interface StepController {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PIController } from "./control.ts";
  * const pi = new PIController(5);
  * // a perfect step grows by the largest ratio, 10
- * if (!(pi.accept(0.1, 0.1, 1e-12) === 0.1 * 10)) throw new Error("example failed");
+ * assert.equal(pi.accept(0.1, 0.1, 1e-12), 0.1 * 10);
  * // a rejection shrinks the step, and forbids growth at the next acceptance
  * const h = pi.reject(0.1, 2);
- * if (!(h < 0.1 && pi.accept(h, h, 1e-12) === h)) throw new Error("example failed");
+ * assert.ok(h < 0.1);
+ * assert.equal(pi.accept(h, h, 1e-12), h);
  * ```
  */
 export class PIController implements StepController {
@@ -115,13 +117,14 @@ export class PIController implements StepController {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PredictiveController } from "./control.ts";
  * const c = new PredictiveController(3);
  * // first step: the standard controller, capped at 6
- * if (!(c.accept(0.1, 0.1, 1e-9) === 0.1 * 6)) throw new Error("example failed");
+ * assert.equal(c.accept(0.1, 0.1, 1e-9), 0.1 * 6);
  * // an error that grew from 1e-2 to 0.5 at the same step: the predictive ratio is smaller
  * const h = c.accept(0.1, 0.1, 0.5);
- * if (!(h < 0.1 * 0.9 * Math.pow(0.5, -1 / 3))) throw new Error("example failed");
+ * assert.ok(h < 0.1 * 0.9 * Math.pow(0.5, -1 / 3));
  * ```
  */
 export class PredictiveController implements StepController {
@@ -177,12 +180,14 @@ export class PredictiveController implements StepController {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initialStep } from "./control.ts";
  * const rhs = (_t: number, y: Float64Array, dy: Float64Array) => { dy[0] = -y[0]; };
  * const y0 = Float64Array.of(1), f0 = Float64Array.of(-1);
  * const tol = Float64Array.of(1e-6);
  * const h = initialStep(rhs, 0, y0, f0, tol, tol, 10, 5, new Float64Array(1), new Float64Array(1));
- * if (!(h > 0 && h < 0.1)) throw new Error("example failed");
+ * assert.ok(h > 0);
+ * assert.ok(h < 0.1);
  * ```
  */
 export function initialStep(

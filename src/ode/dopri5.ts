@@ -167,8 +167,11 @@ class Dopri5Cache implements MethodCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DOPRI5 } from "./dopri5.ts";
- * if (!(DOPRI5.adaptive && DOPRI5.order === 5 && DOPRI5.aliases[0] === "adaptive")) throw new Error("example failed");
+ * assert.ok(DOPRI5.adaptive);
+ * assert.equal(DOPRI5.order, 5);
+ * assert.equal(DOPRI5.aliases[0], "adaptive");
  * ```
  */
 export const DOPRI5: AdaptiveEntry<"dopri5", "adaptive"> = {

@@ -123,6 +123,7 @@ interface Prepared {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { solve } from "./driver.ts";
  * // harmonic oscillator x'' = -x with RK4, h = 0.01
  * const sol = solve(
@@ -130,7 +131,8 @@ interface Prepared {
  *   [Math.PI / 2, Math.PI],
  *   { method: "rk4", h: 0.01 },
  * );
- * if (!(Math.abs(sol.states[1][0] + 1) < 1e-9 && sol.steps === 316)) throw new Error("example failed");
+ * assert.ok(Math.abs(sol.states[1][0] + 1) < 1e-9);
+ * assert.equal(sol.steps, 316);
  * ```
  */
 export function solve(
@@ -202,10 +204,11 @@ export async function solveAsync(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { integrate } from "./driver.ts";
  * import { INTEGRATORS } from "./methods.ts";
  * const sol = integrate(INTEGRATORS.euler, { rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], { h: 0.5 });
- * if (!(sol.states[0][0] === 0.25)) throw new Error("example failed");
+ * assert.equal(sol.states[0][0], 0.25);
  * ```
  */
 export function integrate(

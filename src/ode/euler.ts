@@ -51,8 +51,11 @@ class EulerCache implements MethodCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EULER } from "./euler.ts";
- * if (!(EULER.name === "euler" && EULER.order === 1 && !EULER.adaptive)) throw new Error("example failed");
+ * assert.equal(EULER.name, "euler");
+ * assert.equal(EULER.order, 1);
+ * assert.ok(!EULER.adaptive);
  * ```
  */
 export const EULER: FixedStepEntry<"euler", never> = {

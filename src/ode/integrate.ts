@@ -20,6 +20,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { solve } from "./integrate.ts";
  * // y' = -y, y(0) = 1, reported at t = 0, 1, 2
  * const sol = solve(
@@ -27,7 +28,7 @@
  *   [0, 1, 2],
  *   { method: "dopri5", rtol: 1e-10, atol: 1e-12 },
  * );
- * if (!(Math.abs(sol.states[2][0] - Math.exp(-2)) < 1e-9)) throw new Error("example failed");
+ * assert.ok(Math.abs(sol.states[2][0] - Math.exp(-2)) < 1e-9);
  * ```
  * @module
  */
@@ -49,9 +50,11 @@ export type { Jacobian, OdeProblem, OdeSolution, Rhs, SolveOptions } from "./typ
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { euler } from "./integrate.ts";
  * const sol = euler({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], 0.5);
- * if (!(sol.states[0][0] === 0.25 && sol.steps === 2)) throw new Error("example failed");
+ * assert.equal(sol.states[0][0], 0.25);
+ * assert.equal(sol.steps, 2);
  * ```
  */
 export function euler(
@@ -68,9 +71,11 @@ export function euler(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rk4 } from "./integrate.ts";
  * const sol = rk4({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], 0.1);
- * if (!(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-6 && sol.steps === 10)) throw new Error("example failed");
+ * assert.ok(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-6);
+ * assert.equal(sol.steps, 10);
  * ```
  */
 export function rk4(
@@ -87,10 +92,11 @@ export function rk4(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dopri5 } from "./integrate.ts";
  * const ts = Array.from({ length: 11 }, (_, i) => i / 10);
  * const sol = dopri5({ rhs: (t, _y, dy) => { dy[0] = Math.cos(t); }, y0: [0] }, ts, { rtol: 1e-9 });
- * if (!(sol.states.every((y, i) => Math.abs(y[0] - Math.sin(ts[i])) < 1e-8))) throw new Error("example failed");
+ * assert.ok(sol.states.every((y, i) => Math.abs(y[0] - Math.sin(ts[i])) < 1e-8));
  * ```
  */
 export function dopri5(
@@ -107,6 +113,7 @@ export function dopri5(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rosenbrock } from "./integrate.ts";
  * // y' = -1e6 (y - cos t): the solution follows cos t after a fast transient
  * const sol = rosenbrock(
@@ -115,7 +122,8 @@ export function dopri5(
  *   { rtol: 1e-4, atol: 1e-9 },
  * );
  * // DOPRI5 would need ~3e6 steps (|h lambda| <= 3.3)
- * if (!(Math.abs(sol.states[0][0] - Math.cos(10)) < 1e-5 && sol.steps < 100)) throw new Error("example failed");
+ * assert.ok(Math.abs(sol.states[0][0] - Math.cos(10)) < 1e-5);
+ * assert.ok(sol.steps < 100);
  * ```
  */
 export function rosenbrock(

@@ -14,11 +14,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { luFactor } from "./lu.ts";
  * const a = Float64Array.of(0, 1, 2, 3); // [[0, 1], [2, 3]]: needs a row swap
  * const piv = new Int32Array(2);
- * if (!(luFactor(a, piv, 2) && piv[0] === 1)) throw new Error("example failed");
- * if (!(luFactor(Float64Array.of(1, 2, 2, 4), piv, 2) === false)) throw new Error("example failed");
+ * assert.ok(luFactor(a, piv, 2));
+ * assert.equal(piv[0], 1);
+ * assert.equal(luFactor(Float64Array.of(1, 2, 2, 4), piv, 2), false);
  * ```
  */
 export function luFactor(a: Float64Array, piv: Int32Array, n: number): boolean {
@@ -62,12 +64,14 @@ export function luFactor(a: Float64Array, piv: Int32Array, n: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { luFactor, luSolve } from "./lu.ts";
  * const a = Float64Array.of(0, 1, 2, 3), piv = new Int32Array(2);
  * luFactor(a, piv, 2);
  * const b = Float64Array.of(1, 5); // y = 1, 2 x + 3 y = 5
  * luSolve(a, piv, 2, b);
- * if (!(b[0] === 1 && b[1] === 1)) throw new Error("example failed");
+ * assert.equal(b[0], 1);
+ * assert.equal(b[1], 1);
  * ```
  */
 export function luSolve(a: Float64Array, piv: Int32Array, n: number, b: Float64Array): void {

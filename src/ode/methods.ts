@@ -20,8 +20,10 @@ import { ROSENBROCK } from "./rosenbrock.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { INTEGRATORS } from "./methods.ts";
- * if (!(INTEGRATORS.dopri5.order === 5 && INTEGRATORS.rosenbrock.aliases.includes("stiff"))) throw new Error("example failed");
+ * assert.equal(INTEGRATORS.dopri5.order, 5);
+ * assert.ok(INTEGRATORS.rosenbrock.aliases.includes("stiff"));
  * ```
  */
 export const INTEGRATORS = {
@@ -69,15 +71,11 @@ function allowedNames(): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveIntegrator } from "./methods.ts";
- * if (!(resolveIntegrator("stiff").name === "rosenbrock")) throw new Error("example failed");
- * let refused = false;
- * try {
- *   resolveIntegrator("rk45");
- * } catch (e) {
- *   refused = (e as Error).message.includes("invalid integrator");
- * }
- * if (!refused) throw new Error("example failed");
+ * assert.equal(resolveIntegrator("stiff").name, "rosenbrock");
+ * // an unknown name is refused, naming the parameter
+ * assert.throws(() => resolveIntegrator("rk45"), /invalid integrator/);
  * ```
  */
 export function resolveIntegrator(name: string, param = "integrator"): IntegratorEntry {

@@ -9,11 +9,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { INTEGRATORS, solve } from "./mod.ts";
  * // every registered method on y' = -y
  * for (const entry of Object.values(INTEGRATORS)) {
  *   const sol = solve({ rhs: (_t, y, dy) => { dy[0] = -y[0]; }, y0: [1] }, [1], { method: entry.name, h: 0.01 });
- *   if (!(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-2)) throw new Error("example failed");
+ *   assert.ok(Math.abs(sol.states[0][0] - Math.exp(-1)) < 1e-2);
  * }
  * ```
  * @module

@@ -69,8 +69,11 @@ class Rk4Cache implements MethodCache {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RK4 } from "./rk4.ts";
- * if (!(RK4.name === "rk4" && RK4.order === 4 && !RK4.adaptive)) throw new Error("example failed");
+ * assert.equal(RK4.name, "rk4");
+ * assert.equal(RK4.order, 4);
+ * assert.ok(!RK4.adaptive);
  * ```
  */
 export const RK4: FixedStepEntry<"rk4", never> = {

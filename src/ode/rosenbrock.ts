@@ -82,8 +82,9 @@ export interface RosenbrockTableau {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ROS34PW2 } from "./rosenbrock.ts";
- * if (!(Math.abs(ROS34PW2.b.reduce((s, x) => s + x, 0) - 1) < 1e-15)) throw new Error("example failed");
+ * assert.ok(Math.abs(ROS34PW2.b.reduce((s, x) => s + x, 0) - 1) < 1e-15);
  * ```
  */
 export const ROS34PW2: RosenbrockTableau = deepFreeze({
@@ -430,8 +431,11 @@ const ROS = transformTableau(ROS34PW2);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ROSENBROCK } from "./rosenbrock.ts";
- * if (!(ROSENBROCK.adaptive && ROSENBROCK.order === 3 && ROSENBROCK.errorOrder === 3)) throw new Error("example failed");
+ * assert.ok(ROSENBROCK.adaptive);
+ * assert.equal(ROSENBROCK.order, 3);
+ * assert.equal(ROSENBROCK.errorOrder, 3);
  * ```
  */
 export const ROSENBROCK: AdaptiveEntry<"rosenbrock", "stiff"> = {

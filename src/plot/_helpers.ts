@@ -16,11 +16,12 @@ import { ConfigError } from "../core/errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { logTicks } from "./_helpers.ts";
  * const ticks = logTicks([1, 1000]);
- * if (!(ticks.join() === "1,2,5,10,20,50,100,200,500,1000")) throw new Error("example failed");
+ * assert.equal(ticks.join(), "1,2,5,10,20,50,100,200,500,1000");
  * // a short range gets a tick near each end: 0.12 above 0.1
- * if (!(logTicks([0.07, 0.125]).join() === "0.07,0.08,0.09,0.1,0.12")) throw new Error("example failed");
+ * assert.equal(logTicks([0.07, 0.125]).join(), "0.07,0.08,0.09,0.1,0.12");
  * ```
  */
 export function logTicks(xs: number[]): number[] {
@@ -70,10 +71,11 @@ export function logTicks(xs: number[]): number[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pickTimes } from "./_helpers.ts";
  * const times = [0, 1, 10, 100];
- * if (!(pickTimes(times, undefined, 3).join() === "1,2,3")) throw new Error("example failed");
- * if (!(pickTimes(times, [9, 11], 3).join() === "2")) throw new Error("example failed");
+ * assert.equal(pickTimes(times, undefined, 3).join(), "1,2,3");
+ * assert.equal(pickTimes(times, [9, 11], 3).join(), "2");
  * ```
  */
 export function pickTimes(times: number[], wanted: number[] | undefined, count: number): number[] {
@@ -130,10 +132,11 @@ export function pickTimes(times: number[], wanted: number[] | undefined, count: 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fmt } from "./_helpers.ts";
- * if (!(fmt(3.14159) === "3.14" && fmt(2.5) === "2.5" && fmt(79432.8) === "79400")) {
- *   throw new Error("example failed");
- * }
+ * assert.equal(fmt(3.14159), "3.14");
+ * assert.equal(fmt(2.5), "2.5");
+ * assert.equal(fmt(79432.8), "79400");
  * ```
  */
 export function fmt(x: number): string {
@@ -149,8 +152,9 @@ export function fmt(x: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cycle } from "./_helpers.ts";
- * if (!(cycle(["a", "b"], 3).join() === "a,b,a")) throw new Error("example failed");
+ * assert.equal(cycle(["a", "b"], 3).join(), "a,b,a");
  * ```
  */
 export function cycle<T>(xs: T[], n: number): T[] {
@@ -167,11 +171,10 @@ export function cycle<T>(xs: T[], n: number): T[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { positive } from "./_helpers.ts";
- * if (!(positive("width", 560) === 560)) throw new Error("example failed");
- * let threw = false;
- * try { positive("width", 0); } catch { threw = true; }
- * if (!threw) throw new Error("example failed");
+ * assert.equal(positive("width", 560), 560);
+ * assert.throws(() => positive("width", 0), /width/);
  * ```
  */
 export function positive(name: string, v: number): number {
@@ -196,9 +199,11 @@ export function positive(name: string, v: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { titleOf } from "./_helpers.ts";
  * const t = titleOf("a long title that will not fit in one hundred pixels", 100);
- * if (!(Array.isArray(t.text) && t.text.every((l) => l.length <= 11 || !l.includes(" ")))) throw new Error("example failed");
+ * assert.ok(Array.isArray(t.text));
+ * assert.ok(t.text.every((l) => l.length <= 11 || !l.includes(" ")));
  * ```
  */
 export function titleOf(
@@ -242,8 +247,9 @@ export function titleOf(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { axisTitle } from "./_helpers.ts";
- * if (!(Array.isArray(axisTitle("a rather long title for a short vertical axis", 200)))) throw new Error("example failed");
+ * assert.ok(Array.isArray(axisTitle("a rather long title for a short vertical axis", 200)));
  * ```
  */
 export function axisTitle(text: string, length: number): string | string[] {

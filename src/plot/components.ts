@@ -48,11 +48,13 @@ export interface ComponentsOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { componentsSpec } from "./components.ts";
  * const spec = componentsSpec([[0, -2, 0, 0]], [[1, 0, 0, 0], [0, 1, 0, 0]]);
  * const rows = (spec.data as { values: { i: number; value: number; curve: string }[] }).values;
  * const w2 = rows.find((r) => r.i === 2 && r.curve.startsWith("learned"));
- * if (!(w2?.value === 1)) throw new Error("example failed"); // matched with m = 2, flipped and rescaled
+ * // matched with m = 2, flipped and rescaled
+ * assert.ok(w2?.value === 1);
  * ```
  */
 export function componentsSpec(

@@ -2,8 +2,8 @@
  * The one choice of how to draw learned vectors beside the principal
  * components, shared by the CLI, the experiments and the page: rules whose
  * units learn the components themselves (truncated SGD, Sanger's rule) get
- * unit-by-unit pairs; vanilla SGD, which learns only their span in some
- * rotation, gets the components against that span (line plots) or its
+ * unit-by-unit pairs; vanilla SGD and Oja's rule, which learn only their span
+ * in some rotation, get the components against that span (line plots) or its
  * decoder after the best rotation onto the components (images). No chart of
  * its own: it picks among componentsSpec, subspaceSpec and imageGridSpec.
  * @module
@@ -44,7 +44,7 @@ export interface ComponentsFigureOptions {
  * as the rule allows: pairs when units learn the components (the encoder for
  * Sanger's rule, which has no decoder; unit k on component k when there are
  * K components, else on its best match), the span and the Procrustes-rotated
- * decoder for vanilla SGD.
+ * vectors for the rules that learn only the span.
  *
  * @param snapshot the weights (W, V) at one time.
  * @param rule the learning rule that produced them (a name of the rule registry).
@@ -55,16 +55,16 @@ export interface ComponentsFigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { componentsFigure } from "./components_figure.ts";
  * const s = Math.SQRT1_2;
  * const snap = { t: 5, W: [[1, 0, 0], [0, 1, 0]], V: [[s, s, 0], [-s, s, 0]] };
  * const pcs = [[1, 0, 0], [0, 1, 0]];
  * const title = (spec: object) => JSON.stringify((spec as { title?: unknown }).title);
- * const vanilla = componentsFigure(snap, "vanilla", pcs);
- * const truncated = componentsFigure(snap, "truncated", pcs);
- * if (!(title(vanilla).includes("span") && title(truncated).includes("unit k"))) {
- *   throw new Error("example failed");
- * }
+ * // vanilla SGD learns the span: its decoder is drawn against the components' span
+ * assert.match(title(componentsFigure(snap, "vanilla", pcs)), /span/);
+ * // truncated SGD learns the components: unit k is paired with component k
+ * assert.match(title(componentsFigure(snap, "truncated", pcs)), /unit k/);
  * ```
  */
 export function componentsFigure(
@@ -75,9 +75,9 @@ export function componentsFigure(
 ): VegaLiteSpec {
   if (!Object.hasOwn(RULES, rule)) throw new ConfigError("rule", rule, RULE_NAMES.join(", "));
   const spec = RULES[rule as Rule];
-  const vectors = spec.decoder ? snapshot.V : snapshot.W;
+  const vectors = snapshot[spec.vectors];
   const what = spec.decoder ? "decoder" : "encoder";
-  const name = spec.decoder ? "v" : "w";
+  const name = spec.vectors === "V" ? "v" : "w";
   const at = opts.at ?? `t = ${snapshot.t}`;
   const size = {
     ...(opts.width !== undefined ? { width: opts.width } : {}),
@@ -91,7 +91,7 @@ export function componentsFigure(
         // short: a row header wider than the grid pushes the colour legend away
         learnedTitle: `rotated ${what} (O ${name.toUpperCase()})ₘ`,
         learnedIndex: "m",
-        title: `Vanilla SGD's ${what} after the best rotation onto the components ` +
+        title: `The ${what} of ${spec.label} after the best rotation onto the components ` +
           `(Procrustes; ${at}) and the leading eigen-images`,
       });
     }

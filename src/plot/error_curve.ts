@@ -4,11 +4,12 @@
  * PCA errors eps_PCA(m) as dashed rules.
  * @module
  */
-import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
 import {
   CONFIG,
   DASHES,
+  type LayerEncoding,
+  type LayerSpec,
   PALETTE,
   SIDE_LEGEND,
   VEGA_LITE_SCHEMA,
@@ -16,6 +17,7 @@ import {
 } from "./style.ts";
 import { cycle, logTicks, positive, timeAxis, tint, titleOf } from "./_helpers.ts";
 import { displayable } from "../core/display.ts";
+import { maxOf, minOf } from "../core/stats.ts";
 
 /**
  * What {@linkcode errorCurveSpec} reads from a result: its kind, the recorded
@@ -93,13 +95,16 @@ export interface ErrorCurveOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { errorCurveSpec, type ErrorCurveSource } from "./error_curve.ts";
  * const theory: ErrorCurveSource = {
  *   kind: "theory", runs: [], times: [1, 10, 100], eps: [0.5, 0.3, 0.1], epsStd: [0, 0, 0],
  *   epsMin: [0.5, 0.3, 0.1], epsMax: [0.5, 0.3, 0.1], pca: { epsPCA: [0.5, 0.3, 0.1] },
  * };
  * const spec = errorCurveSpec(theory);
- * if (!(spec.$schema.endsWith("v6.json"))) throw new Error("example failed");
+ * // a Vega-Lite v6 specification of layers (the mean curve, the PCA rules and their labels)
+ * assert.match(spec.$schema ?? "", /v6\.json$/);
+ * assert.ok("layer" in spec && spec.layer.length >= 2);
  * ```
  */
 export function errorCurveSpec(
@@ -107,6 +112,112 @@ export function errorCurveSpec(
   opts: ErrorCurveOptions = {},
 ): VegaLiteSpec {
   const list = Array.isArray(results) ? results : [results];
+  const { labels, spread, logY } = checkedOptions(list, opts);
+  const rows = curveRows(list, labels, spread, logY, opts.variants);
+  const pcaRows = pcaLevelRows(list[0], opts.pcaLevels ?? true, logY);
+  if (rows.mean.length === 0) {
+    throw new ConfigError(
+      "results",
+      "no point to draw",
+      `at least one time t > 0 with a finite${logY ? ", positive" : ""} error`,
+    );
+  }
+  const ts = rows.mean.map((r) => r.t);
+  // the axis starts at a round time at or below the first and ends at the last, labelled
+  const time = timeAxis(ts);
+  // A log error axis spans the data and the rules only (no rounding to decades), widened where
+  // a rule's label needs room inside the plot.
+  const levels = [rows.mean, rows.runs, pcaRows].flatMap((rs) => rs.map((r) => r.eps))
+    .concat(rows.band.flatMap((r) => [r.lo, r.hi]));
+  const width = positive("width", opts.width ?? 560);
+  const height = positive("height", opts.height ?? 340);
+  const placed = placeLabels(
+    pcaRows,
+    [...rows.mean, ...rows.runs],
+    time.domain,
+    levels,
+    logY,
+    width,
+    height,
+  );
+  const enc = encodings(labels, opts.variants, time, placed.domain, logY, spread, rows);
+  return displayable({
+    $schema: VEGA_LITE_SCHEMA,
+    ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
+    width,
+    height,
+    padding: 12,
+    layer: [
+      ...curveLayers(list, labels, rows, enc),
+      ...pcaLayers(pcaRows, placed, enc),
+    ],
+    config: CONFIG,
+  } as VegaLiteSpec, "spec");
+}
+
+// ---------------------------------------------------------------- parts
+
+/** How the spread over runs is drawn. */
+type Spread = NonNullable<ErrorCurveOptions["spread"]>;
+
+/** A point of a result's mean curve. */
+interface MeanRow {
+  series: string;
+  t: number;
+  eps: number;
+  variant: string;
+  method: "theory" | "SGD";
+}
+
+/** A point of one run's curve. */
+interface RunRow {
+  series: string;
+  run: string;
+  t: number;
+  eps: number;
+}
+
+/** A point of a result's band of spread. */
+interface BandRow {
+  series: string;
+  t: number;
+  lo: number;
+  hi: number;
+}
+
+/** A PCA rule: eps_PCA(m) and its label. */
+interface PcaRow {
+  m: number;
+  label: string;
+  eps: number;
+}
+
+/** The rows of every curve. */
+interface CurveRows {
+  mean: MeanRow[];
+  runs: RunRow[];
+  band: BandRow[];
+}
+
+/** A layer's encoding (x, y, colour, dash), as Vega-Lite types it. */
+type Encoding = LayerEncoding;
+
+/** The encodings the layers share. */
+interface Encodings {
+  x: Encoding["x"];
+  y: (field: string) => Encoding["y"];
+  color: Encoding["color"];
+  meanColor: Encoding["color"];
+  meanDash: Encoding["strokeDash"];
+  /** The colour of result j's curve. */
+  colourOf: (j: number) => string;
+}
+
+/** The results' labels, the spread and the error scale, checked. */
+function checkedOptions(
+  list: ErrorCurveSource[],
+  opts: ErrorCurveOptions,
+): { labels: string[]; spread: Spread; logY: boolean } {
   if (list.length === 0) {
     throw new ConfigError("results", [], "at least one CurveResult");
   }
@@ -127,22 +238,32 @@ export function errorCurveSpec(
   if (yScale !== "log" && yScale !== "linear") {
     throw new ConfigError("yScale", yScale, `"log" or "linear"`);
   }
-  const logY = yScale === "log";
+  if (opts.variants !== undefined && opts.variants.length !== list.length) {
+    throw new ConfigError("variants", opts.variants, `${list.length} names, one per result`);
+  }
+  return { labels, spread, logY: yScale === "log" };
+}
+
+/** The drawable points of every result: means, runs or bands (log axes: positive only). */
+function curveRows(
+  list: ErrorCurveSource[],
+  labels: string[],
+  spread: Spread,
+  logY: boolean,
+  variants: string[] | undefined,
+): CurveRows {
   const keep = (t: number, e: number) =>
     t > 0 && Number.isFinite(t) && Number.isFinite(e) && (!logY || e > 0);
-
-  const meanRows: Record<string, unknown>[] = [];
-  const runRows: Record<string, unknown>[] = [];
-  const bandRows: Record<string, unknown>[] = [];
+  const out: CurveRows = { mean: [], runs: [], band: [] };
   list.forEach((r, j) => {
     const series = labels[j];
     r.times.forEach((t, i) => {
       if (keep(t, r.eps[i])) {
-        meanRows.push({
+        out.mean.push({
           series,
           t,
           eps: r.eps[i],
-          variant: opts.variants?.[j] ?? series,
+          variant: variants?.[j] ?? series,
           method: r.kind === "theory" ? "theory" : "SGD",
         });
       }
@@ -152,7 +273,7 @@ export function errorCurveSpec(
       r.runs.forEach((run, s) => {
         const id = `${series}, seed ${run.seed} (#${s + 1})`;
         run.eps.forEach((e, i) => {
-          if (keep(r.times[i], e)) runRows.push({ series, run: id, t: r.times[i], eps: e });
+          if (keep(r.times[i], e)) out.runs.push({ series, run: id, t: r.times[i], eps: e });
         });
       });
       return;
@@ -161,53 +282,37 @@ export function errorCurveSpec(
       let lo = spread === "std" ? r.eps[i] - r.epsStd[i] : r.epsMin[i];
       const hi = spread === "std" ? r.eps[i] + r.epsStd[i] : r.epsMax[i];
       if (logY && lo <= 0) lo = r.epsMin[i];
-      if (keep(t, lo) && keep(t, hi)) bandRows.push({ series, t, lo, hi });
+      if (keep(t, lo) && keep(t, hi)) out.band.push({ series, t, lo, hi });
     });
   });
-  const pcaRows = pcaLevelRows(list[0], opts.pcaLevels ?? true, logY);
-  if (meanRows.length === 0) {
-    throw new ConfigError(
-      "results",
-      "no point to draw",
-      `at least one time t > 0 with a finite${logY ? ", positive" : ""} error`,
-    );
-  }
+  return out;
+}
 
+/** The axes, colours and dashes: by result, or by variant and method under `variants`. */
+function encodings(
+  labels: string[],
+  variants: string[] | undefined,
+  time: { domain: [number, number]; values: number[] },
+  yDomain: number[],
+  logY: boolean,
+  spread: Spread,
+  rows: CurveRows,
+): Encodings {
   const n = labels.length;
-  const yTitle = "test error ε";
-  const ts = meanRows.map((r) => r.t as number);
-  // the axis starts at a round time at or below the first and ends at the last, labelled
-  const time = timeAxis(ts);
-  const x = {
+  const x: Encoding["x"] = {
     field: "t",
     type: "quantitative",
     scale: { type: "log", domain: time.domain, nice: false },
     axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
   };
-  // A log error axis spans the data and the rules only (no rounding to decades), widened where
-  // a rule's label needs room inside the plot.
-  const levels = [meanRows, runRows, pcaRows].flatMap((rows) => rows.map((r) => r.eps as number))
-    .concat(bandRows.flatMap((r) => [r.lo as number, r.hi as number]));
-  const width = positive("width", opts.width ?? 560);
-  const height = positive("height", opts.height ?? 340);
-  const placed = placeLabels(
-    pcaRows,
-    [...meanRows, ...runRows],
-    time.domain,
-    levels,
-    logY,
-    width,
-    height,
-  );
-  const yDomain = placed.domain;
-  const y = (field: string) => ({
+  const y = (field: string): Encoding["y"] => ({
     field,
     type: "quantitative",
     scale: logY
       ? { type: "log", domain: yDomain, nice: false }
       : { type: "linear", zero: true, domain: yDomain },
     axis: {
-      title: yTitle,
+      title: "test error ε",
       ...(logY ? { format: "~g", values: logTicks(yDomain) } : {}),
     },
   });
@@ -217,63 +322,71 @@ export function errorCurveSpec(
     std: "band: mean ± std over seeds",
     none: null,
   }[spread];
-  const hasSpread = runRows.length + bandRows.length > 0;
-  const color = {
+  const hasSpread = rows.runs.length + rows.band.length > 0;
+  const legend = {
+    title: hasSpread ? spreadNote : null,
+    titleFontSize: 11,
+    titleColor: "#555555",
+    titleLimit: 300,
+    symbolOpacity: 1,
+    labelLimit: 300,
+    orient: "bottom-left",
+    fillColor: "white",
+    strokeColor: "#cccccc",
+    padding: 6,
+    symbolType: "stroke",
+    symbolSize: 400,
+    symbolStrokeWidth: 2.5,
+  } as const;
+  const color: Encoding["color"] = {
     field: "series",
     type: "nominal",
     scale: { domain: labels, range: cycle(PALETTE, n) },
-    legend: {
-      title: hasSpread ? spreadNote : null,
-      titleFontSize: 11,
-      titleColor: "#555555",
-      titleLimit: 300,
-      symbolOpacity: 1,
-      labelLimit: 300,
-      orient: "bottom-left",
-      fillColor: "white",
-      strokeColor: "#cccccc",
-      padding: 6,
-      symbolType: "stroke",
-      symbolSize: 400,
-      symbolStrokeWidth: 2.5,
-    },
+    legend,
   };
-  const strokeDash = {
+  const strokeDash: Encoding["strokeDash"] = {
     field: "series",
     type: "nominal",
     scale: { domain: labels, range: cycle(DASHES, n) },
-    legend: color.legend,
+    legend,
   };
-  if (opts.variants !== undefined && opts.variants.length !== list.length) {
-    throw new ConfigError("variants", opts.variants, `${list.length} names, one per result`);
-  }
-  const groups = opts.variants ? [...new Set(opts.variants)] : [];
-  const meanColor = opts.variants
-    ? {
-      field: "variant",
-      type: "nominal",
-      scale: { domain: groups, range: cycle(PALETTE, groups.length) },
-      legend: SIDE_LEGEND,
-    }
-    : color;
-  const meanDash = opts.variants
-    ? {
-      field: "method",
-      type: "nominal",
-      scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
-      legend: SIDE_LEGEND,
-    }
-    : strokeDash;
+  const groups = variants ? [...new Set(variants)] : [];
+  return {
+    x,
+    y,
+    color,
+    meanColor: variants
+      ? {
+        field: "variant",
+        type: "nominal",
+        scale: { domain: groups, range: cycle(PALETTE, groups.length) },
+        legend: SIDE_LEGEND,
+      }
+      : color,
+    meanDash: variants
+      ? {
+        field: "method",
+        type: "nominal",
+        scale: { domain: ["SGD", "theory"], range: [[1, 0], [6, 3]] },
+        legend: SIDE_LEGEND,
+      }
+      : strokeDash,
+    colourOf: (j) => PALETTE[(variants ? groups.indexOf(variants[j]) : j) % PALETTE.length],
+  };
+}
 
-  /** The colour of result j's curve. */
-  const colourOf = (j: number) => {
-    const key = opts.variants ? groups.indexOf(opts.variants[j]) : j;
-    return PALETTE[key % PALETTE.length];
-  };
-  const layer: Record<string, unknown>[] = [];
-  if (bandRows.length > 0) {
+/** The layers of the curves: bands, runs, means, and open circles on the theory's means. */
+function curveLayers(
+  list: ErrorCurveSource[],
+  labels: string[],
+  rows: CurveRows,
+  enc: Encodings,
+): LayerSpec[] {
+  const { x, y, color } = enc;
+  const layer: LayerSpec[] = [];
+  if (rows.band.length > 0) {
     layer.push({
-      data: { values: bandRows },
+      data: { values: rows.band },
       mark: { type: "area", opacity: 0.2, line: false },
       encoding: {
         x,
@@ -283,77 +396,74 @@ export function errorCurveSpec(
       },
     });
   }
-  if (runRows.length > 0) {
-    // one layer per result, in an opaque tint of its colour: crossing seeds of two results blend
-    // into no third colour
-    labels.forEach((label, j) => {
-      const rows = runRows.filter((r) => r.series === label);
-      if (rows.length === 0) return;
-      layer.push({
-        data: { values: rows },
-        mark: { type: "line", strokeWidth: 0.9, clip: true, color: tint(colourOf(j), 0.55) },
-        encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" } },
-      });
+  // one layer of single seeds per result, in an opaque tint of its colour: crossing seeds of two
+  // results blend into no third colour
+  labels.forEach((label, j) => {
+    const mine = rows.runs.filter((r) => r.series === label);
+    if (mine.length === 0) return;
+    layer.push({
+      data: { values: mine },
+      mark: { type: "line", strokeWidth: 0.9, clip: true, color: tint(enc.colourOf(j), 0.55) },
+      encoding: { x, y: y("eps"), detail: { field: "run", type: "nominal" } },
     });
-  }
+  });
   layer.push({
-    data: { values: meanRows },
+    data: { values: rows.mean },
     mark: { type: "line", strokeWidth: 2.2, clip: true },
-    encoding: { x, y: y("eps"), color: meanColor, strokeDash: meanDash },
+    encoding: { x, y: y("eps"), color: enc.meanColor, strokeDash: enc.meanDash },
   });
   // theory curves also get open circles on top, visible where they lie on an SGD curve;
   // a fixed colour per curve keeps them out of the legend
   list.forEach((r, j) => {
     if (r.kind !== "theory") return;
-    const rows = meanRows.filter((row) => row.series === labels[j]);
-    if (rows.length === 0) return;
+    const mine = rows.mean.filter((row) => row.series === labels[j]);
+    if (mine.length === 0) return;
     layer.push({
-      data: { values: rows },
+      data: { values: mine },
       mark: {
         type: "point",
         filled: false,
         size: 22,
         strokeWidth: 1.2,
-        color: colourOf(j),
+        color: enc.colourOf(j),
         clip: true,
       },
       encoding: { x, y: y("eps") },
     });
   });
-  if (pcaRows.length > 0) {
+  return layer;
+}
+
+/** The PCA rules and their labels, inside the plot at its right edge. */
+function pcaLayers(
+  pcaRows: PcaRow[],
+  placed: { below: PcaRow[]; above: PcaRow[] },
+  enc: Encodings,
+): LayerSpec[] {
+  if (pcaRows.length === 0) return [];
+  const layer: LayerSpec[] = [{
+    data: { values: pcaRows },
+    mark: { type: "rule", strokeDash: [5, 4], color: "#666666", strokeWidth: 1 },
+    encoding: { y: enc.y("eps") },
+  }];
+  // below their rule or, where a curve passes there, above it
+  for (const [rows, below] of [[placed.below, true], [placed.above, false]] as const) {
+    if (rows.length === 0) continue;
     layer.push({
-      data: { values: pcaRows },
-      mark: { type: "rule", strokeDash: [5, 4], color: "#666666", strokeWidth: 1 },
-      encoding: { y: y("eps") },
+      data: { values: rows },
+      mark: {
+        type: "text",
+        align: "right",
+        baseline: below ? "top" : "bottom",
+        dx: -4,
+        dy: below ? 3 : -3,
+        fontSize: LABEL_FONT,
+        color: "#444444",
+      },
+      encoding: { x: { value: "width" }, y: enc.y("eps"), text: { field: "label" } },
     });
-    // labels inside the plot at its right edge, below their rule or, where a curve passes
-    // there, above it
-    for (const [rows, below] of [[placed.below, true], [placed.above, false]] as const) {
-      if (rows.length === 0) continue;
-      layer.push({
-        data: { values: rows },
-        mark: {
-          type: "text",
-          align: "right",
-          baseline: below ? "top" : "bottom",
-          dx: -4,
-          dy: below ? 3 : -3,
-          fontSize: LABEL_FONT,
-          color: "#444444",
-        },
-        encoding: { x: { value: "width" }, y: y("eps"), text: { field: "label" } },
-      });
-    }
   }
-  return displayable({
-    $schema: VEGA_LITE_SCHEMA,
-    ...(opts.title ? { title: titleOf(opts.title, width) } : {}),
-    width,
-    height,
-    padding: 12,
-    layer,
-    config: CONFIG,
-  }, "spec");
+  return layer;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -367,14 +477,14 @@ const LABEL_FONT = 11;
  * that every label lies inside the plot.
  */
 function placeLabels(
-  rules: Record<string, unknown>[],
-  curves: Record<string, unknown>[],
+  rules: PcaRow[],
+  curves: { t: number; eps: number }[],
   ts: number[],
   levels: number[],
   logY: boolean,
   width: number,
   height: number,
-): { domain: number[]; below: Record<string, unknown>[]; above: Record<string, unknown>[] } {
+): { domain: number[]; below: PcaRow[]; above: PcaRow[] } {
   const pos = (e: number) => (logY ? Math.log10(e) : e);
   let lo = logY ? minOf(levels) / 1.12 : 0;
   let hi = logY ? maxOf(levels) * 1.06 : maxOf(levels);
@@ -382,14 +492,12 @@ function placeLabels(
   // the curves' values under the labels (the estimated width of "PCA m=10" from the right edge)
   const labelPx = 0.8 * LABEL_FONT * 9 + 8;
   const xPx = (t: number) => tHi > tLo ? (width * (Math.log(t) - tLo)) / (tHi - tLo) : width;
-  const under = curves.filter((r) => xPx(r.t as number) >= width - labelPx).map((r) =>
-    pos(r.eps as number)
-  );
-  const below: Record<string, unknown>[] = [], above: Record<string, unknown>[] = [];
+  const under = curves.filter((r) => xPx(r.t) >= width - labelPx).map((r) => pos(r.eps));
+  const below: PcaRow[] = [], above: PcaRow[] = [];
   // a label's height in axis units (3 px gap + the font), at the current domain
   const band = () => ((LABEL_FONT + 5) / height) * (pos(hi) - pos(lo));
   for (const r of rules) {
-    const y = pos(r.eps as number);
+    const y = pos(r.eps);
     const b = band();
     const hits = (a: number, z: number) => under.filter((v) => v >= a && v <= z).length;
     const room = logY || y - b >= 0; // a linear axis starts at 0: no label below it
@@ -399,8 +507,8 @@ function placeLabels(
   for (let pass = 0; pass < 4; pass++) {
     const b = band();
     const need = [
-      ...below.map((r) => pos(r.eps as number) - b),
-      ...above.map((r) => pos(r.eps as number) + b),
+      ...below.map((r) => pos(r.eps) - b),
+      ...above.map((r) => pos(r.eps) + b),
     ];
     const newLo = Math.min(pos(lo), ...need), newHi = Math.max(pos(hi), ...need);
     const inv = (v: number) => (logY ? 10 ** v : v);
@@ -455,7 +563,7 @@ function pcaLevelRows(
   r: ErrorCurveSource,
   levels: boolean | number[],
   logY: boolean,
-): Record<string, unknown>[] {
+): PcaRow[] {
   const K = r.pca.epsPCA.length - 1;
   let ms: number[];
   if (levels === true) ms = Array.from({ length: Math.max(0, K) }, (_, i) => i + 1);

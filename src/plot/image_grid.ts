@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../core/errors.ts";
 import { matchComponents, unitVector } from "../analysis/components.ts";
-import { CONFIG, DIVERGING, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
+import { CONFIG, DIVERGING, type LayerSpec, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 import { positive, titleOf } from "./_helpers.ts";
 import { displayable } from "../core/display.ts";
 
@@ -50,9 +50,10 @@ export interface ImageGridOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { imageGridSpec } from "./image_grid.ts";
  * const spec = imageGridSpec([[1, 0, 0, 1]], [[1, 0, 0, 1]], { imageShape: [2, 2] });
- * if (!((spec.data as { values: unknown[] }).values.length === 8)) throw new Error("example failed");
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 8);
  * ```
  */
 export function imageGridSpec(
@@ -92,7 +93,7 @@ export function imageGridSpec(
   components.forEach((e, m) => push(pcRow, pcLabels[m], unitVector(e)));
   if (cmax === 0) cmax = 1;
   const c = Number(cmax.toPrecision(2));
-  const image = {
+  const image: LayerSpec = {
     width: w * px,
     height: h * px,
     mark: { type: "rect", strokeWidth: 0 },
@@ -115,14 +116,14 @@ export function imageGridSpec(
     },
   };
   const row = (title: string, labels: string[]) => ({
-    title: { text: title, anchor: "start", fontSize: 13, fontWeight: "normal" },
+    title: { text: title, anchor: "start", fontSize: 13, fontWeight: "normal" } as const,
     transform: [{ filter: { field: "row", equal: title } }],
     facet: {
       column: {
         field: "label",
-        type: "nominal",
+        type: "nominal" as const,
         sort: labels,
-        header: { title: null, labelOrient: "bottom" },
+        header: { title: null, labelOrient: "bottom" } as const,
       },
     },
     spacing: 6,

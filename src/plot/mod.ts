@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeSeriesSpec, VEGA_LITE_SCHEMA } from "./mod.ts";
  * const spec = timeSeriesSpec([{ label: "a", t: [1, 10], value: [0, 1] }], { yTitle: "a" });
- * if (!(spec.$schema === VEGA_LITE_SCHEMA)) throw new Error("example failed");
+ * assert.equal(spec.$schema, VEGA_LITE_SCHEMA);
  * ```
  * @module
  */

@@ -60,13 +60,15 @@ export interface OverlapOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { overlapHeatmapSpec } from "./overlaps.ts";
  * const spec = overlapHeatmapSpec({
  *   times: [1],
  *   runs: [{ order: [{ a: [[3, 4]], WW: [[1]] }] }],
  * }, { D: 25 });
  * const cells = (spec.data as { values: { cos: number }[] }).values;
- * if (!(cells[0].cos === 0.6 && cells[1].cos === 0.8)) throw new Error("example failed");
+ * assert.equal(cells[0].cos, 0.6);
+ * assert.equal(cells[1].cos, 0.8);
  * ```
  */
 export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions = {}): VegaLiteSpec {
@@ -120,8 +122,8 @@ export function overlapHeatmapSpec(result: OverlapSource, opts: OverlapOptions =
     field: "m",
     type: "ordinal",
     axis: { title: "component m", labelAngle: 0 },
-  };
-  const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } };
+  } as const;
+  const y = { field: "k", type: "ordinal", axis: { title: "hidden unit k" } } as const;
   return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, Math.max(320, columns * (cell * M + 60))) } : {}),
@@ -192,9 +194,11 @@ function inferD(result: OverlapSource): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decoderOverlapSource } from "./overlaps.ts";
  * const s = decoderOverlapSource({ times: [1], runs: [{ order: [{ b: [[0.5]], T0: [[1]] }] }] }, 4);
- * if (!(s.runs[0].order[0].a[0][0] === 1 && s.runs[0].order[0].WW[0][0] === 1)) throw new Error("example failed");
+ * assert.equal(s.runs[0].order[0].a[0][0], 1);
+ * assert.equal(s.runs[0].order[0].WW[0][0], 1);
  * ```
  */
 export function decoderOverlapSource(

@@ -36,6 +36,7 @@ export interface CompileOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileSpec } from "./render.ts";
  * const { spec, warnings } = compileSpec({
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -43,7 +44,8 @@ export interface CompileOptions {
  *   mark: "point",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
- * if (!(Array.isArray(spec.marks) && warnings.length === 0)) throw new Error("example failed");
+ * assert.ok(Array.isArray(spec.marks));
+ * assert.equal(warnings.length, 0);
  * ```
  */
 export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): CompiledSpec {
@@ -85,6 +87,7 @@ export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): Compile
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderSvg } from "./render.ts";
  * const svg = await renderSvg({
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -95,7 +98,8 @@ export function compileSpec(vlSpec: unknown, opts: CompileOptions = {}): Compile
  *     y: { field: "y", type: "quantitative" },
  *   },
  * });
- * if (!(svg.startsWith("<svg") && svg.includes("time"))) throw new Error("example failed");
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("time"));
  * ```
  */
 export async function renderSvg(vlSpec: unknown, opts: CompileOptions = {}): Promise<string> {

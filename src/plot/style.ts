@@ -2,12 +2,23 @@
  * The look shared by every figure: the Vega-Lite schema, the Okabe-Ito
  * palette with its stroke dashes (series stay apart in grey-scale print), a
  * diverging scale of monotone lightness, the `config` block and the legend
- * presets. Plain data, no imports.
+ * presets. Plain data, typed by vega-lite's own types (a type-only import,
+ * erased at run time: nothing is fetched or loaded for it).
  * @module
  */
+import type { Config, TopLevelSpec } from "vega-lite";
 
-/** A Vega-Lite v6 top-level specification, as plain JSON. */
-export type VegaLiteSpec = { $schema: string } & Record<string, unknown>;
+/** A Vega-Lite v6 top-level specification (vega-lite's `TopLevelSpec`). */
+export type VegaLiteSpec = TopLevelSpec;
+
+/** One layer of a layered specification. */
+export type LayerSpec = Extract<TopLevelSpec, { layer: unknown }>["layer"][number];
+
+/** The encoding of a unit layer (channels x, y, color, strokeDash, ...). */
+export type LayerEncoding = NonNullable<Extract<LayerSpec, { mark: unknown }>["encoding"]>;
+
+/** The top-level `config` of a specification. */
+export type VegaLiteConfig = Config;
 
 /** The Vega-Lite schema every specification here declares. */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -35,7 +46,7 @@ export const AXIS_CONFIG = {
   titleFontSize: 13,
   titleFontWeight: "normal",
   gridColor: "#e6e6e6",
-};
+} as const satisfies Config["axis"];
 
 /** Legend of line series above the plot, without a title, each symbol a stroke. */
 export const LINE_LEGEND = {
@@ -47,7 +58,7 @@ export const LINE_LEGEND = {
   labelLimit: 400,
   gridAlign: "none",
   columnPadding: 24,
-};
+} as const satisfies Config["legend"];
 
 /** Legend of line series right of the plot, without a title, each symbol a thick stroke. */
 export const SIDE_LEGEND = {
@@ -57,7 +68,7 @@ export const SIDE_LEGEND = {
   symbolType: "stroke",
   symbolSize: 400,
   symbolStrokeWidth: 2.5,
-};
+} as const satisfies Config["legend"];
 
 /** The top-level `config` of every figure: fonts of axes, legends, headers and title. */
 export const CONFIG = {
@@ -66,4 +77,4 @@ export const CONFIG = {
   header: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: "normal" },
   title: { fontSize: 14, fontWeight: "normal", anchor: "start" },
   view: { stroke: "#bbbbbb" },
-};
+} as const satisfies Config;

@@ -50,11 +50,12 @@ export interface SubspaceOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subspaceSpec } from "./subspace.ts";
  * const s = Math.SQRT1_2;
  * const spec = subspaceSpec([[s, s, 0, 0], [-s, s, 0, 0]], [[1, 0, 0, 0], [0, 1, 0, 0]]);
  * const rows = (spec.data as { values: { panel: string }[] }).values;
- * if (!(rows[0].panel.includes("|P e₁| = 1.00"))) throw new Error("example failed");
+ * assert.ok(rows[0].panel.includes("|P e₁| = 1.00"));
  * ```
  */
 export function subspaceSpec(
@@ -91,7 +92,7 @@ export function subspaceSpec(
   }
   const width = positive("width", opts.width ?? 560);
   const height = positive("height", opts.height ?? 110);
-  const legend = { ...LINE_LEGEND, direction: "vertical", labelLimit: width };
+  const legend = { ...LINE_LEGEND, direction: "vertical" as const, labelLimit: width };
   return displayable({
     $schema: VEGA_LITE_SCHEMA,
     ...(opts.title ? { title: titleOf(opts.title, width) } : {}),

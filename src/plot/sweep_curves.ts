@@ -52,6 +52,7 @@ export interface SweepCurvesOptions {
  * @throws ConfigError on an unknown axis, or rows and curves that do not match
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepCurvesSpec } from "./sweep_curves.ts";
  * const spec = sweepCurvesSpec({
  *   axes: [{ path: "lr", values: [0.5, 1] }],
@@ -61,7 +62,7 @@ export interface SweepCurvesOptions {
  *     { times: [1, 2], simulation: [0.5, 0.3], theory: null },
  *   ],
  * });
- * if (!((spec.data as { values: unknown[] }).values.length === 6)) throw new Error("example failed");
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 6);
  * ```
  */
 export function sweepCurvesSpec(

@@ -5,7 +5,13 @@
  */
 import { maxOf, minOf } from "../core/stats.ts";
 import { ConfigError } from "../core/errors.ts";
-import { CONFIG, VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
+import {
+  CONFIG,
+  type LayerEncoding,
+  type LayerSpec,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+} from "./style.ts";
 import { logTicks } from "./_helpers.ts";
 import { displayable } from "../core/display.ts";
 
@@ -125,6 +131,7 @@ export interface SweepHeatmapOptions {
  * @throws ConfigError on an unknown metric or axis, or a source without rows
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sweepHeatmapSpec } from "./sweep_heatmap.ts";
  * const spec = sweepHeatmapSpec({
  *   axes: [{ path: "lr", values: [0.5, 1] }, { path: "network.K", values: [1, 2] }],
@@ -133,7 +140,7 @@ export interface SweepHeatmapOptions {
  *     { lr: 1, "network.K": 1, finalOverPCA: 1.1 }, { lr: 1, "network.K": 2, finalOverPCA: 1.3 },
  *   ],
  * });
- * if (!((spec.data as { values: unknown[] }).values.length === 4)) throw new Error("example failed");
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 4);
  * ```
  */
 export function sweepHeatmapSpec(
@@ -173,7 +180,7 @@ export function sweepHeatmapSpec(
     ? [""]
     : source.axes.find((a) => a.path === y)!.values.map(valueLabel);
   const cell = Math.max(44, Math.min(90, Math.floor(560 / xValues.length)));
-  const enc = {
+  const enc: Pick<LayerEncoding, "x" | "y"> = {
     x: { field: "x", type: "ordinal", sort: xValues, axis: { title: x, labelAngle: 0 } },
     y: {
       field: "y",
@@ -185,7 +192,7 @@ export function sweepHeatmapSpec(
   // viridis is dark below the middle of its domain, light above: white digits below, black above
   const lo = minOf(vs), hi = maxOf(vs);
   const middle = logColor ? Math.sqrt(lo * hi) : (lo + hi) / 2;
-  const inner = {
+  const inner: LayerSpec & { layer: LayerSpec[] } = {
     width: { step: cell },
     height: { step: Math.min(cell, 48) },
     layer: [
@@ -196,7 +203,10 @@ export function sweepHeatmapSpec(
           color: {
             field: "value",
             type: "quantitative",
-            scale: { scheme: "viridis", ...(logColor ? { type: "log" } : { zero: false }) },
+            scale: {
+              scheme: "viridis",
+              ...(logColor ? { type: "log" as const } : { zero: false }),
+            },
             legend: {
               title: metricSymbol(metric),
               gradientLength: 140,

@@ -7,6 +7,8 @@ import { ConfigError } from "../core/errors.ts";
 import {
   CONFIG,
   DASHES,
+  type LayerEncoding,
+  type LayerSpec,
   LINE_LEGEND,
   PALETTE,
   VEGA_LITE_SCHEMA,
@@ -61,10 +63,12 @@ export interface TimeSeriesOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { timeSeriesSpec } from "./time_series.ts";
  * const spec = timeSeriesSpec([{ label: "alignment", t: [1, 10, 100], value: [0.2, 0.6, 0.99] }],
  *   { yTitle: "alignment", yDomain: [0, 1] });
- * if (!(Array.isArray(spec.layer))) throw new Error("example failed");
+ * // one layer of lines (no rules asked for)
+ * assert.ok("layer" in spec && spec.layer.length === 1);
  * ```
  */
 export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): VegaLiteSpec {
@@ -105,22 +109,22 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   const ts = rows.map((r) => r.t as number);
   // the axis starts at a round time at or below the first and ends at the last, labelled
   const time = timeAxis(ts);
-  const x = {
+  const x: LayerEncoding["x"] = {
     field: "t",
     type: "quantitative",
     scale: { type: "log", domain: time.domain, nice: false },
     axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
   };
-  const y = {
+  const y: LayerEncoding["y"] = {
     field: "value",
     type: "quantitative",
     scale: opts.yDomain ? { domain: opts.yDomain, nice: false } : { zero: false },
     axis: { title: axisTitle(opts.yTitle, height) },
   };
-  const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 };
+  const legend = { ...LINE_LEGEND, orient: "bottom", columns: 2, columnPadding: 30 } as const;
   const groups = [...new Set(series.map((s) => s.group!))];
   const styles = [...new Set(series.map((s) => s.style!))];
-  const encodeSeries = grouped
+  const encodeSeries: Pick<LayerEncoding, "color" | "strokeDash" | "detail"> = grouped
     ? {
       color: {
         field: "group",
@@ -153,7 +157,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
         legend,
       },
     };
-  const layer: Record<string, unknown>[] = [{
+  const layer: LayerSpec[] = [{
     data: { values: rows },
     mark: { type: "line", strokeWidth: 2, clip: true },
     encoding: { x, y, ...encodeSeries },

@@ -45,9 +45,11 @@ function numberRows(v: unknown, name: string): number[][] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseInitialWeights } from "./formats.ts";
  * const w = parseInitialWeights('{"W": [[1, 0]], "V": [[0, 1]]}', "init.json");
- * if (!(w.W[0][0] === 1 && w.V![0][1] === 1)) throw new Error("example failed");
+ * assert.equal(w.W[0][0], 1);
+ * assert.equal(w.V![0][1], 1);
  * ```
  */
 export function parseInitialWeights(text: string, source = "init"): InitialWeights {
@@ -128,9 +130,11 @@ export function formatInitialWeights(w: InitialWeights): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCovariance } from "./formats.ts";
  * const m = parseCovariance('{"eigenvalues": [2, 1], "eigenvectors": [[1, 0], [0, 1]]}');
- * if (!(m.D === 2 && m.eigenvalues[0] === 2)) throw new Error("example failed");
+ * assert.equal(m.D, 2);
+ * assert.equal(m.eigenvalues[0], 2);
  * ```
  */
 export function parseCovariance(text: string, source = "covariance"): GaussianModel {

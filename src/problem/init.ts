@@ -26,9 +26,12 @@ function rows(view: Float64Array, K: number, D: number): number[][] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { drawInitialWeights } from "./init.ts";
  * const w = drawInitialWeights({ K: 2, sigma0: 0.1, tied: false }, 30, 1);
- * if (!(w.W.length === 2 && w.V!.length === 2 && w.W[0].length === 30)) throw new Error("example failed");
+ * assert.equal(w.W.length, 2);
+ * assert.equal(w.V!.length, 2);
+ * assert.equal(w.W[0].length, 30);
  * ```
  */
 export function drawInitialWeights(
@@ -63,10 +66,12 @@ export function drawInitialWeights(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { informedWeights, spikedModel } from "@aedyn/aedyn";
  * const w = informedWeights(spikedModel({ D: 20, spikes: [3, 2] }), { K: 2, sigma0: 0.1 });
  * const n2 = w.W[0].reduce((s, x) => s + x * x, 0);
- * if (Math.abs(n2 - 0.01 * 20) > 1e-12) throw new Error("example failed");
+ * // the squared norm of a row is sigma0^2 D, as for random weights
+ * assert.ok(Math.abs(n2 - 0.01 * 20) <= 1e-12, `|w|^2 = ${n2}, expected 0.2`);
  * ```
  */
 export function informedWeights(

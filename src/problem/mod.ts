@@ -6,9 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { problemParams, resolveProblem } from "./mod.ts";
  * const p = resolveProblem({ network: { K: 2 } });
- * if (!(p.network.K === 2 && problemParams().some((s) => s.path === "network.K"))) throw new Error("example failed");
+ * assert.equal(p.network.K, 2);
+ * assert.ok(problemParams().some((s) => s.path === "network.K"));
  * ```
  * @module
  */
@@ -22,7 +24,7 @@ export {
 } from "./resolve.ts";
 export { MAX_BLOCK, MAX_SEEDS, MAX_STEPS, PROBLEM_PARAMS } from "./params.ts";
 export { RULE_NAMES, RULES } from "./rules.ts";
-export type { RuleSpec } from "./rules.ts";
+export type { HebbianFlow, RuleSpec } from "./rules.ts";
 export { drawInitialWeights, informedWeights, STREAM } from "./init.ts";
 export { prepare, RECORDED_PROJECTIONS } from "./prepare.ts";
 export type { Prepared } from "./prepare.ts";
@@ -40,6 +42,16 @@ export {
   paramName,
   setPath,
 } from "../core/params.ts";
-export type { Bound, ParamContext, ParamSpec, ParamType } from "../core/params.ts";
+export type {
+  Bound,
+  Head,
+  KeyIn,
+  ParamContext,
+  ParamSpec,
+  ParamType,
+  RecordOf,
+  TreeOf,
+  ValueOf,
+} from "../core/params.ts";
 export { defaultTimes, recordingTimes } from "../core/grid.ts";
 export type { GridSpec } from "../core/grid.ts";

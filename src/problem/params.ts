@@ -4,7 +4,7 @@
  * error message, its config key, its CLI flag and its help line.
  * @module
  */
-import type { ParamSpec } from "../core/params.ts";
+import type { ParamContext, ParamSpec } from "../core/params.ts";
 import { ACTIVATION_NAMES } from "../activations/mod.ts";
 import { RULE_NAMES } from "./rules.ts";
 
@@ -21,22 +21,25 @@ export const MAX_SEEDS = 1000;
  */
 export const MAX_SNAPSHOT_VALUES = 2e7;
 
-const D = (c: Record<string, unknown>) => c.D as number;
-const tMax = (c: Record<string, unknown>) => c.tMax as number;
+const D = (c: ParamContext): number => c.D as number;
+const tMax = (c: ParamContext): number => c.tMax as number;
 
 /**
  * The network, rule, time and sample parameters, in resolution order (a
- * bound may use what comes before it: D, then tMax).
+ * bound may use what comes before it: D, then tMax). The one declaration of
+ * each: the `Problem` type is derived from it (`TreeOf`: a key per path,
+ * typed by its type and choices, required when it has a default), and so are
+ * the keys a problem and its network may hold. A new parameter is one entry.
  */
-export const PROBLEM_PARAMS: readonly ParamSpec[] = [
+export const PROBLEM_PARAMS = [
   {
     path: "network.K",
     flag: "K",
     type: "integer",
     min: 1,
-    max: (c) => Math.min(D(c), Math.floor(MAX_BLOCK / 4 / D(c))),
+    max: (c: ParamContext): number => Math.min(D(c), Math.floor(MAX_BLOCK / 4 / D(c))),
     maxNote: "K <= D",
-    default: (c: Record<string, unknown>) => Math.min(3, D(c)),
+    default: (c: ParamContext): number => Math.min(3, D(c)),
     doc: "hidden units K",
     group: "Network",
   },
@@ -79,7 +82,7 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     type: "number",
     min: 0,
     minExclusive: true,
-    max: (c) => Math.sqrt(1e150 / D(c)),
+    max: (c: ParamContext): number => Math.sqrt(1e150 / D(c)),
     maxNote: "sigma0 <= sqrt(1e150 / D)",
     default: 0.1,
     doc:
@@ -110,8 +113,8 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     path: "tMax",
     flag: "t-max",
     type: "number",
-    min: (c) => 1 / D(c),
-    max: (c) => MAX_STEPS / D(c),
+    min: (c: ParamContext): number => 1 / D(c),
+    max: (c: ParamContext): number => MAX_STEPS / D(c),
     maxNote: "1e10 steps: t-max <= 1e10 / D",
     default: 1000,
     unit: "t = steps / D; at least one step",
@@ -157,8 +160,8 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     path: "tMin",
     flag: "t-min",
     type: "number",
-    min: (c) => 1 / D(c),
-    max: (c) => tMax(c) * (1 - 1e-12),
+    min: (c: ParamContext): number => 1 / D(c),
+    max: (c: ParamContext): number => tMax(c) * (1 - 1e-12),
     maxNote: "below t-max",
     doc: "first log-spaced recording time (default max(1/D, t-max / 10^4))",
     group: "Time and samples",
@@ -168,11 +171,11 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     flag: "n-test",
     type: "integer",
     min: 1,
-    max: (c) => Math.max(1, Math.floor(MAX_BLOCK / D(c))),
+    max: (c: ParamContext): number => Math.max(1, Math.floor(MAX_BLOCK / D(c))),
     maxNote: "n-test x D values in memory: n-test <= 1.5e8 / D",
     // fewer for a D so wide that 2000 samples would not fit: a default the user never
     // gave must not refuse a problem (theory and pca do not even use it)
-    default: (c: Record<string, unknown>) =>
+    default: (c: Record<string, unknown>): number =>
       D(c) > 0 ? Math.max(1, Math.min(2000, Math.floor(MAX_BLOCK / D(c)))) : 2000,
     doc: "held-out samples for the test error (fewer when 2000 x D > 1.5e8)",
     group: "Time and samples",
@@ -185,9 +188,10 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     max: tMax,
     maxNote: "t-max",
     minLength: 0,
-    maxLength: (c) => Math.floor(MAX_SNAPSHOT_VALUES / (2 * (c["network.K"] as number) * D(c))),
+    maxLength: (c: ParamContext): number =>
+      Math.floor(MAX_SNAPSHOT_VALUES / (2 * (c["network.K"] as number) * D(c))),
     doc: "times at which the weights are saved (default: first and last recorded, " +
       "none when K D > 5e6)",
     group: "Time and samples",
   },
-];
+] as const satisfies readonly ParamSpec[];

@@ -58,9 +58,12 @@ export function problemRecord(problem: Problem): ProblemRecord {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { prepare } from "./prepare.ts";
  * const p = prepare({ data: { D: 60 }, network: { K: 2 }, tMax: 5, nTimes: 4 });
- * if (!(p.times[0] === 0 && p.pca.epsPCA.length === 3 && prepare(p.problem) === p)) throw new Error("example failed");
+ * assert.equal(p.times[0], 0);
+ * assert.equal(p.pca.epsPCA.length, 3);
+ * assert.equal(prepare(p.problem), p);
  * ```
  */
 export function prepare(input: ProblemInput | Problem): Prepared {

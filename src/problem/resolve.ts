@@ -9,13 +9,12 @@
  */
 import { ConfigError } from "../core/errors.ts";
 import {
-  checkKeys,
-  checkParam,
-  defaultOf,
-  getPath,
-  type ParamContext,
+  checkRecords,
+  keysOf,
+  paramAt,
+  paramName,
   type ParamSpec,
-  setPath,
+  resolveTable,
 } from "../core/params.ts";
 import { recordingTimes } from "../core/grid.ts";
 import { dataKind, resolveData } from "../data/mod.ts";
@@ -23,31 +22,14 @@ import { PROBLEM_PARAMS } from "./params.ts";
 import { RULES } from "./rules.ts";
 import type { InitialWeights, Problem, ProblemInput } from "./types.ts";
 
-/** The keys of a problem value. */
-export const PROBLEM_KEYS = [
-  "data",
-  "network",
-  "rule",
-  "lr",
-  "tMax",
-  "seeds",
-  "times",
-  "nTimes",
-  "tMin",
-  "nTest",
-  "snapshotTimes",
-] as const;
+/** Keys a problem holds besides the table's, validated on their own: the data model, initial weights. */
+const OWN_KEYS = ["data", "network.init"];
 
-/** The keys of a problem's network. */
-export const NETWORK_KEYS = [
-  "K",
-  "activation",
-  "tied",
-  "bias",
-  "outputBias",
-  "sigma0",
-  "init",
-] as const;
+/** The keys of a problem value (the table's, and `data`). */
+export const PROBLEM_KEYS: readonly string[] = keysOf(PROBLEM_PARAMS, "", ["data"]);
+
+/** The keys of a problem's network (the table's, and `init`). */
+export const NETWORK_KEYS: readonly string[] = keysOf(PROBLEM_PARAMS, "network", ["init"]);
 
 const RESOLVED = new WeakSet<object>();
 
@@ -57,9 +39,12 @@ const RESOLVED = new WeakSet<object>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { problemParams } from "./resolve.ts";
  * const flags = problemParams().map((p) => p.flag);
- * if (!(flags.includes("D") && flags.includes("K") && flags.includes("t-max"))) throw new Error("example failed");
+ * assert.ok(flags.includes("D"));
+ * assert.ok(flags.includes("K"));
+ * assert.ok(flags.includes("t-max"));
  * ```
  */
 export function problemParams(kind = "spiked"): readonly ParamSpec[] {
@@ -73,29 +58,25 @@ export function problemParams(kind = "spiked"): readonly ParamSpec[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveProblem } from "@aedyn/aedyn";
  * const p = resolveProblem({ network: { K: 2 }, tMax: 10 });
- * if (!(p.data.D === 500 && p.network.activation === "erf" && resolveProblem(p) === p)) throw new Error("example failed");
+ * assert.equal(p.data.D, 500);
+ * assert.equal(p.network.activation, "erf");
+ * assert.equal(resolveProblem(p), p);
  * ```
  */
 export function resolveProblem(input: ProblemInput): Problem {
   if (typeof input === "object" && input !== null && RESOLVED.has(input)) return input as Problem;
-  checkKeys("", input, PROBLEM_KEYS);
-  if (input.network !== undefined) checkKeys("network", input.network, NETWORK_KEYS);
+  checkRecords(PROBLEM_PARAMS, input, OWN_KEYS);
   const data = resolveData(input.data ?? {});
-  const ctx: ParamContext = { D: data.D };
-  const out: Record<string, unknown> = { data };
-  for (const spec of PROBLEM_PARAMS) {
-    const given = getPath(input, spec.path);
-    const value = given === undefined ? defaultOf(spec, ctx) : given;
-    if (value === undefined) continue;
-    checkParam(spec, value, ctx); // defaults too: their bounds may depend on what was given
-    setPath(out, spec.path, value);
-    ctx[spec.path] = value;
-  }
-  const problem = out as unknown as Problem;
+  const values = resolveTable(PROBLEM_PARAMS, input, { D: data.D });
   const init = input.network?.init;
-  if (init !== undefined) problem.network.init = init;
+  const problem: Problem = {
+    ...values,
+    data,
+    network: init === undefined ? values.network : { ...values.network, init },
+  };
   checkConstraints(problem);
   deepFreeze(problem);
   RESOLVED.add(problem);
@@ -107,7 +88,8 @@ function checkConstraints(p: Problem): void {
   const D = p.data.D;
   for (const [key, value, why] of RULES[p.rule].requires) {
     if (net[key] !== value) {
-      throw new ConfigError(`network.${key} (--${key})`, net[key], `${value} (${why})`);
+      const spec = paramAt(PROBLEM_PARAMS, `network.${key}`)!;
+      throw new ConfigError(paramName(spec), net[key], `${value} (${why})`);
     }
   }
   if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
@@ -134,11 +116,11 @@ function deepFreeze(p: Problem): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateInit } from "./resolve.ts";
  * validateInit({ W: [[1, 0]], V: [[0, 1]] }, 1, 2, false);
- * let ok = false;
- * try { validateInit({ W: [[1, 0, 0]] }, 1, 2, false); } catch { ok = true; }
- * if (!ok) throw new Error("example failed");
+ * // a row of 3 numbers where D = 2 is refused, naming the row
+ * assert.throws(() => validateInit({ W: [[1, 0, 0]] }, 1, 2, false), /network\.init\.W\[0\]/);
  * ```
  */
 export function validateInit(

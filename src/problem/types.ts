@@ -5,9 +5,9 @@
  * record a description of it).
  * @module
  */
-import type { Activation } from "../activations/mod.ts";
 import type { DataModel, PcaSummary } from "../data/mod.ts";
-import type { Rule } from "./rules.ts";
+import type { TreeOf } from "../core/params.ts";
+import type { PROBLEM_PARAMS } from "./params.ts";
 
 export type { Activation } from "../activations/mod.ts";
 export type { Rule } from "./rules.ts";
@@ -32,52 +32,34 @@ export interface InitialWeights {
   c?: number[];
 }
 
-/** The autoencoder. */
-export interface Network {
-  /** Number of hidden units K (1 <= K <= D). */
-  K: number;
-  /** Activation g of the hidden units. */
-  activation: Activation;
-  /** Decoder rows equal to encoder rows. */
-  tied: boolean;
-  /** Trained bias in the local fields. */
-  bias: boolean;
-  /** Trained output (decoder) bias c in R^D, xhat = sum_k v^k g(lambda_k) + c (THEORY.md 1b). */
-  outputBias: boolean;
-  /** Standard deviation of the i.i.d. Gaussian initial weights (default 0.1). */
-  sigma0: number;
+/** The values the parameter table declares (src/problem/params.ts), as a type. */
+export type DeclaredParams = TreeOf<typeof PROBLEM_PARAMS>;
+/** The network's values the table declares. */
+export type DeclaredNetwork = DeclaredParams["network"];
+/** The table's values outside the network. */
+export type DeclaredProblem = Omit<DeclaredParams, "network">;
+
+/**
+ * The autoencoder: the network parameters of the table (K, activation,
+ * tied, bias, outputBias, sigma0: see their declarations for docs, ranges
+ * and defaults), and explicit initial weights.
+ */
+export interface Network extends DeclaredNetwork {
   /** Explicit initial weights (then `sigma0` and the seed do not draw them). */
   init?: InitialWeights;
 }
 
 /**
  * A problem, resolved and validated (`resolveProblem`): the data model, the
- * network, the learning rule and rate, the time grid, the seeds and the
- * held-out samples. `simulate` and `theory` both take it.
+ * network, and the rule, rate, time grid, seeds and held-out samples the
+ * table declares (rule, lr, tMax, seeds, times, nTimes, tMin, nTest,
+ * snapshotTimes). `simulate` and `theory` both take it.
  */
-export interface Problem {
+export interface Problem extends DeclaredProblem {
   /** Where the inputs come from. */
   data: DataModel;
   /** The autoencoder. */
   network: Network;
-  /** The learning rule. */
-  rule: Rule;
-  /** Learning rate eta (O(1); the rules scale it by 1/D as in THEORY.md section 2). */
-  lr: number;
-  /** Final time t = steps / D. */
-  tMax: number;
-  /** One run per seed (initial weights, training and test samples). */
-  seeds: number[];
-  /** Recording times; default: 0 and `nTimes` log-spaced points from `tMin` to `tMax`. */
-  times?: number[];
-  /** Number of log-spaced recording times (default 60). */
-  nTimes: number;
-  /** First non-zero recording time (default max(1/D, tMax / 10^4)). */
-  tMin?: number;
-  /** Held-out samples for the test error (default 2000). */
-  nTest: number;
-  /** Times at which the weights are saved (default: first and last recorded time). */
-  snapshotTimes?: number[];
 }
 
 /** What a caller may leave out of a {@link Problem}: everything has a default. */

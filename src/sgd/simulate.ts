@@ -12,6 +12,7 @@ import type {
   Run,
   WeightSnapshot,
 } from "../problem/types.ts";
+import type { SamplerSpec } from "../data/mod.ts";
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { STREAM } from "../problem/init.ts";
 import { RULES } from "../problem/rules.ts";
@@ -111,12 +112,14 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { simulate, spikedModel } from "@aedyn/aedyn";
  * const res = await simulate({
  *   data: spikedModel({ D: 50 }), network: { K: 2, activation: "erf" },
  *   lr: 1, tMax: 5, seeds: [1, 2], nTimes: 5, nTest: 200,
  * });
- * if (!(res.runs.length === 2 && res.eps.length === res.times.length)) throw new Error("example failed");
+ * assert.equal(res.runs.length, 2);
+ * assert.equal(res.eps.length, res.times.length);
  * ```
  */
 // the signature deno doc shows: control is optional (the implementation defaults it to {})
@@ -261,6 +264,74 @@ async function runSeed(
   return { seed, eps, order, snapshots };
 }
 
+/** The sampler recipe of one data kind (`SamplerSpec` of src/data), by its kind. */
+type SamplerSpecOf<Kind extends SamplerSpec["kind"]> = Extract<SamplerSpec, { kind: Kind }>;
+
+/**
+ * Each sampler kind's inputs in kernel memory, from its recipe: a registry by
+ * kind, so that a new kind of data is one entry here (and its kernel). `z` is
+ * the scratch of latent coefficients.
+ */
+const SAMPLER_INPUTS: {
+  readonly [Kind in SamplerSpec["kind"]]: (
+    s: SamplerSpecOf<Kind>,
+    k: Kernels,
+    D: number,
+    z: Ptr,
+  ) => SamplerOptions;
+} = {
+  spiked: (s, k, D, z) => ({
+    kind: "spiked",
+    u: k.put(s.U),
+    coef: k.put(s.coef),
+    r: s.r,
+    sigma: s.sigma,
+    d: D,
+    z,
+  }),
+  eigen: (s, k, D, z) => ({
+    kind: "eigen",
+    e: k.put(s.E),
+    sqrtRho: k.put(s.sqrtRho),
+    r: s.r,
+    sqrtBulk: s.sqrtBulk,
+    d: D,
+    z,
+    // a full spectrum: samples drawn 32 at a time (each eigenvector read once per block)
+    block: s.sqrtBulk === 0 ? k.f64(32 * D) : 0,
+  }),
+  rows: (s, k, D) => {
+    // a data set: the training rows stay compact (bytes or float32) in wasm memory
+    const data = s.model;
+    const train = data.train;
+    const rows = k.alloc(train.byteLength);
+    new Uint8Array(k.x.memory.buffer, rows, train.byteLength)
+      .set(new Uint8Array(train.buffer, train.byteOffset, train.byteLength));
+    return {
+      kind: "rows",
+      rows,
+      bytes: train instanceof Uint8Array,
+      nRows: data.nTrain,
+      d: D,
+      mean: data.mean,
+      scale: data.scale,
+      pixelMean: data.pixelMean ? k.put(data.pixelMean) : 0,
+    };
+  },
+};
+
+/** The inputs of the sampler of recipe `s`, from the registry of its kind. */
+function samplerInputs<Kind extends SamplerSpec["kind"]>(
+  s: SamplerSpecOf<Kind>,
+  k: Kernels,
+  D: number,
+  z: Ptr,
+): SamplerOptions {
+  const make: (s: SamplerSpecOf<Kind>, k: Kernels, D: number, z: Ptr) => SamplerOptions =
+    SAMPLER_INPUTS[s.kind];
+  return make(s, k, D, z);
+}
+
 async function allocate(
   prep: Prepared,
   seed: number,
@@ -315,47 +386,7 @@ async function allocate(
   const proj = k.f64(K * Math.max(cov.r, M, K));
   const z = k.f64(32 * Math.max(model.sampler.r, 1));
   const s = model.sampler;
-  let sampler: SamplerOptions;
-  if (s.kind === "spiked") {
-    sampler = {
-      kind: "spiked",
-      u: k.put(s.U),
-      coef: k.put(s.coef),
-      r: s.r,
-      sigma: s.sigma,
-      d: D,
-      z,
-    };
-  } else if (s.kind === "eigen") {
-    sampler = {
-      kind: "eigen",
-      e: k.put(s.E),
-      sqrtRho: k.put(s.sqrtRho),
-      r: s.r,
-      sqrtBulk: s.sqrtBulk,
-      d: D,
-      z,
-      // a full spectrum: samples drawn 32 at a time (each eigenvector read once per block)
-      block: s.sqrtBulk === 0 ? k.f64(32 * D) : 0,
-    };
-  } else {
-    // a data set: the training rows stay compact (bytes or float32) in wasm memory
-    const data = s.model;
-    const train = data.train;
-    const rows = k.alloc(train.byteLength);
-    new Uint8Array(k.x.memory.buffer, rows, train.byteLength)
-      .set(new Uint8Array(train.buffer, train.byteOffset, train.byteLength));
-    sampler = {
-      kind: "rows",
-      rows,
-      bytes: train instanceof Uint8Array,
-      nRows: data.nTrain,
-      d: D,
-      mean: data.mean,
-      scale: data.scale,
-      pixelMean: data.pixelMean ? k.put(data.pixelMean) : 0,
-    };
-  }
+  const sampler = samplerInputs(s, k, D, z);
   const sgd = {
     w: W,
     v: V,

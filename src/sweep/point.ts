@@ -107,12 +107,15 @@ async function attempt(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseSweepSpec, sweepPoints } from "./spec.ts";
  * import { runPoint } from "./point.ts";
  * const spec = parseSweepSpec('{"problem": {"data": {"D": 40}, "network": {"K": 2}, "tMax": 2, "nTimes": 4, "nTest": 100}, "axes": {"lr": [1]}}');
  * const [point] = await sweepPoints(spec);
  * const r = await runPoint(point, spec.run!);
- * if (!(r.metrics.finalError! > 0 && r.metrics.deviationMax !== null && r.failure === null)) throw new Error("example failed");
+ * assert.ok(r.metrics.finalError! > 0);
+ * assert.notEqual(r.metrics.deviationMax, null);
+ * assert.equal(r.failure, null);
  * ```
  */
 export async function runPoint(

@@ -419,9 +419,10 @@ export async function summarise(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rowsCsv } from "@aedyn/aedyn";
  * const csv = rowsCsv([{ index: 0, lr: 0.5, x: null }, { index: 1, lr: 1, x: 'a,"b"' }]);
- * if (!(csv === 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n')) throw new Error("example failed");
+ * assert.equal(csv, 'index,lr,x\n0,0.5,\n1,1,"a,""b"""\n');
  * ```
  */
 export function rowsCsv(rows: readonly SweepRow[]): string {

@@ -57,6 +57,7 @@
  * @module
  */
 import type { Rule } from "../problem/types.ts";
+import { RULES } from "../problem/rules.ts";
 import {
   centralFields,
   type EquationAverages,
@@ -81,17 +82,13 @@ export function biasFlow(
   o: Overlaps,
   dmu: Float64Array,
 ): void {
+  const uses = RULES[rule].uses;
   for (let k = 0; k < K; k++) {
     let s = o.R[k * K + k] * f.d1(k);
-    for (let a = 0; a < K; a++) if (inA(rule, k, a)) s -= o.T0[k * K + a] * f.g1g(k, a);
+    for (let a = 0; a < K; a++) if (uses(k, a)) s -= o.T0[k * K + a] * f.g1g(k, a);
     if (o.C) s -= o.C[k] * f.j(k);
     dmu[k] = lr * s;
   }
-}
-
-/** Whether unit a is in A(k), the units unit k reconstructs with. */
-function inA(rule: Rule, k: number, a: number): boolean {
-  return rule === "vanilla" || a <= k;
 }
 
 /**
@@ -112,9 +109,10 @@ function inA(rule: Rule, k: number, a: number): boolean {
  * M0'[a,b] = sqrt(D) M0bb (and M0'[a,c] = sqrt(D) M0bc), and the b rows equal
  * to the a rows / sqrt(D), which keeps b = a / sqrt(D) along the flow.
  *
- * Sanger's rule (linear, y = W x / sqrt(D), effective decoder v = w / sqrt(D),
- * so b = a / D): dw^k/dt = (eta/D) (Omega w^k - sum_{a <= k} Q_ka w^a), i.e.
- * M1[a_k, a_k] = eta/D, M0[a_k, a_a] = -(eta/D) Q_ka (a <= k), b rows = a rows / D.
+ * The Hebbian rules (Sanger's, Oja's; linear, y = W x / sqrt(D), effective
+ * decoder v = w / sqrt(D), so b = a / D): the rule's own flow (`RuleSpec.hebbian`,
+ * e.g. dw^k/dt = (eta/D) (Omega w^k - sum_{a in A(k)} Q_ka w^a)) on the a rows,
+ * b rows = a rows / D.
  */
 export function flowMatrices(
   K: number,
@@ -136,11 +134,9 @@ export function flowMatrices(
   M1.fill(0);
   M0.fill(0);
   const c = lr / D;
-  if (rule === "sanger") {
-    for (let k = 0; k < K; k++) {
-      M1[k * m + k] = c;
-      for (let a = 0; a <= k; a++) M0[k * m + a] = -c * o.Q[k * K + a];
-    }
+  const spec = RULES[rule];
+  if (spec.hebbian) {
+    spec.hebbian(K, m, c, o.Q, M1, M0);
     copyRowsScaled(K, m, M1, M0, 1 / D);
     return;
   }
@@ -148,7 +144,7 @@ export function flowMatrices(
     const jk = f.j(k);
     let diag = o.R[k * K + k] * f.d3(k) - o.T0[k * K + k] * f.d2gPlusG1sq(k);
     for (let a = 0; a < K; a++) {
-      if (a === k || !inA(rule, k, a)) continue;
+      if (a === k || !spec.uses(k, a)) continue;
       const t0 = o.T0[k * K + a];
       diag -= t0 * f.d2g(k, a);
       M1[k * m + a] = -c * t0 * f.g1g1(k, a);
@@ -158,7 +154,7 @@ export function flowMatrices(
     M1[k * m + K + k] = c * jk;
     M1[(K + k) * m + k] = c * jk;
     for (let a = 0; a < K; a++) {
-      if (!inA(rule, k, a)) continue;
+      if (!spec.uses(k, a)) continue;
       M0[(K + k) * m + K + a] = -lr * f.I2(k, a);
     }
   }

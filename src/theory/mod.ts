@@ -6,8 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ACTIVATIONS, INTEGRATORS, SOLVER_PARAMS } from "./mod.ts";
- * if (!(ACTIVATIONS.erf.closedForm && INTEGRATORS.dopri5.adaptive && SOLVER_PARAMS.length > 0)) throw new Error("example failed");
+ * assert.ok(ACTIVATIONS.erf.closedForm);
+ * assert.ok(INTEGRATORS.dopri5.adaptive);
+ * assert.ok(SOLVER_PARAMS.length > 0);
  * ```
  * @module
  */
@@ -22,7 +25,7 @@ export {
 } from "./solver.ts";
 export type { SolverInput, SolverSettings } from "./solver.ts";
 export { FORM_NAMES, FORMS } from "./forms.ts";
-export type { Form } from "./forms.ts";
+export type { Form, FormSpec } from "./forms.ts";
 export {
   ACTIVATION_NAMES,
   ACTIVATIONS,

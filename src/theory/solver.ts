@@ -129,10 +129,13 @@ export const SOLVER_KEYS: readonly string[] = SOLVER_PARAMS.map((p) => p.path);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveSolver } from "./solver.ts";
  * import { resolveProblem } from "../problem/resolve.ts";
  * const s = resolveSolver({ integrator: "euler" }, resolveProblem({ data: { D: 50 }, tMax: 2 }));
- * if (!(s.integrator === "euler" && s.h === 1 / 50 && s.form === "projected")) throw new Error("example failed");
+ * assert.equal(s.integrator, "euler");
+ * assert.equal(s.h, 1 / 50);
+ * assert.equal(s.form, "projected");
  * ```
  */
 export function resolveSolver(input: SolverInput, problem: Problem): SolverSettings {

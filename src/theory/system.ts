@@ -20,7 +20,7 @@
 import type { Rule } from "../problem/types.ts";
 import { RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import type { Spectrum } from "../data/mod.ts";
-import type { Form } from "./forms.ts";
+import { type Form, FORMS, type FormSpec } from "./forms.ts";
 import {
   biasedFields,
   biasFlow,
@@ -34,9 +34,6 @@ import {
 } from "./equations.ts";
 import type { BiasedActivationAverages } from "../activations/mod.ts";
 import { type Kernels, sharedKernels } from "../kernels/wasm.ts";
-
-/** Leading eigen-directions always carried explicitly (and reported as projections a, b). */
-export const LEADING = RECORDED_PROJECTIONS;
 
 /** Directions of the flow: explicit ones (with eigenvectors) and degenerate groups. */
 export interface Directions {
@@ -73,20 +70,21 @@ export function directionsOf(spec: Spectrum, K: number, form: Form, bins?: numbe
     const r = spec.eigenvalues[i];
     while (j < M && Math.abs(spec.eigenvalues[j] - r) <= 1e-12 * Math.abs(r)) j++;
     const run = Array.from({ length: j - i }, (_, t) => i + t);
-    // the leading LEADING directions stay explicit even inside a degenerate run, so that their
+    // the leading RECORDED_PROJECTIONS directions stay explicit even inside a degenerate run, so that their
     // projections are reported as simulate reports them (exact either way: same flow)
-    while (form === "projected" && run.length > 0 && run[0] < LEADING) explicit.push(run.shift()!);
+    const { vectors } = FORMS[form];
+    while (vectors && run.length > 0 && run[0] < RECORDED_PROJECTIONS) explicit.push(run.shift()!);
     if (run.length === 0) {
       i = j;
       continue;
     }
-    if (form === "density") {
+    if (!vectors) {
       run.forEach((t) => groups.push({ rho: spec.eigenvalues[t], members: [t] }));
     } else if (run.length > 2 * K) groups.push({ rho: r, members: run });
     else explicit.push(...run);
     i = j;
   }
-  if (bins !== undefined && form === "projected") {
+  if (bins !== undefined && FORMS[form].vectors) {
     // keep the leading directions explicit; bin the rest, in rank order, into `bins` groups
     // whose eigenvalue is the mean of their members (an approximation; the trace is kept)
     const keep = Math.max(2 * K, 16);
@@ -185,8 +183,8 @@ export function initialState(
 export interface FlowOptions {
   /** The network has a trained output bias c (state rows c_tau, overlaps C and C0). */
   outputBias?: boolean;
-  /** The density form: domain crossings become warnings (see the module notes). */
-  density?: boolean;
+  /** The form of the equations (default "projected"): the density form warns of domain crossings (module notes). */
+  form?: Form;
 }
 
 /** A warning recorded along an integration: its time and what happened. */
@@ -238,6 +236,7 @@ export class FlowSystem {
   /** Episodes not recorded beyond {@link MAX_WARNINGS}. */
   suppressedWarnings = 0;
   readonly #active = new Set<string>();
+  readonly #form: FormSpec;
 
   constructor(
     readonly dirs: Directions,
@@ -251,6 +250,7 @@ export class FlowSystem {
     readonly options: FlowOptions = {},
   ) {
     this.K = K;
+    this.#form = FORMS[options.form ?? "projected"];
     const m = options.outputBias ? 2 * K + 1 : 2 * K;
     this.m = m;
     this.n = dirs.rho.length;
@@ -367,7 +367,7 @@ export class FlowSystem {
       if (!Number.isFinite(this.mu[k])) {
         return `the bias mean mu_${k + 1} = ${this.mu[k]} is not finite`;
       }
-      if (this.options.density) {
+      if (this.#form.warnOnCrossing) {
         for (
           const [name, x] of [["Q", o.Q[kk]], ["R", o.R[kk]], ["T", o.T[kk]], ["T0", o.T0[kk]]]
         ) {
@@ -387,14 +387,14 @@ export class FlowSystem {
       if (!(det >= -1e-9 * Math.abs(o.Q[kk] * o.T[kk]))) {
         found.push([
           `det${k}`,
-          this.options.density
+          this.#form.warnOnCrossing
             ? `Q_kk T_kk - R_kk^2 = ${det.toPrecision(3)} < 0 for k = ${
               k + 1
             } (a covariance that is not positive: the densities have left their rank-one structure)`
             : `Q_kk T_kk - R_kk^2 < 0 for k = ${k + 1} (a covariance that is not positive)`,
         ]);
       }
-      if (!this.options.density && found.length) return found[0][1];
+      if (!this.#form.warnOnCrossing && found.length) return found[0][1];
     }
     // Gram blocks are sums of outer products: their diagonals cannot be negative
     const m = this.m;
@@ -411,7 +411,7 @@ export class FlowSystem {
         const v = y[base + i * m + i];
         if (v < -1e-10 * mass) {
           const msg = `a Gram block of the spectrum has a negative diagonal entry (${v})`;
-          if (!this.options.density) return msg;
+          if (!this.#form.warnOnCrossing) return msg;
           found.push(["gram", msg]);
           break;
         }
@@ -420,7 +420,7 @@ export class FlowSystem {
     const e = this.error();
     if (!(e >= 0)) {
       return `the predicted test error ${e} is negative${
-        this.options.density
+        this.#form.warnOnCrossing
           ? " (the density form has drifted off its rank-one structure; use the projected form)"
           : ""
       }`;

@@ -90,9 +90,11 @@ export async function integrateSeed(
  * @param control progress and cancellation
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { theory } from "@aedyn/aedyn";
  * const res = await theory({ data: { D: 100 }, network: { K: 2 }, lr: 1, tMax: 10, nTimes: 5 });
- * if (!(res.kind === "theory" && res.eps.length === res.times.length)) throw new Error("example failed");
+ * assert.equal(res.kind, "theory");
+ * assert.equal(res.eps.length, res.times.length);
  * ```
  */
 // the signature deno doc shows: solver and control are optional (defaults {})
@@ -316,7 +318,7 @@ async function theoryRun(
     await createKernels(),
     cfg.network.tied,
     bias ? act.biasedAverages : undefined,
-    { outputBias, density: opts.form === "density" },
+    { outputBias, form: opts.form },
   );
   await heed(signal);
   let lastReport = performance.now();

@@ -1,5 +1,5 @@
 /**
- * Tests of src/theory/biased_averages.ts: every average of every activation
+ * Tests of the biased averages (src/activations/, `biasedAveragesFor`): every average of every activation
  * against 2-d / 1-d Gauss quadrature (gaussianExpectation, split at the
  * kinks), against seeded Monte Carlo, against averagesFor at zero offsets,
  * derivative identities, degenerate covariances, the bivariate normal

@@ -83,6 +83,16 @@ Deno.test("claim 5: truncated SGD and Sanger align each unit with one component;
   // vanilla SGD's rotation is the theory's (same initial weights), up to finite-size noise
   assert.ok(vanilla.alignmentGap < 0.05, `|SGD - theory| alignment ${vanilla.alignmentGap}`);
   assert.ok(summary.notes?.some((n) => n.startsWith("vanilla SGD: final alignment")));
+  // Oja's subspace rule beside Sanger's: the span (in the checks), not the components
+  const [oja] = summary.numbers.hebbianSiblings as {
+    rule: string;
+    sanger: { alignment: number; span: number };
+    oja: { alignment: number; span: number };
+  }[];
+  assert.equal(oja.rule, "oja");
+  assert.ok(oja.oja.span >= 0.9 && oja.sanger.span >= 0.9, JSON.stringify(oja));
+  assert.ok(oja.oja.alignment < 0.8 && oja.sanger.alignment > 0.95, JSON.stringify(oja));
+  assert.ok(summary.notes?.some((n) => n.includes("Oja's rule learns the span")));
 });
 
 Deno.test("components: the learned decoder vectors match the principal components", async () => {

@@ -4,12 +4,14 @@
 import assert from "node:assert/strict";
 import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../../src/kernels/wasm.ts";
 import { ACTIVATIONS } from "../../src/activations/mod.ts";
+import { RULES } from "../../src/problem/rules.ts";
 import {
   act as refAct,
   ACT_LINEAR,
   ACT_RELU,
   erf as refErf,
   Rng,
+  RULE_OJA,
   RULE_SANGER,
   RULE_TRUNCATED,
   RULE_VANILLA,
@@ -119,7 +121,21 @@ Deno.test("every activation of the registry: the kernel's g and g' are the regis
     }
   }
 });
-const RULE_NAMES = ["vanilla", "truncated", "sanger"];
+/** Rule names by kernel code (the registry's). */
+const RULE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.values(RULES).map((r) => [r.kernelCode, r.name]),
+);
+/** Kernel codes of the Hebbian rules (linear, no decoder). */
+const HEBBIAN = Object.values(RULES).filter((r) => !r.decoder).map((r) => r.kernelCode);
+
+Deno.test("the reference's rule codes are the registry's, and every rule has a reference", () => {
+  assert.deepEqual(RULE_NAMES, {
+    [RULE_VANILLA]: "vanilla",
+    [RULE_TRUNCATED]: "truncated",
+    [RULE_SANGER]: "sanger",
+    [RULE_OJA]: "oja",
+  });
+});
 
 Deno.test("sgdSteps / sgdStepsC: wasm equals the reference to 1e-12 for every rule, activation, tied, bias, output bias, width", async () => {
   // k <= 4: one register block over all positions; k = 5, 9, 17: several
@@ -149,7 +165,7 @@ Deno.test("sgdSteps / sgdStepsC: wasm equals the reference to 1e-12 for every ru
         }
       }
     }
-    combos.push([RULE_SANGER, ACT_LINEAR, false, false, false]);
+    for (const rule of HEBBIAN) combos.push([rule, ACT_LINEAR, false, false, false]);
     const mark = kern.mark();
     const xp = kern.put(xs);
     const work = kern.f64(kern.x.sgdWorkSize(d, k));
@@ -181,7 +197,7 @@ Deno.test("sgdSteps / sgdStepsC: wasm equals the reference to 1e-12 for every ru
       assert.ok(relDiff(w, w0) > 1e-3, `${label}: the weights did not move`);
       const dw = relDiff(ww, w);
       assert.ok(dw <= 1e-12, `${label}: W differs by ${dw}`);
-      if (!tied && rule !== RULE_SANGER) {
+      if (!tied && !HEBBIAN.includes(rule)) {
         const dv = relDiff(wv, v);
         assert.ok(dv <= 1e-12, `${label}: V differs by ${dv}`);
       }
@@ -412,10 +428,10 @@ Deno.test("sgdTrain: the samples of sampleFrom and the steps of sgdStepsC, bit f
         for (const out of [false, true]) combos.push([rule, tied, out]);
       }
     }
-    combos.push([RULE_SANGER, false, false]);
+    for (const rule of HEBBIAN) combos.push([rule, false, false]);
     for (const { name, desc } of samplers(kern, d)) {
       for (const [rule, tied, out] of combos) {
-        const act = rule === RULE_SANGER ? ACT_LINEAR : ACTIVATIONS.erf.kernelCode;
+        const act = HEBBIAN.includes(rule) ? ACT_LINEAR : ACTIVATIONS.erf.kernelCode;
         const label = `D=${d} K=${k} ${name} ${RULE_NAMES[rule]} tied=${tied} outputBias=${out}`;
         const run = (train: boolean) => {
           const w = kern.put(w0), v = tied ? w : kern.put(v0), b = kern.put(b0);

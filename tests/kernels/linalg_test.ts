@@ -1,5 +1,5 @@
 /**
- * Tests of src/linalg.ts: eigh (symmetric eigen-decomposition) and covariance.
+ * Tests of src/kernels/linalg.ts: eigh (symmetric eigen-decomposition) and covariance.
  *
  * Accuracy criteria for eigh, with |A| the max absolute row sum (infinity
  * norm) and V the matrix whose rows are the returned eigenvectors:

@@ -11,6 +11,14 @@
  * error the only source of differences is the activations' Math.exp (the
  * module's own implementation against the JavaScript engine's), at the last
  * bit.
+ *
+ * Why a second copy on purpose: the kernels fuse, block, unroll and tile their
+ * loops for speed (units four at a time in registers, positions in tiles,
+ * updates deferred to the next pass), so they cannot check themselves; these
+ * are the plain loops of THEORY.md's formulas, kept simple so that a mistake
+ * in the blocking shows as a difference. The ziggurat, exp and log are copied
+ * too, so that the random streams are checked bit for bit without the wasm
+ * (and the benchmark has a plain-TypeScript loop to compare against).
  * @module
  */
 
@@ -27,6 +35,8 @@ export const RULE_VANILLA = 0;
 export const RULE_TRUNCATED = 1;
 /** Sanger's rule. */
 export const RULE_SANGER = 2;
+/** Oja's subspace rule. */
+export const RULE_OJA = 3;
 
 const TWO_M53 = 1.1102230246251565e-16;
 const TWO_M51 = 4.440892098500626e-16;
@@ -413,7 +423,7 @@ export function sgdWork(d: number, k: number): SgdWork {
 /**
  * n consecutive online SGD steps (THEORY.md section 2), one per row of xs
  * (n x d), in place on w, v (k x d), b (k) and c (d), as assembly/sgd.ts.
- * rule: 0 vanilla, 1 truncated, 2 Sanger (v, b, c ignored). tied: v is
+ * rule: 0 vanilla, 1 truncated, 2 Sanger, 3 Oja (v, b, c ignored). tied: v is
  * ignored and both updates go to w. bias: b enters the fields and is
  * trained. c: the output bias (THEORY.md 1b), or null for none: every
  * residual includes -c (truncated: Delta_u = x - c - sum_{a<=u} g_a v_a) and
@@ -437,6 +447,7 @@ export function sgdSteps(
 ): void {
   for (let j = 0; j < n; j++) {
     if (rule === RULE_SANGER) sangerStep(w, xs, j * d, d, k, eta, work.gs);
+    else if (rule === RULE_OJA) ojaStep(w, xs, j * d, d, k, eta, work.gs, work.delta);
     else sgdStep(w, tied ? w : v, b, c, xs, j * d, d, k, eta, actCode, rule, tied, bias, work);
   }
 }
@@ -513,6 +524,34 @@ function sangerStep(
     for (let i = 0; i < d; i++) w[uo + i] = keep * w[uo + i];
     axpy(w, uo, hebb * yu, xs, xo, d);
     for (let a = 0; a < u; a++) axpy(w, uo, -decay * yu * ys[a], w, a * d, d);
+  }
+}
+
+/**
+ * Oja's subspace rule: z = sum_a y_a w_a from the old rows, then
+ * w_u += (hebb y_u x + (-decay y_u) z), as assembly/sgd.ts.
+ */
+function ojaStep(
+  w: Float64Array,
+  xs: Float64Array,
+  xo: number,
+  d: number,
+  k: number,
+  eta: number,
+  ys: Float64Array,
+  z: Float64Array,
+): void {
+  const sd = Math.sqrt(d);
+  for (let u = 0; u < k; u++) ys[u] = dot(w, u * d, xs, xo, d) / sd;
+  for (let i = 0; i < d; i++) z[i] = ys[0] * w[i];
+  for (let a = 1; a < k; a++) axpy(z, 0, ys[a], w, a * d, d);
+  const hebb = eta / (d * sd);
+  const decay = eta / (d * d);
+  for (let u = 0; u < k; u++) {
+    const uo = u * d;
+    const alpha = hebb * ys[u];
+    const beta = -decay * ys[u];
+    for (let i = 0; i < d; i++) w[uo + i] = w[uo + i] + (alpha * xs[xo + i] + beta * z[i]);
   }
 }
 

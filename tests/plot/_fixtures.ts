@@ -77,12 +77,17 @@ export function components(m: number): number[][] {
 
 export type Layer = { data: { values: Record<string, unknown>[] }; mark: { type: string } };
 
+/** A specification as the plain JSON it is written as (its fields read without Vega-Lite's types). */
+export function json(spec: VegaLiteSpec): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(spec));
+}
+
 export function layers(spec: VegaLiteSpec): Layer[] {
-  return spec.layer as Layer[];
+  return json(spec).layer as Layer[];
 }
 
 export function values(spec: VegaLiteSpec): Record<string, unknown>[] {
-  return (spec.data as { values: Record<string, unknown>[] }).values;
+  return (json(spec).data as { values: Record<string, unknown>[] }).values;
 }
 
 export function assertCompilesCleanly(spec: VegaLiteSpec): void {

@@ -35,11 +35,14 @@ Deno.test("components figure: pairs only for rules whose units learn the compone
       assert.match(title, /unit k on principal component k/);
       assert.ok(![...curves].some((c) => c.startsWith("P eₘ")), rule);
     } else {
-      // vanilla: the components against the span, which holds both of them exactly
-      assert.match(title, /span of the learned decoder/);
+      // vanilla SGD, Oja's rule: the components against the span of the learned vectors; V's
+      // span holds both components exactly, W's (components 1 and 3) only the first
+      const what = RULES[rule].decoder ? "decoder" : "encoder";
+      assert.match(title, new RegExp(`span of the learned ${what}`));
       const panels = [...new Set(values(spec).map((r) => r.panel as string))];
       assert.equal(panels.length, 2);
-      for (const p of panels) assert.match(p, /\|P e.\| = 1\.00/);
+      const norms = RULES[rule].vectors === "V" ? ["1.00", "1.00"] : ["1.00", "0.00"];
+      panels.forEach((p, m) => assert.match(p, new RegExp(`\\|P e.\\| = ${norms[m]}`), p));
     }
   }
   // Sanger's rule has no decoder: its encoder is drawn (here components 1 and 3)

@@ -10,6 +10,7 @@ import { ConfigError } from "../../src/core/errors.ts";
 import { sweepHeatmapSpec } from "../../src/plot/sweep_heatmap.ts";
 import { sweepCurvesSpec } from "../../src/plot/sweep_curves.ts";
 import { renderSvg } from "../../src/plot/render.ts";
+import { json } from "./_fixtures.ts";
 
 /** The layer of a curves spec that draws the curves. */
 function linesOf(spec: Record<string, unknown>): { encoding: Record<string, unknown> } {
@@ -50,7 +51,7 @@ type Cells = { values: { x: string; y: string; panel: string; value: number }[] 
 
 Deno.test("heat map: one cell per row with a number, panels for the third axis, log colour over decades", async () => {
   const spec = sweepHeatmapSpec(SOURCE);
-  const cells = (spec.data as Cells).values;
+  const cells = (json(spec).data as Cells).values;
   assert.equal(cells.length, 12);
   assert.deepEqual([...new Set(cells.map((c) => c.panel))], [
     "network.tied = true",
@@ -58,8 +59,9 @@ Deno.test("heat map: one cell per row with a number, panels for the third axis, 
   ]);
   const c = cells.find((c) => c.x === "2" && c.y === "4" && c.panel === "network.tied = false")!;
   assert.equal(c.value, 1 + 2 + 10 + 100);
-  const rect = (spec.spec as { layer: { encoding: { color: { scale: { type?: string } } } }[] })
-    .layer[0];
+  const rect =
+    (json(spec).spec as { layer: { encoding: { color: { scale: { type?: string } } } }[] })
+      .layer[0];
   assert.equal(rect.encoding.color.scale.type, "log"); // 1 .. 113
   assert.equal(spec.title, "final error / ε_PCA(K) over lr and network.K");
   assert.match(await renderSvg(spec), /^<svg/);
@@ -71,7 +73,8 @@ Deno.test("heat map: one cell per row with a number, panels for the third axis, 
   assert.ok(devCells.every((c) => c.y !== "0.5"));
   assert.deepEqual([...new Set(devCells.map((c) => c.panel))], ["network.K = 2", "network.K = 4"]);
   const text =
-    (dev.spec as { layer: { encoding: { color: { condition?: { test: string } } } }[] }).layer[1];
+    (json(dev).spec as { layer: { encoding: { color: { condition?: { test: string } } } }[] })
+      .layer[1];
   assert.match(text.encoding.color.condition!.test, /^datum\.value < 0\.0[0-9]+$/);
   assert.match(await renderSvg(dev), /^<svg/);
 });
@@ -82,8 +85,8 @@ Deno.test("heat map over one axis has one row and no panels", async () => {
     rows: ROWS.slice(0, 3).map((r, i) => ({ index: i, lr: r.lr, finalOverPCA: r.finalOverPCA })),
   };
   const spec = sweepHeatmapSpec(one);
-  assert.equal(spec.facet, undefined);
-  assert.equal((spec.data as Cells).values.length, 3);
+  assert.equal(json(spec).facet, undefined);
+  assert.equal((json(spec).data as Cells).values.length, 3);
   assert.match(await renderSvg(spec), /^<svg/);
 });
 
@@ -107,13 +110,15 @@ Deno.test("heat map refuses an unknown metric or axis, naming the choices", () =
 Deno.test("curves: one panel per value of the facet axis, a colour per combination of the others", async () => {
   const spec = sweepCurvesSpec(SOURCE, { facet: "network.K" });
   const values =
-    (spec.data as { values: { panel: string; series: string; method: string; t: number }[] })
+    (json(spec).data as { values: { panel: string; series: string; method: string; t: number }[] })
       .values;
   assert.deepEqual([...new Set(values.map((v) => v.panel))], ["network.K = 2", "network.K = 4"]);
   assert.equal(new Set(values.map((v) => v.series)).size, 6); // lr x tied
   assert.ok(values.every((v) => v.t > 0)); // t = 0 cannot sit on a log axis
   assert.equal(values.length, 12 * 3 * 2);
-  const color = linesOf(spec).encoding.color as { scale: { domain: string[]; range?: string[] } };
+  const color = linesOf(json(spec)).encoding.color as {
+    scale: { domain: string[]; range?: string[] };
+  };
   assert.deepEqual(color.scale.domain.slice(0, 2), ["0.5, true", "0.5, false"]);
   assert.equal(color.scale.range!.length, 6);
   assert.match(await renderSvg(spec), /^<svg/);
@@ -134,7 +139,9 @@ Deno.test("curves: more series than the palette go to viridis in axis order", ()
       facet: "seeds",
     },
   );
-  const color = linesOf(spec).encoding.color as { scale: { scheme?: string; domain: string[] } };
+  const color = linesOf(json(spec)).encoding.color as {
+    scale: { scheme?: string; domain: string[] };
+  };
   assert.equal(color.scale.scheme, "viridis");
   assert.equal(color.scale.domain.length, 8);
 });
@@ -155,7 +162,7 @@ Deno.test("curves: the PCA levels, where a panel's points share them, as labelle
       : pca.slice(0, r["network.K"] + 1),
   }));
   const spec = sweepCurvesSpec({ axes, rows, curves }, { facet: "lr" });
-  const values = (spec.data as { values: Record<string, unknown>[] }).values;
+  const values = (json(spec).data as { values: Record<string, unknown>[] }).values;
   const levels = values.filter((v) => v.kind === "level");
   // the lr = 0.5 panel: m = 1, 2 (the union of its points' levels); the lr = 1 panel: none
   assert.deepEqual(levels.map((v) => [v.panel, v.label, v.eps]), [
@@ -164,9 +171,9 @@ Deno.test("curves: the PCA levels, where a panel's points share them, as labelle
   ]);
   assert.equal(values.filter((v) => v.kind === "curve").length, 4 * 3);
   // the y scale reaches the lowest level, and the dash legend lists only the methods drawn
-  const y = (spec.spec as { encoding: { y: { scale: { domain: number[] } } } }).encoding.y;
+  const y = (json(spec).spec as { encoding: { y: { scale: { domain: number[] } } } }).encoding.y;
   assert.ok(y.scale.domain[0] < 0.05);
-  assert.equal((linesOf(spec).encoding.strokeDash as { legend: unknown }).legend, null);
+  assert.equal((linesOf(json(spec)).encoding.strokeDash as { legend: unknown }).legend, null);
   const svg = await renderSvg(spec);
   assert.ok(svg.includes("PCA m=2"));
 });

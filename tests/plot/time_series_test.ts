@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { timeSeriesSpec } from "../../src/plot/mod.ts";
 import { renderSvg } from "../../src/plot/render.ts";
-import { assertCompilesCleanly, layers } from "./_fixtures.ts";
+import { assertCompilesCleanly, json, layers } from "./_fixtures.ts";
 
 const alignment = { label: "alignment", t: [0, 1, 10, 100], value: [0.1, 0.2, 0.6, 0.99] };
 const overlap = { label: "overlap", t: [1, 10, 100], value: [0.3, NaN, 0.8] };
@@ -28,8 +28,8 @@ Deno.test("time series: one line per series on a log time axis, labelled rules",
   }
   const plain = timeSeriesSpec([alignment], { yTitle: "a" });
   assert.equal(layers(plain).length, 1, "no rules, no rule layers");
-  assert.equal(plain.width, 560);
-  assert.equal(plain.height, 300);
+  assert.equal(json(plain).width, 560);
+  assert.equal(json(plain).height, 300);
 });
 
 Deno.test("time series: bad input throws a clear error", () => {

@@ -42,10 +42,16 @@ Deno.test("spiked model defaults are the published ones", () => {
   assert.equal(m.normalise, true);
 });
 
-Deno.test("examples/demo.json is the demo's embedded problem", async () => {
-  const { DEMO_PROBLEM } = await import("../../src/cli/commands/demo.ts");
+Deno.test("the demo runs examples/demo.json, and its help and summary say what is in it", async () => {
+  const { DEMO, DEMO_PROBLEM } = await import("../../src/cli/commands/demo.ts");
   const demo = JSON.parse(
     await Deno.readTextFile(new URL("../../examples/demo.json", import.meta.url)),
   );
-  assert.deepEqual(resolveProblem(demo), resolveProblem(DEMO_PROBLEM));
+  assert.deepEqual(DEMO_PROBLEM, demo);
+  const help = DEMO.help();
+  for (const text of [`D = ${demo.data.D}`, `K = ${demo.network.K} ${demo.network.activation}`]) {
+    assert.ok(help.includes(text), `${text} not in the help:\n${help}`);
+  }
+  assert.ok(help.includes(`seeds ${demo.seeds.join(", ")}, t up to ${demo.tMax}`), help);
+  assert.ok(DEMO.summary.includes(`${demo.seeds.length} seeds`), DEMO.summary);
 });

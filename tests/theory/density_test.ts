@@ -124,7 +124,7 @@ Deno.test("density form: a negative predicted error or non-finite values still s
       undefined,
       false,
       undefined,
-      { density: form === "density" },
+      { form },
     );
     const W = [Array.from({ length: D }, (_, i) => (i < 3 ? 1 : 0.1))];
     const y = initialState(dirs, 1, W, W.map((r) => r.map((x) => x * 0.5)));

@@ -15,6 +15,7 @@ import { createKernels } from "../../src/kernels/wasm.ts";
 import { covarianceSpectrum, materialise, type Spectrum, spikedModel } from "../../src/data/mod.ts";
 import type { Activation, Rule } from "../../src/problem/types.ts";
 import { solve } from "../../src/ode/integrate.ts";
+import { RULE_NAMES, RULES } from "../../src/problem/rules.ts";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -311,31 +312,34 @@ for (const rule of ["vanilla", "truncated"] as const) {
   }
 }
 
-Deno.test("Sanger's rule: dw^k/dt = (eta/D) (Omega w^k - sum_{a<=k} Q_ka w^a)", async () => {
-  const D = 20, K = 3, lr = 0.8;
-  const spec = randomSpectrum(D, 6);
-  const u = rng(3);
-  const W = Array.from({ length: K }, () => Array.from({ length: D }, () => gauss(u)));
-  const dirs = directionsOf(spec, K, "projected");
-  const sys = new FlowSystem(dirs, K, "sanger", lr, averagesFor("linear"), await createKernels());
-  const V = W.map((row) => row.map((x) => x / Math.sqrt(D)));
-  const y = initialState(dirs, K, W, V);
-  const dy = new Float64Array(y.length);
-  sys.rhs(0, y, dy);
-  const Q = (k: number, a: number) =>
-    W[k].reduce((s, x, i) => s + spec.eigenvalues[i] * x * W[a][i], 0) / D;
-  for (let k = 0; k < K; k++) {
-    for (let t = 0; t < D; t++) {
-      let expected = spec.eigenvalues[t] * W[k][t];
-      for (let a = 0; a <= k; a++) expected -= Q(k, a) * W[a][t];
-      expected *= lr / D;
-      assert.ok(Math.abs(dy[k * D + t] - expected) <= 1e-12 * Math.max(1, Math.abs(expected)));
-      assert.ok(
-        Math.abs(dy[(K + k) * D + t] - expected / D) <= 1e-14 * Math.max(1, Math.abs(expected)),
-      );
+// The Hebbian rules (no decoder): their flow from the registry's A(k), written out here
+for (const rule of RULE_NAMES.filter((r) => !RULES[r].decoder)) {
+  Deno.test(`${RULES[rule].label}: dw^k/dt = (eta/D) (Omega w^k - sum_{a in A(k)} Q_ka w^a)`, async () => {
+    const D = 20, K = 3, lr = 0.8;
+    const spec = randomSpectrum(D, 6);
+    const u = rng(3);
+    const W = Array.from({ length: K }, () => Array.from({ length: D }, () => gauss(u)));
+    const dirs = directionsOf(spec, K, "projected");
+    const sys = new FlowSystem(dirs, K, rule, lr, averagesFor("linear"), await createKernels());
+    const V = W.map((row) => row.map((x) => x / Math.sqrt(D)));
+    const y = initialState(dirs, K, W, V);
+    const dy = new Float64Array(y.length);
+    sys.rhs(0, y, dy);
+    const Q = (k: number, a: number) =>
+      W[k].reduce((s, x, i) => s + spec.eigenvalues[i] * x * W[a][i], 0) / D;
+    for (let k = 0; k < K; k++) {
+      for (let t = 0; t < D; t++) {
+        let expected = spec.eigenvalues[t] * W[k][t];
+        for (let a = 0; a < K; a++) if (RULES[rule].uses(k, a)) expected -= Q(k, a) * W[a][t];
+        expected *= lr / D;
+        assert.ok(Math.abs(dy[k * D + t] - expected) <= 1e-12 * Math.max(1, Math.abs(expected)));
+        assert.ok(
+          Math.abs(dy[(K + k) * D + t] - expected / D) <= 1e-14 * Math.max(1, Math.abs(expected)),
+        );
+      }
     }
-  }
-});
+  });
+}
 
 // Trained biases: the population loss now also depends on the field means mu_k = b_k / sqrt(D).
 // The bias follows db_k/dt = -eta D dL/db_k, i.e. dmu_k/dt = -eta dL/dmu_k; the weights as before.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError, deviation, pca, simulate, spikedModel, theory } from "../../mod.ts";
 import { drawInitialWeights } from "../../src/problem/init.ts";
+import { RULE_NAMES, RULES } from "../../src/problem/rules.ts";
 import { materialise } from "../../src/data/mod.ts";
 import { ACTIVATION_NAMES, ACTIVATIONS, averagesFor } from "../../src/activations/mod.ts";
 import { directionsOf, FlowSystem, initialState } from "../../src/theory/system.ts";
@@ -19,7 +20,12 @@ Deno.test("the projected form runs to t = 10,000 for every closed-form activatio
         [false, true].map((tied) => ({ activation, rule, tied }))
       )
     ),
-    { activation: "linear" as const, rule: "sanger" as const, tied: false },
+    // the Hebbian rules (Sanger's, Oja's): linear, untied, no bias
+    ...RULE_NAMES.filter((r) => RULES[r].hebbian).map((rule) => ({
+      activation: "linear" as const,
+      rule,
+      tied: false,
+    })),
     ...CLOSED.filter((a) => a !== "linear").map((activation) => ({
       activation,
       rule: "vanilla" as const,

@@ -1,55 +1,68 @@
 /**
- * `cli.ts demo`: the package's main job on its embedded default problem
- * (examples/demo.json holds the same problem; a test keeps them equal).
+ * `cli.ts demo`: the package's main job on its default problem, the one in
+ * examples/demo.json (imported: a JSON import works from a file and from a
+ * URL alike, so the demo runs the same from a checkout or from the
+ * package's URL). Its help and summary are computed from that problem.
  * @module
  */
 import type { Command } from "../command.ts";
-import type { ProblemInput } from "../../problem/types.ts";
+import type { Problem } from "../../problem/types.ts";
+import { resolveProblem } from "../../problem/resolve.ts";
 import { runSimulate } from "./simulate.ts";
+import demo from "../../../examples/demo.json" with { type: "json" };
 
-/** The demo's problem: every number of it lives here. */
-export const DEMO_PROBLEM: ProblemInput = {
-  data: {
-    kind: "spiked",
-    D: 500,
-    spikes: [3, 5, 9],
-    sigma: 1,
-    directions: "sinusoidal",
-    normalise: true,
-    seed: 0,
-  },
-  network: { K: 3, activation: "erf", tied: false, bias: false },
-  rule: "vanilla",
-  lr: 1,
-  tMax: 1000,
-  seeds: [1, 2, 3],
-  nTimes: 60,
-};
+/** The demo's problem, as examples/demo.json gives it: every number of it lives there. */
+export const DEMO_PROBLEM: Readonly<Record<string, unknown>> = demo;
+
+/** The demo's problem resolved (checked once, when the help or the summary is asked for). */
+function resolved(): Problem {
+  return resolveProblem(DEMO_PROBLEM);
+}
+
+/** "spiked model, D = 500, K = 3, erf, untied, 3 seeds". */
+function summaryOf(p: Problem): string {
+  const n = p.network;
+  return `${p.data.kind} model, D = ${p.data.D}, K = ${n.K}, ${n.activation}, ${
+    n.tied ? "tied" : "untied"
+  }, ${p.seeds.length} seed${p.seeds.length === 1 ? "" : "s"}`;
+}
+
+/** The data model in words. */
+function dataOf(p: Problem): string {
+  const d = p.data;
+  return d.kind === "spiked"
+    ? `Spiked covariance model (D = ${d.D}, spikes ${
+      d.spikes.join(", ")
+    }, ${d.directions} directions)`
+    : `The ${d.kind} model with D = ${d.D}`;
+}
 
 /** The `demo` command. */
 export const DEMO: Command = {
   name: "demo",
-  summary: "the package's main job on its embedded default (spiked model, D = 500, K = 3,\n" +
-    "             erf, untied, 3 seeds) with its plots",
+  get summary() {
+    // wrapped under the main help's column of summaries
+    return `the main job, with its plots, on examples/demo.json:\n` +
+      `             ${summaryOf(resolved())}`;
+  },
   help() {
-    const p = DEMO_PROBLEM;
-    const d = p.data as { D: number; spikes: number[]; directions: string };
-    const n = p.network!;
+    const p = resolved();
+    const n = p.network;
     return `Usage: deno run -A cli.ts demo [--out DIR] [--quiet] [--no-svg]
 
-Spiked covariance model (D = ${d.D}, spikes ${d.spikes.join(", ")}, ${d.directions} directions),
+${dataOf(p)},
 K = ${n.K} ${n.activation} units, ${
       n.tied ? "tied" : "untied"
-    }, ${p.rule} SGD, lr = ${p.lr}, seeds ${p.seeds!.join(", ")}, t up to ${p.tMax}:
-the test error descends through plateaus near eps_PCA(1), eps_PCA(2), ... towards
-eps_PCA(${n.K}); the equations' prediction from the same initial weights is
-drawn on the error curve. Writes the error curve, the components picture and
-the overlaps to DIR (default out/demo) and prints where they went. Any
-simulate flag may be added to change the problem.`;
+    }, ${p.rule} SGD, lr = ${p.lr}, seeds ${p.seeds.join(", ")}, t up to ${p.tMax}
+(examples/demo.json): the test error descends through plateaus near eps_PCA(1),
+eps_PCA(2), ... towards eps_PCA(${n.K}); the equations' prediction from the same
+initial weights is drawn on the error curve. Writes the error curve, the
+components picture and the overlaps to DIR (default out/demo) and prints where
+they went. Any simulate flag may be added to change the problem.`;
   },
   run: (args) =>
     runSimulate(args, {
-      defaults: DEMO_PROBLEM as Record<string, unknown>,
+      defaults: DEMO_PROBLEM,
       defaultOut: "out/demo",
       overlayTheory: true,
     }),

@@ -6,12 +6,14 @@ import { type AnalysisFn, check } from "../types.ts";
 import { componentsSpec, subspaceSpec } from "../../plot/mod.ts";
 import { subspaceMatch } from "../../analysis/components.ts";
 import { pca } from "../../data/mod.ts";
+import { RULES } from "../../problem/rules.ts";
 import { curves, K_OF, THRESHOLDS } from "./shared.ts";
 /**
  * The learned decoder vectors against the principal components (sinusoidal directions):
  * per unit for rules that learn the components themselves (truncated SGD, Sanger's rule);
- * for vanilla SGD, which learns their span in a rotation, the components' projections on the
- * decoder's span and the decoder after the best rotation (checked on those).
+ * for rules that learn their span in a rotation (vanilla SGD, Oja's rule), the components'
+ * projections on the learned vectors' span and those vectors after the best rotation (checked
+ * on those).
  */
 export const components: AnalysisFn = (preset, runs) => {
   const r = runs[0];
@@ -23,7 +25,11 @@ export const components: AnalysisFn = (preset, runs) => {
     (_, m) => spectrum.eigenvectors.subarray(m * D, (m + 1) * D),
   );
   const snap = r.simulation.runs[0].snapshots[r.simulation.runs[0].snapshots.length - 1];
-  const decoder = r.config.rule === "sanger" ? snap.W : snap.V;
+  const rule = RULES[r.config.rule];
+  const decoder = snap[rule.vectors];
+  const vector = rule.vectors === "W" ? "w" : "v";
+  const what = rule.decoder ? "decoder" : "encoder";
+  const Label = rule.label[0].toUpperCase() + rule.label.slice(1);
   const cos = decoder.map((row, k) => {
     let d = 0, n = 0;
     for (let i = 0; i < D; i++) {
@@ -33,7 +39,7 @@ export const components: AnalysisFn = (preset, runs) => {
     return Math.abs(d) / Math.sqrt(n);
   });
   const seed = r.simulation.runs[0].seed;
-  if (r.config.rule === "vanilla") {
+  if (!rule.learnsComponents) {
     const span = subspaceMatch(decoder, pcs);
     return {
       numbers: {
@@ -45,7 +51,7 @@ export const components: AnalysisFn = (preset, runs) => {
       },
       checks: span.projectionNorms.map((p, m) =>
         check(
-          `component ${m + 1}: |projection on the decoder's span|`,
+          `component ${m + 1}: |projection on the ${what}'s span|`,
           p,
           ">=",
           THRESHOLDS.componentCos,
@@ -53,9 +59,9 @@ export const components: AnalysisFn = (preset, runs) => {
       ),
       figures: {
         components: subspaceSpec(decoder, pcs, {
-          name: "v",
-          title: `Vanilla SGD learns the span of the components, in a rotation: the principal ` +
-            `components on the decoder's span (t = ${snap.t}, seed ${seed})`,
+          name: vector,
+          title: `${Label} learns the span of the components, in a rotation: the principal ` +
+            `components on the ${what}'s span (t = ${snap.t}, seed ${seed})`,
         }),
         error_curve: curves(runs, preset.title),
       },
@@ -76,10 +82,8 @@ export const components: AnalysisFn = (preset, runs) => {
       components: componentsSpec(decoder, pcs, {
         name: "v",
         match: "index",
-        title: `Learned ${r.config.rule === "sanger" ? "encoder" : "decoder"} vectors, unit k on ` +
-          `principal component k (${
-            r.config.rule === "sanger" ? "Sanger's rule" : "truncated SGD"
-          }, t = ${snap.t}, seed ${seed})`,
+        title: `Learned ${what} vectors, unit k on principal component k (${rule.label}, ` +
+          `t = ${snap.t}, seed ${seed})`,
       }),
       error_curve: curves(runs, preset.title),
     },

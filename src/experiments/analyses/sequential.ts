@@ -6,6 +6,7 @@ import type { CurveResult } from "../../problem/types.ts";
 import { type AnalysisFn, type Check, check } from "../types.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
 import { dwell, findPlateaus, matchPlateaus } from "../../analysis/plateaus.ts";
+import { RULES } from "../../problem/rules.ts";
 import {
   curves,
   decoderOverlaps,
@@ -84,8 +85,10 @@ export const sequential: AnalysisFn = (preset, runs) => {
     overlaps: overlapHeatmapSpec(decoderOverlaps(r.simulation), {
       D: r.config.data.D,
       title: `|cos(vᵏ, eₘ)| of the SGD decoder, unit by unit (seed ${r.simulation.runs[0].seed})${
-        r.config.rule === "vanilla"
-          ? ": vanilla SGD learns a rotation of the components, whose span the figure above shows"
+        !RULES[r.config.rule].learnsComponents
+          ? `: ${
+            RULES[r.config.rule].label
+          } learns a rotation of the components, whose span the figure above shows`
           : ""
       }`,
       vector: "v",

@@ -2,13 +2,20 @@
  * Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time.
  * @module
  */
-import type { CurveResult } from "../../problem/types.ts";
-import { type AnalysisFn, type Check, check } from "../types.ts";
+import type { CurveResult, Rule } from "../../problem/types.ts";
+import { type AnalysisFn, type Check, check, type VariantRun } from "../types.ts";
+import type { SimulateControl } from "../../sgd/simulate.ts";
 import { overlapHeatmapSpec, timeSeriesSpec, type VegaLiteSpec } from "../../plot/mod.ts";
-import { alignment, decoderAngles, permutedAlignment } from "../../analysis/alignment.ts";
+import {
+  alignment,
+  decoderAngles,
+  permutedAlignment,
+  spanOverlaps,
+} from "../../analysis/alignment.ts";
+import { RULE_NAMES, RULES } from "../../problem/rules.ts";
 import { simulate } from "../../sgd/simulate.ts";
 import { theory } from "../../theory/theory.ts";
-import { scanDOf, variantProblem } from "../preset.ts";
+import { type Preset, scanDOf, type Size, variantProblem } from "../preset.ts";
 import {
   curves,
   decoderOverlaps,
@@ -39,9 +46,60 @@ function alignmentGap(sim: CurveResult, th: CurveResult): number {
     sim.runs.length;
 }
 
-/** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
-export const truncated: AnalysisFn = async (preset, runs, size, control = {}) => {
-  const rows = runs.map((r) => {
+/** Each Hebbian sibling run beside the variant it was run from. */
+type Siblings = { of: VariantRun; rule: Rule; mine: Learnt; sibling: Learnt }[];
+
+/** What a run learns at its last time, in means over seeds. */
+interface Learnt {
+  /** Final error / eps_PCA(K). */
+  ratio: number;
+  /** Mean over k of |cos(v^k, e_k)|: near 1 when unit k is component k. */
+  alignment: number;
+  /** The same under the best matching of units to components. */
+  alignmentPermuted: number;
+  /** Smallest over m <= K of |projection of e_m on the span of the units' vectors|. */
+  span: number;
+}
+
+function learnt(c: CurveResult, epsK: number, K: number): Learnt {
+  const mean = (f: (o: CurveResult["runs"][number]["order"][number]) => number) =>
+    c.runs.reduce((acc, run) => acc + f(run.order[run.order.length - 1]), 0) / c.runs.length;
+  return {
+    ratio: finalOf(c) / epsK,
+    alignment: mean(alignment),
+    alignmentPermuted: mean(permutedAlignment),
+    span: mean((o) => Math.min(...spanOverlaps(o).slice(0, K))),
+  };
+}
+
+/**
+ * The Hebbian rules' contrast: for each variant of a Hebbian rule that learns the components
+ * (Sanger's), its siblings that learn only the span (Oja's subspace rule) on the same problem,
+ * seeds and initial weights, measured alike.
+ */
+async function hebbianSiblings(runs: VariantRun[], control: SimulateControl): Promise<Siblings> {
+  const out: Siblings = [];
+  for (const r of runs) {
+    const spec = RULES[r.config.rule];
+    if (!spec.hebbian || !spec.learnsComponents) continue;
+    const K = K_OF(r);
+    const epsK = levelsOf(r)[K];
+    for (const rule of RULE_NAMES.filter((n) => RULES[n].hebbian && !RULES[n].learnsComponents)) {
+      const sim = await simulate({ ...r.config, rule, snapshotTimes: [] }, control);
+      out.push({
+        of: r,
+        rule,
+        mine: learnt(r.simulation, epsK, K),
+        sibling: learnt(sim, epsK, K),
+      });
+    }
+  }
+  return out;
+}
+
+/** Per variant: final error and alignments, SGD and theory, and the alignment over time. */
+function alignmentRows(runs: VariantRun[]) {
+  return runs.map((r) => {
     const K = K_OF(r);
     const levels = levelsOf(r);
     const align = r.simulation.times.map((_, i) => {
@@ -70,6 +128,12 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       alignment: align,
     };
   });
+}
+
+type Row = ReturnType<typeof alignmentRows>[number];
+
+/** Every variant reaches the subspace; the rules that learn the components align, the others not. */
+function alignmentChecks(rows: Row[]): Check[] {
   const checks: Check[] = [];
   for (const x of rows) {
     checks.push(
@@ -80,14 +144,47 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         THRESHOLDS.reaches,
       ),
     );
-    if (x.rule === "vanilla") {
+    if (!RULES[x.rule].learnsComponents) {
       checks.push(check(`${x.label}: final alignment`, x.alignmentFinal, "<", THRESHOLDS.rotated));
     } else {checks.push(
         check(`${x.label}: final alignment`, x.alignmentFinal, ">", THRESHOLDS.aligned),
       );}
   }
+  return checks;
+}
+
+/** Oja's rule beside Sanger's: reaches the subspace, spans the components. */
+function siblingChecks(siblings: Siblings): Check[] {
+  const checks: Check[] = [];
+  for (const x of siblings) {
+    const label = RULES[x.rule].label;
+    checks.push(
+      check(
+        `${label} (beside ${x.of.label}): final error / eps_PCA(K) (reaches the subspace)`,
+        x.sibling.ratio,
+        "<=",
+        THRESHOLDS.reaches,
+      ),
+      check(
+        `${label}: smallest |projection of a top-K component on the span of the wᵏ|`,
+        x.sibling.span,
+        ">=",
+        THRESHOLDS.learnt,
+      ),
+    );
+  }
+  return checks;
+}
+
+/** The error curves, the alignment over time, the overlaps per variant and vanilla SGD's span. */
+function alignmentFigures(
+  title: string,
+  runs: VariantRun[],
+  rows: Row[],
+  vanilla: VariantRun | undefined,
+): Record<string, VegaLiteSpec> {
   const figures: Record<string, VegaLiteSpec> = {
-    error_curve: curves(runs, preset.title),
+    error_curve: curves(runs, title),
     alignment: timeSeriesSpec(
       runs.flatMap((r, j) => [
         {
@@ -128,8 +225,6 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       vector: "v",
     });
   });
-  // vanilla SGD learns the span: the components' projections on it, not per-unit matches
-  const vanilla = runs.find((r) => r.config.rule === "vanilla");
   if (vanilla) {
     const K = K_OF(vanilla);
     figures.span_vanilla = timeSeriesSpec(
@@ -148,15 +243,27 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       },
     );
   }
-  // does vanilla SGD's rotation approach the theory's (same initial weights) as D grows?
-  const scan: {
-    D: number;
-    alignmentSimulation: number;
-    alignmentTheory: number;
-    gap: number;
-    angle: number;
-  }[] = [];
-  if (vanilla?.theory) {
+  return figures;
+}
+
+/** One point of the scan over D of vanilla SGD's rotation against the theory's. */
+interface ScanPoint {
+  D: number;
+  alignmentSimulation: number;
+  alignmentTheory: number;
+  gap: number;
+  angle: number;
+}
+
+/** Does vanilla SGD's rotation approach the theory's (same initial weights) as D grows? */
+async function rotationScan(
+  preset: Preset,
+  size: Size,
+  vanilla: VariantRun,
+  control: SimulateControl,
+): Promise<ScanPoint[]> {
+  const scan: ScanPoint[] = [];
+  if (vanilla.theory) {
     const variant = preset.variants?.find((v) => v.label === vanilla.label);
     const D0 = vanilla.config.data.D;
     const dims = [...new Set([...scanDOf(preset, size), D0])].sort((a, b) => a - b);
@@ -185,6 +292,11 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
       });
     }
   }
+  return scan;
+}
+
+/** What the numbers say: SGD against the theory per variant, and the scan over D. */
+function alignmentNotes(rows: Row[], scan: ScanPoint[], vanilla: VariantRun | undefined): string[] {
   const notes: string[] = [];
   for (const x of rows) {
     if (!Number.isFinite(x.alignmentTheoryFinal)) continue;
@@ -216,9 +328,58 @@ export const truncated: AnalysisFn = async (preset, runs, size, control = {}) =>
         } bench/alignment_vs_d.ts measures D = 200 to 2000 with more seeds.`,
     );
   }
+  return notes;
+}
+
+/** How Oja's rule differs from Sanger's, measured. */
+function siblingNotes(siblings: Siblings): string[] {
+  const notes: string[] = [];
+  for (const x of siblings) {
+    const [me, sib] = [x.of.label, RULES[x.rule].label];
+    const f = (v: number) => v.toFixed(3);
+    notes.push(
+      `${sib}, the symmetric sibling of ${me} (every unit decays against all units, not only ` +
+        `the ones before it; same lr, seeds and initial weights, SGD): it ends at ` +
+        `${f(x.sibling.ratio)} x eps_PCA(K) (${me}: ${f(x.mine.ratio)}) with the top-K ` +
+        `components in the span of its units (smallest projection ${f(x.sibling.span)}; ` +
+        `${me}: ${f(x.mine.span)}), but ${
+          x.sibling.alignment < THRESHOLDS.aligned ? "not" : "also"
+        } unit by unit: alignment ${f(x.sibling.alignment)} against ${me}'s ${
+          f(x.mine.alignment)
+        } (${f(x.sibling.alignmentPermuted)} under the best matching of units to components). ${
+          x.sibling.alignment < THRESHOLDS.aligned
+            ? `${sib} learns the span, in a rotation its initial weights set; ${me} learns the ` +
+              `components themselves.`
+            : `Over these seeds its rotation happens to lie near the components.`
+        }`,
+    );
+  }
+  return notes;
+}
+
+/** Claim 5 (truncated SGD and Sanger's rule find the components, vanilla SGD a rotation): alignment over time. */
+export const truncated: AnalysisFn = async (preset, runs, size, control = {}) => {
+  const rows = alignmentRows(runs);
+  const checks = alignmentChecks(rows);
+  const siblings = await hebbianSiblings(runs, control);
+  checks.push(...siblingChecks(siblings));
+  // vanilla SGD learns the span: the components' projections on it, not per-unit matches (the
+  // first run of a gradient rule that learns only the span)
+  const vanilla = runs.find((r) =>
+    RULES[r.config.rule].decoder && !RULES[r.config.rule].learnsComponents
+  );
+  const figures = alignmentFigures(preset.title, runs, rows, vanilla);
+  const scan = vanilla ? await rotationScan(preset, size, vanilla, control) : [];
+  const notes = [...alignmentNotes(rows, scan, vanilla), ...siblingNotes(siblings)];
   return {
     numbers: {
       variants: rows.map(({ alignment: _a, ...x }) => x),
+      hebbianSiblings: siblings.map((x) => ({
+        of: x.of.label,
+        rule: x.rule,
+        [x.of.config.rule]: x.mine,
+        [x.rule]: x.sibling,
+      })),
       alignmentScan: scan,
       times: runs[0].simulation.times,
     },

@@ -314,6 +314,12 @@ export interface KernelExports {
    */
   readonly RULE_SANGER: WebAssembly.Global;
   /**
+   * `const RULE_OJA: i32` in assembly/sgd.ts
+   *
+   * An immutable `WebAssembly.Global`: read its `.value`.
+   */
+  readonly RULE_OJA: WebAssembly.Global;
+  /**
    * `sgdWorkSize(d: i32, k: i32): i32` in assembly/sgd.ts
    *
    * f64 slots of scratch that sgdSteps, sgdStepsC and sgdTrain need:
@@ -324,8 +330,8 @@ export interface KernelExports {
    * `sgdSteps(w: usize, v: usize, b: usize, xs: usize, n: i32, d: i32, k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
    *
    * Apply n consecutive SGD steps, one per row of xs (n x d), without output bias.
-   * rule: 0 vanilla, 1 truncated, 2 Sanger (linear, no decoder, no bias: v is
-   * ignored). tied != 0: v must equal w and both updates go to w.
+   * rule: 0 vanilla, 1 truncated, 2 Sanger, 3 Oja (the Hebbian rules: linear,
+   * no decoder, no bias: v is ignored). tied != 0: v must equal w and both updates go to w.
    * bias != 0: b enters the local fields and is trained.
    * work: sgdWorkSize(d, k) f64 slots.
    */
@@ -334,7 +340,7 @@ export interface KernelExports {
    * `sgdStepsC(w: usize, v: usize, b: usize, c: usize, xs: usize, n: i32, d: i32, k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
    *
    * sgdSteps with an output bias: c (d values) is trained and enters every
-   * residual (THEORY.md 1b; c = 0: none, as sgdSteps). Sanger's rule ignores c.
+   * residual (THEORY.md 1b; c = 0: none, as sgdSteps). The Hebbian rules ignore c.
    */
   sgdStepsC(w: Ptr, v: Ptr, b: Ptr, c: Ptr, xs: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
   /**
@@ -532,6 +538,7 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   RULE_VANILLA: "global",
   RULE_TRUNCATED: "global",
   RULE_SANGER: "global",
+  RULE_OJA: "global",
   sgdWorkSize: "function",
   sgdSteps: "function",
   sgdStepsC: "function",
