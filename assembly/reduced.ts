@@ -1,0 +1,329 @@
+// The exact reduced SGD process (THEORY.md section 6a): online SGD of every
+// rule of section 2 (vanilla, truncated, Sanger; tied; hidden biases; the
+// output bias of 1b) on Gaussian inputs with r spikes over an isotropic bulk,
+// x = sum_tau sqrt(rho_tau) z_tau e_tau + sigma_b xi_perp, run in the
+// coordinates that carry its whole law: for the n network vectors u_i (rows
+// of W, then of V when untied, then c), the spike coordinates
+// A_{i tau} = u_i . e_tau (n x r) and the bulk Gram matrix
+// G_ij = (P_perp u_i) . (P_perp u_j) (n x n), and the biases b (K).
+//
+// One step, at a cost independent of D:
+//   z ~ N(0, I_r), s_tau = sqrt(rho_tau) z_tau        (the spike coordinates of x);
+//   G = L L^T (Cholesky, a zero column where a pivot is not positive);
+//   eta ~ N(0, I_n): the coordinates of xi_perp in the orthonormal frame F
+//     with P_perp u_i = sum_j L_ij F_j, so y = L eta are the bulk projections
+//     (P_perp u_i) . xi_perp, jointly N(0, G);
+//   |xi_perp|^2 = |eta|^2 + chi^2(D - r - n)  (the rest of xi_perp is
+//     orthogonal to the frame; its squared norm is independent of eta:
+//     2 Gamma((D - r - n)/2), Marsaglia and Tsang's sampler, whose cost does
+//     not depend on D);
+//   u_i . x = A_i . s + sigma_b y_i,  x . x = |s|^2 + sigma_b^2 |xi_perp|^2;
+//   every update is u_i <- u_i + sum_j M_ij u_j + m_i x with the old vectors
+//   on the right, so A <- (I + M) A + m s^T and
+//   G <- (I + M) G (I + M)^T + sigma_b ((I + M) y m^T + m y^T (I + M)^T)
+//        + sigma_b^2 |xi_perp|^2 m m^T.
+// This is SGD itself, exact in distribution for every D >= r + n (the frame
+// is a function of the past, and xi_perp is isotropic in the bulk).
+//
+// M is a masked rank-one matrix for every rule: M_ij = p_i h_j when
+// lc_j <= lv_i, else 0 (levels 0..K). Vanilla SGD: every residual is the
+// full one (all levels K); truncated SGD: unit u's residual
+// x - c - sum_{a <= u} g_a V_a (row level u + 1, column level a + 1, c at 0);
+// Sanger's rule: w_u <- (1 - d y_u^2) w_u + h y_u x - d y_u sum_{a<u} y_a w_a,
+// p = -d y, h = y, row and column level u. So (I + M) Z costs O(n (n + K))
+// for any n-row Z (bucket the rows by level, prefix sums, one multiply per
+// entry), and a step O(n^3 / 6 + n^2 + n r) (the Cholesky is the n^3 term).
+//
+// Shapes: A (n x r), G (n x n), b (K), sqrtRho (r), row-major f64.
+// The random stream: per step r + n normals (z, then eta, one fill), then
+// the gamma deviate's normals and uniforms; a run's numbers do not depend on
+// how its steps are split into calls.
+
+import { act, actDeriv } from "./activation";
+import { rngFillNormal, rngNormal, rngUniform } from "./rng";
+import { zigExp, zigLog } from "./ziggurat";
+
+/** f64 slots of scratch that reducedTrain needs for n vectors, r spikes and K units. */
+export function reducedWorkSize(n: i32, r: i32, k: i32): i32 {
+  return 2 * n * n + 2 * r + 12 * n + 6 * k + k * k + 8;
+}
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+
+// @ts-ignore: decorator
+@inline function put(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+
+/**
+ * A Gamma(a, 1) deviate, a > 0 (Marsaglia and Tsang 2000): for a >= 1,
+ * d = a - 1/3, c = 1/sqrt(9 d); draw x ~ N(0, 1), v = (1 + c x)^3 until
+ * v > 0 and u < 1 - 0.0331 x^4 or log u < x^2/2 + d (1 - v + log v);
+ * return d v. For a < 1: Gamma(a + 1) U^(1/a). Expected draws per deviate
+ * below 1.05 for every a >= 1, so the cost does not depend on a.
+ */
+export function gammaDeviate(st: usize, a: f64): f64 {
+  if (a < 1.0) {
+    const g = gammaDeviate(st, a + 1.0);
+    const u = 1.0 - rngUniform(st); // (0, 1]
+    const t = zigLog(u) / a;
+    return t > -700.0 ? g * zigExp(t) : 0.0;
+  }
+  const d = a - 1.0 / 3.0;
+  const c = 1.0 / Math.sqrt(9.0 * d);
+  for (;;) {
+    const x = rngNormal(st);
+    let v = 1.0 + c * x;
+    if (v <= 0.0) continue;
+    v = v * v * v;
+    const u = rngUniform(st);
+    const x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (u > 0.0 && zigLog(u) < 0.5 * x2 + d * (1.0 - v + zigLog(v))) return d * v;
+  }
+  return 0.0; // not reached
+}
+
+/** A chi-square deviate with df >= 0 degrees of freedom (0 for df = 0). */
+export function chiSquareDeviate(st: usize, df: f64): f64 {
+  if (df <= 0.0) return 0.0;
+  return 2.0 * gammaDeviate(st, 0.5 * df);
+}
+
+/** L (n x n, lower) with L L^T = G; a pivot <= 0 gives a zero column. */
+function cholesky(G: usize, L: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    let d = at(G, j * n + j);
+    for (let k = 0; k < j; k++) {
+      const l = at(L, j * n + k);
+      d -= l * l;
+    }
+    const piv = d > 0.0 ? Math.sqrt(d) : 0.0;
+    put(L, j * n + j, piv);
+    const inv = piv > 0.0 ? 1.0 / piv : 0.0;
+    for (let i = j + 1; i < n; i++) {
+      let s = at(G, i * n + j);
+      for (let k = 0; k < j; k++) s -= at(L, i * n + k) * at(L, j * n + k);
+      put(L, i * n + j, s * inv);
+    }
+    for (let k = j + 1; k < n; k++) put(L, j * n + k, 0.0);
+  }
+}
+
+/**
+ * pre[l] = sum_{j: lc_j <= l} h_j z_j, l = 0..levels-1, for z strided
+ * (z_j at zp + j * stride).
+ */
+// @ts-ignore: decorator
+@inline function prefix(
+  pre: usize, levels: i32, h: usize, lc: usize, zp: usize, stride: i32, n: i32,
+): void {
+  for (let l = 0; l < levels; l++) put(pre, l, 0.0);
+  for (let j = 0; j < n; j++) {
+    const hj = at(h, j);
+    if (hj != 0.0) {
+      const l = <i32>at(lc, j);
+      put(pre, l, at(pre, l) + hj * at(zp, j * stride));
+    }
+  }
+  for (let l = 1; l < levels; l++) put(pre, l, at(pre, l) + at(pre, l - 1));
+}
+
+/**
+ * n steps of the reduced process, in place on A (nv x r), G (nv x nv) and
+ * b (K), with generator st.
+ * nv: network vectors (K untied rows of W, then K of V, then c when ob != 0;
+ * tied networks and Sanger's rule have W only, then c). r spikes with
+ * sqrt(rho_tau) at sqrtRho; sigmaB the bulk standard deviation; d = D;
+ * df = D - r - nv >= 0. rule: 0 vanilla, 1 truncated, 2 Sanger.
+ * work: reducedWorkSize(nv, r, k) f64 slots.
+ */
+export function reducedTrain(
+  st: usize, A: usize, G: usize, b: usize, steps: i32, nv: i32, r: i32, k: i32,
+  sqrtRho: usize, sigmaB: f64, d: f64, df: f64, eta: f64, actCode: i32, rule: i32,
+  tied: i32, bias: i32, ob: i32, work: usize,
+): void {
+  const n = nv;
+  const nn = <usize>(n * n) << 3;
+  const L = work;
+  const Z = L + nn;
+  const zs = Z + nn; // r + n normals: z, then eta
+  const et = zs + ((<usize>r) << 3);
+  const s = et + ((<usize>n) << 3);
+  const y = s + ((<usize>r) << 3);
+  const xu = y + ((<usize>n) << 3);
+  const Y = xu + ((<usize>n) << 3);
+  const p = Y + ((<usize>n) << 3);
+  const h = p + ((<usize>n) << 3);
+  const m = h + ((<usize>n) << 3);
+  const lv = m + ((<usize>n) << 3);
+  const lc = lv + ((<usize>n) << 3);
+  const pre = lc + ((<usize>n) << 3); // K + 1 levels
+  const gs = pre + ((<usize>(k + 2)) << 3);
+  const gps = gs + ((<usize>k) << 3);
+  const cus = gps + ((<usize>k) << 3);
+  const svv = cus + ((<usize>k) << 3); // K x K: V_u . V_a
+  const svc = svv + ((<usize>(k * k)) << 3); // K: V_u . c
+  const levels = k + 1;
+  const sanger = rule == 2;
+  const untied = !sanger && tied == 0;
+  const vOff = untied ? k : 0;
+  const cIdx = ob != 0 ? n - 1 : -1;
+  const invSd = 1.0 / Math.sqrt(d);
+  const encRate = eta / (d * d);
+  const decRate = eta / d;
+  const hebb = eta / (d * Math.sqrt(d));
+  const decay = eta / (d * d);
+  const sb2 = sigmaB * sigmaB;
+
+  // the levels of the mask (fixed for the run)
+  for (let i = 0; i < n; i++) {
+    put(lv, i, <f64>k);
+    put(lc, i, 0.0);
+  }
+  if (sanger) {
+    for (let u = 0; u < k; u++) {
+      put(lv, u, <f64>u);
+      put(lc, u, <f64>u);
+    }
+  } else {
+    for (let u = 0; u < k; u++) {
+      put(lc, vOff + u, <f64>(u + 1));
+      if (rule == 1) put(lv, vOff + u, <f64>(u + 1));
+    }
+  }
+
+  for (let step = 0; step < steps; step++) {
+    // --- the sample, in reduced coordinates ---
+    rngFillNormal(st, zs, r + n);
+    let ss: f64 = 0.0;
+    for (let t = 0; t < r; t++) {
+      const v = at(sqrtRho, t) * at(zs, t);
+      put(s, t, v);
+      ss += v * v;
+    }
+    cholesky(G, L, n);
+    let ee: f64 = 0.0;
+    for (let i = 0; i < n; i++) {
+      let acc: f64 = 0.0;
+      for (let j = 0; j <= i; j++) acc += at(L, i * n + j) * at(et, j);
+      put(y, i, acc);
+      const e = at(et, i);
+      ee += e * e;
+    }
+    const xi2 = ee + chiSquareDeviate(st, df);
+    for (let i = 0; i < n; i++) {
+      let acc: f64 = 0.0;
+      const ai = A + ((<usize>(i * r)) << 3);
+      for (let t = 0; t < r; t++) acc += at(ai, t) * at(s, t);
+      put(xu, i, acc + sigmaB * at(y, i));
+    }
+
+    // --- the rule: p, h (the masked rank-one M), m (the coefficients of x) ---
+    if (sanger) {
+      for (let u = 0; u < k; u++) {
+        const yu = at(xu, u) * invSd;
+        put(p, u, -decay * yu);
+        put(h, u, yu);
+        put(m, u, hebb * yu);
+      }
+    } else {
+      // overlaps V_u . V_a and V_u . c (spike part + bulk part)
+      for (let u = 0; u < k; u++) {
+        const iu = vOff + u;
+        for (let a = 0; a <= u; a++) {
+          const ia = vOff + a;
+          let acc = at(G, iu * n + ia);
+          for (let t = 0; t < r; t++) acc += at(A, iu * r + t) * at(A, ia * r + t);
+          put(svv, u * k + a, acc);
+          put(svv, a * k + u, acc);
+        }
+        if (cIdx >= 0) {
+          let acc = at(G, iu * n + cIdx);
+          for (let t = 0; t < r; t++) acc += at(A, iu * r + t) * at(A, cIdx * r + t);
+          put(svc, u, acc);
+        } else {
+          put(svc, u, 0.0);
+        }
+      }
+      for (let u = 0; u < k; u++) {
+        let pre0 = at(xu, u);
+        if (bias != 0) pre0 += at(b, u);
+        const lam = pre0 * invSd;
+        put(gs, u, act(actCode, lam));
+        put(gps, u, actDeriv(actCode, lam));
+      }
+      for (let u = 0; u < k; u++) {
+        // c_u = V_u . Delta_u / sqrt(D), Delta_u = x - c - sum_{a in A(u)} g_a V_a
+        let acc = at(xu, vOff + u) - at(svc, u);
+        const last = rule == 1 ? u : k - 1;
+        for (let a = 0; a <= last; a++) acc -= at(gs, a) * at(svv, u * k + a);
+        put(cus, u, acc * invSd);
+      }
+      for (let i = 0; i < n; i++) {
+        put(p, i, 0.0);
+        put(h, i, 0.0);
+        put(m, i, 0.0);
+      }
+      for (let u = 0; u < k; u++) {
+        const g = at(gs, u);
+        const alpha = encRate * at(gps, u) * at(cus, u);
+        const beta = decRate * g;
+        put(h, vOff + u, -g);
+        if (untied) {
+          put(m, u, alpha);
+          put(m, vOff + u, beta);
+          put(p, vOff + u, beta);
+        } else {
+          put(m, u, alpha + beta);
+          put(p, u, beta);
+        }
+      }
+      if (cIdx >= 0) {
+        put(h, cIdx, -1.0);
+        put(p, cIdx, decRate);
+        put(m, cIdx, decRate);
+      }
+      if (bias != 0) {
+        for (let u = 0; u < k; u++) put(b, u, at(b, u) + decRate * at(gps, u) * at(cus, u));
+      }
+    }
+
+    // --- the update: Y = (I + M) y, A <- (I + M) A + m s^T ---
+    prefix(pre, levels, h, lc, y, 1, n);
+    for (let i = 0; i < n; i++) put(Y, i, at(y, i) + at(p, i) * at(pre, <i32>at(lv, i)));
+    for (let t = 0; t < r; t++) {
+      const col = A + ((<usize>t) << 3);
+      prefix(pre, levels, h, lc, col, r, n);
+      const st0 = at(s, t);
+      for (let i = 0; i < n; i++) {
+        const q = at(col, i * r);
+        put(col, i * r, q + at(p, i) * at(pre, <i32>at(lv, i)) + at(m, i) * st0);
+      }
+    }
+    // Z = (I + M) G, column by column
+    for (let c = 0; c < n; c++) {
+      prefix(pre, levels, h, lc, G + ((<usize>c) << 3), n, n);
+      for (let i = 0; i < n; i++) {
+        put(Z, i * n + c, at(G, i * n + c) + at(p, i) * at(pre, <i32>at(lv, i)));
+      }
+    }
+    // G <- Z (I + M)^T + sigma_b (Y m^T + m Y^T) + sigma_b^2 |xi|^2 m m^T, lower half mirrored
+    for (let i = 0; i < n; i++) {
+      const zi = Z + ((<usize>(i * n)) << 3);
+      prefix(pre, levels, h, lc, zi, 1, n);
+      const Yi = at(Y, i);
+      const mi = at(m, i);
+      for (let c = 0; c <= i; c++) {
+        const mc = at(m, c);
+        const v = at(zi, c) + at(p, c) * at(pre, <i32>at(lv, c)) +
+          sigmaB * (Yi * mc + mi * at(Y, c)) + sb2 * xi2 * mi * mc;
+        put(G, i * n + c, v);
+        put(G, c * n + i, v);
+      }
+    }
+  }
+}
