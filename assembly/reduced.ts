@@ -45,7 +45,7 @@ import { zigExp, zigLog } from "./ziggurat";
 
 /** f64 slots of scratch that reducedTrain needs for n vectors, r spikes and K units. */
 export function reducedWorkSize(n: i32, r: i32, k: i32): i32 {
-  return 2 * n * n + 2 * r + 12 * n + 6 * k + k * k + 8;
+  return 2 * n * n + 2 * r + 12 * n + 6 * k + k * k + 8 + (k + 1) * (n + k + 2 + r) + n;
 }
 
 // @ts-ignore: decorator
@@ -109,27 +109,7 @@ function cholesky(G: usize, L: usize, n: i32): void {
       for (let k = 0; k < j; k++) s -= at(L, i * n + k) * at(L, j * n + k);
       put(L, i * n + j, s * inv);
     }
-    for (let k = j + 1; k < n; k++) put(L, j * n + k, 0.0);
   }
-}
-
-/**
- * pre[l] = sum_{j: lc_j <= l} h_j z_j, l = 0..levels-1, for z strided
- * (z_j at zp + j * stride).
- */
-// @ts-ignore: decorator
-@inline function prefix(
-  pre: usize, levels: i32, h: usize, lc: usize, zp: usize, stride: i32, n: i32,
-): void {
-  for (let l = 0; l < levels; l++) put(pre, l, 0.0);
-  for (let j = 0; j < n; j++) {
-    const hj = at(h, j);
-    if (hj != 0.0) {
-      const l = <i32>at(lc, j);
-      put(pre, l, at(pre, l) + hj * at(zp, j * stride));
-    }
-  }
-  for (let l = 1; l < levels; l++) put(pre, l, at(pre, l) + at(pre, l - 1));
 }
 
 /**
@@ -167,7 +147,13 @@ export function reducedTrain(
   const cus = gps + ((<usize>k) << 3);
   const svv = cus + ((<usize>k) << 3); // K x K: V_u . V_a
   const svc = svv + ((<usize>(k * k)) << 3); // K: V_u . c
-  const levels = k + 1;
+  const Q = svc + ((<usize>k) << 3); // (K + 1) x n
+  const C = Q + ((<usize>((k + 1) * n)) << 3); // (K + 1) x (K + 1)
+  const hy = C + ((<usize>((k + 1) * (k + 1))) << 3); // K + 1
+  const hA = hy + ((<usize>(k + 1)) << 3); // (K + 1) x r
+  const Wv = hA + ((<usize>((k + 1) * r)) << 3); // n
+  // vanilla SGD: every residual is the full one, a single level (M = p h^T)
+  const levels = rule == 0 ? 1 : k + 1;
   const sanger = rule == 2;
   const untied = !sanger && tied == 0;
   const vOff = untied ? k : 0;
@@ -181,7 +167,7 @@ export function reducedTrain(
 
   // the levels of the mask (fixed for the run)
   for (let i = 0; i < n; i++) {
-    put(lv, i, <f64>k);
+    put(lv, i, <f64>(levels - 1));
     put(lc, i, 0.0);
   }
   if (sanger) {
@@ -191,8 +177,10 @@ export function reducedTrain(
     }
   } else {
     for (let u = 0; u < k; u++) {
-      put(lc, vOff + u, <f64>(u + 1));
-      if (rule == 1) put(lv, vOff + u, <f64>(u + 1));
+      if (rule == 1) {
+        put(lc, vOff + u, <f64>(u + 1));
+        put(lv, vOff + u, <f64>(u + 1));
+      }
     }
   }
 
@@ -292,35 +280,85 @@ export function reducedTrain(
       }
     }
 
-    // --- the update: Y = (I + M) y, A <- (I + M) A + m s^T ---
-    prefix(pre, levels, h, lc, y, 1, n);
-    for (let i = 0; i < n; i++) put(Y, i, at(y, i) + at(p, i) * at(pre, <i32>at(lv, i)));
-    for (let t = 0; t < r; t++) {
-      const col = A + ((<usize>t) << 3);
-      prefix(pre, levels, h, lc, col, r, n);
-      const st0 = at(s, t);
-      for (let i = 0; i < n; i++) {
-        const q = at(col, i * r);
-        put(col, i * r, q + at(p, i) * at(pre, <i32>at(lv, i)) + at(m, i) * st0);
+    // --- the update ---
+    // per level l: hy[l] = h^(l) . y, hA[l] = h^(l)T A (r), q[l] = G h^(l) (n), with
+    // h^(l)_j = h_j [lc_j <= l], by prefix sums over the columns' levels
+    for (let l = 0; l < levels; l++) {
+      put(hy, l, 0.0);
+      for (let t = 0; t < r; t++) put(hA, l * r + t, 0.0);
+      for (let i = 0; i < n; i++) put(Q, l * n + i, 0.0);
+    }
+    for (let j = 0; j < n; j++) {
+      const hj = at(h, j);
+      if (hj == 0.0) continue;
+      const l = <i32>at(lc, j);
+      put(hy, l, at(hy, l) + hj * at(y, j));
+      for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + hj * at(A, j * r + t));
+      const ql = Q + ((<usize>(l * n)) << 3);
+      for (let i = 0; i < n; i++) put(ql, i, at(ql, i) + hj * at(G, i * n + j));
+    }
+    for (let l = 1; l < levels; l++) {
+      put(hy, l, at(hy, l) + at(hy, l - 1));
+      for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + at(hA, (l - 1) * r + t));
+      for (let i = 0; i < n; i++) put(Q, l * n + i, at(Q, l * n + i) + at(Q, (l - 1) * n + i));
+    }
+    // C[l][l'] = h^(l)T G h^(l') for the levels of the rows (prefix over l)
+    for (let l2 = 0; l2 < levels; l2++) {
+      const ql2 = Q + ((<usize>(l2 * n)) << 3);
+      let acc: f64 = 0.0;
+      for (let l = 0; l < levels; l++) {
+        for (let j = 0; j < n; j++) {
+          if (<i32>at(lc, j) == l) acc += at(h, j) * at(ql2, j);
+        }
+        put(C, l * levels + l2, acc);
       }
     }
-    // Z = (I + M) G, column by column
-    for (let c = 0; c < n; c++) {
-      prefix(pre, levels, h, lc, G + ((<usize>c) << 3), n, n);
-      for (let i = 0; i < n; i++) {
-        put(Z, i * n + c, at(G, i * n + c) + at(p, i) * at(pre, <i32>at(lv, i)));
-      }
-    }
-    // G <- Z (I + M)^T + sigma_b (Y m^T + m Y^T) + sigma_b^2 |xi|^2 m m^T, lower half mirrored
+    // Y = (I + M) y; A <- (I + M) A + m s^T
     for (let i = 0; i < n; i++) {
-      const zi = Z + ((<usize>(i * n)) << 3);
-      prefix(pre, levels, h, lc, zi, 1, n);
-      const Yi = at(Y, i);
+      const li = <i32>at(lv, i);
+      const pi = at(p, i);
       const mi = at(m, i);
+      put(Y, i, at(y, i) + pi * at(hy, li));
+      for (let t = 0; t < r; t++) {
+        put(A, i * r + t, at(A, i * r + t) + pi * at(hA, li * r + t) + mi * at(s, t));
+      }
+    }
+    // G <- (I + M) G (I + M)^T + sigma_b (Y m^T + m Y^T) + sigma_b^2 |xi|^2 m m^T:
+    // G_ik + p_i q[l_i]_k + q[l_k]_i p_k + p_i p_k C[l_i][l_k] + m_i w_k + w_i m_k,
+    // w = sigma_b Y + (sigma_b^2 |xi|^2 / 2) m; the lower half, mirrored
+    const half = 0.5 * sb2 * xi2;
+    for (let i = 0; i < n; i++) put(Wv, i, sigmaB * at(Y, i) + half * at(m, i));
+    if (levels == 1) {
+      // one level: G_ik + p_i a_k + a_i p_k + m_i w_k + w_i m_k, a = q + (C / 2) p
+      const c0 = 0.5 * at(C, 0);
+      for (let i = 0; i < n; i++) put(Q, i, at(Q, i) + c0 * at(p, i));
+      for (let i = 0; i < n; i++) {
+        const pi = at(p, i);
+        const ai = at(Q, i);
+        const mi = at(m, i);
+        const wi = at(Wv, i);
+        const gi = G + ((<usize>(i * n)) << 3);
+        for (let c = 0; c <= i; c++) {
+          const v = at(gi, c) + pi * at(Q, c) + ai * at(p, c) + mi * at(Wv, c) + wi * at(m, c);
+          put(gi, c, v);
+          put(G, c * n + i, v);
+        }
+      }
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      const li = <i32>at(lv, i);
+      const pi = at(p, i);
+      const mi = at(m, i);
+      const wi = at(Wv, i);
+      const qi = Q + ((<usize>(li * n)) << 3);
+      const ci = C + ((<usize>(li * levels)) << 3);
       for (let c = 0; c <= i; c++) {
-        const mc = at(m, c);
-        const v = at(zi, c) + at(p, c) * at(pre, <i32>at(lv, c)) +
-          sigmaB * (Yi * mc + mi * at(Y, c)) + sb2 * xi2 * mi * mc;
+        const lk = <i32>at(lv, c);
+        const pk = at(p, c);
+        const mk = at(m, c);
+        const v = at(G, i * n + c) + pi * at(qi, c) + pk * (at(Q, lk * n + i) + pi * at(ci, lk)) +
+          mi * at(Wv, c) + wi * mk;
         put(G, i * n + c, v);
         put(G, c * n + i, v);
       }
