@@ -7,6 +7,7 @@
 import type { ParamSpec } from "../core/params.ts";
 import { ACTIVATION_NAMES } from "../activations/mod.ts";
 import { RULE_NAMES } from "./rules.ts";
+import { ENGINE_NAMES } from "./engine.ts";
 
 /** Largest number of f64 values one array of a run may hold (the wasm memory is 4 GiB at most). */
 export const MAX_BLOCK = 1.5e8;
@@ -93,6 +94,16 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     choices: () => RULE_NAMES,
     default: "vanilla",
     doc: "learning rule",
+    group: "Learning",
+  },
+  {
+    path: "engine",
+    flag: "engine",
+    type: "choice",
+    choices: () => ENGINE_NAMES,
+    default: "full",
+    doc: "SGD engine: full (D-dimensional weights, any data) or reduced (the exact reduced " +
+      "process of THEORY.md 6a: spikes over an isotropic bulk, cost per step independent of D)",
     group: "Learning",
   },
   {

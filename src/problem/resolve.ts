@@ -21,6 +21,7 @@ import { recordingTimes } from "../core/grid.ts";
 import { dataKind, resolveData } from "../data/mod.ts";
 import { PROBLEM_PARAMS } from "./params.ts";
 import { RULES } from "./rules.ts";
+import { checkEngine } from "./engine.ts";
 import type { InitialWeights, Problem, ProblemInput } from "./types.ts";
 
 /** The keys of a problem value. */
@@ -28,6 +29,7 @@ export const PROBLEM_KEYS = [
   "data",
   "network",
   "rule",
+  "engine",
   "lr",
   "tMax",
   "seeds",
@@ -111,6 +113,7 @@ function checkConstraints(p: Problem): void {
     }
   }
   if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
+  checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {
     throw new ConfigError(

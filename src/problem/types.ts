@@ -8,9 +8,11 @@
 import type { Activation } from "../activations/mod.ts";
 import type { DataModel, PcaSummary } from "../data/mod.ts";
 import type { Rule } from "./rules.ts";
+import type { Engine } from "./engine.ts";
 
 export type { Activation } from "../activations/mod.ts";
 export type { Rule } from "./rules.ts";
+export type { Engine } from "./engine.ts";
 export type {
   DataModel,
   DatasetModel,
@@ -64,6 +66,8 @@ export interface Problem {
   rule: Rule;
   /** Learning rate eta (O(1); the rules scale it by 1/D as in THEORY.md section 2). */
   lr: number;
+  /** SGD engine of `simulate`: "full" (default) or "reduced" (THEORY.md 6a; `theory` ignores it). */
+  engine: Engine;
   /** Final time t = steps / D. */
   tMax: number;
   /** One run per seed (initial weights, training and test samples). */
@@ -131,8 +135,13 @@ export interface Run {
   eps: number[];
   /** Order parameters at each recorded time. */
   order: OrderParameters[];
-  /** Weight snapshots at the requested snapshot times. */
+  /** Weight snapshots at the requested snapshot times (none from the reduced engine). */
   snapshots: WeightSnapshot[];
+  /**
+   * Exact population error at each recorded time, from the order parameters
+   * (simulations with Gaussian inputs; the reduced engine's `eps` is this too).
+   */
+  epsExact?: number[];
 }
 
 /** The problem as recorded in a result: the data model described, D beside it. */
@@ -183,6 +192,8 @@ export interface CurveResult {
   epsMin: number[];
   /** Largest test error over runs. */
   epsMax: number[];
+  /** Exact population error, mean over runs (simulations with Gaussian inputs). */
+  epsExact?: number[];
   /** The individual runs (one per seed). */
   runs: Run[];
   /** PCA levels of the input covariance. */
