@@ -102,8 +102,8 @@ export const PROBLEM_PARAMS: readonly ParamSpec[] = [
     type: "choice",
     choices: () => ENGINE_NAMES,
     default: "full",
-    doc: "SGD engine: full (D-dimensional weights, any data) or reduced (the exact reduced " +
-      "process of THEORY.md 6a: spikes over an isotropic bulk, cost per step independent of D)",
+    doc: "SGD engine: full (the D-dimensional weights) or reduced (exact in law for spikes " +
+      "over an isotropic bulk, a cost per step independent of D: THEORY.md 6a)",
     group: "Learning",
   },
   {
