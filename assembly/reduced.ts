@@ -9,9 +9,9 @@
 //
 // One step, at a cost independent of D:
 //   z ~ N(0, I_r), s_tau = sqrt(rho_tau) z_tau        (the spike coordinates of x);
-//   G = L L^T (Cholesky, a zero column where a pivot is not positive);
+//   G = L diag(d) L^T (LDL^T, a zero column where a pivot is not positive);
 //   eta ~ N(0, I_n): the coordinates of xi_perp in the orthonormal frame F
-//     with P_perp u_i = sum_j L_ij F_j, so y = L eta are the bulk projections
+//     with P_perp u_i = sum_j (L diag(sqrt d))_ij F_j, so y = L diag(sqrt d) eta are the bulk projections
 //     (P_perp u_i) . xi_perp, jointly N(0, G);
 //   |xi_perp|^2 = |eta|^2 + chi^2(D - r - n)  (the rest of xi_perp is
 //     orthogonal to the frame; its squared norm is independent of eta:
@@ -93,20 +93,27 @@ export function chiSquareDeviate(st: usize, df: f64): f64 {
   return 2.0 * gammaDeviate(st, 0.5 * df);
 }
 
-/** L (n x n, lower) with L L^T = G; a pivot <= 0 gives a zero column. */
-function cholesky(G: usize, L: usize, n: i32): void {
+/**
+ * G = L diag(d) L^T with L unit lower triangular (LDL^T, no square root on
+ * the factorisation's critical path): the strict lower part of L and d on
+ * its diagonal slots; a pivot <= 0 gives d_j = 0 and a zero column (G is
+ * positive semi-definite: such a pivot is a vector in the span of the
+ * earlier ones, or 0). t: n slots of scratch.
+ */
+function ldl(G: usize, L: usize, t: usize, n: i32): void {
   for (let j = 0; j < n; j++) {
     let d = at(G, j * n + j);
     for (let k = 0; k < j; k++) {
-      const l = at(L, j * n + k);
-      d -= l * l;
+      const tk = at(L, j * n + k) * at(L, k * n + k);
+      put(t, k, tk);
+      d -= at(L, j * n + k) * tk;
     }
-    const piv = d > 0.0 ? Math.sqrt(d) : 0.0;
-    put(L, j * n + j, piv);
-    const inv = piv > 0.0 ? 1.0 / piv : 0.0;
+    if (!(d > 0.0)) d = 0.0;
+    put(L, j * n + j, d);
+    const inv = d > 0.0 ? 1.0 / d : 0.0;
     for (let i = j + 1; i < n; i++) {
       let s = at(G, i * n + j);
-      for (let k = 0; k < j; k++) s -= at(L, i * n + k) * at(L, j * n + k);
+      for (let k = 0; k < j; k++) s -= at(L, i * n + k) * at(t, k);
       put(L, i * n + j, s * inv);
     }
   }
@@ -193,14 +200,18 @@ export function reducedTrain(
       put(s, t, v);
       ss += v * v;
     }
-    cholesky(G, L, n);
+    // y = L diag(sqrt d) eta (the frame coordinates of G's factor)
+    ldl(G, L, Wv, n);
     let ee: f64 = 0.0;
-    for (let i = 0; i < n; i++) {
-      let acc: f64 = 0.0;
-      for (let j = 0; j <= i; j++) acc += at(L, i * n + j) * at(et, j);
-      put(y, i, acc);
-      const e = at(et, i);
+    for (let j = 0; j < n; j++) {
+      const e = at(et, j);
       ee += e * e;
+      put(Y, j, Math.sqrt(at(L, j * n + j)) * e);
+    }
+    for (let i = 0; i < n; i++) {
+      let acc = at(Y, i);
+      for (let j = 0; j < i; j++) acc += at(L, i * n + j) * at(Y, j);
+      put(y, i, acc);
     }
     const xi2 = ee + chiSquareDeviate(st, df);
     for (let i = 0; i < n; i++) {
