@@ -36,6 +36,7 @@ export type {
   CurveResult,
   DataModel,
   DatasetModel,
+  Engine,
   GaussianModel,
   InitialWeights,
   Network,
