@@ -196,7 +196,8 @@ export async function simulate(
  * spiked and Gaussian models); real images keep the held-out estimate only.
  */
 function withExactError(prep: Prepared, run: Run): Run {
-  if (run.epsExact || prep.problem.data.kind === "dataset") return run;
+  if (prep.problem.data.kind === "dataset") return run;
+  if (run.epsExact?.length === run.order.length && run.epsExact.every(Number.isFinite)) return run;
   const epsExact = exactErrors(run.order, prep.problem.network, prep.spectrum.traceOverD, prep.D);
   return { ...run, epsExact };
 }
