@@ -16,6 +16,14 @@
  * KS p > 0.001 and |z| < 3.5 at every time (a family-wise false alarm rate
  * of about 10% for the whole table under the null; each row's numbers are
  * printed so that a reader can judge).
+ *
+ * Measured on 2026-12-03 (200 seeds, t up to 40, one worker, a loaded 2-core
+ * host; about 40 minutes, nearly all of it the full engine at D = 1000):
+ * every row agrees; the smallest KS p-value 0.005 (tied linear, D = 300),
+ * the largest |z| of a mean 2.55 and of a std 2.19; whole runs 2-41x faster
+ * on the reduced engine (the full engine's runs include drawing and
+ * reducing nothing, the reduced one's drawing the D-dimensional initial
+ * weights once).
  * @module
  */
 import { simulate } from "../mod.ts";
