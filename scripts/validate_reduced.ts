@@ -21,9 +21,8 @@
  * host; about 40 minutes, nearly all of it the full engine at D = 1000):
  * every row agrees; the smallest KS p-value 0.005 (tied linear, D = 300),
  * the largest |z| of a mean 2.55 and of a std 2.19; whole runs 2-41x faster
- * on the reduced engine (the full engine's runs include drawing and
- * reducing nothing, the reduced one's drawing the D-dimensional initial
- * weights once).
+ * on the reduced engine (whose runs include drawing and reducing the
+ * D-dimensional initial weights once).
  * @module
  */
 import { simulate } from "../mod.ts";
