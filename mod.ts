@@ -38,6 +38,7 @@ export type {
   CurveResult,
   DataModel,
   DatasetModel,
+  Engine,
   GaussianModel,
   InitialWeights,
   Network,

@@ -28,17 +28,30 @@
  * time included), so the best run is the machine's rate; the medians are in
  * the --json output and printed for simulate.
  *
+ *   reduced        the exact reduced engine (THEORY.md 6a, assembly/reduced.ts) at the
+ *                  same problem (erf, untied, vanilla, K = 4, 3 spikes): its kernel
+ *                  (reducedTrain, from the seed's reduced initial state) and `simulate`
+ *                  with engine "reduced" (a whole run), against the full engine's
+ *                  sample+step kernel and `simulate`; and the reduced kernel's steps
+ *                  per second at D = 1e3, 1e4, 1e5, 1e6, each timed on blocks of
+ *                  1000 steps from the same Wishart initial state (fields of the
+ *                  same size at every D: erf costs more on larger fields), so that
+ *                  the cost per step is compared at equal states.
+ *
  * When `python3` can import numpy or torch, bench/peer_sgd.py
  * (D = 1024, K = 4, 3000 steps) times the peers' loops, and their ratios to
  * simulate at K = 4 are printed; nothing is installed.
  *
- * Options: --quick (fewer, shorter repeats), --json (machine-readable output).
+ * Options: --quick (fewer, shorter repeats), --json (machine-readable output),
+ * --reduced (only the full engine's vanilla K = 4 row and the reduced engine).
  * @module
  */
 import process from "node:process";
 import { simulate, spikedModel } from "../mod.ts";
 import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../src/kernels/wasm.ts";
 import { samplerOf, sgdTrainer } from "../src/kernels/ops.ts";
+import { reducedTrainer } from "../src/kernels/reduced.ts";
+import { type ReducedState, wishartInitialState } from "../src/sgd/reduced.ts";
 import {
   ACT_ERF,
   Rng,
@@ -50,7 +63,8 @@ import {
 } from "../tests/kernels/reference.ts";
 
 const D = 1024;
-const KS = [2, 4, 8, 16, 32];
+const onlyReduced = Deno.args.includes("--reduced");
+const KS = onlyReduced ? [4] : [2, 4, 8, 16, 32];
 const ETA = 0.5;
 const SPIKES = [3, 5, 9]; // s_m = 2^m + 1, m = 1..3
 const SIGMA = 1;
@@ -249,6 +263,80 @@ function simulateBody(rule: "vanilla" | "truncated", K: number): Body {
   };
 }
 
+/**
+ * The reduced kernel (vanilla erf, untied, K units, the bench's 3 spikes) at
+ * dimension d, from a Wishart initial state: body(n) runs n steps, resetting
+ * the state every `block` steps (and at the start).
+ */
+async function reducedBody(K: number, d: number, block: number): Promise<Body> {
+  const kern: Kernels = await createKernels();
+  const n = 2 * K, r = SPIKES.length;
+  // the spectrum of the bench's model: its r spike eigenvalues and the bulk sigma^2
+  const rho = spikeEigenvalues(d);
+  const s0: ReducedState = wishartInitialState(kern, {
+    n,
+    nRandom: n,
+    r,
+    K,
+    D: d,
+    sigma0: 0.1,
+    seed: 1,
+  });
+  const A = kern.put(s0.A), G = kern.put(s0.G), b = kern.f64(K);
+  const train = reducedTrainer(kern.x, {
+    A,
+    G,
+    b,
+    n,
+    r,
+    k: K,
+    sqrtRho: kern.put(rho.map(Math.sqrt)),
+    sigmaB: sigma,
+    d,
+    eta: ETA,
+    activation: ACT_ERF,
+    rule: RULE_VANILLA,
+    tied: false,
+    bias: false,
+    outputBias: false,
+    work: kern.f64(kern.x.reducedWorkSize(n, r, K)),
+  });
+  const st = kern.alloc(RNG_BYTES);
+  kern.x.rngSeed(st, 7);
+  return (steps) => {
+    for (let done = 0; done < steps; done += block) {
+      kern.write(A, s0.A);
+      kern.write(G, s0.G);
+      train(st, Math.min(block, steps - done));
+    }
+  };
+}
+
+/**
+ * The r spike eigenvalues of the bench's model at dimension d (random
+ * directions of norm sqrt(d), nearly orthogonal): coef_m^2 d + sigma^2 to
+ * O(sqrt d), the cost of a step does not depend on them.
+ */
+function spikeEigenvalues(d: number): number[] {
+  return coef.map((c) => c * c * d + sigma * sigma);
+}
+
+/** `simulate` with the reduced engine: n steps are one run of tMax = n / D. */
+function reducedSimulateBody(K: number): Body {
+  const data = spikedModel({ D, spikes: SPIKES, seed: 1 });
+  return async (n) => {
+    await simulate({
+      data,
+      network: { K, activation: "erf" },
+      lr: ETA,
+      tMax: n / D,
+      seeds: [1],
+      nTimes: 2,
+      engine: "reduced",
+    });
+  };
+}
+
 /** The peers' steps per second (peer_sgd.py), or why there are none. */
 async function peers(): Promise<{ rates: Record<string, number>; note: string }> {
   const script = new URL("./peer_sgd.py", import.meta.url);
@@ -351,7 +439,9 @@ note("generator and sampler measured");
 // --- steps ---
 const rows: Row[] = [];
 for (
-  const [ruleName, rule] of [["vanilla", RULE_VANILLA], ["truncated", RULE_TRUNCATED]] as const
+  const [ruleName, rule] of onlyReduced
+    ? [["vanilla", RULE_VANILLA]] as const
+    : [["vanilla", RULE_VANILLA], ["truncated", RULE_TRUNCATED]] as const
 ) {
   for (const K of KS) {
     const kb = await kernelBodies(rule, K);
@@ -367,7 +457,18 @@ for (
   }
 }
 note("running the peers (python3)");
-const peer = await peers();
+const peer = onlyReduced ? { rates: {}, note: "peers: skipped (--reduced)" } : await peers();
+
+// --- the reduced engine ---
+const REDUCED_DS = [1000, 10_000, 100_000, 1_000_000];
+const reduced = {
+  kernel: await measure(await reducedBody(4, D, 1 << 30), 1000),
+  simulate: await measure(reducedSimulateBody(4), D),
+  byD: [] as { D: number; rates: Rates }[],
+};
+for (const d of REDUCED_DS) {
+  reduced.byD.push({ D: d, rates: await measure(await reducedBody(4, d, 1000), 1000) });
+}
 
 const TARGETS = {
   simulateVanillaK4: 100_000,
@@ -388,6 +489,7 @@ if (asJson) {
     rows,
     peers: peer.rates,
     peersNote: peer.note,
+    reduced,
   }));
 } else {
   const int = (r: number) => Math.round(r).toLocaleString("en-US");
@@ -463,29 +565,69 @@ if (asJson) {
       `${what}: ${fmt(got)} ${unit} (target >= ${fmt(want)}: ${got >= want ? "met" : "NOT met"})`,
     );
   check("simulate, vanilla, K = 4", v4.simulate.cpu, TARGETS.simulateVanillaK4, "steps/s");
-  check(
-    "simulate, truncated, K = 4",
-    at("truncated", 4).simulate.cpu,
-    TARGETS.simulateTruncatedK4,
-    "steps/s",
+  if (!onlyReduced) {
+    check(
+      "simulate, truncated, K = 4",
+      at("truncated", 4).simulate.cpu,
+      TARGETS.simulateTruncatedK4,
+      "steps/s",
+    );
+    check("sample+step kernel, vanilla, K = 4", v4.kernelTrain.cpu, TARGETS.trainK4, "steps/s");
+    check(
+      "sample+step kernel, truncated, K = 4",
+      at("truncated", 4).kernelTrain.cpu,
+      TARGETS.trainK4,
+      "steps/s",
+    );
+  }
+  console.log();
+  console.log(
+    "reduced engine (THEORY.md 6a), erf, untied, vanilla, K = 4, 3 spikes: steps/s of CPU time",
   );
-  check("sample+step kernel, vanilla, K = 4", v4.kernelTrain.cpu, TARGETS.trainK4, "steps/s");
-  check(
-    "sample+step kernel, truncated, K = 4",
-    at("truncated", 4).kernelTrain.cpu,
-    TARGETS.trainK4,
-    "steps/s",
+  console.log(
+    `  D = ${D}: kernel ${int(reduced.kernel.cpu)}/s (full sample+step kernel ` +
+      `${int(v4.kernelTrain.cpu)}/s: ${(reduced.kernel.cpu / v4.kernelTrain.cpu).toFixed(1)}x); ` +
+      `simulate ${int(reduced.simulate.cpu)}/s (full simulate ${int(v4.simulate.cpu)}/s: ` +
+      `${(reduced.simulate.cpu / v4.simulate.cpu).toFixed(1)}x)`,
   );
-  for (const rule of ["vanilla", "truncated"]) {
-    for (const K of [16, 32]) {
-      const r = at(rule, K);
-      check(
-        `simulate, ${rule}, K = ${K}`,
-        r.simulate.cpu * flops(K) / 1e9,
-        TARGETS.gflopsWide,
-        "GFLOP/s",
-        (x) => x.toFixed(2),
-      );
+  for (const { D: d, rates } of reduced.byD) {
+    console.log(
+      `  D = ${d.toExponential(0)}: ${int(rates.cpu)} steps/s, ${
+        (1e9 / rates.cpu).toFixed(0)
+      } ns per step`,
+    );
+  }
+  const costRatio = reduced.byD[0].rates.cpu / reduced.byD[reduced.byD.length - 1].rates.cpu;
+  check(
+    "reduced kernel / full sample+step kernel, D = 1024, K = 4",
+    reduced.kernel.cpu / v4.kernelTrain.cpu,
+    30,
+    "x",
+    (x) => x.toFixed(1),
+  );
+  check(
+    "reduced simulate / full simulate, D = 1024, K = 4",
+    reduced.simulate.cpu / v4.simulate.cpu,
+    30,
+    "x",
+    (x) => x.toFixed(1),
+  );
+  console.log(
+    `reduced cost per step at D = 1e6 / at D = 1e3: ${costRatio.toFixed(2)} ` +
+      `(target <= 1.2: ${costRatio <= 1.2 ? "met" : "NOT met"})`,
+  );
+  if (!onlyReduced) {
+    for (const rule of ["vanilla", "truncated"]) {
+      for (const K of [16, 32]) {
+        const r = at(rule, K);
+        check(
+          `simulate, ${rule}, K = ${K}`,
+          r.simulate.cpu * flops(K) / 1e9,
+          TARGETS.gflopsWide,
+          "GFLOP/s",
+          (x) => x.toFixed(2),
+        );
+      }
     }
   }
 }

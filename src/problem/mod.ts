@@ -25,6 +25,8 @@ export {
 export { MAX_BLOCK, MAX_SEEDS, MAX_STEPS, PROBLEM_PARAMS } from "./params.ts";
 export { RULE_NAMES, RULES } from "./rules.ts";
 export type { HebbianFlow, RuleSpec } from "./rules.ts";
+export { checkEngine, ENGINE_NAMES, MAX_REDUCED_SPIKES, networkVectors } from "./engine.ts";
+export type { EngineProblem } from "./engine.ts";
 export { drawInitialWeights, informedWeights, STREAM } from "./init.ts";
 export { prepare, RECORDED_PROJECTIONS } from "./prepare.ts";
 export type { Prepared } from "./prepare.ts";

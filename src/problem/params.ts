@@ -7,6 +7,7 @@
 import type { ParamContext, ParamSpec } from "../core/params.ts";
 import { ACTIVATION_NAMES } from "../activations/mod.ts";
 import { RULE_NAMES } from "./rules.ts";
+import { ENGINE_NAMES } from "./engine.ts";
 
 /** Largest number of f64 values one array of a run may hold (the wasm memory is 4 GiB at most). */
 export const MAX_BLOCK = 1.5e8;
@@ -96,6 +97,16 @@ export const PROBLEM_PARAMS = [
     choices: () => RULE_NAMES,
     default: "vanilla",
     doc: "learning rule",
+    group: "Learning",
+  },
+  {
+    path: "engine",
+    flag: "engine",
+    type: "choice",
+    choices: () => ENGINE_NAMES,
+    default: "full",
+    doc: "SGD engine: full (the D-dimensional weights) or reduced (exact in law for spikes " +
+      "over an isotropic bulk, a cost per step independent of D: THEORY.md 6a)",
     group: "Learning",
   },
   {

@@ -20,6 +20,7 @@ import { recordingTimes } from "../core/grid.ts";
 import { dataKind, resolveData } from "../data/mod.ts";
 import { PROBLEM_PARAMS } from "./params.ts";
 import { RULES } from "./rules.ts";
+import { checkEngine } from "./engine.ts";
 import type { InitialWeights, Problem, ProblemInput } from "./types.ts";
 
 /** Keys a problem holds besides the table's, validated on their own: the data model, initial weights. */
@@ -93,6 +94,7 @@ function checkConstraints(p: Problem): void {
     }
   }
   if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
+  checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {
     throw new ConfigError(

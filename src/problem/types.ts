@@ -11,6 +11,7 @@ import type { PROBLEM_PARAMS } from "./params.ts";
 
 export type { Activation } from "../activations/mod.ts";
 export type { Rule } from "./rules.ts";
+export type { Engine } from "./engine.ts";
 export type {
   DataModel,
   DatasetModel,
@@ -113,8 +114,13 @@ export interface Run {
   eps: number[];
   /** Order parameters at each recorded time. */
   order: OrderParameters[];
-  /** Weight snapshots at the requested snapshot times. */
+  /** Weight snapshots at the requested snapshot times (none from the reduced engine). */
   snapshots: WeightSnapshot[];
+  /**
+   * Exact population error at each recorded time, from the order parameters
+   * (simulations with Gaussian inputs; the reduced engine's `eps` is this too).
+   */
+  epsExact?: number[];
 }
 
 /** The problem as recorded in a result: the data model described, D beside it. */
@@ -165,6 +171,8 @@ export interface CurveResult {
   epsMin: number[];
   /** Largest test error over runs. */
   epsMax: number[];
+  /** Exact population error, mean over runs (simulations with Gaussian inputs). */
+  epsExact?: number[];
   /** The individual runs (one per seed). */
   runs: Run[];
   /** PCA levels of the input covariance. */

@@ -41,6 +41,8 @@ import type { Progress } from "../core/progress.ts";
 import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
 import { displayable } from "../core/display.ts";
+import { runReducedSeed } from "./reduced.ts";
+import { exactErrors } from "./exact_error.ts";
 
 export type { RecordEvent } from "./parallel.ts";
 
@@ -109,6 +111,12 @@ function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
 
 /**
  * Run online SGD for every seed of the configuration and return the curves.
+ * The problem's `engine` picks how: "full" trains the D-dimensional weights
+ * (the test error on a held-out sample, and the exact error from the order
+ * parameters beside it for Gaussian inputs); "reduced" runs the exact
+ * reduced process of THEORY.md 6a (./reduced.ts: the same law, a cost per
+ * step independent of D; its error is the exact one, and it keeps no weight
+ * snapshots).
  *
  * @example
  * ```ts
@@ -160,7 +168,7 @@ export async function simulate(
   for (let i = 0; i < nSeeds; i++) {
     const seed = problem.seeds[i];
     if (finished(seed)) {
-      runs.push(done.get(seed)!);
+      runs.push(withExactError(prep, done.get(seed)!));
       continue;
     }
     status.run = i;
@@ -175,7 +183,9 @@ export async function simulate(
       ? (index: number, t: number, eps: number, order: OrderParameters) =>
         control.onRecord!({ run: i, seed, index, t, eps, order })
       : undefined;
-    const run = await runSeed(prep, seed, pacer, status, chunks, record);
+    const run = problem.engine === "reduced"
+      ? await runReducedSeed(prep, seed, pacer, status, control.chunk ?? CHUNK, record)
+      : withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
     runs.push(run);
     await control.onRun?.(run);
   }
@@ -185,10 +195,28 @@ export async function simulate(
     config: prep.record,
     times: [...prep.times],
     ...summarise(runs.map((r) => r.eps)),
+    ...(runs.every((r) => r.epsExact) ? { epsExact: meanOf(runs.map((r) => r.epsExact!)) } : {}),
     runs,
     pca: prep.pca,
     seconds: (performance.now() - started) / 1000,
   } as CurveResult, "curve");
+}
+
+/**
+ * The run with its exact population error at every recorded time (THEORY.md
+ * 4 and 1b, from its order parameters) when the inputs are Gaussian (the
+ * spiked and Gaussian models); real images keep the held-out estimate only.
+ */
+function withExactError(prep: Prepared, run: Run): Run {
+  if (prep.problem.data.kind === "dataset") return run;
+  if (run.epsExact?.length === run.order.length && run.epsExact.every(Number.isFinite)) return run;
+  const epsExact = exactErrors(run.order, prep.problem.network, prep.spectrum.traceOverD, prep.D);
+  return { ...run, epsExact };
+}
+
+/** The mean over runs at each recorded time. */
+function meanOf(rows: number[][]): number[] {
+  return rows[0].map((_, i) => rows.reduce((s, row) => s + row[i], 0) / rows.length);
 }
 
 /** Buffers of one run inside its own kernel instance, and its kernels bound to them. */

@@ -353,6 +353,40 @@ export interface KernelExports {
    */
   sgdTrain(smp: Ptr, st: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
   /**
+   * `reducedWorkSize(n: i32, r: i32, k: i32): i32` in assembly/reduced.ts
+   *
+   * f64 slots of scratch that reducedTrain needs for n vectors, r spikes and K units.
+   */
+  reducedWorkSize(n: number, r: number, k: number): number;
+  /**
+   * `gammaDeviate(st: usize, a: f64): f64` in assembly/reduced.ts
+   *
+   * A Gamma(a, 1) deviate, a > 0 (Marsaglia and Tsang 2000): for a >= 1,
+   * d = a - 1/3, c = 1/sqrt(9 d); draw x ~ N(0, 1), v = (1 + c x)^3 until
+   * v > 0 and u < 1 - 0.0331 x^4 or log u < x^2/2 + d (1 - v + log v);
+   * return d v. For a < 1: Gamma(a + 1) U^(1/a). Expected draws per deviate
+   * below 1.05 for every a >= 1, so the cost does not depend on a.
+   */
+  gammaDeviate(st: Ptr, a: number): number;
+  /**
+   * `chiSquareDeviate(st: usize, df: f64): f64` in assembly/reduced.ts
+   *
+   * A chi-square deviate with df >= 0 degrees of freedom (0 for df = 0).
+   */
+  chiSquareDeviate(st: Ptr, df: number): number;
+  /**
+   * `reducedTrain(st: usize, A: usize, G: usize, b: usize, steps: i32, nv: i32, r: i32, k: i32, sqrtRho: usize, sigmaB: f64, d: f64, df: f64, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, ob: i32, work: usize): void` in assembly/reduced.ts
+   *
+   * n steps of the reduced process, in place on A (nv x r), G (nv x nv) and
+   * b (K), with generator st.
+   * nv: network vectors (K untied rows of W, then K of V, then c when ob != 0;
+   * tied networks and Sanger's rule have W only, then c). r spikes with
+   * sqrt(rho_tau) at sqrtRho; sigmaB the bulk standard deviation; d = D;
+   * df = D - r - nv >= 0. rule: 0 vanilla, 1 truncated, 2 Sanger.
+   * work: reducedWorkSize(nv, r, k) f64 slots.
+   */
+  reducedTrain(st: Ptr, A: Ptr, G: Ptr, b: Ptr, steps: number, nv: number, r: number, k: number, sqrtRho: Ptr, sigmaB: number, d: number, df: number, eta: number, actCode: number, rule: number, tied: number, bias: number, ob: number, work: Ptr): void;
+  /**
    * `testErrorWorkSize(k: i32): i32` in assembly/metrics.ts
    *
    * f64 slots of scratch that testError needs: k*k (the Gram matrix) + k
@@ -543,6 +577,10 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   sgdSteps: "function",
   sgdStepsC: "function",
   sgdTrain: "function",
+  reducedWorkSize: "function",
+  gammaDeviate: "function",
+  chiSquareDeviate: "function",
+  reducedTrain: "function",
   testErrorWorkSize: "function",
   testErrorBegin: "function",
   testErrorRows: "function",
