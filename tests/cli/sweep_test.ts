@@ -441,6 +441,7 @@ Deno.test("pca and theory at D = 1e5 are not refused for the default n-test they
     "--n-times",
     "3",
     "--quiet",
+    "--json",
   ]);
   assert.equal(theory.code, 0, theory.stderr);
   assert.equal(JSON.parse(theory.stdout).config.nTest, 1500);
