@@ -185,7 +185,7 @@ export function defaultHeldOut(n: number): number {
  * let message = "";
  * try { checkHeldOut({ n: 1, d: 2, data: new Uint8Array(2), source: "one.csv" }, 1, "--n-held-out"); }
  * catch (e) { message = (e as Error).message; }
- * if (!message.startsWith("invalid one.csv: got 1 row; allowed: at least 2 rows")) throw new Error(message);
+ * if (!message.startsWith(`invalid one.csv: got "1 row"; allowed: at least 2 rows`)) throw new Error(message);
  * ```
  */
 export function checkHeldOut(ds: Dataset, nHeldOut: unknown, param: string): void {

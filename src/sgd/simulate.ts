@@ -187,6 +187,14 @@ export async function simulate(
       ? await runReducedSeed(prep, seed, pacer, status, control.chunk ?? CHUNK, record)
       : withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
     runs.push(run);
+    // every run's end is reported, however short the run (the pacer reports only every 0.1 s)
+    control.onProgress?.({
+      run: i,
+      runs: nSeeds,
+      t: problem.tMax,
+      tMax: problem.tMax,
+      fraction: (i + 1) / nSeeds,
+    });
     await control.onRun?.(run);
   }
   return displayable({

@@ -11,7 +11,17 @@
  */
 import assert from "node:assert/strict";
 import { tempPath } from "../../src/cli/io.ts";
-import { changes, cli, deadPid, exists, holdAsLive, mkfifo, SMALL, snapshot } from "./_files.ts";
+import {
+  changes,
+  cli,
+  deadPid,
+  exists,
+  existsOnSystem,
+  holdAsLive,
+  mkfifo,
+  SMALL,
+  snapshot,
+} from "./_files.ts";
 
 interface Refusal {
   name: string;
@@ -46,13 +56,13 @@ const REFUSALS: Refusal[] = [
     name: "--save-init /proc/self/comm (a kernel file, no temporary beside it)",
     args: ["theory", ...SMALL, "--save-init", "/proc/self/comm"],
     names: /--save-init: got "\/proc\/self\/comm \(no file can be written in \/proc\/self/,
-    ignore: !exists("/proc/self/comm"),
+    ignore: !existsOnSystem("/proc/self/comm"),
   },
   {
     name: "--save-spectrum /proc/self/new.json",
     args: ["simulate", ...SMALL, "--save-spectrum", "/proc/self/new.json"],
     names: /--save-spectrum: got "\/proc\/self\/new\.json/,
-    ignore: !exists("/proc/self"),
+    ignore: !existsOnSystem("/proc/self"),
   },
   {
     name: "--save-init a symlink to nothing",
@@ -85,7 +95,7 @@ const REFUSALS: Refusal[] = [
     name: "--save-init in a read-only file system (/sys)",
     args: ["theory", ...SMALL, "--save-init", "/sys/aedyn-w.json"],
     names: /^aedyn: invalid --save-init: got "\/sys\/aedyn-w\.json \(/,
-    ignore: !exists("/sys/kernel"),
+    ignore: !existsOnSystem("/sys/kernel"),
   },
   {
     name: "--save-init in a directory that does not exist",

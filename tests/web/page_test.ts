@@ -409,8 +409,9 @@ Deno.test({
             await page.waitForFunction(
               () => /^(done|error)/.test(document.getElementById("status")?.textContent ?? ""),
             );
+            // the status line says "error"; its title holds the whole message
             assert.match(
-              await page.$eval("#status", (e) => e.textContent ?? ""),
+              await page.$eval("#status", (e) => (e as unknown as { title: string }).title ?? ""),
               new RegExp(`^error: unknown preset ${name}; one of sequential, `),
             );
           }
