@@ -39,7 +39,7 @@
  * @module
  */
 import type { ActivationFunctions } from "../activations/mod.ts";
-import { gaussHermite, gaussLegendre, psdCholesky } from "../math/quadrature.ts";
+import { gaussHermite, gaussLegendre } from "../math/quadrature.ts";
 import { RULES } from "../problem/rules.ts";
 import type { FlowSystem } from "./system.ts";
 
@@ -75,6 +75,8 @@ export class StepNoise {
   readonly #sqrtD: number;
 
   /**
+   * The increment of a system's state for an activation.
+   *
    * @param sys the flow system (its rule, tie, biases and directions)
    * @param act the activation's functions g and g'
    */
@@ -223,7 +225,7 @@ export class StepNoise {
    * @param X the state (length of the system's state)
    * @param nodes Gauss-Hermite nodes per field (default {@link defaultNodes})
    */
-  moments(X: Float64Array, nodes = defaultNodes(this.#sys.K, this.#act)): StepMoments {
+  moments(X: Float64Array, nodes: number = defaultNodes(this.#sys.K, this.#act)): StepMoments {
     this.prepare(X);
     const sys = this.#sys;
     const { m, n, K } = sys;
@@ -508,17 +510,27 @@ function lambdaGrid(
   return { zeta: Float64Array.from(zs), weights: Float64Array.from(ws) };
 }
 
-/** Lower-triangular factor of a positive semi-definite m x m matrix (zero columns where singular). */
+/**
+ * Lower-triangular L with L L^T = cov for a positive semi-definite m x m
+ * matrix, in the natural order; a pivot at or below 1e-12 of the largest
+ * diagonal entry (collinear vectors, or a Gram block that round-off or the
+ * integrator has pushed slightly off the cone) gives a zero column.
+ */
 function psdFactor(cov: number[][], m: number): Float64Array {
-  // clip tiny negative pivots of round-off: a Gram block that decays to zero may dip below it
+  const L = new Float64Array(m * m);
   let scale = 0;
   for (let i = 0; i < m; i++) scale = Math.max(scale, Math.abs(cov[i][i]));
-  if (scale === 0) return new Float64Array(m * m);
-  try {
-    return psdCholesky(cov, m);
-  } catch {
-    const jittered = cov.map((row, i) => row.map((x, j) => (i === j ? Math.max(x, 0) : x)));
-    for (let i = 0; i < m; i++) jittered[i][i] += 1e-7 * scale;
-    return psdCholesky(jittered, m);
+  for (let j = 0; j < m; j++) {
+    let d = cov[j][j];
+    for (let k = 0; k < j; k++) d -= L[j * m + k] ** 2;
+    if (!(d > 1e-12 * scale)) continue;
+    const l = Math.sqrt(d);
+    L[j * m + j] = l;
+    for (let i = j + 1; i < m; i++) {
+      let s = cov[i][j];
+      for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
+      L[i * m + j] = s / l;
+    }
   }
+  return L;
 }

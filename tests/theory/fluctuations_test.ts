@@ -148,3 +148,43 @@ Deno.test("bad path settings are refused naming the flag", () => {
   assert.equal(ok.pathStep, 0.02);
   assert.equal(ok.pathSeed, 1_000_000);
 });
+
+Deno.test("the linearised covariance matches the paths from given weights (erf, K = 1, D = 300)", async () => {
+  const { linearisedBand } = await import("../../src/theory/fluctuations_linear.ts");
+  const { directionsOf, FlowSystem, initialState } = await import("../../src/theory/system.ts");
+  const { prepare } = await import("../../src/problem/prepare.ts");
+  const { activationSpec } = await import("../../src/activations/mod.ts");
+  const { drawInitialWeights } = await import("../../src/problem/init.ts");
+  const { createKernels } = await import("../../src/kernels/wasm.ts");
+  const D = 300, K = 1;
+  const init = drawInitialWeights({ K, sigma0: 0.1, tied: false }, D, 3);
+  const problem = resolveProblem({
+    data: spiked(D),
+    network: { K, activation: "erf", init },
+    tMax: 40,
+    nTimes: 16,
+    seeds: [1],
+  });
+  const prep = prepare(problem);
+  const act = activationSpec("erf");
+  const dirs = directionsOf(prep.spectrum, K, "projected");
+  const sys = new FlowSystem(dirs, K, "vanilla", 1, act.averages, await createKernels());
+  const band = linearisedBand(sys, act, initialState(dirs, K, init.W, init.V!), prep.times);
+  const f = (await theory(problem, { paths: 250 })).fluctuations!;
+  // 250 paths: the std of the paths has a sampling error of about 5%. On the plateaus (error
+  // within 10% of eps_PCA(0) or eps_PCA(1)) the band is right; during the escape it is only a
+  // first-order estimate (measured: 0.78-0.9 of the paths' std)
+  const [e0, e1] = prep.pca.epsPCA;
+  prep.times.forEach((t, i) => {
+    const r = band.std[i] / f.std[i];
+    if (t === 0) return;
+    const plateau = band.eps[i] > 0.9 * e0 || band.eps[i] < 1.1 * e1;
+    if (plateau) {
+      assert.ok(r > 0.8 && r < 1.25, `linearised / paths std ${r.toFixed(2)} at t = ${t}`);
+    } else assert.ok(r > 0.6 && r < 1.25, `linearised / paths std ${r.toFixed(2)} at t = ${t}`);
+  });
+  // the mean flow is the D -> infinity curve (Heun, 8 steps an interval, against the adaptive
+  // integrator)
+  const th = await theory(problem);
+  band.eps.forEach((e, i) => assert.ok(Math.abs(e - th.eps[i]) < 1e-2 * th.eps[i]));
+});
