@@ -73,6 +73,12 @@ export class StepNoise {
   #state: Float64Array = this.#y;
   readonly #decoder: boolean;
   readonly #sqrtD: number;
+  readonly #alpha: Float64Array;
+  readonly #beta: Float64Array;
+  readonly #bphi: Float64Array;
+  readonly #phi: Float64Array;
+  readonly #groupRho: Float64Array;
+  readonly #groupSize: Float64Array;
 
   /**
    * The increment of a system's state for an activation.
@@ -95,6 +101,18 @@ export class StepNoise {
     this.#g1 = new Float64Array(K);
     this.#xt = new Float64Array(n);
     this.#decoder = RULES[sys.rule].decoder;
+    this.#alpha = new Float64Array(m);
+    this.#beta = new Float64Array(m * m);
+    this.#bphi = new Float64Array(m);
+    this.#phi = new Float64Array(nG * m);
+    this.#groupRho = sys.dirs.groupRho;
+    // directions in each group: its rows, or for the bulk (null) the rest of the D
+    const sizes = sys.dirs.groupVectors.map((v) => (v ? v.length / D : 0));
+    const listed = n + sizes.reduce((a, b) => a + b, 0);
+    this.#groupSize = Float64Array.from(
+      sizes,
+      (s, g) => (sys.dirs.groupVectors[g] ? s : D - listed),
+    );
   }
 
   /** The index in the state vector of noisy component i. */
@@ -151,12 +169,17 @@ export class StepNoise {
         let acc = 0;
         for (let j = 0; j <= i; j++) acc += L[Lg + i * m + j] * normals[e + j];
         f[i] += acc;
+        this.#phi[g * m + i] = acc;
       }
     }
     this.#fromFields(f, xt, out);
   }
 
-  /** h from the fields f (m) and the explicit coordinates xt (n). */
+  /**
+   * h from the fields f (m) and the explicit coordinates xt (n). Every
+   * direction's increment has the form h(tau) = alpha xt_tau + beta y(tau),
+   * alpha (m) and beta (m x m) functions of the fields only: computed once.
+   */
   #fromFields(f: Float64Array, xt: Float64Array, out: Float64Array): void {
     const sys = this.#sys;
     const { m, n, K } = sys;
@@ -166,53 +189,101 @@ export class StepNoise {
     const mu = sys.mu;
     const D = sys.dirs.D;
     const gv = this.#g, g1 = this.#g1;
+    const al = this.#alpha, be = this.#beta;
+    al.fill(0);
+    be.fill(0);
     for (let k = 0; k < K; k++) {
       const lam = f[k] + mu[k];
       gv[k] = this.#act.g(lam);
       g1[k] = this.#act.g1(lam);
     }
     if (!this.#decoder) {
-      // Sanger's rule: linear, h[a_k] = eta lambda_k (xt - sum_{a<=k} lambda_a a_a / D)
+      // Sanger's rule: linear, h[a_k] = eta lambda_k (xt - sum_{a<=k} lambda_a a_a / D), b = a / D
       for (let k = 0; k < K; k++) {
-        const lk = f[k];
-        for (let t = 0; t < n; t++) {
-          let r = 0;
-          for (let a = 0; a <= k; a++) r += f[a] * X[a * n + t];
-          const h = eta * lk * (xt[t] - r / D);
-          out[k * n + t] = h;
-          out[(K + k) * n + t] = h / D;
-        }
+        al[k] = eta * f[k];
+        for (let a = 0; a <= k; a++) be[k * m + a] = -eta * f[k] * f[a] / D;
       }
-      return;
-    }
-    const uses = RULES[sys.rule].uses;
-    const out3 = m > 2 * K;
-    const sd = this.#sqrtD;
-    for (let k = 0; k < K; k++) {
-      let delta = f[K + k] - (o.C ? o.C[k] : 0);
-      for (let a = 0; a < K; a++) if (uses(k, a)) delta -= o.T0[k * K + a] * gv[a];
-      const enc = eta * g1[k] * delta;
-      if (this.components > m * n) out[m * n + k] = enc;
-      for (let t = 0; t < n; t++) {
-        let r = xt[t] - (out3 ? X[2 * K * n + t] : 0);
-        for (let a = 0; a < K; a++) if (uses(k, a)) r -= X[(K + a) * n + t] * gv[a];
-        const hb = eta * gv[k] * r;
-        const ha = enc * xt[t];
+      for (let k = 0; k < K; k++) {
+        al[K + k] = al[k] / D;
+        for (let j = 0; j < m; j++) be[(K + k) * m + j] = be[k * m + j] / D;
+      }
+    } else {
+      const uses = RULES[sys.rule].uses;
+      const out3 = m > 2 * K;
+      const sd = this.#sqrtD;
+      for (let k = 0; k < K; k++) {
+        let delta = f[K + k] - (o.C ? o.C[k] : 0);
+        for (let a = 0; a < K; a++) if (uses(k, a)) delta -= o.T0[k * K + a] * gv[a];
+        const enc = eta * g1[k] * delta;
+        if (this.components > m * n) out[m * n + k] = enc;
+        // b_k: eta g_k (xt - c - sum_{a in A(k)} b_a g_a)
+        const eg = eta * gv[k];
+        al[K + k] = eg;
+        for (let a = 0; a < K; a++) if (uses(k, a)) be[(K + k) * m + K + a] = -eg * gv[a];
+        if (out3) be[(K + k) * m + 2 * K] = -eg;
+        al[k] = enc;
         if (sys.tied) {
-          const h = ha + sd * hb;
-          out[k * n + t] = h;
-          out[(K + k) * n + t] = h / sd;
-        } else {
-          out[k * n + t] = ha;
-          out[(K + k) * n + t] = hb;
+          // the decoder path acts on w too; b = a / sqrt(D)
+          al[k] += sd * al[K + k];
+          for (let j = 0; j < m; j++) be[k * m + j] = sd * be[(K + k) * m + j];
+          al[K + k] = al[k] / sd;
+          for (let j = 0; j < m; j++) be[(K + k) * m + j] = be[k * m + j] / sd;
         }
       }
+      if (out3) {
+        const c = 2 * K;
+        al[c] = eta;
+        for (let a = 0; a < K; a++) be[c * m + K + a] = -eta * gv[a];
+        be[c * m + c] = -eta;
+      }
     }
-    if (out3) {
+    for (let i = 0; i < m; i++) {
+      const ai = al[i];
       for (let t = 0; t < n; t++) {
-        let r = xt[t] - X[2 * K * n + t];
-        for (let a = 0; a < K; a++) r -= X[(K + a) * n + t] * gv[a];
-        out[2 * K * n + t] = eta * r;
+        let h = ai * xt[t];
+        for (let j = 0; j < m; j++) {
+          const b = be[i * m + j];
+          if (b !== 0) h += b * X[j * n + t];
+        }
+        out[i * n + t] = h;
+      }
+    }
+  }
+
+  /**
+   * Add, for each group g, the sum over its directions of h(tau) h(tau)^T
+   * of the sample last drawn by {@link increment} into `out` (nG blocks of
+   * m x m): alpha alpha^T rho_g n_g / D + alpha (beta phi_g)^T +
+   * (beta phi_g) alpha^T + beta G_g beta^T, with phi_g the group's fields
+   * and n_g its number of directions. Divided by D it is the second-order
+   * (Ito) part of the mean change of the Gram block in one step: an O(1/D)
+   * correction to the mean flow (docs/fluctuations.md).
+   */
+  secondOrder(out: Float64Array): void {
+    const sys = this.#sys;
+    const { m, n, nG } = sys;
+    const D = sys.dirs.D;
+    const X = this.#state;
+    const al = this.#alpha, be = this.#beta, bp = this.#bphi;
+    for (let g = 0; g < nG; g++) {
+      const base = m * n + g * m * m;
+      const phi = this.#phi.subarray(g * m, (g + 1) * m);
+      for (let i = 0; i < m; i++) {
+        let acc = 0;
+        for (let j = 0; j < m; j++) acc += be[i * m + j] * phi[j];
+        bp[i] = acc;
+      }
+      const w = (this.#groupRho[g] * this.#groupSize[g]) / D;
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < m; j++) {
+          let bgb = 0;
+          for (let p = 0; p < m; p++) {
+            const bip = be[i * m + p];
+            if (bip === 0) continue;
+            for (let q = 0; q < m; q++) bgb += bip * X[base + p * m + q] * be[j * m + q];
+          }
+          out[g * m * m + i * m + j] += al[i] * al[j] * w + al[i] * bp[j] + bp[i] * al[j] + bgb;
+        }
       }
     }
   }

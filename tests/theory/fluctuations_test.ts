@@ -188,3 +188,25 @@ Deno.test("the linearised covariance matches the paths from given weights (erf, 
   const th = await theory(problem);
   band.eps.forEach((e, i) => assert.ok(Math.abs(e - th.eps[i]) < 1e-2 * th.eps[i]));
 });
+
+Deno.test("the second-order drift of the bulk gives the error floor of SGD above the fixed point (tied linear, D = 500)", async () => {
+  const problem: ProblemInput = {
+    data: spiked(500),
+    network: { K: 3, activation: "linear", tied: true },
+    lr: 1,
+    tMax: 5,
+    nTimes: 12,
+    nTest: 1,
+  };
+  const sim = await simulate({ ...problem, seeds: Array.from({ length: 10 }, (_, i) => i + 1) });
+  const last = (c: number[][]) => c.reduce((a, x) => a + x.at(-1)!, 0) / c.length;
+  const sgd = last(exactErrors(sim));
+  const th = await theory({ ...problem, seeds: [1], times: sim.times }, { paths: 20 });
+  const ode = th.eps.at(-1)!, paths = th.fluctuations!.mean.at(-1)!;
+  // the D -> infinity fixed point sits at eps_PCA(3); SGD a few percent above it (order 1/D)
+  assert.ok((sgd - ode) / ode > 0.01, `SGD ${sgd} vs the equations ${ode}`);
+  assert.ok(
+    Math.abs(paths - sgd) < 0.25 * (sgd - ode),
+    `paths ${paths}, SGD ${sgd}, equations ${ode}`,
+  );
+});
