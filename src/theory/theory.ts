@@ -83,7 +83,9 @@ export async function integrateSeed(
  * initial weights `simulate` draws for that seed, or from `network.init`).
  *
  * @param problem the problem, as for `simulate` (resolved or not)
- * @param solver integrator, form, step, tolerances, bins (all optional)
+ * @param solver integrator, form, step, tolerances, bins (all optional); with `paths: N` also
+ *   N paths of the diffusion limit at this D, summarised in the result's `fluctuations`
+ *   (THEORY.md 6b; docs/fluctuations.md)
  * @param control progress and cancellation
  * @example
  * ```ts
