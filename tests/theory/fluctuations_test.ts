@@ -210,3 +210,14 @@ Deno.test("the second-order drift of the bulk gives the error floor of SGD above
     `paths ${paths}, SGD ${sgd}, equations ${ode}`,
   );
 });
+
+Deno.test("the band figure of a theory with paths renders without Vega-Lite warnings", async () => {
+  const { bandSpec } = await import("../../src/plot/band.ts");
+  const { renderSvg } = await import("../../src/plot/render.ts");
+  const th = await theory({ ...ERF, tMax: 3, nTimes: 8, seeds: [1] }, { paths: 4 });
+  const seeds = th.fluctuations!.quantiles["0.5"].map((e) => e * 1.01);
+  const svg = await renderSvg(bandSpec(th, { seeds: [seeds], title: "band" }));
+  assert.match(svg, /predicted 10-90% of seeds \(4 paths\)/);
+  assert.match(svg, /SGD seeds \(1\)/);
+  assert.throws(() => bandSpec({ ...th, fluctuations: undefined }), ConfigError);
+});
