@@ -42,8 +42,9 @@ export const PRESETS: Readonly<Record<string, PresetFile>> = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { presetFile } from "./presets.ts";
- * if (!(presetFile("tied")?.experiment && presetFile("constructor") === undefined)) throw new Error("example failed");
+ * assert.ok(presetFile("tied")?.experiment && presetFile("constructor") === undefined, "the example's claim holds");
  * ```
  */
 export function presetFile(name: string): PresetFile | undefined {

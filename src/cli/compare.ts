@@ -3,6 +3,7 @@
  * the comparison record with its plain-text report.
  * @module
  */
+import { bandSpec } from "../plot/band.ts";
 import type { CurveResult } from "../problem/types.ts";
 import { deviation } from "../analysis/deviation.ts";
 import { errorCurveSpec } from "../plot/mod.ts";
@@ -17,6 +18,14 @@ export function theoryFigures(
 ): Promise<Record<string, string>> {
   return specFiles({
     error_curve: errorCurveSpec(result, { title: "Test error predicted by the equations" }),
+    // theory --paths: the predicted 10-90% band of the seeds at this D (THEORY.md 6b)
+    ...(result.fluctuations
+      ? {
+        band: bandSpec(result, {
+          title: `Predicted spread between seeds at D = ${result.config.D}`,
+        }),
+      }
+      : {}),
   }, opts.svg);
 }
 

@@ -67,11 +67,12 @@ function table(rows: string[][]): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summaryText } from "./summary.ts";
  * import { theory } from "../theory/theory.ts";
  * const r = await theory({ data: { D: 50 }, network: { K: 2 }, tMax: 50, nTimes: 40 });
  * const text = summaryText(r);
- * if (!(text.length < 4096 && text.includes("eps_PCA(2)"))) throw new Error("example failed");
+ * assert.ok(text.length < 4096 && text.includes("eps_PCA(2)"), "the example's claim holds");
  * ```
  */
 export function summaryText(result: CurveResult): string {

@@ -63,11 +63,12 @@ export function displayBundle(value: unknown, kind: DisplayKind): MimeBundle {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { displayable, JUPYTER_DISPLAY, VEGA_LITE_MIME } from "./display.ts";
  * const spec = displayable({ $schema: "x", title: "a figure", mark: "point" }, "spec");
  * const bundle = (spec as unknown as { [JUPYTER_DISPLAY](): Record<string, unknown> })[JUPYTER_DISPLAY]();
- * if (!(VEGA_LITE_MIME in bundle && bundle["text/plain"] === "a figure")) throw new Error("example failed");
- * if (!(JSON.stringify(spec) === '{"$schema":"x","title":"a figure","mark":"point"}')) throw new Error("example failed");
+ * assert.ok(VEGA_LITE_MIME in bundle && bundle["text/plain"] === "a figure", "the example's claim holds");
+ * assert.ok(JSON.stringify(spec) === '{"$schema":"x","title":"a figure","mark":"point"}', "the example's claim holds");
  * ```
  */
 export function displayable<T extends object>(value: T, kind: DisplayKind): T {

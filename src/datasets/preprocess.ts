@@ -165,8 +165,9 @@ export const HELD_OUT = 2000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defaultHeldOut } from "./preprocess.ts";
- * if (!(defaultHeldOut(60000) === 2000 && defaultHeldOut(300) === 60 && defaultHeldOut(4) === 1 && defaultHeldOut(1) === 0)) throw new Error("example failed");
+ * assert.ok(defaultHeldOut(60000) === 2000 && defaultHeldOut(300) === 60 && defaultHeldOut(4) === 1 && defaultHeldOut(1) === 0, "the example's claim holds");
  * ```
  */
 export function defaultHeldOut(n: number): number {

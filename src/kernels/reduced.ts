@@ -49,6 +49,7 @@ export interface ReducedOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createKernels, RNG_BYTES } from "./wasm.ts";
  * import { reducedTrainer } from "./reduced.ts";
  * const k = await createKernels();
@@ -62,7 +63,7 @@ export interface ReducedOptions {
  * const rng = k.alloc(RNG_BYTES);
  * k.x.rngSeed(rng, 1);
  * train(rng, 10);
- * if (!(k.view(G, 4).every(Number.isFinite) && k.view(G, 4)[0] !== 1)) throw new Error("example failed");
+ * assert.ok(k.view(G, 4).every(Number.isFinite) && k.view(G, 4)[0] !== 1, "the example's claim holds");
  * ```
  */
 export function reducedTrainer(

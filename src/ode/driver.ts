@@ -161,6 +161,7 @@ export interface AsyncSolveOptions extends SolveOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { solveAsync } from "./driver.ts";
  * const controller = new AbortController();
  * setTimeout(() => controller.abort(new Error("stop")), 50);
@@ -175,7 +176,7 @@ export interface AsyncSolveOptions extends SolveOptions {
  * } catch (e) {
  *   stopped = (e as Error).message === "stop";
  * }
- * if (!stopped) throw new Error("example failed");
+ * assert.ok(stopped, "the walk stopped when asked");
  * ```
  */
 export async function solveAsync(

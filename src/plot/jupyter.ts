@@ -64,10 +64,11 @@ export interface Comparison {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { comparison, simulate, theory } from "@aedyn/aedyn";
  * const problem = { data: { D: 40 }, network: { K: 1 }, tMax: 5, nTimes: 6, nTest: 200 };
  * const c = comparison(await simulate(problem), await theory(problem));
- * if (!(c.deviation.max >= 0 && c.simulation.times.length === c.theory.times.length)) throw new Error("example failed");
+ * assert.ok(c.deviation.max >= 0 && c.simulation.times.length === c.theory.times.length, "the example's claim holds");
  * ```
  */
 export function comparison(simulation: CurveResult, theory: CurveResult): Comparison {

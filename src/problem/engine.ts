@@ -42,9 +42,10 @@ export interface EngineProblem {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { networkVectors } from "./engine.ts";
  * const n = networkVectors({ K: 3, tied: false, outputBias: true }, "vanilla");
- * if (n !== 7) throw new Error("example failed");
+ * assert.equal(n, 7);
  * ```
  */
 export function networkVectors(

@@ -145,6 +145,12 @@ export interface SolverRecord {
   rtol: number;
   /** Bins of the spectrum, if binned. */
   bins?: number;
+  /** Paths of the diffusion limit sampled (THEORY.md 6b), when asked for. */
+  paths?: number;
+  /** Largest Euler step of the paths. */
+  pathStep?: number;
+  /** Seed of the first path (path i: initial weights and noise of seed pathSeed + i). */
+  pathSeed?: number;
   /** Accepted steps, summed over the seeds. */
   steps: number;
   /** Right-hand-side evaluations, summed over the seeds. */
@@ -183,6 +189,58 @@ export interface CurveResult {
    * Q_kk T_kk - R_kk^2 < 0, THEORY.md 4b); absent when there were none.
    */
   warnings?: { t: number; message: string }[];
+  /**
+   * The predicted spread between seeds at this D, from paths of the
+   * diffusion limit (theory with `paths` only; THEORY.md 6b).
+   */
+  fluctuations?: Fluctuations;
   /** Wall-clock seconds spent. */
   seconds: number;
+}
+
+/** Quantiles 0.1, 0.5, 0.9 of a distribution (null where it is not reached, e.g. a time after t-max). */
+export interface Deciles<T> {
+  /** 10% quantile. */
+  "0.1": T;
+  /** Median. */
+  "0.5": T;
+  /** 90% quantile. */
+  "0.9": T;
+}
+
+/**
+ * When the error leaves the plateau at eps_PCA(m): the first time it crosses
+ * below `level`, the geometric mean of eps_PCA(m) and eps_PCA(m + 1).
+ */
+export interface EscapeTimes {
+  /** The plateau eps_PCA(m) left (m = 0: the start, before any component is learnt). */
+  m: number;
+  /** The level crossed: sqrt(eps_PCA(m) eps_PCA(m + 1)). */
+  level: number;
+  /** How many paths crossed it by t-max. */
+  left: number;
+  /** Crossing time of each path (null: not by t-max). */
+  times: (number | null)[];
+  /** Mean crossing time of the paths that crossed (null if none did). */
+  mean: number | null;
+  /** Their standard deviation (null if fewer than two crossed). */
+  std: number | null;
+  /** Quantiles over all paths, those that did not cross counted as later than t-max. */
+  quantiles: Deciles<number | null>;
+}
+
+/** The predicted distribution of the error over seeds at finite D (THEORY.md 6b). */
+export interface Fluctuations {
+  /** Number of paths sampled. */
+  paths: number;
+  /** Mean error over the paths at each recorded time. */
+  mean: number[];
+  /** Standard deviation over the paths at each recorded time. */
+  std: number[];
+  /** Quantiles over the paths at each recorded time. */
+  quantiles: Deciles<number[]>;
+  /** Escape times of the plateaus at eps_PCA(0..K-1). */
+  escapes: EscapeTimes[];
+  /** Euler steps taken, summed over the paths. */
+  steps: number;
 }

@@ -19,11 +19,12 @@ import type { Network, OrderParameters } from "../problem/types.ts";
  * @param D input dimension
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exactErrors } from "./exact_error.ts";
  * const zero = [[0]];
  * const o = { Q: [[1]], R: zero, T: zero, T0: zero, WW: [[1]], a: zero, b: zero, bias: [0] };
  * const [e] = exactErrors([o], { activation: "erf", bias: false }, 2, 100);
- * if (e !== 1) throw new Error("example failed"); // a zero decoder: tr(Omega) / (2D)
+ * assert.equal(e, 1); // a zero decoder: tr(Omega) / (2D)
  * ```
  */
 export function exactErrors(

@@ -196,11 +196,12 @@ export function reducedInitialState(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wishartInitialState } from "./reduced.ts";
  * import { createKernels } from "../kernels/wasm.ts";
  * const s = wishartInitialState(await createKernels(), { n: 2, nRandom: 2, r: 1, K: 1, D: 1e6, sigma0: 0.1, seed: 1 });
  * // G_ii ~ sigma0^2 (D - r): about 1e4
- * if (!(Math.abs(s.G[0] / 1e4 - 1) < 0.02 && s.G[1] === s.G[2])) throw new Error("example failed");
+ * assert.ok(Math.abs(s.G[0] / 1e4 - 1) < 0.02 && s.G[1] === s.G[2], "the example's claim holds");
  * ```
  */
 export function wishartInitialState(

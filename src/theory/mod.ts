@@ -1,5 +1,7 @@
 /**
- * The theory's parts: `theory` itself and its solver settings, the forms of
+ * The theory's parts: `theory` itself and its solver settings, the
+ * statistics of the fluctuations at finite D (escape times, quantiles, the
+ * exact errors of SGD runs to compare them with), the forms of
  * the equations, the activations with their Gaussian averages (closed forms
  * or quadrature), the field averages and the predicted (population) error
  * of given overlaps, the ODE integrators, and the equations' building blocks.
@@ -16,6 +18,14 @@
  */
 export { theory } from "./theory.ts";
 export type { TheoryControl } from "./theory.ts";
+export {
+  crossingTime,
+  DECILES,
+  escapeTimes,
+  exactErrors,
+  quantileOf,
+  summariseFluctuations,
+} from "./fluctuations.ts";
 export {
   MAX_ADAPTIVE_STEPS,
   MAX_FIXED_STEPS,

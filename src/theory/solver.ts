@@ -21,6 +21,8 @@ import { type Form, FORM_NAMES } from "./forms.ts";
 export const MAX_FIXED_STEPS = 10_000_000;
 /** Most step attempts of the adaptive integrators. */
 export const MAX_ADAPTIVE_STEPS = 1_000_000;
+/** Most paths of the diffusion limit one theory samples. */
+export const MAX_PATHS = 100_000;
 
 /** Solver settings of `theory`, resolved. */
 export interface SolverSettings {
@@ -36,6 +38,12 @@ export interface SolverSettings {
   rtol: number;
   /** Bin all but the leading directions of the spectrum into this many groups (projected form). */
   bins?: number;
+  /** Sample this many paths of the diffusion limit (THEORY.md 6b): the spread between seeds. */
+  paths?: number;
+  /** Largest Euler step of the paths (t units; default 0.02, smaller where the flow is fast). */
+  pathStep?: number;
+  /** Seed of the first path: path i starts from the initial weights of seed pathSeed + i. */
+  pathSeed?: number;
 }
 
 /** What a caller may give of the solver settings: any subset, integrators by name or alias. */
@@ -118,6 +126,38 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     doc: "bin the spectrum beyond the leading directions into this many groups",
     group: "Solver",
   },
+  {
+    path: "paths",
+    flag: "paths",
+    type: "integer",
+    min: 2,
+    max: MAX_PATHS,
+    doc: "also sample this many paths of the diffusion limit: the predicted spread between " +
+      "seeds at this D (result.fluctuations)",
+    group: "Solver",
+  },
+  {
+    path: "pathStep",
+    flag: "path-step",
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    max: (c) => c.tMax as number,
+    maxNote: "t-max",
+    default: (c: ParamContext) => (c.paths === undefined ? undefined : 0.02),
+    doc: "largest Euler step of the paths (smaller where the mean flow is fast)",
+    group: "Solver",
+  },
+  {
+    path: "pathSeed",
+    flag: "path-seed",
+    type: "integer",
+    min: 0,
+    max: 2 ** 40,
+    default: (c: ParamContext) => (c.paths === undefined ? undefined : 1_000_000),
+    doc: "path i starts from the initial weights of seed path-seed + i and draws its own noise",
+    group: "Solver",
+  },
 ];
 
 /** The keys of the solver settings (config files, `theory`'s second argument). */
@@ -153,6 +193,15 @@ export function resolveSolver(input: SolverInput, problem: Problem): SolverSetti
   }
   if (out.h !== undefined && !fixedStep(ctx) && input.h !== undefined) {
     throw new ConfigError("h", out.h, `no step for the adaptive integrator ${out.integrator}`);
+  }
+  if (out.paths !== undefined && out.form !== "projected") {
+    throw new ConfigError("paths", out.paths, "paths with the projected form only");
+  }
+  for (const key of ["pathStep", "pathSeed"]) {
+    if (out.paths === undefined && (input as Record<string, unknown>)[key] !== undefined) {
+      const flag = key === "pathStep" ? "path-step" : "path-seed";
+      throw new ConfigError(`${key} (--${flag})`, out[key], "only with paths (--paths N)");
+    }
   }
   if (out.bins !== undefined && out.form !== "projected") {
     throw new ConfigError("bins", out.bins, "binning with the projected form only");

@@ -10,6 +10,7 @@
  */
 import type {
   CurveResult,
+  Fluctuations,
   OrderParameters,
   Problem,
   ProblemInput,
@@ -25,10 +26,11 @@ import { checkControl, runInWorkers } from "../core/pool.ts";
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
-import { createKernels } from "../kernels/wasm.ts";
+import { createKernels, type Kernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
 import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
 import { type Directions, directionsOf, FlowSystem, initialState } from "./system.ts";
+import { samplePaths } from "./fluctuations.ts";
 import {
   MAX_ADAPTIVE_STEPS,
   MAX_FIXED_STEPS,
@@ -86,7 +88,9 @@ export async function integrateSeed(
  * initial weights `simulate` draws for that seed, or from `network.init`).
  *
  * @param problem the problem, as for `simulate` (resolved or not)
- * @param solver integrator, form, step, tolerances, bins (all optional)
+ * @param solver integrator, form, step, tolerances, bins (all optional); with `paths: N` also
+ *   N paths of the diffusion limit at this D, summarised in the result's `fluctuations`
+ *   (THEORY.md 6b; docs/fluctuations.md)
  * @param control progress and cancellation
  * @example
  * ```ts
@@ -122,6 +126,7 @@ export async function theory(
   const outs: SeedIntegration[] = workers > 1 && cfg.seeds.length > 1
     ? await seedsInWorkers(cfg, settings, control, workers)
     : [];
+  const nPaths = settings.paths ?? 0;
   for (const [i, seed] of cfg.seeds.entries()) {
     const out = outs[i] ?? await theoryRun(prep, settings, seed, (t) =>
       control.onProgress?.({
@@ -129,7 +134,7 @@ export async function theory(
         runs: cfg.seeds.length,
         t,
         tMax: cfg.tMax,
-        fraction: (i + t / cfg.tMax) / cfg.seeds.length,
+        fraction: (i + t / cfg.tMax) / (cfg.seeds.length + nPaths),
       }), control.signal);
     runs.push(out.run);
     const who = cfg.seeds.length > 1 ? `seed ${seed}: ` : "";
@@ -137,6 +142,8 @@ export async function theory(
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
+  // ---- paths of the diffusion limit (THEORY.md 6b): the spread between seeds at this D ----
+  const fluctuations = nPaths > 0 ? await fluctuationsOf(prep, settings, control) : undefined;
   return displayable({
     kind: "theory",
     version: VERSION,
@@ -147,6 +154,7 @@ export async function theory(
     runs,
     pca: prep.pca,
     ...(warnings.length ? { warnings } : {}),
+    ...(fluctuations ? { fluctuations } : {}),
     seconds: (performance.now() - started) / 1000,
   } as CurveResult, "curve");
 }
@@ -294,32 +302,10 @@ async function theoryRun(
   const D = prep.D;
   // the set-up is long at large D (weights, projections, kernels): an abort is heard between its parts
   await heed(signal);
-  const w0 = prep.initialWeights(seed);
-  await heed(signal);
-  const V = decoderOf(cfg, w0.W, w0.V);
   const dirs = directionsOf(prep.spectrum, K, opts.form, opts.bins);
-  const outputBias = cfg.network.outputBias;
-  // the output bias c (zeros unless given) enters every direction's vector as c_tau
-  const c = outputBias ? (w0.c ?? new Array(D).fill(0)) : undefined;
-  const vectors = initialState(dirs, K, w0.W, V, c);
+  const y0 = initialVector(prep, dirs, seed);
   await heed(signal);
-  const bias = cfg.network.bias;
-  // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
-  const y0 = new Float64Array(vectors.length + (bias ? K : 0));
-  y0.set(vectors);
-  if (bias) (w0.b ?? []).forEach((b, k) => (y0[vectors.length + k] = b / Math.sqrt(D)));
-  const act = activationSpec(cfg.network.activation);
-  const sys = new FlowSystem(
-    dirs,
-    K,
-    cfg.rule,
-    cfg.lr,
-    act.averages,
-    await createKernels(),
-    cfg.network.tied,
-    bias ? act.biasedAverages : undefined,
-    { outputBias, form: opts.form },
-  );
+  const sys = systemOf(prep, opts, dirs, await createKernels());
   await heed(signal);
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
@@ -399,6 +385,89 @@ async function heed(signal: AbortSignal | undefined): Promise<void> {
   signal.throwIfAborted();
   await new Promise((resolve) => setTimeout(resolve, 0));
   signal.throwIfAborted();
+}
+
+/** The state of the equations at the initial weights of a seed (or `network.init`). */
+function initialVector(prep: Prepared, dirs: Directions, seed: number): Float64Array {
+  const cfg = prep.problem;
+  const { K } = cfg.network;
+  const D = prep.D;
+  const w0 = prep.initialWeights(seed);
+  const V = decoderOf(cfg, w0.W, w0.V);
+  // the output bias c (zeros unless given) enters every direction's vector as c_tau
+  const c = cfg.network.outputBias ? (w0.c ?? new Array(D).fill(0)) : undefined;
+  const vectors = initialState(dirs, K, w0.W, V, c);
+  const bias = cfg.network.bias;
+  // trained biases enter the state as mu_k = b_k / sqrt(D), the means of the local fields
+  const y0 = new Float64Array(vectors.length + (bias ? K : 0));
+  y0.set(vectors);
+  if (bias) (w0.b ?? []).forEach((b, k) => (y0[vectors.length + k] = b / Math.sqrt(D)));
+  return y0;
+}
+
+/** The flow system of a problem on the given kernels. */
+function systemOf(
+  prep: Prepared,
+  opts: SolverSettings,
+  dirs: Directions,
+  kernels: Kernels,
+): FlowSystem {
+  const cfg = prep.problem;
+  const act = activationSpec(cfg.network.activation);
+  return new FlowSystem(
+    dirs,
+    cfg.network.K,
+    cfg.rule,
+    cfg.lr,
+    act.averages,
+    kernels,
+    cfg.network.tied,
+    cfg.network.bias ? act.biasedAverages : undefined,
+    { outputBias: cfg.network.outputBias, form: opts.form },
+  );
+}
+
+/**
+ * The fluctuations of a theory with `paths` (THEORY.md 6b): that many paths
+ * of the diffusion limit, path i from the initial weights of seed
+ * pathSeed + i (or `network.init`), in this thread; progress continues the
+ * seeds' (the paths count as runs after them).
+ */
+async function fluctuationsOf(
+  prep: Prepared,
+  settings: SolverSettings,
+  control: TheoryControl,
+): Promise<Fluctuations> {
+  const cfg = prep.problem;
+  const kernels = await createKernels();
+  const dirs = directionsOf(prep.spectrum, cfg.network.K, settings.form, settings.bins);
+  const paths = settings.paths!;
+  const runs = cfg.seeds.length + paths;
+  let last = performance.now();
+  return await samplePaths({
+    system: systemOf(prep, settings, dirs, kernels),
+    kernels,
+    activation: activationSpec(cfg.network.activation),
+    initial: (seed) => initialVector(prep, dirs, seed),
+    times: prep.times,
+    paths,
+    step: settings.pathStep!,
+    seed: settings.pathSeed!,
+    epsPCA: prep.pca.epsPCA,
+    ...(control.signal ? { signal: control.signal } : {}),
+    progress: (done) => {
+      const now = performance.now();
+      if (!control.onProgress || (now - last < 200 && done < paths)) return;
+      last = now;
+      control.onProgress({
+        run: cfg.seeds.length + done - 1,
+        runs,
+        t: cfg.tMax,
+        tMax: cfg.tMax,
+        fraction: (cfg.seeds.length + done) / runs,
+      });
+    },
+  });
 }
 
 /** The decoder the equations see: V (untied), W (tied) or W / sqrt(D) (no decoder: Sanger's rule). */
