@@ -39,6 +39,31 @@ export interface SgdOptions {
 }
 
 /**
+ * Bind `sgdStepsC`: the result applies one SGD step per row of `xs` (n x D),
+ * on samples the caller made (the noise tests of the diffusion theory
+ * project single steps of the kernel at chosen states).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createKernels } from "./wasm.ts";
+ * import { sgdStepper } from "./ops.ts";
+ * const k = await createKernels();
+ * const d = 4, K = 1;
+ * const w = k.put([0.1, 0, 0, 0]), v = k.put([0.1, 0, 0, 0]), b = k.f64(1);
+ * const step = sgdStepper(k.x, { w, v, b, d, k: K, eta: 1, activation: 0, rule: 0, tied: false, bias: false, work: k.f64(k.x.sgdWorkSize(d, K)) });
+ * step(k.put([1, 0, 0, 0]), 1);
+ * assert.ok(k.view(v, 4)[0] > 0.1, "the decoder moved towards x");
+ * ```
+ */
+export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number) => void {
+  const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
+  const { w, v, b, d, k, eta, activation, rule, work } = o;
+  const c = o.c ?? 0;
+  return (xs, n) => x.sgdStepsC(w, v, b, c, xs, n, d, k, eta, activation, rule, tied, bias, work);
+}
+
+/**
  * Bind `sgdTrain`: the result runs n SGD steps on n fresh samples drawn from
  * `sampler` with random state `rng` (the samples that `sampler.draw(rng, xs,
  * n)` would draw, and the bits of the stepper on them).
