@@ -18,7 +18,6 @@ import { STREAM } from "../problem/init.ts";
 import { RULES } from "../problem/rules.ts";
 import { MAX_SNAPSHOT_VALUES } from "../problem/params.ts";
 import { activationSpec } from "../activations/mod.ts";
-import { summarise } from "../core/stats.ts";
 import {
   createKernels,
   type Kernels,
@@ -36,11 +35,17 @@ import {
   testErrorOf,
 } from "../kernels/ops.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
-import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
-import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } from "./parallel.ts";
+import { fanOut, seedProgress } from "../core/fanout.ts";
+import {
+  checkSimulateControl,
+  type RecordEvent,
+  type SeedEvent,
+  type SeedTask,
+  seedWorkers,
+} from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
-import { displayable } from "../core/display.ts";
+import { curveResult } from "../problem/result.ts";
 import { runReducedSeed } from "./reduced.ts";
 import { exactErrors } from "./exact_error.ts";
 
@@ -144,62 +149,70 @@ export async function simulate(
   checkSimulateControl(control, problem, prep.times.length);
   control.signal?.throwIfAborted();
   const started = performance.now();
-  const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
   const nSeeds = problem.seeds.length;
   const finished = (seed: number) => done.get(seed)?.eps.length === prep.times.length;
   const todo = problem.seeds.filter((s) => !finished(s));
-  const workers = seedWorkers(control.workers ?? 1, todo.length, problem);
-  if (workers > 1) {
-    // every seed left in a worker; then the runs are assembled below as finished ones
-    const ran = await seedsInWorkers(problem, todo, control, workers);
-    for (const run of ran) done.set(run.seed, run);
+  const runOf = (task: number) => problem.seeds.indexOf(todo[task]);
+  const progress = seedProgress(control.onProgress, {
+    runs: nSeeds,
+    tMax: problem.tMax,
+    finishedBefore: nSeeds - todo.length,
+    runOf,
+  });
+  // the seeds left, in this thread or over workers: each the same bits either way
+  await fanOut<SeedTask, Run, SeedEvent>({
+    count: todo.length,
+    workers: seedWorkers(control.workers ?? 1, todo.length, problem),
+    worker: new URL("./worker.ts", import.meta.url),
+    input: (task) => ({
+      problem: { ...problem, seeds: [todo[task]] },
+      ...(control.chunk !== undefined ? { chunk: control.chunk } : {}),
+      record: control.onRecord !== undefined,
+      spectrum: prep.spectrum,
+    }),
+    local: (task, emit) => runSeedTask(prep, task, emit, control.signal),
+    keep: false,
+    ...(control.signal ? { signal: control.signal } : {}),
+    onEvent: (task, e) => {
+      if (e.kind === "progress") progress.reach(task, e.t);
+      else control.onRecord?.({ ...e.record, run: runOf(task) });
+    },
+    onDone: async (task, run) => {
+      done.set(run.seed, run);
+      progress.finish(task);
+      await control.onRun?.(run);
+    },
+  });
+  const runs = problem.seeds.map((seed) => withExactError(prep, done.get(seed)!));
+  return curveResult(prep, "simulation", runs, started);
+}
+
+/**
+ * One seed of a simulation, as a task of the fan-out (in this thread, or in
+ * a worker: ./worker.ts calls it with the same task): its run, with the
+ * exact error; progress (the time reached, about every 0.1 s of work) and,
+ * when the task asks, every recorded time are sent as events.
+ */
+export async function runSeedTask(
+  prep: Prepared,
+  task: SeedTask,
+  emit: (event: SeedEvent) => void,
+  signal?: AbortSignal,
+): Promise<Run> {
+  const seed = task.problem.seeds[0];
+  const status = { t: 0 };
+  const pacer = new Pacer(signal, 100, () => emit({ kind: "progress", t: status.t }));
+  const chunk = task.chunk ?? CHUNK;
+  const record = task.record
+    ? (index: number, t: number, eps: number, order: OrderParameters) =>
+      emit({ kind: "record", record: { run: 0, seed, index, t, eps, order } })
+    : undefined;
+  if (prep.problem.engine === "reduced") {
+    return await runReducedSeed(prep, seed, pacer, status, chunk, record);
   }
-  // one pacer for all seeds: progress and Ctrl-C are served about every 0.1 s of work
-  const status = { run: 0, t: 0 };
-  const pacer = new Pacer(control.signal, 100, () =>
-    control.onProgress?.({
-      run: status.run,
-      runs: nSeeds,
-      t: status.t,
-      tMax: problem.tMax,
-      fraction: (status.run + status.t / problem.tMax) / nSeeds,
-    }));
-  for (let i = 0; i < nSeeds; i++) {
-    const seed = problem.seeds[i];
-    if (finished(seed)) {
-      runs.push(withExactError(prep, done.get(seed)!));
-      continue;
-    }
-    status.run = i;
-    status.t = 0;
-    const chunks = chunksOf(
-      control.chunk ?? CHUNK,
-      problem.network.K,
-      prep.D,
-      prep.model.sampler.r,
-    );
-    const record = control.onRecord
-      ? (index: number, t: number, eps: number, order: OrderParameters) =>
-        control.onRecord!({ run: i, seed, index, t, eps, order })
-      : undefined;
-    const run = problem.engine === "reduced"
-      ? await runReducedSeed(prep, seed, pacer, status, control.chunk ?? CHUNK, record)
-      : withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
-    runs.push(run);
-    await control.onRun?.(run);
-  }
-  return displayable({
-    kind: "simulation",
-    version: VERSION,
-    config: prep.record,
-    times: [...prep.times],
-    ...summarise(runs.map((r) => r.eps)),
-    ...(runs.every((r) => r.epsExact) ? { epsExact: meanOf(runs.map((r) => r.epsExact!)) } : {}),
-    runs,
-    pca: prep.pca,
-    seconds: (performance.now() - started) / 1000,
-  } as CurveResult, "curve");
+  const chunks = chunksOf(chunk, prep.problem.network.K, prep.D, prep.model.sampler.r);
+  return withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
 }
 
 /**
@@ -212,11 +225,6 @@ function withExactError(prep: Prepared, run: Run): Run {
   if (run.epsExact?.length === run.order.length && run.epsExact.every(Number.isFinite)) return run;
   const epsExact = exactErrors(run.order, prep.problem.network, prep.spectrum.traceOverD, prep.D);
   return { ...run, epsExact };
-}
-
-/** The mean over runs at each recorded time. */
-function meanOf(rows: number[][]): number[] {
-  return rows[0].map((_, i) => rows.reduce((s, row) => s + row[i], 0) / rows.length);
 }
 
 /** Buffers of one run inside its own kernel instance, and its kernels bound to them. */
