@@ -11,7 +11,20 @@
 import { runInWorkers } from "./pool.ts";
 import type { Progress } from "./progress.ts";
 
-/** The progress of a set of tasks: finished ones, and the fraction each task in flight reached. */
+/**
+ * The progress of a set of tasks: finished ones, and the fraction each task in flight reached.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tally } from "./fanout.ts";
+ * const tally = new Tally(4, 1);
+ * tally.reach(0, 0.5);
+ * assert.equal(tally.fraction, 1.5 / 4);
+ * tally.finish(0);
+ * assert.equal(tally.fraction, 2 / 4);
+ * ```
+ */
 export class Tally {
   readonly #inFlight = new Map<number, number>();
   #finished: number;
@@ -19,19 +32,10 @@ export class Tally {
   readonly total: number;
 
   /**
-   * @param total the tasks in all
-   * @param finishedBefore tasks already finished before this run (counted as done)
+   * A tally of `total` tasks, `finishedBefore` of them finished before this run (counted as done).
    *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { Tally } from "./fanout.ts";
-   * const tally = new Tally(4, 1);
-   * tally.reach(0, 0.5);
-   * assert.equal(tally.fraction, 1.5 / 4);
-   * tally.finish(0);
-   * assert.equal(tally.fraction, 2 / 4);
-   * ```
+   * @param total the tasks in all
+   * @param finishedBefore tasks already finished before this run
    */
   constructor(total: number, finishedBefore = 0) {
     this.total = total;
