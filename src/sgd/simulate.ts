@@ -368,6 +368,13 @@ function samplerInputs<Kind extends SamplerSpec["kind"]>(
   return make(s, k, D, z);
 }
 
+/** The network's buffers in kernel memory (W, V, b, c and the decoder the error sees). */
+type NetworkBuffers = Pick<RunMemory, "W" | "V" | "b" | "c" | "Veff">;
+
+/**
+ * The buffers of one run in its own kernel instance, the network at its
+ * initial weights, the kernels bound to them, and the test block drawn.
+ */
 async function allocate(
   prep: Prepared,
   seed: number,
@@ -381,39 +388,8 @@ async function allocate(
   const { K, tied } = cfg.network;
   const D = model.D;
   const ownDecoder = RULES[cfg.rule].decoder;
-  const untiedDecoder = !tied && ownDecoder;
-  const W = k.f64(K * D);
-  const V = untiedDecoder ? k.f64(K * D) : W;
-  const b = k.f64(K);
-  // the output bias starts at init.c, or 0 (THEORY.md 1b)
-  const c = cfg.network.outputBias && ownDecoder ? k.f64(D) : 0;
-  const Veff = ownDecoder ? V : k.f64(K * D);
-  const init = cfg.network.init;
-  if (init) {
-    const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
-    rows(W, init.W);
-    if (untiedDecoder) {
-      if (!init.V) {
-        throw new ConfigError("network.init.V", undefined, "a K x D decoder for an untied network");
-      }
-      rows(V, init.V);
-    }
-    if (init.b) k.write(b, init.b);
-    if (init.c && c) k.write(c, init.c);
-  } else {
-    // the seed's draw (drawInitialWeights: W, then V of an untied network), straight into place
-    const st = k.alloc(RNG_BYTES);
-    k.x.rngSeed(st, seed * 8 + STREAM.init);
-    const step = chunks.normals;
-    for (const m of untiedDecoder ? [W, V] : [W]) {
-      for (let i = 0; i < K * D; i += step) {
-        const n = Math.min(step, K * D - i);
-        k.x.rngFillNormal(st, m + 8 * i, n);
-        k.x.scale(m + 8 * i, cfg.network.sigma0, m + 8 * i, n);
-        await pacer.tick();
-      }
-    }
-  }
+  const { W, V, b, c, Veff } = networkBuffers(k, prep);
+  await initialiseWeights(k, prep, seed, { W, V, b, c, Veff }, pacer, chunks);
   const cov = model.covariance;
   const M = Math.min(spectrum.eigenvalues.length, RECORDED_PROJECTIONS);
   const activation = activationSpec(cfg.network.activation).kernelCode;
@@ -478,19 +454,95 @@ async function allocate(
     }),
   };
   k.x.rngSeed(mem.rngTrain, seed * 8 + STREAM.train);
-  if (s.kind === "rows") {
-    k.write(mem.Xtest, s.model.heldOut);
-  } else {
-    const rngTest = k.alloc(RNG_BYTES);
-    k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
-    // drawn in chunks of rows: the same stream, row by row, as one call
-    const rows = chunks.sampleRows;
-    for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
-      mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
+  await drawTestBlock(mem, prep, seed, pacer, chunks);
+  return mem;
+}
+
+/**
+ * The network's buffers: W; V of an untied network with a decoder (else W);
+ * the biases b; the output bias c (or 0: none); the decoder the error sees
+ * (V, or its own buffer for W / sqrt(D) when the rule has no decoder).
+ */
+function networkBuffers(k: Kernels, prep: Prepared): NetworkBuffers {
+  const { K, tied, outputBias } = prep.problem.network;
+  const D = prep.D;
+  const ownDecoder = RULES[prep.problem.rule].decoder;
+  const W = k.f64(K * D);
+  const V = !tied && ownDecoder ? k.f64(K * D) : W;
+  const b = k.f64(K);
+  // the output bias starts at init.c, or 0 (THEORY.md 1b)
+  const c = outputBias && ownDecoder ? k.f64(D) : 0;
+  const Veff = ownDecoder ? V : k.f64(K * D);
+  return { W, V, b, c, Veff };
+}
+
+/**
+ * The initial weights in place: `network.init`, or the seed's draw
+ * (drawInitialWeights: W, then V of an untied network, from the seed's init
+ * stream) straight into kernel memory, in chunks of normals.
+ */
+async function initialiseWeights(
+  k: Kernels,
+  prep: Prepared,
+  seed: number,
+  net: NetworkBuffers,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<void> {
+  const { K, sigma0, init } = prep.problem.network;
+  const D = prep.D;
+  const untiedDecoder = net.V !== net.W;
+  if (init) {
+    const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
+    rows(net.W, init.W);
+    if (untiedDecoder) {
+      if (!init.V) {
+        throw new ConfigError("network.init.V", undefined, "a K x D decoder for an untied network");
+      }
+      rows(net.V, init.V);
+    }
+    if (init.b) k.write(net.b, init.b);
+    if (init.c && net.c) k.write(net.c, init.c);
+    return;
+  }
+  const st = k.alloc(RNG_BYTES);
+  k.x.rngSeed(st, seed * 8 + STREAM.init);
+  const step = chunks.normals;
+  for (const m of untiedDecoder ? [net.W, net.V] : [net.W]) {
+    for (let i = 0; i < K * D; i += step) {
+      const n = Math.min(step, K * D - i);
+      k.x.rngFillNormal(st, m + 8 * i, n);
+      k.x.scale(m + 8 * i, sigma0, m + 8 * i, n);
       await pacer.tick();
     }
   }
-  return mem;
+}
+
+/**
+ * The test block: a data set's held-out rows, or nTest fresh samples from
+ * the seed's test stream, drawn in chunks of rows (the same stream, row by
+ * row, as one call).
+ */
+async function drawTestBlock(
+  mem: RunMemory,
+  prep: Prepared,
+  seed: number,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<void> {
+  const { k } = mem;
+  const s = prep.model.sampler;
+  if (s.kind === "rows") {
+    k.write(mem.Xtest, s.model.heldOut);
+    return;
+  }
+  const rngTest = k.alloc(RNG_BYTES);
+  k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
+  const rows = chunks.sampleRows;
+  for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
+    mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * prep.D, Math.min(rows, mem.nTest - r0));
+    await pacer.tick();
+  }
 }
 
 /**
