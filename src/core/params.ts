@@ -76,9 +76,13 @@ export interface ParamSpec {
   /**
    * A constraint beyond the type's, on the value and what is resolved before
    * it (e.g. a step for fixed-step integrators only): what is allowed, in
-   * words, when the value breaks it, else undefined.
+   * words, when the value breaks it (with what to show of the value when
+   * not the value itself, e.g. a matrix's norm), else undefined.
    */
-  readonly check?: (value: never, ctx: ParamContext) => string | undefined;
+  readonly check?: (
+    value: never,
+    ctx: ParamContext,
+  ) => string | { got: unknown; allowed: string } | undefined;
   /** The canonical form of an accepted value (e.g. an alias's name), which the context and the result hold. */
   readonly canonical?: (value: never) => unknown;
   /** Default: a value or a function of the context; undefined means optional (absent). */
@@ -369,7 +373,8 @@ function isNumber(x: unknown, integer: boolean): x is number {
 export function checkParam(spec: ParamSpec, value: unknown, ctx: ParamContext = {}): unknown {
   checkType(spec, value, ctx);
   const why = spec.check?.(value as never, ctx);
-  if (why !== undefined) throw new ConfigError(paramName(spec), value, why);
+  if (typeof why === "string") throw new ConfigError(paramName(spec), value, why);
+  if (why !== undefined) throw new ConfigError(paramName(spec), why.got, why.allowed);
   return value;
 }
 

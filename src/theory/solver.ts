@@ -74,12 +74,12 @@ export const SOLVER_PARAMS = [
     path: "h",
     flag: "h",
     type: "number",
-    min: (c) => (c.tMax as number) / MAX_FIXED_STEPS,
-    max: (c) => c.tMax as number,
+    min: (c: ParamContext): number => (c.tMax as number) / MAX_FIXED_STEPS,
+    max: (c: ParamContext): number => c.tMax as number,
     maxNote: "t-max",
-    default: (c: ParamContext) =>
+    default: (c: ParamContext): number | undefined =>
       fixedStep(c) ? (c.integrator === "euler" ? 1 / (c.D as number) : 0.01) : undefined,
-    check: (_: number, c: ParamContext) =>
+    check: (_: number, c: ParamContext): string | undefined =>
       fixedStep(c) ? undefined : `no step for the adaptive integrator ${c.integrator}`,
     doc: "step of the fixed-step integrators (euler: default 1/D; rk4: 0.01)",
     group: "Solver",
@@ -109,8 +109,8 @@ export const SOLVER_PARAMS = [
     flag: "bins",
     type: "integer",
     min: 1,
-    max: (c) => c.D as number,
-    check: (_: number, c: ParamContext) =>
+    max: (c: ParamContext): number => c.D as number,
+    check: (_: number, c: ParamContext): string | undefined =>
       c.form === "projected" ? undefined : "binning with the projected form only",
     doc: "bin the spectrum beyond the leading directions into this many groups",
     group: "Solver",
