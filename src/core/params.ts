@@ -71,6 +71,8 @@ export interface ParamSpec {
   readonly rows?: Bound;
   /** Columns of a "matrix". */
   readonly cols?: Bound;
+  /** What the rows and the columns of a "matrix" count, for messages (e.g. "K", "D"). */
+  readonly shapeNote?: readonly [rows: string, cols: string];
   /** The value must be given (no default): its absence is refused. */
   readonly required?: true;
   /**
@@ -342,10 +344,17 @@ export function describeAllowed(spec: ParamSpec, ctx: ParamContext = {}): string
       return `a list of ${count}${spec.distinct ? "distinct " : ""}${what}${range()}`;
     }
     case "matrix":
-      return `a ${num(bound(spec.rows, ctx) ?? 0)} x ${
-        num(bound(spec.cols, ctx) ?? 0)
-      } matrix of finite numbers (a list of rows)`;
+      return `${countOf(spec.rows, spec.shapeNote?.[0], ctx)} rows of ${
+        countOf(spec.cols, spec.shapeNote?.[1], ctx)
+      } finite numbers`;
   }
+}
+
+/** A count for messages: "D = 40" with its note, "40" without, "any number of" unbounded. */
+function countOf(b: Bound | undefined, note: string | undefined, ctx: ParamContext): string {
+  const n = bound(b, ctx);
+  if (n === undefined) return "any number of";
+  return note ? `${note} = ${num(n)}` : num(n);
 }
 
 /** Throw the ConfigError of `spec` for `value`. */
@@ -381,14 +390,14 @@ export function checkParam(spec: ParamSpec, value: unknown, ctx: ParamContext = 
 /** A matrix of `rows` rows of `cols` finite numbers, or a ConfigError naming the first bad row. */
 function checkMatrix(spec: ParamSpec, value: unknown, ctx: ParamContext): void {
   const rows = bound(spec.rows, ctx), cols = bound(spec.cols, ctx);
+  const perRow = `${countOf(spec.cols, spec.shapeNote?.[1], ctx)} finite numbers`;
   if (!Array.isArray(value) || (rows !== undefined && value.length !== rows)) {
     reject(spec, Array.isArray(value) ? `${value.length} rows` : value, ctx);
   }
   (value as unknown[]).forEach((row, k) => {
     const name = paramName(spec, `[${k}]`);
     if (!Array.isArray(row) || (cols !== undefined && row.length !== cols)) {
-      const what = `${cols === undefined ? "" : `${num(cols)} `}finite numbers`;
-      throw new ConfigError(name, Array.isArray(row) ? `${row.length} numbers` : row, what);
+      throw new ConfigError(name, Array.isArray(row) ? `${row.length} numbers` : row, perRow);
     }
     for (const x of row) {
       if (!isNumber(x, false)) throw new ConfigError(name, x, "finite numbers");

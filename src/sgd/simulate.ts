@@ -47,7 +47,7 @@ import {
 import { Pacer } from "../core/pacer.ts";
 import { curveResult } from "../problem/result.ts";
 import { runReducedSeed } from "./reduced.ts";
-import { exactErrors } from "./exact_error.ts";
+import { exactErrors } from "../problem/exact_error.ts";
 
 export type { RecordEvent } from "./parallel.ts";
 

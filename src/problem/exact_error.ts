@@ -2,13 +2,14 @@
  * The exact population error of recorded networks on Gaussian inputs, from
  * their order parameters (THEORY.md sections 4 and 1b: `predictedError` of
  * the activation's Gaussian averages, the fields with the means b_k / sqrt(D)
- * of trained biases) — the same formula as `populationError` of
- * ../analysis/population.ts, here for `simulate` to record per run.
+ * of trained biases): the one copy of the formula, here where both
+ * `simulate` (which records it per run) and `populationError` of
+ * src/analysis may import it.
  * @module
  */
 import { activationSpec } from "../activations/mod.ts";
 import { biasedFields, centralFields, predictedError } from "../activations/fields.ts";
-import type { Network, OrderParameters } from "../problem/types.ts";
+import type { Network, OrderParameters } from "./types.ts";
 
 /**
  * The exact error of each recorded network of one run.
@@ -19,11 +20,12 @@ import type { Network, OrderParameters } from "../problem/types.ts";
  * @param D input dimension
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { exactErrors } from "./exact_error.ts";
  * const zero = [[0]];
  * const o = { Q: [[1]], R: zero, T: zero, T0: zero, WW: [[1]], a: zero, b: zero, bias: [0] };
  * const [e] = exactErrors([o], { activation: "erf", bias: false }, 2, 100);
- * if (e !== 1) throw new Error("example failed"); // a zero decoder: tr(Omega) / (2D)
+ * assert.equal(e, 1); // a zero decoder: tr(Omega) / (2D)
  * ```
  */
 export function exactErrors(
