@@ -4,14 +4,8 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import {
-  parseFlags,
-  PROBLEM_FLAGS,
-  problemHelp,
-  SOLVER_FLAGS,
-  solverHelp,
-  textFlag,
-} from "../flags.ts";
+import { parseFlags, PROBLEM_FLAGS, problemHelp, SOLVER_FLAGS, solverHelp } from "../flags.ts";
+import { textFlag } from "../flags.ts";
 import { resolveInputs } from "../inputs.ts";
 import {
   checkOutputs,
