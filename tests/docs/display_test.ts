@@ -55,7 +55,7 @@ Deno.test("a spec and a sweep summary show themselves as figures", async () => {
   const b = bundle(spec);
   assert.equal(b["text/plain"], "one curve");
   assert.equal((b[VEGA_LITE] as { mark?: unknown; layer?: unknown }).layer !== undefined, true);
-  assert.match(spec.$schema, /v6\.json$/, "the spec itself is unchanged");
+  assert.match(spec.$schema ?? "", /v6\.json$/, "the spec itself is unchanged");
   const sweepSpec = parseSweepSpec(JSON.stringify({
     problem: { data: { D: 40 }, network: { K: 1 }, tMax: 4, nTimes: 4, nTest: 100, seeds: [1] },
     axes: { lr: [0.5, 1] },
