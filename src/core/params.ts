@@ -73,8 +73,12 @@ export interface ParamSpec {
   readonly cols?: Bound;
   /** What the rows and the columns of a "matrix" count, for messages (e.g. "K", "D"). */
   readonly shapeNote?: readonly [rows: string, cols: string];
-  /** The value must be given (no default): its absence is refused. */
-  readonly required?: true;
+  /**
+   * The value must be given (no default): always (true), or when a function
+   * of what is resolved before it returns why (e.g. "the decoder of an
+   * untied network"). Its absence is then refused.
+   */
+  readonly required?: true | ((ctx: ParamContext) => string | undefined);
   /**
    * A constraint beyond the type's, on the value and what is resolved before
    * it (e.g. a step for fixed-step integrators only): what is allowed, in
@@ -208,7 +212,11 @@ export function resolveTable<T extends readonly ParamSpec[]>(
     const given = getPath(input, spec.path);
     const value = given === undefined ? defaultOf(spec, ctx) : given;
     if (value === undefined) {
-      if (spec.required) reject(spec, value, ctx);
+      const why = typeof spec.required === "function" ? spec.required(ctx) : spec.required;
+      if (why === true) reject(spec, value, ctx);
+      if (why) {
+        throw new ConfigError(paramName(spec), value, `${describeAllowed(spec, ctx)}: ${why}`);
+      }
       continue;
     }
     checkParam(spec, value, ctx);

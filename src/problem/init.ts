@@ -64,6 +64,8 @@ export const INIT_PARAMS = [
     rows: K,
     cols: D,
     shapeNote: ["K", "D"],
+    required: (c: ParamContext): string | undefined =>
+      c.decoder ? "the decoder of an untied network" : undefined,
     check: normBelow,
     doc: "the decoder's initial weights V (K x D, untied networks)",
   },
@@ -100,7 +102,8 @@ export const INIT_PARAMS = [
  * Check explicit initial weights against K, D and the bias flags, from
  * their declaration {@link INIT_PARAMS}: keys, shapes, finite entries,
  * finite squared norms (weights whose squares overflow are refused here,
- * not found as a divergence later).
+ * not found as a divergence later), a decoder V when the network has its
+ * own (`decoder`: untied, and a rule with a decoder).
  *
  * @example
  * ```ts
@@ -117,9 +120,16 @@ export function validateInit(
   D: number,
   bias: boolean,
   outputBias = false,
+  decoder = false,
 ): void {
   checkKeys("network.init (--init)", init, keysOf(INIT_PARAMS, "network.init"));
-  const ctx = { D, "network.K": K, "network.bias": bias, "network.outputBias": outputBias };
+  const ctx = {
+    D,
+    "network.K": K,
+    "network.bias": bias,
+    "network.outputBias": outputBias,
+    decoder,
+  };
   resolveTable(INIT_PARAMS, { network: { init } }, ctx);
 }
 

@@ -96,7 +96,10 @@ function checkConstraints(p: Problem): void {
       throw new ConfigError(paramName(spec), net[key], `${value} (${why})`);
     }
   }
-  if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
+  if (net.init !== undefined) {
+    const decoder = !net.tied && RULES[p.rule].decoder;
+    validateInit(net.init, net.K, D, net.bias, net.outputBias, decoder);
+  }
   checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {

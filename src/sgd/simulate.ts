@@ -34,7 +34,7 @@ import {
   type TestErrorKernel,
   testErrorOf,
 } from "../kernels/ops.ts";
-import { ConfigError, DivergenceError } from "../core/errors.ts";
+import { DivergenceError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
 import { fanOut, seedProgress } from "../core/fanout.ts";
 import {
@@ -495,12 +495,8 @@ async function initialiseWeights(
   if (init) {
     const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
     rows(net.W, init.W);
-    if (untiedDecoder) {
-      if (!init.V) {
-        throw new ConfigError("network.init.V", undefined, "a K x D decoder for an untied network");
-      }
-      rows(net.V, init.V);
-    }
+    // an untied network's decoder is required when the problem is resolved (INIT_PARAMS)
+    if (untiedDecoder && init.V) rows(net.V, init.V);
     if (init.b) k.write(net.b, init.b);
     if (init.c && net.c) k.write(net.c, init.c);
     return;

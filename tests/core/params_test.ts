@@ -125,4 +125,14 @@ Deno.test("explicit initial weights are checked by their declaration", () => {
     ],
   ];
   for (const [f, expected] of cases) assert.match(messageOf(f), expected);
+  // an untied network needs its decoder (refused when resolved, before any work); a tied one
+  // and a rule without a decoder do not
+  const W = [[1, 0]];
+  const data = { D: 2, spikes: [1] };
+  assert.match(
+    messageOf(() => resolveProblem({ data, network: { K: 1, init: { W } } })),
+    /^invalid network\.init\.V \(--init\): got nothing; .*the decoder of an untied network$/,
+  );
+  resolveProblem({ data, network: { K: 1, tied: true, init: { W } } });
+  resolveProblem({ data, rule: "sanger", network: { K: 1, activation: "linear", init: { W } } });
 });
