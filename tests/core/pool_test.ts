@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../src/core/errors.ts";
-import { runInWorkers } from "../../src/core/pool.ts";
+import {
+  AedynError,
+  ConfigError,
+  DataFormatError,
+  DivergenceError,
+  DomainError,
+  DownloadError,
+  IntegrationError,
+} from "../../src/core/errors.ts";
+import { reviveError, runInWorkers, serializeError } from "../../src/core/pool.ts";
 
 const WORKER = new URL("./_square_worker.ts", import.meta.url);
 
@@ -33,4 +41,29 @@ Deno.test("an error in a worker comes back as the package's class; an abort stop
     /stop/,
   );
   assert.ok(performance.now() - started < 2000);
+});
+
+Deno.test("every error class of the package crosses a worker boundary with its class, fields and message", () => {
+  const errors: Error[] = [
+    new AedynError("plain", 2),
+    new ConfigError("network.K (--K)", 0, "an integer from 1 to D"),
+    new DataFormatError({ source: "x.gz", offset: 12, gunzipped: true }, "a header", "zeros"),
+    new DataFormatError({ source: "a.csv", line: 3 }, "a number"),
+    new DivergenceError(2.5, "the weights blew up"),
+    new DomainError(1.5, "Q T < R^2"),
+    new IntegrationError("max-steps", 4, "too many steps"),
+    new DownloadError("https://example.org/x", "404"),
+  ];
+  for (const e of errors) {
+    const back = reviveError(structuredClone(serializeError(e)));
+    assert.equal(back.constructor, e.constructor, e.name);
+    assert.equal(back.message, e.message, e.name);
+    for (const key of Object.keys(e)) {
+      assert.deepEqual(
+        (back as unknown as Record<string, unknown>)[key],
+        (e as unknown as Record<string, unknown>)[key],
+        `${e.name}.${key}`,
+      );
+    }
+  }
 });
