@@ -1,13 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  AedynError,
-  ConfigError,
-  DataFormatError,
-  DivergenceError,
-  DomainError,
-  DownloadError,
-  IntegrationError,
-} from "../../src/core/errors.ts";
+import * as errors from "../../src/core/errors.ts";
 import { reviveError, runInWorkers, serializeError } from "../../src/core/pool.ts";
 
 const WORKER = new URL("./_square_worker.ts", import.meta.url);
@@ -28,7 +20,7 @@ Deno.test("the pool returns the outputs in input order, whatever the pool size a
 Deno.test("an error in a worker comes back as the package's class; an abort stops every worker", async () => {
   await assert.rejects(
     runInWorkers(WORKER, [{ x: 2, ms: 1 }, { x: -1, ms: 1 }], { workers: 2 }),
-    (e: unknown) => e instanceof ConfigError && e.param === "x",
+    (e: unknown) => e instanceof errors.ConfigError && e.param === "x",
   );
   const c = new AbortController();
   setTimeout(() => c.abort(new Error("stop")), 50);
@@ -45,14 +37,18 @@ Deno.test("an error in a worker comes back as the package's class; an abort stop
 
 Deno.test("every error class of the package crosses a worker boundary with its class, fields and message", () => {
   const errors: Error[] = [
-    new AedynError("plain", 2),
-    new ConfigError("network.K (--K)", 0, "an integer from 1 to D"),
-    new DataFormatError({ source: "x.gz", offset: 12, gunzipped: true }, "a header", "zeros"),
-    new DataFormatError({ source: "a.csv", line: 3 }, "a number"),
-    new DivergenceError(2.5, "the weights blew up"),
-    new DomainError(1.5, "Q T < R^2"),
-    new IntegrationError("max-steps", 4, "too many steps"),
-    new DownloadError("https://example.org/x", "404"),
+    new errors.AedynError("plain", 2),
+    new errors.ConfigError("network.K (--K)", 0, "an integer from 1 to D"),
+    new errors.DataFormatError(
+      { source: "x.gz", offset: 12, gunzipped: true },
+      "a header",
+      "zeros",
+    ),
+    new errors.DataFormatError({ source: "a.csv", line: 3 }, "a number"),
+    new errors.DivergenceError(2.5, "the weights blew up"),
+    new errors.DomainError(1.5, "Q T < R^2"),
+    new errors.IntegrationError("max-steps", 4, "too many steps"),
+    new errors.DownloadError("https://example.org/x", "404"),
   ];
   for (const e of errors) {
     const back = reviveError(structuredClone(serializeError(e)));
