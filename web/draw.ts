@@ -127,7 +127,7 @@ export const NARROW = 520;
 export function fitWidth(spec: VegaLiteSpec, paneWidth: number): VegaLiteSpec {
   const narrow = isNarrow(paneWidth);
   const out = narrow ? legendsBelow(spec) as VegaLiteSpec : spec;
-  const single = typeof spec.width === "number" && ("layer" in spec || "mark" in spec);
+  const single = ("layer" in spec || "mark" in spec) && typeof spec.width === "number";
   if (!single) return out;
   return { ...out, width: "container", autosize: { type: "fit-x", contains: "padding" } };
 }

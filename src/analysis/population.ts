@@ -2,16 +2,15 @@
  * The exact test (population) error of recorded networks. For Gaussian
  * inputs — the spiked and the Gaussian data models, and the Gaussian
  * equivalent of a data set — the error of given weights is a function of
- * their order parameters (THEORY.md section 4 and 1b; `predictedError` of
- * `../activations/fields.ts`), so a simulation's recorded Q, R, T, T0,
+ * their order parameters (THEORY.md section 4 and 1b; `exactErrors` of
+ * `../problem/exact_error.ts`, the one copy of the formula), so a simulation's recorded Q, R, T, T0,
  * biases and output-bias overlaps C, C0 give its exact error at every
  * recorded time, free of the noise of a held-out sample. Real images keep
  * the held-out estimate.
  * @module
  */
-import type { CurveResult, OrderParameters } from "../problem/types.ts";
-import { activationSpec } from "../activations/mod.ts";
-import { biasedFields, centralFields, predictedError } from "../activations/fields.ts";
+import type { CurveResult } from "../problem/types.ts";
+import { exactErrors } from "../problem/exact_error.ts";
 import { ConfigError } from "../core/errors.ts";
 import { summarise } from "../core/stats.ts";
 
@@ -88,35 +87,8 @@ export function populationError(result: CurveResult): PopulationError {
     throw new ConfigError("result", result.kind, `a result whose exact error is known: ${why}`);
   }
   const cfg = result.config;
-  const spec = activationSpec(cfg.network.activation);
-  const D = cfg.D;
-  const traceOverD = result.pca.traceOverD;
   const runs = result.runs.map((r) =>
-    r.order.map((o) => errorOfOrder(o, spec, traceOverD, D, cfg.network.bias))
+    exactErrors(r.order, cfg.network, result.pca.traceOverD, cfg.D)
   );
   return { runs, ...summarise(runs) };
-}
-
-/** The exact error of one recorded network. */
-function errorOfOrder(
-  o: OrderParameters,
-  spec: ReturnType<typeof activationSpec>,
-  traceOverD: number,
-  D: number,
-  bias: boolean,
-): number {
-  const K = o.Q.length;
-  const flat = (M: number[][]) => Float64Array.from(M.flat());
-  const Q = flat(o.Q);
-  const overlaps = {
-    Q,
-    R: flat(o.R),
-    T: flat(o.T),
-    T0: flat(o.T0),
-    ...(o.C ? { C: Float64Array.from(o.C), C0: o.C0 ?? 0 } : {}),
-  };
-  const fields = bias
-    ? biasedFields(spec.biasedAverages, Q, o.bias.map((b) => b / Math.sqrt(D)), K)
-    : centralFields(spec.averages, Q, K);
-  return predictedError(K, traceOverD, fields, overlaps);
 }

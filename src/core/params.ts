@@ -36,7 +36,8 @@ export type ParamType =
   | "boolean"
   | "choice"
   | "numbers"
-  | "integers";
+  | "integers"
+  | "matrix";
 
 /** The declaration of one parameter. */
 export interface ParamSpec {
@@ -60,12 +61,36 @@ export interface ParamSpec {
   readonly max?: Bound;
   /** Why `max` is what it is, shown in messages (e.g. "K <= D"). */
   readonly maxNote?: string;
-  /** Smallest and largest number of elements of a list. */
-  readonly minLength?: number;
+  /** Smallest number of elements of a list. */
+  readonly minLength?: Bound;
   /** Largest number of elements of a list. */
   readonly maxLength?: Bound;
   /** List elements must be distinct. */
   readonly distinct?: boolean;
+  /** Rows of a "matrix" (each a list of `cols` finite numbers). */
+  readonly rows?: Bound;
+  /** Columns of a "matrix". */
+  readonly cols?: Bound;
+  /** What the rows and the columns of a "matrix" count, for messages (e.g. "K", "D"). */
+  readonly shapeNote?: readonly [rows: string, cols: string];
+  /**
+   * The value must be given (no default): always (true), or when a function
+   * of what is resolved before it returns why (e.g. "the decoder of an
+   * untied network"). Its absence is then refused.
+   */
+  readonly required?: true | ((ctx: ParamContext) => string | undefined);
+  /**
+   * A constraint beyond the type's, on the value and what is resolved before
+   * it (e.g. a step for fixed-step integrators only): what is allowed, in
+   * words, when the value breaks it (with what to show of the value when
+   * not the value itself, e.g. a matrix's norm), else undefined.
+   */
+  readonly check?: (
+    value: never,
+    ctx: ParamContext,
+  ) => string | { got: unknown; allowed: string } | undefined;
+  /** The canonical form of an accepted value (e.g. an alias's name), which the context and the result hold. */
+  readonly canonical?: (value: never) => unknown;
   /** Default: a value or a function of the context; undefined means optional (absent). */
   readonly default?: unknown | ((ctx: ParamContext) => unknown);
   /** Unit or scale, for help texts (e.g. "t = steps / D"). */
@@ -76,10 +101,15 @@ export interface ParamSpec {
   readonly group?: string;
 }
 
-/** The value type a declaration gives: numbers, booleans, lists, or the union of its choices. */
-export type ValueOf<S> = S extends { readonly type: "integer" | "number" } ? number
+/**
+ * The value type a declaration gives: its canonical form's, or numbers,
+ * booleans, lists, matrices, or the union of its choices.
+ */
+export type ValueOf<S> = S extends { readonly canonical: (v: never) => infer C } ? C
+  : S extends { readonly type: "integer" | "number" } ? number
   : S extends { readonly type: "boolean" } ? boolean
   : S extends { readonly type: "numbers" | "integers" } ? number[]
+  : S extends { readonly type: "matrix" } ? number[][]
   : S extends { readonly type: "choice"; readonly choices: () => readonly (infer C)[] } ? C
   : never;
 
@@ -90,17 +120,28 @@ export type KeyIn<P, Prefix extends string> = Prefix extends ""
   : never;
 
 /**
+ * Whether a declaration always resolves to a value: it is required, or its
+ * default is a value or a function that never returns undefined.
+ */
+export type AlwaysSet<S> = S extends { readonly required: true } ? true
+  : S extends { readonly default: infer D }
+    ? (D extends (...a: never[]) => infer R ? (undefined extends R ? false : true)
+      : (undefined extends D ? false : true))
+  : false;
+
+/**
  * The record a table declares at `prefix`: a key per declaration, typed by
- * {@link ValueOf}, required when it has a default and optional otherwise.
+ * {@link ValueOf}, required when it always resolves to a value ({@link AlwaysSet}) and
+ * optional otherwise.
  */
 export type RecordOf<T extends readonly ParamSpec[], Prefix extends string = ""> =
   & {
-    -readonly [S in T[number] as S extends { default: unknown } ? KeyIn<S["path"], Prefix> : never]:
+    -readonly [S in T[number] as AlwaysSet<S> extends true ? KeyIn<S["path"], Prefix> : never]:
       ValueOf<S>;
   }
   & {
     -readonly [
-      S in T[number] as S extends { default: unknown } ? never : KeyIn<S["path"], Prefix>
+      S in T[number] as AlwaysSet<S> extends true ? never : KeyIn<S["path"], Prefix>
     ]?: ValueOf<S>;
   };
 
@@ -170,10 +211,18 @@ export function resolveTable<T extends readonly ParamSpec[]>(
   for (const spec of specs) {
     const given = getPath(input, spec.path);
     const value = given === undefined ? defaultOf(spec, ctx) : given;
-    if (value === undefined) continue;
+    if (value === undefined) {
+      const why = typeof spec.required === "function" ? spec.required(ctx) : spec.required;
+      if (why === true) reject(spec, value, ctx);
+      if (why) {
+        throw new ConfigError(paramName(spec), value, `${describeAllowed(spec, ctx)}: ${why}`);
+      }
+      continue;
+    }
     checkParam(spec, value, ctx);
-    setPath(out, spec.path, value);
-    ctx[spec.path] = value;
+    const canonical = spec.canonical ? spec.canonical(value as never) : value;
+    setPath(out, spec.path, canonical);
+    ctx[spec.path] = canonical;
   }
   return out as TreeOf<T>;
 }
@@ -194,11 +243,13 @@ export function flagOf(spec: ParamSpec): string | undefined {
 /**
  * Name of a parameter in messages: its path (the config key), and the flag a
  * user types when there is one and it differs: "network.outputBias
- * (--output-bias)", "data.normalise (--no-normalise)", "lr".
+ * (--output-bias)", "data.normalise (--no-normalise)", "lr"; `element`
+ * follows the path (a row of a matrix: "network.init.W[2] (--init)").
  */
-export function paramName(spec: ParamSpec): string {
+export function paramName(spec: ParamSpec, element = ""): string {
   const flag = flagOf(spec);
-  return flag === undefined || flag === spec.path ? spec.path : `${spec.path} (--${flag})`;
+  const path = spec.path + element;
+  return flag === undefined || flag === spec.path ? path : `${path} (--${flag})`;
 }
 
 /** The declaration of the parameter at `path`, or undefined. */
@@ -248,6 +299,8 @@ export function parseText(spec: ParamSpec, text: string, name = paramName(spec))
       return text.split(",").map((s) => parseDecimal(name, s.trim(), spec.type === "integers"));
     case "choice":
       return text;
+    case "matrix":
+      throw new ConfigError(name, text, "a matrix, from a file (not a text value)");
   }
 }
 
@@ -288,16 +341,28 @@ export function describeAllowed(spec: ParamSpec, ctx: ParamContext = {}): string
     case "integers": {
       const what = spec.type === "integers" ? "integers" : "finite numbers";
       const n = bound(spec.maxLength, ctx);
-      const count = spec.minLength !== undefined && n !== undefined
-        ? `${spec.minLength} to ${num(n)} `
-        : spec.minLength
-        ? `at least ${spec.minLength} `
+      const m = bound(spec.minLength, ctx);
+      const count = m !== undefined && n !== undefined
+        ? (m === n ? `${num(n)} ` : `${num(m)} to ${num(n)} `)
+        : m
+        ? `at least ${num(m)} `
         : n !== undefined
         ? `at most ${num(n)} `
         : "";
       return `a list of ${count}${spec.distinct ? "distinct " : ""}${what}${range()}`;
     }
+    case "matrix":
+      return `${countOf(spec.rows, spec.shapeNote?.[0], ctx)} rows of ${
+        countOf(spec.cols, spec.shapeNote?.[1], ctx)
+      } finite numbers`;
   }
+}
+
+/** A count for messages: "D = 40" with its note, "40" without, "any number of" unbounded. */
+function countOf(b: Bound | undefined, note: string | undefined, ctx: ParamContext): string {
+  const n = bound(b, ctx);
+  if (n === undefined) return "any number of";
+  return note ? `${note} = ${num(n)}` : num(n);
 }
 
 /** Throw the ConfigError of `spec` for `value`. */
@@ -320,10 +385,40 @@ function isNumber(x: unknown, integer: boolean): x is number {
 /**
  * Check one value against its declaration; returns it (typed by the caller)
  * or throws a {@link ConfigError} that names the parameter (path and flag),
- * the value and what is allowed.
+ * the value and what is allowed. A declaration's own `check` comes last.
  */
 export function checkParam(spec: ParamSpec, value: unknown, ctx: ParamContext = {}): unknown {
+  checkType(spec, value, ctx);
+  const why = spec.check?.(value as never, ctx);
+  if (typeof why === "string") throw new ConfigError(paramName(spec), value, why);
+  if (why !== undefined) throw new ConfigError(paramName(spec), why.got, why.allowed);
+  return value;
+}
+
+/** A matrix of `rows` rows of `cols` finite numbers, or a ConfigError naming the first bad row. */
+function checkMatrix(spec: ParamSpec, value: unknown, ctx: ParamContext): void {
+  const rows = bound(spec.rows, ctx), cols = bound(spec.cols, ctx);
+  const perRow = `${countOf(spec.cols, spec.shapeNote?.[1], ctx)} finite numbers`;
+  if (!Array.isArray(value) || (rows !== undefined && value.length !== rows)) {
+    reject(spec, Array.isArray(value) ? `${value.length} rows` : value, ctx);
+  }
+  (value as unknown[]).forEach((row, k) => {
+    const name = paramName(spec, `[${k}]`);
+    if (!Array.isArray(row) || (cols !== undefined && row.length !== cols)) {
+      throw new ConfigError(name, Array.isArray(row) ? `${row.length} numbers` : row, perRow);
+    }
+    for (const x of row) {
+      if (!isNumber(x, false)) throw new ConfigError(name, x, "finite numbers");
+    }
+  });
+}
+
+/** The checks of a value's type, range and length. */
+function checkType(spec: ParamSpec, value: unknown, ctx: ParamContext): unknown {
   switch (spec.type) {
+    case "matrix":
+      checkMatrix(spec, value, ctx);
+      return value;
     case "boolean":
       if (typeof value !== "boolean") reject(spec, value, ctx);
       return value;
@@ -345,7 +440,8 @@ export function checkParam(spec: ParamSpec, value: unknown, ctx: ParamContext = 
       const list = value as unknown[];
       const maxLength = bound(spec.maxLength, ctx);
       if (
-        list.length < (spec.minLength ?? 0) || (maxLength !== undefined && list.length > maxLength)
+        list.length < (bound(spec.minLength, ctx) ?? 0) ||
+        (maxLength !== undefined && list.length > maxLength)
       ) {
         reject(spec, value, ctx);
       }
@@ -413,6 +509,8 @@ export function helpLines(specs: readonly ParamSpec[], ctx: ParamContext = {}): 
     const flag = `--${flagOf(s)}`;
     const arg = isBool
       ? ""
+      : s.type === "matrix"
+      ? " FILE"
       : s.type === "choice"
       ? ` ${(s.choices?.() ?? []).join("|")}`
       : s.type === "numbers" || s.type === "integers"

@@ -63,30 +63,43 @@ export function serializeError(e: unknown): SerializedError {
  */
 export function reviveError(s: SerializedError): Error {
   const f = s.fields;
+  // the fields as their constructors take them (they crossed the boundary as plain data)
+  const text = (key: string): string => String(f[key]);
+  const maybeText = (key: string): string | undefined =>
+    typeof f[key] === "string" ? f[key] : undefined;
+  const num = (key: string): number => (typeof f[key] === "number" ? f[key] : NaN);
+  const maybeNum = (key: string): number | undefined =>
+    typeof f[key] === "number" ? f[key] : undefined;
   switch (s.name) {
     case "ConfigError":
-      return new ConfigError(f.param as string, f.value, f.allowed as string);
+      return new ConfigError(text("param"), f.value, text("allowed"));
     case "DataFormatError": {
+      const offset = maybeNum("offset"), line = maybeNum("line");
       const e = new DataFormatError(
-        { source: f.source as string, offset: f.offset as number, line: f.line as number },
-        f.expected as string,
-        f.found as string | undefined,
+        {
+          source: text("source"),
+          ...(offset !== undefined ? { offset } : {}),
+          ...(line !== undefined ? { line } : {}),
+        },
+        text("expected"),
+        maybeText("found"),
       );
-      return e;
+      // the message as it was made (a location in gunzipped data says so)
+      return Object.assign(e, { message: s.message });
     }
     case "DivergenceError":
-      return Object.assign(new DivergenceError(f.t as number, ""), { message: s.message });
+      return Object.assign(new DivergenceError(num("t"), ""), { message: s.message });
     case "DomainError":
-      return new DomainError(f.t as number, f.detail as string);
+      return new DomainError(num("t"), text("detail"));
     case "IntegrationError":
       return Object.assign(
-        new IntegrationError(f.reason as IntegrationError["reason"], f.t as number, ""),
+        new IntegrationError(f.reason as IntegrationError["reason"], num("t"), ""),
         { message: s.message },
       );
     case "DownloadError":
-      return Object.assign(new DownloadError(f.url as string, ""), { message: s.message });
+      return Object.assign(new DownloadError(text("url"), ""), { message: s.message });
     case "AedynError":
-      return new AedynError(s.message, (f.exitCode as 1 | 2) ?? 1);
+      return new AedynError(s.message, f.exitCode === 2 ? 2 : 1);
     default: {
       const e = new Error(s.message);
       e.name = s.name;

@@ -45,6 +45,7 @@ export {
   setPath,
 } from "../core/params.ts";
 export type {
+  AlwaysSet,
   Bound,
   Head,
   KeyIn,

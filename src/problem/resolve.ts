@@ -21,7 +21,10 @@ import { dataKind, resolveData } from "../data/mod.ts";
 import { PROBLEM_PARAMS } from "./params.ts";
 import { RULES } from "./rules.ts";
 import { checkEngine } from "./engine.ts";
-import type { InitialWeights, Problem, ProblemInput } from "./types.ts";
+import { validateInit } from "./init.ts";
+import type { Problem, ProblemInput } from "./types.ts";
+
+export { validateInit } from "./init.ts";
 
 /** Keys a problem holds besides the table's, validated on their own: the data model, initial weights. */
 const OWN_KEYS = ["data", "network.init"];
@@ -93,7 +96,10 @@ function checkConstraints(p: Problem): void {
       throw new ConfigError(paramName(spec), net[key], `${value} (${why})`);
     }
   }
-  if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
+  if (net.init !== undefined) {
+    const decoder = !net.tied && RULES[p.rule].decoder;
+    validateInit(net.init, net.K, D, net.bias, net.outputBias, decoder);
+  }
   checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {
@@ -109,84 +115,4 @@ function deepFreeze(p: Problem): void {
   for (const list of [p.seeds, p.times, p.snapshotTimes]) if (list) Object.freeze(list);
   Object.freeze(p.network);
   Object.freeze(p);
-}
-
-/**
- * Check explicit initial weights against K, D and the bias flag: shapes,
- * finite entries, finite squared norms (weights whose squares overflow are
- * refused here, not found as a divergence later).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { validateInit } from "./resolve.ts";
- * validateInit({ W: [[1, 0]], V: [[0, 1]] }, 1, 2, false);
- * // a row of 3 numbers where D = 2 is refused, naming the row
- * assert.throws(() => validateInit({ W: [[1, 0, 0]] }, 1, 2, false), /network\.init\.W\[0\]/);
- * ```
- */
-export function validateInit(
-  init: InitialWeights,
-  K: number,
-  D: number,
-  bias: boolean,
-  outputBias = false,
-): void {
-  const matrix = (name: string, m: unknown) => {
-    const where = `network.init.${name} (--init)`;
-    if (!Array.isArray(m) || m.length !== K) {
-      throw new ConfigError(
-        where,
-        Array.isArray(m) ? `${m.length} rows` : m,
-        `K = ${K} rows (one per unit)`,
-      );
-    }
-    let n2 = 0;
-    m.forEach((row, k) => {
-      if (!Array.isArray(row) || row.length !== D) {
-        throw new ConfigError(
-          `network.init.${name}[${k}] (--init)`,
-          Array.isArray(row) ? `${row.length} numbers` : row,
-          `D = ${D} numbers`,
-        );
-      }
-      for (const v of row) {
-        if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw new ConfigError(`network.init.${name}[${k}] (--init)`, v, "finite numbers");
-        }
-        n2 += v * v;
-      }
-    });
-    if (!(n2 < 1e150)) {
-      throw new ConfigError(where, `squared norm ${n2}`, "weights with a squared norm below 1e150");
-    }
-  };
-  matrix("W", init.W);
-  if (init.V !== undefined) matrix("V", init.V);
-  if (init.b !== undefined) {
-    if (
-      !Array.isArray(init.b) || init.b.length !== K ||
-      init.b.some((v) => typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > 1e75)
-    ) {
-      throw new ConfigError("network.init.b (--init)", init.b, `K = ${K} finite numbers`);
-    }
-    if (!bias && init.b.some((v) => v !== 0)) {
-      throw new ConfigError("network.init.b (--init)", init.b, "zeros, or a network with bias on");
-    }
-  }
-  if (init.c !== undefined) {
-    if (
-      !Array.isArray(init.c) || init.c.length !== D ||
-      init.c.some((v) => typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > 1e75)
-    ) {
-      throw new ConfigError("network.init.c (--init)", init.c, `D = ${D} finite numbers`);
-    }
-    if (!outputBias && init.c.some((v) => v !== 0)) {
-      throw new ConfigError(
-        "network.init.c (--init)",
-        "non-zero entries",
-        "zeros, or a network with an output bias (--output-bias)",
-      );
-    }
-  }
 }

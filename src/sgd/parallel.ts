@@ -1,9 +1,9 @@
 /**
- * Seeds of a simulation spread over a pool of Web Workers: each worker runs
- * `simulate` on a problem holding its one seed (the same kernels, the same
- * stream, so the same bits as in this thread), and sends its progress, its
- * recorded times (when asked) and its run back. `simulate` then assembles
- * the runs as it does its own.
+ * The seeds of a simulation as tasks of the one fan-out (src/core/fanout.ts):
+ * what a task is (the problem holding its one seed) and the events it sends
+ * (progress, recorded times), whether it runs in this thread or in a worker
+ * (`runSeedTask` either way: the same kernels, the same stream, so the same
+ * bits); and how many workers a pool of seeds may start.
  *
  * Also the checks of what `simulate` and `theory` are handed besides the
  * problem (their control objects and the finished runs to resume from),
@@ -11,10 +11,8 @@
  * is a ConfigError naming it, never a TypeError or a silent wrong answer.
  * @module
  */
-import { checkControl, runInWorkers } from "../core/pool.ts";
-import type { Progress } from "../core/progress.ts";
+import { checkControl } from "../core/pool.ts";
 import type { OrderParameters, Problem, Run, Spectrum } from "../problem/types.ts";
-import { spectrumOf } from "../data/mod.ts";
 import { ConfigError } from "../core/errors.ts";
 import { MAX_BLOCK } from "../problem/params.ts";
 
@@ -34,21 +32,7 @@ export interface RecordEvent {
   order: OrderParameters;
 }
 
-/** What the pool needs of `simulate`'s control (SimulateControl has these). */
-export interface SeedControl {
-  /** Progress over every seed. */
-  onProgress?: (p: Progress) => void;
-  /** Terminates the workers. */
-  signal?: AbortSignal;
-  /** Multiply-adds per chunk of kernel work. */
-  chunk?: number;
-  /** Each run, as soon as it is finished. */
-  onRun?: (run: Run) => void | Promise<void>;
-  /** Each recorded time. */
-  onRecord?: (record: RecordEvent) => void;
-}
-
-/** What a worker receives: the problem with one seed. */
+/** One seed's task: the problem holding that one seed. */
 export interface SeedTask {
   /** The problem, its seeds replaced by the one to run. */
   problem: Problem;
@@ -60,69 +44,10 @@ export interface SeedTask {
   spectrum: Spectrum;
 }
 
-/** What a worker sends while it runs a seed. */
+/** What a seed's task sends while it runs. */
 export type SeedEvent =
   | { kind: "progress"; t: number }
   | { kind: "record"; record: RecordEvent };
-
-/**
- * Run `seeds` (a subset of the problem's, in its order) in `workers` workers;
- * the runs in the order of `seeds`. Progress counts `finished` seeds done
- * before as done.
- */
-export async function seedsInWorkers(
-  problem: Problem,
-  seeds: readonly number[],
-  control: SeedControl,
-  workers: number,
-): Promise<Run[]> {
-  const nSeeds = problem.seeds.length;
-  const finishedBefore = nSeeds - seeds.length;
-  const indexOf = (seed: number) => problem.seeds.indexOf(seed);
-  const inFlight = new Map<number, number>(); // task -> t
-  let finished = 0;
-  const progress = (task: number) => {
-    if (!control.onProgress) return;
-    let partial = 0;
-    for (const t of inFlight.values()) partial += t / problem.tMax;
-    const p: Progress = {
-      run: indexOf(seeds[task]),
-      runs: nSeeds,
-      t: inFlight.get(task) ?? problem.tMax,
-      tMax: problem.tMax,
-      fraction: Math.min(1, (finishedBefore + finished + partial) / nSeeds),
-    };
-    control.onProgress(p);
-  };
-  const spectrum = spectrumOf(problem.data);
-  return await runInWorkers<SeedTask, Run, SeedEvent>(
-    new URL("./worker.ts", import.meta.url),
-    seeds.map((seed) => ({
-      problem: { ...problem, seeds: [seed] },
-      ...(control.chunk !== undefined ? { chunk: control.chunk } : {}),
-      record: control.onRecord !== undefined,
-      spectrum,
-    })),
-    {
-      workers,
-      ...(control.signal ? { signal: control.signal } : {}),
-      onEvent: (task, e) => {
-        if (e.kind === "progress") {
-          inFlight.set(task, e.t);
-          progress(task);
-        } else {
-          control.onRecord?.({ ...e.record, run: indexOf(seeds[task]) });
-        }
-      },
-      onDone: async (task, run) => {
-        inFlight.delete(task);
-        finished++;
-        progress(task);
-        await control.onRun?.(run);
-      },
-    },
-  );
-}
 
 const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 

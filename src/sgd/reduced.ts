@@ -41,7 +41,7 @@ import { createKernels, type Kernels, type Ptr, RNG_BYTES } from "../kernels/was
 import { reducedTrainer } from "../kernels/reduced.ts";
 import { ConfigError, DivergenceError } from "../core/errors.ts";
 import type { Pacer } from "../core/pacer.ts";
-import { exactErrors } from "./exact_error.ts";
+import { exactErrors } from "../problem/exact_error.ts";
 
 /** The data of a reduced run: r spike eigenpairs over an isotropic bulk. */
 export interface ReducedData {

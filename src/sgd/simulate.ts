@@ -18,7 +18,6 @@ import { STREAM } from "../problem/init.ts";
 import { RULES } from "../problem/rules.ts";
 import { MAX_SNAPSHOT_VALUES } from "../problem/params.ts";
 import { activationSpec } from "../activations/mod.ts";
-import { summarise } from "../core/stats.ts";
 import {
   createKernels,
   type Kernels,
@@ -35,14 +34,20 @@ import {
   type TestErrorKernel,
   testErrorOf,
 } from "../kernels/ops.ts";
-import { ConfigError, DivergenceError } from "../core/errors.ts";
-import { VERSION } from "../core/version.ts";
+import { DivergenceError } from "../core/errors.ts";
 import type { Progress } from "../core/progress.ts";
-import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } from "./parallel.ts";
+import { fanOut, seedProgress } from "../core/fanout.ts";
+import {
+  checkSimulateControl,
+  type RecordEvent,
+  type SeedEvent,
+  type SeedTask,
+  seedWorkers,
+} from "./parallel.ts";
 import { Pacer } from "../core/pacer.ts";
-import { displayable } from "../core/display.ts";
+import { curveResult } from "../problem/result.ts";
 import { runReducedSeed } from "./reduced.ts";
-import { exactErrors } from "./exact_error.ts";
+import { exactErrors } from "../problem/exact_error.ts";
 
 export type { RecordEvent } from "./parallel.ts";
 
@@ -144,70 +149,70 @@ export async function simulate(
   checkSimulateControl(control, problem, prep.times.length);
   control.signal?.throwIfAborted();
   const started = performance.now();
-  const runs: Run[] = [];
   const done = new Map((control.done ?? []).map((r) => [r.seed, r]));
   const nSeeds = problem.seeds.length;
   const finished = (seed: number) => done.get(seed)?.eps.length === prep.times.length;
   const todo = problem.seeds.filter((s) => !finished(s));
-  const workers = seedWorkers(control.workers ?? 1, todo.length, problem);
-  if (workers > 1) {
-    // every seed left in a worker; then the runs are assembled below as finished ones
-    const ran = await seedsInWorkers(problem, todo, control, workers);
-    for (const run of ran) done.set(run.seed, run);
+  const runOf = (task: number) => problem.seeds.indexOf(todo[task]);
+  const progress = seedProgress(control.onProgress, {
+    runs: nSeeds,
+    tMax: problem.tMax,
+    finishedBefore: nSeeds - todo.length,
+    runOf,
+  });
+  // the seeds left, in this thread or over workers: each the same bits either way
+  await fanOut<SeedTask, Run, SeedEvent>({
+    count: todo.length,
+    workers: seedWorkers(control.workers ?? 1, todo.length, problem),
+    worker: new URL("./worker.ts", import.meta.url),
+    input: (task) => ({
+      problem: { ...problem, seeds: [todo[task]] },
+      ...(control.chunk !== undefined ? { chunk: control.chunk } : {}),
+      record: control.onRecord !== undefined,
+      spectrum: prep.spectrum,
+    }),
+    local: (task, emit) => runSeedTask(prep, task, emit, control.signal),
+    keep: false,
+    ...(control.signal ? { signal: control.signal } : {}),
+    onEvent: (task, e) => {
+      if (e.kind === "progress") progress.reach(task, e.t);
+      else control.onRecord?.({ ...e.record, run: runOf(task) });
+    },
+    onDone: async (task, run) => {
+      done.set(run.seed, run);
+      progress.finish(task);
+      await control.onRun?.(run);
+    },
+  });
+  const runs = problem.seeds.map((seed) => withExactError(prep, done.get(seed)!));
+  return curveResult(prep, "simulation", runs, started);
+}
+
+/**
+ * One seed of a simulation, as a task of the fan-out (in this thread, or in
+ * a worker: ./worker.ts calls it with the same task): its run, with the
+ * exact error; progress (the time reached, about every 0.1 s of work) and,
+ * when the task asks, every recorded time are sent as events.
+ */
+export async function runSeedTask(
+  prep: Prepared,
+  task: SeedTask,
+  emit: (event: SeedEvent) => void,
+  signal?: AbortSignal,
+): Promise<Run> {
+  const seed = task.problem.seeds[0];
+  const status = { t: 0 };
+  const pacer = new Pacer(signal, 100, () => emit({ kind: "progress", t: status.t }));
+  const chunk = task.chunk ?? CHUNK;
+  const record = task.record
+    ? (index: number, t: number, eps: number, order: OrderParameters) =>
+      emit({ kind: "record", record: { run: 0, seed, index, t, eps, order } })
+    : undefined;
+  if (prep.problem.engine === "reduced") {
+    return await runReducedSeed(prep, seed, pacer, status, chunk, record);
   }
-  // one pacer for all seeds: progress and Ctrl-C are served about every 0.1 s of work
-  const status = { run: 0, t: 0 };
-  const pacer = new Pacer(control.signal, 100, () =>
-    control.onProgress?.({
-      run: status.run,
-      runs: nSeeds,
-      t: status.t,
-      tMax: problem.tMax,
-      fraction: (status.run + status.t / problem.tMax) / nSeeds,
-    }));
-  for (let i = 0; i < nSeeds; i++) {
-    const seed = problem.seeds[i];
-    if (finished(seed)) {
-      runs.push(withExactError(prep, done.get(seed)!));
-      continue;
-    }
-    status.run = i;
-    status.t = 0;
-    const chunks = chunksOf(
-      control.chunk ?? CHUNK,
-      problem.network.K,
-      prep.D,
-      prep.model.sampler.r,
-    );
-    const record = control.onRecord
-      ? (index: number, t: number, eps: number, order: OrderParameters) =>
-        control.onRecord!({ run: i, seed, index, t, eps, order })
-      : undefined;
-    const run = problem.engine === "reduced"
-      ? await runReducedSeed(prep, seed, pacer, status, control.chunk ?? CHUNK, record)
-      : withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
-    runs.push(run);
-    // every run's end is reported, however short the run (the pacer reports only every 0.1 s)
-    control.onProgress?.({
-      run: i,
-      runs: nSeeds,
-      t: problem.tMax,
-      tMax: problem.tMax,
-      fraction: (i + 1) / nSeeds,
-    });
-    await control.onRun?.(run);
-  }
-  return displayable({
-    kind: "simulation",
-    version: VERSION,
-    config: prep.record,
-    times: [...prep.times],
-    ...summarise(runs.map((r) => r.eps)),
-    ...(runs.every((r) => r.epsExact) ? { epsExact: meanOf(runs.map((r) => r.epsExact!)) } : {}),
-    runs,
-    pca: prep.pca,
-    seconds: (performance.now() - started) / 1000,
-  } as CurveResult, "curve");
+  const chunks = chunksOf(chunk, prep.problem.network.K, prep.D, prep.model.sampler.r);
+  return withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
 }
 
 /**
@@ -220,11 +225,6 @@ function withExactError(prep: Prepared, run: Run): Run {
   if (run.epsExact?.length === run.order.length && run.epsExact.every(Number.isFinite)) return run;
   const epsExact = exactErrors(run.order, prep.problem.network, prep.spectrum.traceOverD, prep.D);
   return { ...run, epsExact };
-}
-
-/** The mean over runs at each recorded time. */
-function meanOf(rows: number[][]): number[] {
-  return rows[0].map((_, i) => rows.reduce((s, row) => s + row[i], 0) / rows.length);
 }
 
 /** Buffers of one run inside its own kernel instance, and its kernels bound to them. */
@@ -368,6 +368,13 @@ function samplerInputs<Kind extends SamplerSpec["kind"]>(
   return make(s, k, D, z);
 }
 
+/** The network's buffers in kernel memory (W, V, b, c and the decoder the error sees). */
+type NetworkBuffers = Pick<RunMemory, "W" | "V" | "b" | "c" | "Veff">;
+
+/**
+ * The buffers of one run in its own kernel instance, the network at its
+ * initial weights, the kernels bound to them, and the test block drawn.
+ */
 async function allocate(
   prep: Prepared,
   seed: number,
@@ -381,39 +388,8 @@ async function allocate(
   const { K, tied } = cfg.network;
   const D = model.D;
   const ownDecoder = RULES[cfg.rule].decoder;
-  const untiedDecoder = !tied && ownDecoder;
-  const W = k.f64(K * D);
-  const V = untiedDecoder ? k.f64(K * D) : W;
-  const b = k.f64(K);
-  // the output bias starts at init.c, or 0 (THEORY.md 1b)
-  const c = cfg.network.outputBias && ownDecoder ? k.f64(D) : 0;
-  const Veff = ownDecoder ? V : k.f64(K * D);
-  const init = cfg.network.init;
-  if (init) {
-    const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
-    rows(W, init.W);
-    if (untiedDecoder) {
-      if (!init.V) {
-        throw new ConfigError("network.init.V", undefined, "a K x D decoder for an untied network");
-      }
-      rows(V, init.V);
-    }
-    if (init.b) k.write(b, init.b);
-    if (init.c && c) k.write(c, init.c);
-  } else {
-    // the seed's draw (drawInitialWeights: W, then V of an untied network), straight into place
-    const st = k.alloc(RNG_BYTES);
-    k.x.rngSeed(st, seed * 8 + STREAM.init);
-    const step = chunks.normals;
-    for (const m of untiedDecoder ? [W, V] : [W]) {
-      for (let i = 0; i < K * D; i += step) {
-        const n = Math.min(step, K * D - i);
-        k.x.rngFillNormal(st, m + 8 * i, n);
-        k.x.scale(m + 8 * i, cfg.network.sigma0, m + 8 * i, n);
-        await pacer.tick();
-      }
-    }
-  }
+  const { W, V, b, c, Veff } = networkBuffers(k, prep);
+  await initialiseWeights(k, prep, seed, { W, V, b, c, Veff }, pacer, chunks);
   const cov = model.covariance;
   const M = Math.min(spectrum.eigenvalues.length, RECORDED_PROJECTIONS);
   const activation = activationSpec(cfg.network.activation).kernelCode;
@@ -478,19 +454,91 @@ async function allocate(
     }),
   };
   k.x.rngSeed(mem.rngTrain, seed * 8 + STREAM.train);
-  if (s.kind === "rows") {
-    k.write(mem.Xtest, s.model.heldOut);
-  } else {
-    const rngTest = k.alloc(RNG_BYTES);
-    k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
-    // drawn in chunks of rows: the same stream, row by row, as one call
-    const rows = chunks.sampleRows;
-    for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
-      mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * D, Math.min(rows, mem.nTest - r0));
+  await drawTestBlock(mem, prep, seed, pacer, chunks);
+  return mem;
+}
+
+/**
+ * The network's buffers: W; V of an untied network with a decoder (else W);
+ * the biases b; the output bias c (or 0: none); the decoder the error sees
+ * (V, or its own buffer for W / sqrt(D) when the rule has no decoder).
+ */
+function networkBuffers(k: Kernels, prep: Prepared): NetworkBuffers {
+  const { K, tied, outputBias } = prep.problem.network;
+  const D = prep.D;
+  const ownDecoder = RULES[prep.problem.rule].decoder;
+  const W = k.f64(K * D);
+  const V = !tied && ownDecoder ? k.f64(K * D) : W;
+  const b = k.f64(K);
+  // the output bias starts at init.c, or 0 (THEORY.md 1b)
+  const c = outputBias && ownDecoder ? k.f64(D) : 0;
+  const Veff = ownDecoder ? V : k.f64(K * D);
+  return { W, V, b, c, Veff };
+}
+
+/**
+ * The initial weights in place: `network.init`, or the seed's draw
+ * (drawInitialWeights: W, then V of an untied network, from the seed's init
+ * stream) straight into kernel memory, in chunks of normals.
+ */
+async function initialiseWeights(
+  k: Kernels,
+  prep: Prepared,
+  seed: number,
+  net: NetworkBuffers,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<void> {
+  const { K, sigma0, init } = prep.problem.network;
+  const D = prep.D;
+  const untiedDecoder = net.V !== net.W;
+  if (init) {
+    const rows = (ptr: Ptr, m: number[][]) => m.forEach((row, r) => k.write(ptr + 8 * r * D, row));
+    rows(net.W, init.W);
+    // an untied network's decoder is required when the problem is resolved (INIT_PARAMS)
+    if (untiedDecoder && init.V) rows(net.V, init.V);
+    if (init.b) k.write(net.b, init.b);
+    if (init.c && net.c) k.write(net.c, init.c);
+    return;
+  }
+  const st = k.alloc(RNG_BYTES);
+  k.x.rngSeed(st, seed * 8 + STREAM.init);
+  const step = chunks.normals;
+  for (const m of untiedDecoder ? [net.W, net.V] : [net.W]) {
+    for (let i = 0; i < K * D; i += step) {
+      const n = Math.min(step, K * D - i);
+      k.x.rngFillNormal(st, m + 8 * i, n);
+      k.x.scale(m + 8 * i, sigma0, m + 8 * i, n);
       await pacer.tick();
     }
   }
-  return mem;
+}
+
+/**
+ * The test block: a data set's held-out rows, or nTest fresh samples from
+ * the seed's test stream, drawn in chunks of rows (the same stream, row by
+ * row, as one call).
+ */
+async function drawTestBlock(
+  mem: RunMemory,
+  prep: Prepared,
+  seed: number,
+  pacer: Pacer,
+  chunks: Chunks,
+): Promise<void> {
+  const { k } = mem;
+  const s = prep.model.sampler;
+  if (s.kind === "rows") {
+    k.write(mem.Xtest, s.model.heldOut);
+    return;
+  }
+  const rngTest = k.alloc(RNG_BYTES);
+  k.x.rngSeed(rngTest, seed * 8 + STREAM.test);
+  const rows = chunks.sampleRows;
+  for (let r0 = 0; r0 < mem.nTest; r0 += rows) {
+    mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * prep.D, Math.min(rows, mem.nTest - r0));
+    await pacer.tick();
+  }
 }
 
 /**

@@ -12,7 +12,8 @@
  */
 import { ConfigError } from "../core/errors.ts";
 import { checkParam, type ParamSpec } from "../core/params.ts";
-import { MAX_WORKERS, runInWorkers } from "../core/pool.ts";
+import { MAX_WORKERS } from "../core/pool.ts";
+import { fanOut, Tally } from "../core/fanout.ts";
 import { MAX_BLOCK } from "../problem/params.ts";
 import { type PointResult, pointResultProblem, runPoint } from "./point.ts";
 import {
@@ -177,20 +178,17 @@ export async function runSweep(
   }
   const skipped = total - todo.length;
   const started = performance.now();
-  const inFlight = new Map<number, number>(); // position in todo -> fraction
-  let finishedNow = 0;
+  const tally = new Tally(todo.length);
   let lastReport = 0;
   const report = (force: boolean) => {
     if (!opts.onProgress) return;
     const now = performance.now();
     if (!force && now - lastReport < 200) return;
     lastReport = now;
-    let partial = 0;
-    for (const f of inFlight.values()) partial += f;
-    const fraction = todo.length === 0 ? 1 : Math.min(1, (finishedNow + partial) / todo.length);
+    const fraction = tally.fraction;
     const elapsed = (now - started) / 1000;
     opts.onProgress({
-      done: skipped + finishedNow,
+      done: skipped + tally.finished,
       total,
       skipped,
       fraction,
@@ -198,48 +196,36 @@ export async function runSweep(
       eta: fraction > 0 ? elapsed * (1 - fraction) / fraction : null,
     });
   };
-  const finish = async (r: PointResult, i: number) => {
-    inFlight.delete(i);
-    finishedNow++;
-    await opts.onPoint?.(r);
-    report(true);
-  };
-  const pointOf = (i: number) => pointAt(checked, shardPointIndex(todo[i], shard));
   report(true);
   const workers = workersFor(
     opts.workers ?? 1,
     todo.length,
     run.includes("simulate") ? bounds.testValues : 0,
   );
-  if (workers === 1) {
-    for (let i = 0; i < todo.length; i++) {
-      opts.signal?.throwIfAborted();
-      const r = await runPoint(await pointOf(i), run, {
-        signal: opts.signal,
-        onProgress: (f) => {
-          inFlight.set(i, f);
-          report(false);
-        },
-      });
-      await finish(r, i);
-    }
-  } else {
-    await runInWorkers<PointTask, PointResult, number>(
-      new URL("./worker.ts", import.meta.url),
-      { length: todo.length, at: async (i) => ({ point: await pointOf(i), run: [...run] }) },
-      {
-        workers,
-        keep: false,
-        signal: opts.signal,
-        onEvent: (i, f) => {
-          inFlight.set(i, f);
-          report(false);
-        },
-        onDone: (i, r) => finish(r, i),
-      },
-    );
-  }
-  return { total, skipped, computed: finishedNow, workers };
+  await fanOut<PointTask, PointResult, number>({
+    count: todo.length,
+    workers,
+    worker: new URL("./worker.ts", import.meta.url),
+    input: async (i) => ({
+      point: await pointAt(checked, shardPointIndex(todo[i], shard)),
+      run: [...run],
+    }),
+    local: (task, emit) =>
+      runPoint(task.point, task.run, { signal: opts.signal, onProgress: emit }),
+    keep: false,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onEvent: (i, f) => {
+      tally.reach(i, f);
+      report(false);
+    },
+    onDone: async (i, r) => {
+      tally.finish(i);
+      await opts.onPoint?.(r);
+      report(true);
+    },
+  });
+  const computed = tally.finished;
+  return { total, skipped, computed, workers };
 }
 
 /**

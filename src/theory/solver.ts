@@ -1,21 +1,22 @@
 /**
  * The theory's solver settings — integrator, form of the equations, step,
  * tolerances, binning of the spectrum — as their own value (not problem
- * keys), declared once in {@link SOLVER_PARAMS}: validation, config keys,
- * CLI flags and help text all come from it.
+ * keys), declared once in {@link SOLVER_PARAMS}: the type of the settings,
+ * validation (the constraints between them included), config keys, CLI
+ * flags and help text all come from it. A new setting is one entry there.
  * @module
  */
-import { ConfigError } from "../core/errors.ts";
 import {
   checkKeys,
-  checkParam,
-  defaultOf,
+  keysOf,
   type ParamContext,
   type ParamSpec,
+  resolveTable,
+  type TreeOf,
 } from "../core/params.ts";
-import { INTEGRATORS, type OdeMethod, resolveIntegrator } from "../ode/methods.ts";
+import { INTEGRATORS, ODE_METHODS, type OdeMethod, resolveIntegrator } from "../ode/methods.ts";
 import type { Problem } from "../problem/types.ts";
-import { type Form, FORM_NAMES } from "./forms.ts";
+import { FORM_NAMES } from "./forms.ts";
 
 /** Most steps one fixed-step integration may take (t-max / h). */
 export const MAX_FIXED_STEPS = 10_000_000;
@@ -23,28 +24,6 @@ export const MAX_FIXED_STEPS = 10_000_000;
 export const MAX_ADAPTIVE_STEPS = 1_000_000;
 /** Most paths of the diffusion limit one theory samples. */
 export const MAX_PATHS = 100_000;
-
-/** Solver settings of `theory`, resolved. */
-export interface SolverSettings {
-  /** Integrator: canonical name of the ode registry ("dopri5", "rosenbrock", "rk4", "euler"). */
-  integrator: OdeMethod;
-  /** "projected" (default, stable) or "density" (the published q, r, t form). */
-  form: Form;
-  /** Step of the fixed-step integrators (Euler: default 1/D; RK4: default 0.01). */
-  h?: number;
-  /** Absolute tolerance of the adaptive integrators. */
-  atol: number;
-  /** Relative tolerance of the adaptive integrators. */
-  rtol: number;
-  /** Bin all but the leading directions of the spectrum into this many groups (projected form). */
-  bins?: number;
-  /** Sample this many paths of the diffusion limit (THEORY.md 6b): the spread between seeds. */
-  paths?: number;
-  /** Largest Euler step of the paths (t units; default 0.02, smaller where the flow is fast). */
-  pathStep?: number;
-  /** Seed of the first path: path i starts from the initial weights of seed pathSeed + i. */
-  pathSeed?: number;
-}
 
 /** What a caller may give of the solver settings: any subset, integrators by name or alias. */
 export type SolverInput = Partial<Omit<SolverSettings, "integrator">> & { integrator?: string };
@@ -62,15 +41,23 @@ function integratorChoices(): string[] {
   return [...first, ...rest];
 }
 
+/** The registry's key of a method given by its name or an alias. */
+function canonicalIntegrator(name: string): OdeMethod {
+  const entry = resolveIntegrator(name);
+  return ODE_METHODS.find((m) => INTEGRATORS[m] === entry)!;
+}
+
 const fixedStep = (c: ParamContext) => !INTEGRATORS[c.integrator as OdeMethod].adaptive;
 
 /** The solver's parameters, in resolution order. */
-export const SOLVER_PARAMS: readonly ParamSpec[] = [
+export const SOLVER_PARAMS = [
   {
     path: "integrator",
     flag: "integrator",
     type: "choice",
     choices: integratorChoices,
+    // the canonical name of the ode registry ("dopri5", "rosenbrock", "rk4", "euler")
+    canonical: (name: string): OdeMethod => canonicalIntegrator(name),
     default: "adaptive",
     doc: "adaptive = Dormand-Prince 5(4); stiff = Rosenbrock ROS34PW2, for long times; " +
       "rk4, euler: fixed step",
@@ -89,11 +76,13 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     path: "h",
     flag: "h",
     type: "number",
-    min: (c) => (c.tMax as number) / MAX_FIXED_STEPS,
-    max: (c) => c.tMax as number,
+    min: (c: ParamContext): number => (c.tMax as number) / MAX_FIXED_STEPS,
+    max: (c: ParamContext): number => c.tMax as number,
     maxNote: "t-max",
-    default: (c: ParamContext) =>
+    default: (c: ParamContext): number | undefined =>
       fixedStep(c) ? (c.integrator === "euler" ? 1 / (c.D as number) : 0.01) : undefined,
+    check: (_: number, c: ParamContext): string | undefined =>
+      fixedStep(c) ? undefined : `no step for the adaptive integrator ${c.integrator}`,
     doc: "step of the fixed-step integrators (euler: default 1/D; rk4: 0.01)",
     group: "Solver",
   },
@@ -122,7 +111,9 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     flag: "bins",
     type: "integer",
     min: 1,
-    max: (c) => c.D as number,
+    max: (c: ParamContext): number => c.D as number,
+    check: (_: number, c: ParamContext): string | undefined =>
+      c.form === "projected" ? undefined : "binning with the projected form only",
     doc: "bin the spectrum beyond the leading directions into this many groups",
     group: "Solver",
   },
@@ -132,6 +123,8 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     type: "integer",
     min: 2,
     max: MAX_PATHS,
+    check: (_: number, c: ParamContext): string | undefined =>
+      c.form === "projected" ? undefined : "paths with the projected form only",
     doc: "also sample this many paths of the diffusion limit: the predicted spread between " +
       "seeds at this D (result.fluctuations)",
     group: "Solver",
@@ -142,10 +135,12 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     type: "number",
     min: 0,
     minExclusive: true,
-    max: (c) => c.tMax as number,
+    max: (c: ParamContext): number => c.tMax as number,
     maxNote: "t-max",
-    default: (c: ParamContext) => (c.paths === undefined ? undefined : 0.02),
-    doc: "largest Euler step of the paths (smaller where the mean flow is fast)",
+    default: (c: ParamContext): number | undefined => (c.paths === undefined ? undefined : 0.02),
+    check: (_: number, c: ParamContext): string | undefined =>
+      c.paths === undefined ? "only with paths (--paths N)" : undefined,
+    doc: "largest Euler step of the paths (smaller where the mean flow is fast; default 0.02)",
     group: "Solver",
   },
   {
@@ -154,14 +149,24 @@ export const SOLVER_PARAMS: readonly ParamSpec[] = [
     type: "integer",
     min: 0,
     max: 2 ** 40,
-    default: (c: ParamContext) => (c.paths === undefined ? undefined : 1_000_000),
-    doc: "path i starts from the initial weights of seed path-seed + i and draws its own noise",
+    default: (c: ParamContext): number | undefined => c.paths === undefined ? undefined : 1_000_000,
+    check: (_: number, c: ParamContext): string | undefined =>
+      c.paths === undefined ? "only with paths (--paths N)" : undefined,
+    doc: "path i starts from the initial weights of seed path-seed + i and draws its own noise " +
+      "(default 1000000)",
     group: "Solver",
   },
-];
+] as const satisfies readonly ParamSpec[];
+
+/**
+ * Solver settings of `theory`, resolved: the values {@link SOLVER_PARAMS}
+ * declares (integrator by its canonical name, form, the step h of the
+ * fixed-step integrators, tolerances atol and rtol, bins).
+ */
+export type SolverSettings = TreeOf<typeof SOLVER_PARAMS>;
 
 /** The keys of the solver settings (config files, `theory`'s second argument). */
-export const SOLVER_KEYS: readonly string[] = SOLVER_PARAMS.map((p) => p.path);
+export const SOLVER_KEYS: readonly string[] = keysOf(SOLVER_PARAMS);
 
 /**
  * Fill in and check the solver settings for a problem (the step's range
@@ -180,31 +185,5 @@ export const SOLVER_KEYS: readonly string[] = SOLVER_PARAMS.map((p) => p.path);
  */
 export function resolveSolver(input: SolverInput, problem: Problem): SolverSettings {
   checkKeys("solver", input, SOLVER_KEYS);
-  const ctx: ParamContext = { D: problem.data.D, tMax: problem.tMax };
-  const out: Record<string, unknown> = {};
-  for (const spec of SOLVER_PARAMS) {
-    const given = (input as Record<string, unknown>)[spec.path];
-    let value = given === undefined ? defaultOf(spec, ctx) : given;
-    if (value !== undefined) checkParam(spec, value, ctx);
-    if (spec.path === "integrator") value = resolveIntegrator(value as string).name;
-    if (value === undefined) continue;
-    out[spec.path] = value;
-    ctx[spec.path] = value;
-  }
-  if (out.h !== undefined && !fixedStep(ctx) && input.h !== undefined) {
-    throw new ConfigError("h", out.h, `no step for the adaptive integrator ${out.integrator}`);
-  }
-  if (out.paths !== undefined && out.form !== "projected") {
-    throw new ConfigError("paths", out.paths, "paths with the projected form only");
-  }
-  for (const key of ["pathStep", "pathSeed"]) {
-    if (out.paths === undefined && (input as Record<string, unknown>)[key] !== undefined) {
-      const flag = key === "pathStep" ? "path-step" : "path-seed";
-      throw new ConfigError(`${key} (--${flag})`, out[key], "only with paths (--paths N)");
-    }
-  }
-  if (out.bins !== undefined && out.form !== "projected") {
-    throw new ConfigError("bins", out.bins, "binning with the projected form only");
-  }
-  return out as unknown as SolverSettings;
+  return resolveTable(SOLVER_PARAMS, input, { D: problem.data.D, tMax: problem.tMax });
 }

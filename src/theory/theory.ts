@@ -17,12 +17,11 @@ import type {
   Run,
   Spectrum,
 } from "../problem/types.ts";
-import { spectrumOf } from "../data/mod.ts";
 import { ConfigError, IntegrationError } from "../core/errors.ts";
-import { summarise } from "../core/stats.ts";
-import { VERSION } from "../core/version.ts";
 import type { Progress } from "../core/progress.ts";
-import { checkControl, runInWorkers } from "../core/pool.ts";
+import { checkControl } from "../core/pool.ts";
+import { fanOut, seedProgress } from "../core/fanout.ts";
+import { curveResult } from "../problem/result.ts";
 import { prepare, type Prepared, RECORDED_PROJECTIONS } from "../problem/prepare.ts";
 import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
@@ -38,7 +37,6 @@ import {
   type SolverInput,
   type SolverSettings,
 } from "./solver.ts";
-import { displayable } from "../core/display.ts";
 
 /** Progress, cancellation and workers of {@link theory} (progress about every 0.2 s). */
 export interface TheoryControl {
@@ -119,44 +117,39 @@ export async function theory(
   checkBeforeWork(prep, settings);
   await heed(control.signal);
   const cfg = prep.problem;
-  const runs: Run[] = [];
+  // the paths of the diffusion limit (when asked for) count as runs after the seeds
+  const nPaths = settings.paths ?? 0;
+  const progress = seedProgress(control.onProgress, {
+    runs: cfg.seeds.length + nPaths,
+    tMax: cfg.tMax,
+  });
+  // every seed, in this thread or over workers: each the same bits either way
+  const outs = await fanOut<TheorySeedTask, SeedIntegration, number>({
+    count: cfg.seeds.length,
+    workers: control.workers ?? 1,
+    worker: new URL("./worker.ts", import.meta.url),
+    input: (i) => ({ problem: cfg, settings, seed: cfg.seeds[i], spectrum: prep.spectrum }),
+    local: (task, emit) => theoryRun(prep, task.settings, task.seed, emit, control.signal),
+    ...(control.signal ? { signal: control.signal } : {}),
+    onEvent: (i, t) => progress.reach(i, t),
+    onDone: (i) => progress.finish(i),
+  });
   const warnings: { t: number; message: string }[] = [];
   let steps = 0, rhsEvaluations = 0;
-  const workers = Math.max(1, Math.floor(control.workers ?? 1));
-  const outs: SeedIntegration[] = workers > 1 && cfg.seeds.length > 1
-    ? await seedsInWorkers(cfg, settings, control, workers)
-    : [];
-  const nPaths = settings.paths ?? 0;
-  for (const [i, seed] of cfg.seeds.entries()) {
-    const out = outs[i] ?? await theoryRun(prep, settings, seed, (t) =>
-      control.onProgress?.({
-        run: i,
-        runs: cfg.seeds.length,
-        t,
-        tMax: cfg.tMax,
-        fraction: (i + t / cfg.tMax) / (cfg.seeds.length + nPaths),
-      }), control.signal);
-    runs.push(out.run);
-    const who = cfg.seeds.length > 1 ? `seed ${seed}: ` : "";
+  for (const [i, out] of outs.entries()) {
+    const who = cfg.seeds.length > 1 ? `seed ${cfg.seeds[i]}: ` : "";
     for (const w of out.warnings) warnings.push({ t: w.t, message: who + w.message });
     steps += out.steps;
     rhsEvaluations += out.rhsEvaluations;
   }
+  const runs = outs.map((out) => out.run);
   // ---- paths of the diffusion limit (THEORY.md 6b): the spread between seeds at this D ----
   const fluctuations = nPaths > 0 ? await fluctuationsOf(prep, settings, control) : undefined;
-  return displayable({
-    kind: "theory",
-    version: VERSION,
-    config: prep.record,
+  return curveResult(prep, "theory", runs, started, {
     solver: { ...settings, steps, rhsEvaluations },
-    times: [...prep.times],
-    ...summarise(runs.map((r) => r.eps)),
-    runs,
-    pca: prep.pca,
-    ...(warnings.length ? { warnings } : {}),
+    warnings,
     ...(fluctuations ? { fluctuations } : {}),
-    seconds: (performance.now() - started) / 1000,
-  } as CurveResult, "curve");
+  });
 }
 
 /**
@@ -246,48 +239,6 @@ export interface TheorySeedTask {
   seed: number;
   /** The data model's spectrum, computed once here rather than in every worker. */
   spectrum: Spectrum;
-}
-
-/** The seeds of a theory in a pool of workers, in the problem's order. */
-async function seedsInWorkers(
-  cfg: Problem,
-  settings: SolverSettings,
-  control: TheoryControl,
-  workers: number,
-): Promise<SeedIntegration[]> {
-  const n = cfg.seeds.length;
-  const reached = new Map<number, number>();
-  let finished = 0;
-  const report = (i: number) => {
-    if (!control.onProgress) return;
-    let partial = 0;
-    for (const t of reached.values()) partial += t / cfg.tMax;
-    control.onProgress({
-      run: i,
-      runs: n,
-      t: reached.get(i) ?? cfg.tMax,
-      tMax: cfg.tMax,
-      fraction: Math.min(1, (finished + partial) / n),
-    });
-  };
-  const spectrum = spectrumOf(cfg.data);
-  return await runInWorkers<TheorySeedTask, SeedIntegration, number>(
-    new URL("./worker.ts", import.meta.url),
-    cfg.seeds.map((seed) => ({ problem: cfg, settings, seed, spectrum })),
-    {
-      workers,
-      ...(control.signal ? { signal: control.signal } : {}),
-      onEvent: (i, t) => {
-        reached.set(i, t);
-        report(i);
-      },
-      onDone: (i) => {
-        reached.delete(i);
-        finished++;
-        report(i);
-      },
-    },
-  );
 }
 
 async function theoryRun(

@@ -96,6 +96,9 @@ function goodValue(spec: ParamSpec, D: number): fc.Arbitrary<unknown> {
         : fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 4 });
     case "integers":
       return fc.uniqueArray(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 4 });
+    case "matrix":
+      // no problem or solver parameter is a matrix (initial weights come from a file)
+      throw new Error(`no generator for the matrix ${spec.path}`);
   }
 }
 

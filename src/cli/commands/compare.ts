@@ -5,6 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { parseFlags, PROBLEM_FLAGS, problemHelp, SOLVER_FLAGS, solverHelp } from "../flags.ts";
+import { textFlag } from "../flags.ts";
 import { resolveInputs } from "../inputs.ts";
 import {
   checkOutputs,
@@ -41,7 +42,7 @@ ${OUTPUT_HELP}`,
   async run(args) {
     const { flags } = parseFlags(args, { ...PROBLEM_FLAGS, ...SOLVER_FLAGS, ...OUTPUT_FLAGS });
     const { problem, solver } = await resolveInputs(flags, true);
-    const out = flags.out as string | undefined;
+    const out = textFlag(flags, "out");
     const quiet = Boolean(flags.quiet);
     const workers = workersOf(flags);
     checkOutputs(flags);

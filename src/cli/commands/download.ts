@@ -7,9 +7,9 @@ import type { Command } from "../command.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { downloadDataset } from "../../datasets/download.ts";
 import { checkOutputDir, writeAtomic } from "../io.ts";
-import { parseFlags, UsageError } from "../flags.ts";
+import { parseFlags, textFlag, UsageError } from "../flags.ts";
 import { cacheDir } from "../datasets.ts";
-import { type DatasetName, DOWNLOADABLE } from "../../datasets/catalogue.ts";
+import { DOWNLOADABLE } from "../../datasets/catalogue.ts";
 
 /** The `download` command. */
 export const DOWNLOAD: Command = {
@@ -32,15 +32,16 @@ truncated transfer writes nothing.`,
     if (name === undefined) {
       throw new UsageError(`download takes a data set: ${DOWNLOADABLE.join(" or ")}`);
     }
-    if (!DOWNLOADABLE.includes(name as DatasetName)) {
+    const dataset = DOWNLOADABLE.find((d) => d === name);
+    if (dataset === undefined) {
       throw new ConfigError("data set", name, DOWNLOADABLE.join(" or "));
     }
-    const dir = (flags.dir as string | undefined) ?? cacheDir(name);
+    const dir = textFlag(flags, "dir") ?? cacheDir(dataset);
     checkOutputDir(dir, "--dir");
     const enc = new TextEncoder();
     const tty = Deno.stderr.isTerminal();
-    const result = await downloadDataset(name as DatasetName, {
-      ...(flags["base-url"] ? { baseUrl: flags["base-url"] as string } : {}),
+    const result = await downloadDataset(dataset, {
+      ...(textFlag(flags, "base-url") ? { baseUrl: textFlag(flags, "base-url")! } : {}),
       onProgress: (p) => {
         const pct = p.total ? ` ${(100 * p.loaded / p.total).toFixed(0)}%` : "";
         const line = `${p.file}: ${(p.loaded / 1048576).toFixed(1)} MiB${pct}`;

@@ -9,7 +9,7 @@ import { PROBLEM_PARAMS } from "../../problem/params.ts";
 import { resolveProblem } from "../../problem/resolve.ts";
 import type { ProblemInput } from "../../problem/types.ts";
 import { realDataExperiment, realDataRecord } from "../../experiments/realdata.ts";
-import { numberFlag, optionsOf, parseFlags, setParamFlags } from "../flags.ts";
+import { numberFlag, optionsOf, parseFlags, setParamFlags, textFlag } from "../flags.ts";
 import { checkOutputs, withOutputDir, workersOf } from "../output.ts";
 import { writeFiles } from "../io.ts";
 import { specFiles } from "../figures.ts";
@@ -88,8 +88,8 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
     });
     const workers = workersOf(flags);
     const int = (k: string, dflt: number) =>
-      flags[k] === undefined ? dflt : numberFlag(`--${k}`, flags[k] as string, true);
-    const name = (flags.dataset ?? "mnist") as string;
+      flags[k] === undefined ? dflt : numberFlag(`--${k}`, textFlag(flags, k)!, true);
+    const name = textFlag(flags, "dataset") ?? "mnist";
     const entry = datasetEntry(name, "--dataset");
     const nSeeds = int("seeds", REALDATA_SEEDS);
     if (nSeeds < 1 || nSeeds > 100) {
@@ -112,12 +112,12 @@ Flags: --K N (${REALDATA_DEFAULTS.network.K}) --activation A (${REALDATA_DEFAULT
       throw new ConfigError("--bins", bins, `an integer from 1 to D = ${D}`);
     }
     checkOutputs(flags);
-    const ds = await loadDataset(name, flags.path as string | undefined);
+    const ds = await loadDataset(name, textFlag(flags, "path"));
     // the default adapts to a small data set (a CSV of a few hundred rows): a fifth held out
     const nHeldOut = heldOutGiven ? heldOutFlag : defaultHeldOut(ds.n);
     checkHeldOut(ds, nHeldOut, "--n-held-out");
     const quiet = Boolean(flags.quiet);
-    const out = flags.out as string | undefined;
+    const out = textFlag(flags, "out");
     return await withOutputDir(out, async () => {
       if (!quiet) {
         console.error(

@@ -6,10 +6,10 @@
 import type { Command } from "../command.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { VERSION } from "../../core/version.ts";
-import { parsePreset, type Size, SIZES } from "../../experiments/preset.ts";
+import { parsePreset, SIZES } from "../../experiments/preset.ts";
 import { runPreset } from "../../experiments/run.ts";
 import { reportHtml, verdictLine } from "../../experiments/report.ts";
-import { parseFlags, UsageError } from "../flags.ts";
+import { parseFlags, textFlag, UsageError } from "../flags.ts";
 import { checkOutputs, withOutputDir, workersOf } from "../output.ts";
 import { readTextFile, writeFiles } from "../io.ts";
 import { loadEmbeddedMnistIsolated } from "../embedded_mnist.ts";
@@ -82,12 +82,13 @@ variant computed in parallel, each in a Web Worker (default: the cores).`,
     if (positionals.length !== 1) {
       throw new UsageError("run takes one preset file (examples/NAME.json), got none");
     }
-    const size = (flags.size ?? "default") as Size;
-    if (!SIZES.includes(size)) {
-      throw new ConfigError("--size", size, SIZES.join(", "));
+    const sizeText = textFlag(flags, "size") ?? "default";
+    const size = SIZES.find((s) => s === sizeText);
+    if (size === undefined) {
+      throw new ConfigError("--size", sizeText, SIZES.join(", "));
     }
     const path = await presetPath(positionals[0]);
-    const out = flags.out as string | undefined;
+    const out = textFlag(flags, "out");
     if (out !== undefined && out.replace(/\/+$/, "") === path.replace(/\/+$/, "")) {
       throw new ConfigError("--out", out, "a directory other than the preset file");
     }

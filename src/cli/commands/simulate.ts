@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { type FlagValues, parseFlags, PROBLEM_FLAGS, problemHelp } from "../flags.ts";
+import { parseFlags, PROBLEM_FLAGS, problemHelp, textFlag } from "../flags.ts";
 import { resolveInputs } from "../inputs.ts";
 import {
   checkOutputs,
@@ -40,10 +40,10 @@ export async function runSimulate(
 ): Promise<number> {
   const { flags } = parseFlags(args, { ...PROBLEM_FLAGS, ...OUTPUT_FLAGS, ...JSON_FLAG });
   const { problem } = await resolveInputs(flags, false, variant.defaults);
-  const out = (flags.out as string | undefined) ?? variant.defaultOut;
+  const out = textFlag(flags, "out") ?? variant.defaultOut;
   const quiet = Boolean(flags.quiet);
   const workers = workersOf(flags);
-  checkOutputs({ ...flags, out } as FlagValues);
+  checkOutputs({ ...flags, out });
   return await withOutputDir(out, async () => {
     const printer = progressPrinter(quiet);
     const result = await interruptible(

@@ -19,7 +19,7 @@ import {
 } from "../../sweep/spec.ts";
 import { runSweep, type SweepProgress, workersFor } from "../../sweep/sweep.ts";
 import type { PointResult } from "../../sweep/point.ts";
-import { type FlagValues, numberFlag, parseFlags, UsageError } from "../flags.ts";
+import { type FlagValues, numberFlag, parseFlags, textFlag, UsageError } from "../flags.ts";
 import { checkOutputDir, cleanStaleTemps, lockOutputDir, writeAtomic } from "../io.ts";
 import { interruptible } from "../session.ts";
 import {
@@ -139,7 +139,8 @@ Merge:
     if (positionals.length !== 1) {
       throw new UsageError("sweep takes one spec file (SPEC.json), or --merge DIR");
     }
-    if (typeof flags.out !== "string") {
+    const outFlag = textFlag(flags, "out");
+    if (outFlag === undefined) {
       throw new UsageError("sweep needs --out DIR, the sweep's directory");
     }
     const specPath = positionals[0];
@@ -148,7 +149,7 @@ Merge:
       throw new ConfigError("spec", `${specPath} (a file that does not exist)`, "a readable file");
     }
     const spec = parseSweepSpec(text, specPath);
-    const out = (flags.out as string).replace(/(.)\/+$/, "$1");
+    const out = outFlag.replace(/(.)\/+$/, "$1");
     if (flags.slurm) return await writeSlurmJob(flags, spec, specPath, out);
     const partial = given(flags, SLURM_FLAGS);
     if (partial.length) {
@@ -194,13 +195,10 @@ async function runMerge(flags: FlagValues, positionals: string[]): Promise<numbe
   if (extra.length) {
     throw new UsageError(`--merge takes a directory only; drop ${extra.join(", ")}`);
   }
-  const dir = flags.merge as string;
+  const dir = textFlag(flags, "merge")!;
   checkOutputDir(dir, "--merge");
   const written = await mergeSweep(dir, {
-    ...(flags.metric ? { metric: flags.metric as string } : {}),
-    ...(flags.x ? { x: flags.x as string } : {}),
-    ...(flags.y ? { y: flags.y as string } : {}),
-    ...(flags.facet ? { facet: flags.facet as string } : {}),
+    ...textFlags(flags, ["metric", "x", "y", "facet"]),
     svg: !flags["no-svg"],
     curves: !flags["no-curves"],
   });
@@ -244,7 +242,7 @@ async function writeSlurmJob(
     ? 1
     : positiveInt("--cpus-per-task", flags["cpus-per-task"], MAX_WORKERS);
   for (const f of ["partition", "time"]) {
-    const v = flags[f] as string | undefined;
+    const v = textFlag(flags, f);
     if (v !== undefined && !/^[\w:.,+-]+$/.test(v)) {
       throw new ConfigError(`--${f}`, v, "letters, digits and : . , + - _ only");
     }
@@ -258,8 +256,7 @@ async function writeSlurmJob(
     tasks,
     cpusPerTask: cpus,
     command,
-    ...(flags.partition ? { partition: flags.partition as string } : {}),
-    ...(flags.time ? { time: flags.time as string } : {}),
+    ...textFlags(flags, ["partition", "time"]),
   });
   const path = `${dir}/sweep.sbatch`;
   await writeAtomic(path, script);
@@ -288,7 +285,7 @@ async function submit(path: string, wait: boolean, quiet: boolean): Promise<numb
   } catch (e) {
     throw new ConfigError(
       "--submit",
-      `sbatch (${(e as Error).message})`,
+      `sbatch (${e instanceof Error ? e.message : String(e)})`,
       "a machine where sbatch runs",
     );
   }
@@ -332,8 +329,8 @@ async function runPoints(
   out: string,
 ): Promise<number> {
   const choice = chooseShard(
-    flags.shard as string | undefined,
-    flags.shards as string | undefined,
+    textFlag(flags, "shard"),
+    textFlag(flags, "shards"),
     Deno.env.get,
   );
   if (flags.workers !== undefined) positiveInt("--workers", flags.workers, MAX_WORKERS);
@@ -434,4 +431,14 @@ async function runWithProgress(
         (last.skipped ? ` (${last.skipped} were done before)` : ""),
     );
   }
+}
+
+/** The string flags among `names` that were given and are not empty, by name. */
+function textFlags(flags: FlagValues, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const v = textFlag(flags, name);
+    if (v) out[name] = v;
+  }
+  return out;
 }

@@ -7,7 +7,14 @@ import type { Command } from "../command.ts";
 import type { CurveResult, Problem } from "../../problem/types.ts";
 import { theory } from "../../theory/theory.ts";
 import type { SolverSettings } from "../../theory/solver.ts";
-import { parseFlags, PROBLEM_FLAGS, problemHelp, SOLVER_FLAGS, solverHelp } from "../flags.ts";
+import {
+  parseFlags,
+  PROBLEM_FLAGS,
+  problemHelp,
+  SOLVER_FLAGS,
+  solverHelp,
+  textFlag,
+} from "../flags.ts";
 import { resolveInputs } from "../inputs.ts";
 import {
   checkOutputs,
@@ -67,7 +74,7 @@ ${JSON_HELP}`,
       ...JSON_FLAG,
     });
     const { problem, solver } = await resolveInputs(flags, true);
-    const out = flags.out as string | undefined;
+    const out = textFlag(flags, "out");
     const quiet = Boolean(flags.quiet);
     checkOutputs(flags);
     return await withOutputDir(out, async () => {

@@ -2,13 +2,14 @@
  * The exact population error of recorded networks on Gaussian inputs, from
  * their order parameters (THEORY.md sections 4 and 1b: `predictedError` of
  * the activation's Gaussian averages, the fields with the means b_k / sqrt(D)
- * of trained biases) — the same formula as `populationError` of
- * ../analysis/population.ts, here for `simulate` to record per run.
+ * of trained biases): the one copy of the formula, here where both
+ * `simulate` (which records it per run) and `populationError` of
+ * src/analysis may import it.
  * @module
  */
 import { activationSpec } from "../activations/mod.ts";
 import { biasedFields, centralFields, predictedError } from "../activations/fields.ts";
-import type { Network, OrderParameters } from "../problem/types.ts";
+import type { Network, OrderParameters } from "./types.ts";
 
 /**
  * The exact error of each recorded network of one run.
