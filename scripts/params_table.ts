@@ -55,6 +55,8 @@ function defaultText(spec: ParamSpec, ctx: ParamContext): string {
 }
 
 function flagText(spec: ParamSpec): string {
+  // a key set only in a file (data.bulk, in the --spectrum file) has no flag
+  if (spec.flag === undefined) return "— (file only)";
   const flag = spec.type === "boolean" && spec.default === true ? `no-${spec.flag}` : spec.flag;
   return `\`--${flag}\``;
 }

@@ -28,6 +28,7 @@ import {
   checkOutputDir,
   checkOutputFile,
   cleanStaleTemps,
+  lstatOrNull,
   parentOf,
   tempPath,
   writeAtomic,
@@ -90,15 +91,6 @@ async function writeMnist(file: string): Promise<void> {
 
 /** The marker file that says a directory is a site this script built. */
 export const MARKER = ".aedyn-site";
-
-function lstatOrNull(p: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(p);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
-    throw e;
-  }
-}
 
 /**
  * Check that the site may be built into `out`, before any work: absent, an

@@ -102,22 +102,23 @@ export async function readTextFile(
   }
 }
 
-function statOrNull(path: string): Deno.FileInfo | null {
+/** What `info` returns, or null when nothing is at the path (or a part of it is not a directory). */
+function orNull(info: () => Deno.FileInfo): Deno.FileInfo | null {
   try {
-    return Deno.statSync(path);
+    return info();
   } catch (e) {
     if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
     throw e;
   }
 }
 
-function lstatOrNull(path: string): Deno.FileInfo | null {
-  try {
-    return Deno.lstatSync(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
-    throw e;
-  }
+function statOrNull(path: string): Deno.FileInfo | null {
+  return orNull(() => Deno.statSync(path));
+}
+
+/** The file info of a path itself (a symlink is not followed), or null when nothing is there. */
+export function lstatOrNull(path: string): Deno.FileInfo | null {
+  return orNull(() => Deno.lstatSync(path));
 }
 
 /** The directory part of a path ("." for a bare name). */

@@ -310,6 +310,33 @@ export function timeAxis(ts: number[]): { domain: [number, number]; values: numb
 }
 
 /**
+ * The x encoding of a log time axis ({@link timeAxis}): field `t`, the
+ * axis's domain and round ticks, titled "time t = steps / D". The error
+ * curve, the band and the time series share it, so their time axes match.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeAxis, timeEncoding } from "./_helpers.ts";
+ * const x = timeEncoding(timeAxis([0.0102, 0.5, 600]));
+ * assert.deepEqual(x.scale.domain, [0.01, 600]);
+ * ```
+ */
+export function timeEncoding(time: { domain: [number, number]; values: number[] }): {
+  field: "t";
+  type: "quantitative";
+  scale: { type: "log"; domain: [number, number]; nice: false };
+  axis: { title: string; format: string; values: number[] };
+} {
+  return {
+    field: "t",
+    type: "quantitative",
+    scale: { type: "log", domain: time.domain, nice: false },
+    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
+  };
+}
+
+/**
  * A colour mixed with white: `amount` 0 keeps it, 1 gives white. Thin
  * per-seed lines are drawn in the tint of their series' colour, opaque, so
  * that where two series' seeds cross no blended third colour appears.

@@ -16,7 +16,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { logTicks, positive, timeAxis, titleOf } from "./_helpers.ts";
+import { logTicks, positive, timeAxis, timeEncoding, titleOf } from "./_helpers.ts";
 import { maxOf, minOf } from "../core/stats.ts";
 import { displayable } from "../core/display.ts";
 
@@ -108,12 +108,7 @@ export function bandSpec(result: BandSource, opts: BandOptions = {}): VegaLiteSp
   const yDomain = [minOf(ys) / 1.1, maxOf(ys) * 1.1];
   // the axis starts at a round time at or below the first and ends at the last, labelled
   const time = timeAxis(ts);
-  const x: LayerEncoding["x"] = {
-    field: "t",
-    type: "quantitative",
-    scale: { type: "log", domain: time.domain, nice: false },
-    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
-  };
+  const x: LayerEncoding["x"] = timeEncoding(time);
   const y: LayerEncoding["y"] = {
     field: "eps",
     type: "quantitative",

@@ -15,7 +15,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { cycle, logTicks, positive, timeAxis, tint, titleOf } from "./_helpers.ts";
+import { cycle, logTicks, positive, timeAxis, timeEncoding, tint, titleOf } from "./_helpers.ts";
 import { displayable } from "../core/display.ts";
 import { maxOf, minOf } from "../core/stats.ts";
 
@@ -299,12 +299,7 @@ function encodings(
   rows: CurveRows,
 ): Encodings {
   const n = labels.length;
-  const x: Encoding["x"] = {
-    field: "t",
-    type: "quantitative",
-    scale: { type: "log", domain: time.domain, nice: false },
-    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
-  };
+  const x: Encoding["x"] = timeEncoding(time);
   const y = (field: string): Encoding["y"] => ({
     field,
     type: "quantitative",

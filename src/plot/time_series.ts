@@ -14,7 +14,7 @@ import {
   VEGA_LITE_SCHEMA,
   type VegaLiteSpec,
 } from "./style.ts";
-import { axisTitle, cycle, positive, timeAxis, titleOf } from "./_helpers.ts";
+import { axisTitle, cycle, positive, timeAxis, timeEncoding, titleOf } from "./_helpers.ts";
 import { displayable } from "../core/display.ts";
 
 /** One named series of {@linkcode timeSeriesSpec}. */
@@ -109,12 +109,7 @@ export function timeSeriesSpec(series: TimeSeries[], opts: TimeSeriesOptions): V
   const ts = rows.map((r) => r.t as number);
   // the axis starts at a round time at or below the first and ends at the last, labelled
   const time = timeAxis(ts);
-  const x: LayerEncoding["x"] = {
-    field: "t",
-    type: "quantitative",
-    scale: { type: "log", domain: time.domain, nice: false },
-    axis: { title: "time t = steps / D", format: ".3~r", values: time.values },
-  };
+  const x: LayerEncoding["x"] = timeEncoding(time);
   const y: LayerEncoding["y"] = {
     field: "value",
     type: "quantitative",
