@@ -49,7 +49,9 @@
 // the gamma deviate's normals and uniforms; a run's numbers do not depend on
 // how its steps are split into calls.
 
-import { act, actDeriv } from "./activation";
+import { ACT_ERF, act, actDeriv } from "./activation";
+import { erfUnits } from "./reduced_erf";
+export { reducedErf, reducedExp } from "./reduced_erf";
 import { rngFillNormal, rngNormal, rngUniform } from "./rng";
 import { zigExp, zigLog } from "./ziggurat";
 
@@ -262,9 +264,15 @@ export function reducedTrain(
         let pre0 = at(xu, u);
         if (bias != 0) pre0 += at(b, u);
         const lam = pre0 * invSd;
-        put(gs, u, act(actCode, lam));
-        put(gps, u, actDeriv(actCode, lam));
+        if (actCode == ACT_ERF) {
+          put(gs, u, lam);
+        } else {
+          put(gs, u, act(actCode, lam));
+          put(gps, u, actDeriv(actCode, lam));
+        }
       }
+      // erf: the kernel's own (assembly/reduced_erf.ts), g and g' from one exponential
+      if (actCode == ACT_ERF) erfUnits(gs, gs, gps, k);
       for (let u = 0; u < k; u++) {
         // c_u = V_u . Delta_u / sqrt(D), Delta_u = x - c - sum_{a in A(u)} g_a V_a
         let acc = at(xu, vOff + u) - at(svc, u);
