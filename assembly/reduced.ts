@@ -51,6 +51,7 @@
 
 import { ACT_ERF, act, actDeriv } from "./activation";
 import { erfUnits } from "./reduced_erf";
+import { factorYFixed, updateGFixed } from "./reduced_fixed";
 export { reducedErf, reducedExp } from "./reduced_erf";
 import { rngFillNormal, rngNormal, rngUniform } from "./rng";
 import { zigExp, zigLog } from "./ziggurat";
@@ -132,6 +133,74 @@ function ldl(G: usize, L: usize, t: usize, n: i32): void {
 }
 
 /**
+ * The update of one level (vanilla SGD, M = p h^T): with q = G h, hy = h . y,
+ * hA = h^T A and C = h^T G h, Y = y + p hy, A <- A + p hA^T + m s^T and
+ * G <- G + p a^T + a p^T + m w^T + w m^T, a = q + (C / 2) p,
+ * w = sigma_b Y + half m (half = sigma_b^2 |xi|^2 / 2): the whole square in
+ * f64x2, each entry's terms paired so that G stays exactly symmetric. Rows
+ * with h_j = 0 (encoder rows, units whose g is 0) cost nothing in q.
+ */
+// @ts-ignore: decorator
+@inline function oneLevelUpdate(
+  A: usize, G: usize, Q: usize, hA: usize, Wv: usize, y: usize, s: usize, p: usize,
+  h: usize, m: usize, n: i32, r: i32, sigmaB: f64, half: f64,
+): void {
+  const nb = (<usize>n) << 3;
+  const n2 = n & ~1;
+  for (let c = 0; c < n; c++) put(Q, c, 0.0);
+  let hyv: f64 = 0.0;
+  for (let j = 0; j < n; j++) {
+    const hj = at(h, j);
+    if (hj == 0.0) continue;
+    hyv += hj * at(y, j);
+    const gj = G + (<usize>j) * nb;
+    const hv = f64x2.splat(hj);
+    let c = 0;
+    for (; c < n2; c += 2) {
+      const o = (<usize>c) << 3;
+      v128.store(Q + o, f64x2.add(v128.load(Q + o), f64x2.mul(hv, v128.load(gj + o))));
+    }
+    if (c < n) put(Q, c, at(Q, c) + hj * at(gj, c));
+  }
+  let cv: f64 = 0.0;
+  for (let j = 0; j < n; j++) cv += at(h, j) * at(Q, j);
+  for (let t = 0; t < r; t++) put(hA, t, 0.0);
+  for (let j = 0; j < n; j++) {
+    const hj = at(h, j);
+    if (hj == 0.0) continue;
+    const aj = A + ((<usize>(j * r)) << 3);
+    for (let t = 0; t < r; t++) put(hA, t, at(hA, t) + hj * at(aj, t));
+  }
+  const c0 = 0.5 * cv;
+  for (let i = 0; i < n; i++) {
+    const pi = at(p, i);
+    const mi = at(m, i);
+    const Yi = at(y, i) + pi * hyv;
+    put(Wv, i, sigmaB * Yi + half * mi);
+    put(Q, i, at(Q, i) + c0 * pi);
+    const ai = A + ((<usize>(i * r)) << 3);
+    for (let t = 0; t < r; t++) put(ai, t, at(ai, t) + pi * at(hA, t) + mi * at(s, t));
+  }
+  if (updateGFixed(n, G, p, Q, m, Wv)) return;
+  for (let i = 0; i < n; i++) {
+    const gi = G + (<usize>i) * nb;
+    const pi = at(p, i), ai = at(Q, i), mi = at(m, i), wi = at(Wv, i);
+    const pv = f64x2.splat(pi), av = f64x2.splat(ai), mv = f64x2.splat(mi), wv = f64x2.splat(wi);
+    let c = 0;
+    for (; c < n2; c += 2) {
+      const o = (<usize>c) << 3;
+      const t1 = f64x2.add(f64x2.mul(pv, v128.load(Q + o)), f64x2.mul(av, v128.load(p + o)));
+      const t2 = f64x2.add(f64x2.mul(mv, v128.load(Wv + o)), f64x2.mul(wv, v128.load(m + o)));
+      v128.store(gi + o, f64x2.add(f64x2.add(v128.load(gi + o), t1), t2));
+    }
+    if (c < n) {
+      const v = at(gi, c) + (pi * at(Q, c) + ai * at(p, c)) + (mi * at(Wv, c) + wi * at(m, c));
+      put(gi, c, v);
+    }
+  }
+}
+
+/**
  * n steps of the reduced process, in place on A (nv x r), G (nv x nv) and
  * b (K), with generator st.
  * nv: network vectors (K untied rows of W, then K of V, then c when ob != 0;
@@ -206,24 +275,37 @@ export function reducedTrain(
   for (let step = 0; step < steps; step++) {
     // --- the sample, in reduced coordinates ---
     rngFillNormal(st, zs, r + n);
-    let ss: f64 = 0.0;
-    for (let t = 0; t < r; t++) {
-      const v = at(sqrtRho, t) * at(zs, t);
-      put(s, t, v);
-      ss += v * v;
-    }
-    // y = L diag(sqrt d) eta (the frame coordinates of G's factor)
-    ldl(G, L, Wv, n);
+    for (let t = 0; t < r; t++) put(s, t, at(sqrtRho, t) * at(zs, t));
+    // G = L diag(d) L^T row by row (L's multipliers in L's strict lower part),
+    // fused with y = L diag(sqrt d) eta and |eta|^2; Z: 1/d_j (0 for a zero
+    // pivot), then L_ij d_j of the current row, then sqrt(d_j) eta_j (= Y)
+    const inv = Z;
+    const ud = Z + ((<usize>n) << 3);
     let ee: f64 = 0.0;
-    for (let j = 0; j < n; j++) {
-      const e = at(et, j);
+    if (factorYFixed(n, G, et, y)) {
+      for (let i = 0; i < n; i++) ee += at(et, i) * at(et, i);
+    } else for (let i = 0; i < n; i++) {
+      const Li = L + ((<usize>(i * n)) << 3);
+      const Gi = G + ((<usize>(i * n)) << 3);
+      let di = at(Gi, i);
+      let yi: f64 = 0.0;
+      for (let j = 0; j < i; j++) {
+        const Lj = L + ((<usize>(j * n)) << 3);
+        let u = at(Gi, j);
+        for (let q = 0; q < j; q++) u -= at(ud, q) * at(Lj, q);
+        put(ud, j, u);
+        const l = u * at(inv, j);
+        put(Li, j, l);
+        di -= u * l;
+        yi += l * at(Y, j);
+      }
+      if (!(di > 0.0)) di = 0.0;
+      put(inv, i, di > 0.0 ? 1.0 / di : 0.0);
+      const e = at(et, i);
       ee += e * e;
-      put(Y, j, Math.sqrt(at(L, j * n + j)) * e);
-    }
-    for (let i = 0; i < n; i++) {
-      let acc = at(Y, i);
-      for (let j = 0; j < i; j++) acc += at(L, i * n + j) * at(Y, j);
-      put(y, i, acc);
+      const Yi = Math.sqrt(di) * e;
+      put(Y, i, Yi);
+      put(y, i, yi + Yi);
     }
     const xi2 = ee + chiSquareDeviate(st, df);
     for (let i = 0; i < n; i++) {
@@ -311,61 +393,39 @@ export function reducedTrain(
 
     // --- the update ---
     if (levels == 1) {
-      // one level (M = p h^T, h nonzero on the decoder rows and c only): q = G h,
-      // hy = h . y, hA = h^T A, C = h^T G h, with the sums in registers
-      const hc = cIdx >= 0 ? at(h, cIdx) : 0.0;
-      let hyv: f64 = 0.0;
-      for (let u = 0; u < k; u++) hyv += at(h, vOff + u) * at(y, vOff + u);
-      if (cIdx >= 0) hyv += hc * at(y, cIdx);
-      put(hy, 0, hyv);
-      for (let t = 0; t < r; t++) {
-        let acc: f64 = 0.0;
-        for (let u = 0; u < k; u++) acc += at(h, vOff + u) * at(A, (vOff + u) * r + t);
-        if (cIdx >= 0) acc += hc * at(A, cIdx * r + t);
-        put(hA, t, acc);
-      }
-      let cv: f64 = 0.0;
-      for (let i = 0; i < n; i++) {
-        const gi = G + ((<usize>(i * n + vOff)) << 3);
-        let acc: f64 = 0.0;
-        for (let u = 0; u < k; u++) acc += at(h, vOff + u) * at(gi, u);
-        if (cIdx >= 0) acc += hc * at(G, i * n + cIdx);
-        put(Q, i, acc);
-        cv += at(h, i) * acc;
-      }
-      put(C, 0, cv);
-    } else {
-      // per level l: hy[l] = h^(l) . y, hA[l] = h^(l)T A (r), q[l] = G h^(l) (n), with
-      // h^(l)_j = h_j [lc_j <= l], by prefix sums over the columns' levels
+      oneLevelUpdate(A, G, Q, hA, Wv, y, s, p, h, m, n, r, sigmaB, 0.5 * sb2 * xi2);
+      continue;
+    }
+    // per level l: hy[l] = h^(l) . y, hA[l] = h^(l)T A (r), q[l] = G h^(l) (n), with
+    // h^(l)_j = h_j [lc_j <= l], by prefix sums over the columns' levels
+    for (let l = 0; l < levels; l++) {
+      put(hy, l, 0.0);
+      for (let t = 0; t < r; t++) put(hA, l * r + t, 0.0);
+      for (let i = 0; i < n; i++) put(Q, l * n + i, 0.0);
+    }
+    for (let j = 0; j < n; j++) {
+      const hj = at(h, j);
+      if (hj == 0.0) continue;
+      const l = <i32>at(lc, j);
+      put(hy, l, at(hy, l) + hj * at(y, j));
+      for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + hj * at(A, j * r + t));
+      const ql = Q + ((<usize>(l * n)) << 3);
+      for (let i = 0; i < n; i++) put(ql, i, at(ql, i) + hj * at(G, i * n + j));
+    }
+    for (let l = 1; l < levels; l++) {
+      put(hy, l, at(hy, l) + at(hy, l - 1));
+      for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + at(hA, (l - 1) * r + t));
+      for (let i = 0; i < n; i++) put(Q, l * n + i, at(Q, l * n + i) + at(Q, (l - 1) * n + i));
+    }
+    // C[l][l'] = h^(l)T G h^(l') for the levels of the rows (prefix over l)
+    for (let l2 = 0; l2 < levels; l2++) {
+      const ql2 = Q + ((<usize>(l2 * n)) << 3);
+      let acc: f64 = 0.0;
       for (let l = 0; l < levels; l++) {
-        put(hy, l, 0.0);
-        for (let t = 0; t < r; t++) put(hA, l * r + t, 0.0);
-        for (let i = 0; i < n; i++) put(Q, l * n + i, 0.0);
-      }
-      for (let j = 0; j < n; j++) {
-        const hj = at(h, j);
-        if (hj == 0.0) continue;
-        const l = <i32>at(lc, j);
-        put(hy, l, at(hy, l) + hj * at(y, j));
-        for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + hj * at(A, j * r + t));
-        const ql = Q + ((<usize>(l * n)) << 3);
-        for (let i = 0; i < n; i++) put(ql, i, at(ql, i) + hj * at(G, i * n + j));
-      }
-      for (let l = 1; l < levels; l++) {
-        put(hy, l, at(hy, l) + at(hy, l - 1));
-        for (let t = 0; t < r; t++) put(hA, l * r + t, at(hA, l * r + t) + at(hA, (l - 1) * r + t));
-        for (let i = 0; i < n; i++) put(Q, l * n + i, at(Q, l * n + i) + at(Q, (l - 1) * n + i));
-      }
-      // C[l][l'] = h^(l)T G h^(l') for the levels of the rows (prefix over l)
-      for (let l2 = 0; l2 < levels; l2++) {
-        const ql2 = Q + ((<usize>(l2 * n)) << 3);
-        let acc: f64 = 0.0;
-        for (let l = 0; l < levels; l++) {
-          for (let j = 0; j < n; j++) {
-            if (<i32>at(lc, j) == l) acc += at(h, j) * at(ql2, j);
-          }
-          put(C, l * levels + l2, acc);
+        for (let j = 0; j < n; j++) {
+          if (<i32>at(lc, j) == l) acc += at(h, j) * at(ql2, j);
         }
+        put(C, l * levels + l2, acc);
       }
     }
     // Y = (I + M) y; A <- (I + M) A + m s^T
@@ -383,24 +443,6 @@ export function reducedTrain(
     // w = sigma_b Y + (sigma_b^2 |xi|^2 / 2) m; the lower half, mirrored
     const half = 0.5 * sb2 * xi2;
     for (let i = 0; i < n; i++) put(Wv, i, sigmaB * at(Y, i) + half * at(m, i));
-    if (levels == 1) {
-      // one level: G_ik + p_i a_k + a_i p_k + m_i w_k + w_i m_k, a = q + (C / 2) p
-      const c0 = 0.5 * at(C, 0);
-      for (let i = 0; i < n; i++) put(Q, i, at(Q, i) + c0 * at(p, i));
-      for (let i = 0; i < n; i++) {
-        const pi = at(p, i);
-        const ai = at(Q, i);
-        const mi = at(m, i);
-        const wi = at(Wv, i);
-        const gi = G + ((<usize>(i * n)) << 3);
-        for (let c = 0; c <= i; c++) {
-          const v = at(gi, c) + pi * at(Q, c) + ai * at(p, c) + mi * at(Wv, c) + wi * at(m, c);
-          put(gi, c, v);
-          put(G, c * n + i, v);
-        }
-      }
-      continue;
-    }
     for (let i = 0; i < n; i++) {
       const li = <i32>at(lv, i);
       const pi = at(p, i);
