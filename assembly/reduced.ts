@@ -141,9 +141,8 @@ function ldl(G: usize, L: usize, t: usize, n: i32): void {
  * with h_j = 0 (encoder rows, units whose g is 0) cost nothing in q.
  */
 // @ts-ignore: decorator
-@inline function oneLevelUpdate(
-  A: usize, G: usize, Q: usize, hA: usize, Wv: usize, y: usize, s: usize, p: usize,
-  h: usize, m: usize, n: i32, r: i32, sigmaB: f64, half: f64,
+@inline function oneLevelProducts(
+  A: usize, G: usize, Q: usize, hA: usize, hy: usize, y: usize, h: usize, n: i32, r: i32,
 ): void {
   const nb = (<usize>n) << 3;
   const n2 = n & ~1;
@@ -171,7 +170,20 @@ function ldl(G: usize, L: usize, t: usize, n: i32): void {
     const aj = A + ((<usize>(j * r)) << 3);
     for (let t = 0; t < r; t++) put(hA, t, at(hA, t) + hj * at(aj, t));
   }
-  const c0 = 0.5 * cv;
+  put(hy, 0, hyv);
+  put(hy, 1, cv);
+}
+
+/** The rest of the one-level update, after oneLevelProducts and the rule's p and m. */
+// @ts-ignore: decorator
+@inline function oneLevelApply(
+  A: usize, G: usize, Q: usize, hA: usize, hy: usize, Wv: usize, y: usize, s: usize, p: usize,
+  m: usize, n: i32, r: i32, sigmaB: f64, half: f64,
+): void {
+  const nb = (<usize>n) << 3;
+  const n2 = n & ~1;
+  const hyv = at(hy, 0);
+  const c0 = 0.5 * at(hy, 1);
   for (let i = 0; i < n; i++) {
     const pi = at(p, i);
     const mi = at(m, i);
@@ -323,6 +335,54 @@ export function reducedTrain(
         put(h, u, yu);
         put(m, u, hebb * yu);
       }
+    } else if (levels == 1) {
+      // vanilla: every residual is Delta = x - c - sum_a g_a V_a, so with h = -g on
+      // the decoder rows and -1 on c, V_u . Delta = u_v . x + q_v + A_v . hA,
+      // q = G h and hA = h^T A (which the update needs too)
+      for (let u = 0; u < k; u++) {
+        let pre0 = at(xu, u);
+        if (bias != 0) pre0 += at(b, u);
+        const lam = pre0 * invSd;
+        if (actCode == ACT_ERF) {
+          put(gs, u, lam);
+        } else {
+          put(gs, u, act(actCode, lam));
+          put(gps, u, actDeriv(actCode, lam));
+        }
+      }
+      if (actCode == ACT_ERF) erfUnits(gs, gs, gps, k);
+      for (let i = 0; i < n; i++) {
+        put(p, i, 0.0);
+        put(h, i, 0.0);
+        put(m, i, 0.0);
+      }
+      for (let u = 0; u < k; u++) put(h, vOff + u, -at(gs, u));
+      if (cIdx >= 0) put(h, cIdx, -1.0);
+      oneLevelProducts(A, G, Q, hA, hy, y, h, n, r);
+      for (let u = 0; u < k; u++) {
+        const iv = vOff + u;
+        let acc = at(xu, iv) + at(Q, iv);
+        const av = A + ((<usize>(iv * r)) << 3);
+        for (let t = 0; t < r; t++) acc += at(av, t) * at(hA, t);
+        const cu = acc * invSd;
+        const g = at(gs, u);
+        const gp = at(gps, u);
+        const alpha = encRate * gp * cu;
+        const beta = decRate * g;
+        if (untied) {
+          put(m, u, alpha);
+          put(m, iv, beta);
+          put(p, iv, beta);
+        } else {
+          put(m, u, alpha + beta);
+          put(p, u, beta);
+        }
+        if (bias != 0) put(b, u, at(b, u) + decRate * gp * cu);
+      }
+      if (cIdx >= 0) {
+        put(p, cIdx, decRate);
+        put(m, cIdx, decRate);
+      }
     } else {
       // overlaps V_u . V_a and V_u . c (spike part + bulk part)
       for (let u = 0; u < k; u++) {
@@ -393,7 +453,7 @@ export function reducedTrain(
 
     // --- the update ---
     if (levels == 1) {
-      oneLevelUpdate(A, G, Q, hA, Wv, y, s, p, h, m, n, r, sigmaB, 0.5 * sb2 * xi2);
+      oneLevelApply(A, G, Q, hA, hy, Wv, y, s, p, m, n, r, sigmaB, 0.5 * sb2 * xi2);
       continue;
     }
     // per level l: hy[l] = h^(l) . y, hA[l] = h^(l)T A (r), q[l] = G h^(l) (n), with
