@@ -106,17 +106,94 @@ export function reducedErf(x: f64): f64 {
   return erfWith(x, reducedExp(-(x * x)));
 }
 
+/** 32 bytes: erfPair's e^{-x^2} and x P_0(x^2) of two lanes. */
+const PAIR: usize = memory.data(32, 16);
+
+// @ts-ignore: decorator
+@inline function cs(i: i32): v128 {
+  return f64x2.splat(load<f64>(ERF_TABLE + ((<usize>i) << 3)));
+}
+
+/**
+ * e^{-x^2} and x P_0(x^2) of two lanes in f64x2, the operations of
+ * reducedExp and piece lane by lane (the same bits), into PAIR.
+ */
+// @ts-ignore: decorator
+@inline function erfPair(x: v128): void {
+  const x2 = f64x2.mul(x, x);
+  const t = f64x2.max(f64x2.neg(x2), f64x2.splat(-708.0));
+  const k = f64x2.floor(f64x2.add(f64x2.mul(t, f64x2.splat(INV_LN2)), f64x2.splat(0.5)));
+  const r = f64x2.sub(f64x2.sub(t, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  const r2 = f64x2.mul(r, r);
+  let e = f64x2.splat(1.0 / 479001600.0);
+  e = f64x2.add(f64x2.splat(1.0 / 3628800.0), f64x2.mul(r2, e));
+  e = f64x2.add(f64x2.splat(1.0 / 40320.0), f64x2.mul(r2, e));
+  e = f64x2.add(f64x2.splat(1.0 / 720.0), f64x2.mul(r2, e));
+  e = f64x2.add(f64x2.splat(1.0 / 24.0), f64x2.mul(r2, e));
+  e = f64x2.add(f64x2.splat(0.5), f64x2.mul(r2, e));
+  e = f64x2.add(f64x2.splat(1.0), f64x2.mul(r2, e));
+  let o = f64x2.splat(1.0 / 6227020800.0);
+  o = f64x2.add(f64x2.splat(1.0 / 39916800.0), f64x2.mul(r2, o));
+  o = f64x2.add(f64x2.splat(1.0 / 362880.0), f64x2.mul(r2, o));
+  o = f64x2.add(f64x2.splat(1.0 / 5040.0), f64x2.mul(r2, o));
+  o = f64x2.add(f64x2.splat(1.0 / 120.0), f64x2.mul(r2, o));
+  o = f64x2.add(f64x2.splat(1.0 / 6.0), f64x2.mul(r2, o));
+  o = f64x2.add(f64x2.splat(1.0), f64x2.mul(r2, o));
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const scale = i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52);
+  let ex = f64x2.mul(f64x2.add(e, f64x2.mul(r, o)), scale);
+  ex = v128.bitselect(f64x2.splat(0.0), ex, f64x2.lt(f64x2.neg(x2), f64x2.splat(-708.0)));
+  v128.store(PAIR, ex);
+  // x P_0(x^2): piece(ERF_TABLE, x^2)
+  const v2 = f64x2.mul(x2, x2);
+  let pe = cs(12);
+  pe = f64x2.add(cs(10), f64x2.mul(v2, pe));
+  pe = f64x2.add(cs(8), f64x2.mul(v2, pe));
+  pe = f64x2.add(cs(6), f64x2.mul(v2, pe));
+  pe = f64x2.add(cs(4), f64x2.mul(v2, pe));
+  pe = f64x2.add(cs(2), f64x2.mul(v2, pe));
+  pe = f64x2.add(cs(0), f64x2.mul(v2, pe));
+  let po = cs(13);
+  po = f64x2.add(cs(11), f64x2.mul(v2, po));
+  po = f64x2.add(cs(9), f64x2.mul(v2, po));
+  po = f64x2.add(cs(7), f64x2.mul(v2, po));
+  po = f64x2.add(cs(5), f64x2.mul(v2, po));
+  po = f64x2.add(cs(3), f64x2.mul(v2, po));
+  po = f64x2.add(cs(1), f64x2.mul(v2, po));
+  v128.store(PAIR, f64x2.mul(x, f64x2.add(pe, f64x2.mul(x2, po))), 16);
+}
+
+/** erf x from its lane's e^{-x^2} and x P_0(x^2) (the large pieces evaluated here). */
+// @ts-ignore: decorator
+@inline function erfFromPair(x: f64, ex: f64, small: f64): f64 {
+  const ax = Math.abs(x);
+  if (ax < 0.5) return small;
+  if (!(ax < 6.0)) return x > 0.0 ? 1.0 : (x < 0.0 ? -1.0 : x); // NaN stays NaN
+  const j = <i32>((ax - 0.5) * 2.0); // 0..10
+  const row = ERF_TABLE + (<usize>(j + 1)) * 112;
+  const r = 1.0 - ex * piece(row, ax - (<f64>j * 0.5 + 0.75));
+  return x < 0.0 ? -r : r;
+}
+
 /**
  * g = erf(u / sqrt 2) and g' = sqrt(2/pi) e^{-u^2/2} of the erf activation
- * for the k fields at pre, into gs and gps.
+ * for the k fields at pre, into gs and gps (pre may be gs): e^{-x^2} and the
+ * small-|x| polynomial two units at a time in f64x2, the large pieces per unit.
  */
 // @ts-ignore: decorator
 @inline export function erfUnits(pre: usize, gs: usize, gps: usize, k: i32): void {
-  for (let u = 0; u < k; u++) {
+  for (let u = 0; u < k; u += 2) {
     const o = (<usize>u) << 3;
-    const x = load<f64>(pre + o) * INV_SQRT2;
-    const ex = reducedExp(-(x * x));
-    store<f64>(gs + o, erfWith(x, ex));
-    store<f64>(gps + o, SQRT_2_OVER_PI * ex);
+    const two = u + 1 < k;
+    const x0 = load<f64>(pre + o) * INV_SQRT2;
+    const x1 = two ? load<f64>(pre + o, 8) * INV_SQRT2 : x0;
+    erfPair(f64x2.replace_lane(f64x2.splat(x0), 1, x1));
+    const e0 = load<f64>(PAIR), e1 = load<f64>(PAIR, 8);
+    store<f64>(gs + o, erfFromPair(x0, e0, load<f64>(PAIR, 16)));
+    store<f64>(gps + o, SQRT_2_OVER_PI * e0);
+    if (two) {
+      store<f64>(gs + o, erfFromPair(x1, e1, load<f64>(PAIR, 24)), 8);
+      store<f64>(gps + o, SQRT_2_OVER_PI * e1, 8);
+    }
   }
 }
