@@ -100,6 +100,29 @@ export function gammaDeviate(st: usize, a: f64): f64 {
   return 0.0; // not reached
 }
 
+/**
+ * gammaDeviate(st, a) for a >= 1 with d = a - 1/3 and c = 1/sqrt(9 d) given
+ * (computed once per run: the same draws and the same numbers).
+ */
+// @ts-ignore: decorator
+@inline function gammaLarge(st: usize, d: f64, c: f64, first: f64): f64 {
+  let x = first; // the first normal, drawn by the caller with the step's others
+  for (;;) {
+    let v = 1.0 + c * x;
+    if (v <= 0.0) {
+      x = rngNormal(st);
+      continue;
+    }
+    v = v * v * v;
+    const u = rngUniform(st);
+    const x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (u > 0.0 && zigLog(u) < 0.5 * x2 + d * (1.0 - v + zigLog(v))) return d * v;
+    x = rngNormal(st);
+  }
+  return 0.0; // not reached
+}
+
 /** A chi-square deviate with df >= 0 degrees of freedom (0 for df = 0). */
 export function chiSquareDeviate(st: usize, df: f64): f64 {
   if (df <= 0.0) return 0.0;
@@ -284,9 +307,16 @@ export function reducedTrain(
     }
   }
 
+  // the chi-square's gamma sampler, Gamma(df / 2) with df / 2 >= 1: its constants once
+  const gamD = df >= 2.0 ? 0.5 * df - 1.0 / 3.0 : 0.0;
+  const gamC = gamD > 0.0 ? 1.0 / Math.sqrt(9.0 * gamD) : 0.0;
   for (let step = 0; step < steps; step++) {
     // --- the sample, in reduced coordinates ---
-    rngFillNormal(st, zs, r + n);
+    // r + n normals, and with df >= 2 the gamma sampler's first one (the next in the
+    // stream: the same numbers as drawing it inside the sampler), in one fill
+    const big = gamD > 0.0;
+    rngFillNormal(st, zs, big ? r + n + 1 : r + n);
+    const gx = big ? at(zs, r + n) : 0.0; // its slot is s[0], written below
     for (let t = 0; t < r; t++) put(s, t, at(sqrtRho, t) * at(zs, t));
     // G = L diag(d) L^T row by row (L's multipliers in L's strict lower part),
     // fused with y = L diag(sqrt d) eta and |eta|^2; Z: 1/d_j (0 for a zero
@@ -319,7 +349,7 @@ export function reducedTrain(
       put(Y, i, Yi);
       put(y, i, yi + Yi);
     }
-    const xi2 = ee + chiSquareDeviate(st, df);
+    const xi2 = ee + (big ? 2.0 * gammaLarge(st, gamD, gamC, gx) : chiSquareDeviate(st, df));
     for (let i = 0; i < n; i++) {
       let acc: f64 = 0.0;
       const ai = A + ((<usize>(i * r)) << 3);

@@ -31,11 +31,12 @@
   let g1_1 = load<f64>(G, 24);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   g1_1 -= l1_0 * g1_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
 }
@@ -69,7 +70,6 @@
   let g2_2 = load<f64>(G, 64);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   g1_1 -= l1_0 * g1_0;
@@ -77,10 +77,12 @@
   g2_2 -= l2_0 * g2_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   g2_2 -= l2_1 * g2_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
   const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
@@ -132,7 +134,6 @@
   let g3_3 = load<f64>(G, 120);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -144,7 +145,6 @@
   g3_3 -= l3_0 * g3_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   g2_2 -= l2_1 * g2_1;
@@ -152,11 +152,15 @@
   g3_3 -= l3_1 * g3_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   g3_3 -= l3_2 * g3_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
   store<f64>(y, l2_0 * Y0 + l2_1 * Y1 + Y2, 16);
@@ -228,7 +232,6 @@
   let g4_4 = load<f64>(G, 192);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -245,7 +248,6 @@
   g4_4 -= l4_0 * g4_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -257,7 +259,6 @@
   g4_4 -= l4_1 * g4_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   g3_3 -= l3_2 * g3_2;
@@ -265,10 +266,15 @@
   g4_4 -= l4_2 * g4_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   g4_4 -= l4_3 * g4_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
   const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
@@ -366,7 +372,6 @@
   let g5_5 = load<f64>(G, 280);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -389,7 +394,6 @@
   g5_5 -= l5_0 * g5_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -406,7 +410,6 @@
   g5_5 -= l5_1 * g5_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   const l5_2 = g5_2 * v2;
@@ -418,7 +421,6 @@
   g5_5 -= l5_2 * g5_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   const l5_3 = g5_3 * v3;
   g4_4 -= l4_3 * g4_3;
@@ -426,11 +428,18 @@
   g5_5 -= l5_3 * g5_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
   const v4 = d4 > 0.0 ? 1.0 / d4 : 0.0;
-  const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   const l5_4 = g5_4 * v4;
   g5_5 -= l5_4 * g5_4;
   const d5 = g5_5 > 0.0 ? g5_5 : 0.0;
-  const Y5 = Math.sqrt(d5) * load<f64>(et, 40);
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
+  const s4 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d4), 1, d5)), v128.load(et, 32));
+  const Y4 = f64x2.extract_lane(s4, 0);
+  const Y5 = f64x2.extract_lane(s4, 1);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
   store<f64>(y, l2_0 * Y0 + l2_1 * Y1 + Y2, 16);
@@ -556,7 +565,6 @@
   let g6_6 = load<f64>(G, 384);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -586,7 +594,6 @@
   g6_6 -= l6_0 * g6_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -609,7 +616,6 @@
   g6_6 -= l6_1 * g6_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   const l5_2 = g5_2 * v2;
@@ -626,7 +632,6 @@
   g6_6 -= l6_2 * g6_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   const l5_3 = g5_3 * v3;
   const l6_3 = g6_3 * v3;
@@ -638,7 +643,6 @@
   g6_6 -= l6_3 * g6_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
   const v4 = d4 > 0.0 ? 1.0 / d4 : 0.0;
-  const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   const l5_4 = g5_4 * v4;
   const l6_4 = g6_4 * v4;
   g5_5 -= l5_4 * g5_4;
@@ -646,10 +650,18 @@
   g6_6 -= l6_4 * g6_4;
   const d5 = g5_5 > 0.0 ? g5_5 : 0.0;
   const v5 = d5 > 0.0 ? 1.0 / d5 : 0.0;
-  const Y5 = Math.sqrt(d5) * load<f64>(et, 40);
   const l6_5 = g6_5 * v5;
   g6_6 -= l6_5 * g6_5;
   const d6 = g6_6 > 0.0 ? g6_6 : 0.0;
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
+  const s4 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d4), 1, d5)), v128.load(et, 32));
+  const Y4 = f64x2.extract_lane(s4, 0);
+  const Y5 = f64x2.extract_lane(s4, 1);
   const Y6 = Math.sqrt(d6) * load<f64>(et, 48);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
@@ -809,7 +821,6 @@
   let g7_7 = load<f64>(G, 504);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -847,7 +858,6 @@
   g7_7 -= l7_0 * g7_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -877,7 +887,6 @@
   g7_7 -= l7_1 * g7_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   const l5_2 = g5_2 * v2;
@@ -900,7 +909,6 @@
   g7_7 -= l7_2 * g7_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   const l5_3 = g5_3 * v3;
   const l6_3 = g6_3 * v3;
@@ -917,7 +925,6 @@
   g7_7 -= l7_3 * g7_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
   const v4 = d4 > 0.0 ? 1.0 / d4 : 0.0;
-  const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   const l5_4 = g5_4 * v4;
   const l6_4 = g6_4 * v4;
   const l7_4 = g7_4 * v4;
@@ -929,7 +936,6 @@
   g7_7 -= l7_4 * g7_4;
   const d5 = g5_5 > 0.0 ? g5_5 : 0.0;
   const v5 = d5 > 0.0 ? 1.0 / d5 : 0.0;
-  const Y5 = Math.sqrt(d5) * load<f64>(et, 40);
   const l6_5 = g6_5 * v5;
   const l7_5 = g7_5 * v5;
   g6_6 -= l6_5 * g6_5;
@@ -937,11 +943,21 @@
   g7_7 -= l7_5 * g7_5;
   const d6 = g6_6 > 0.0 ? g6_6 : 0.0;
   const v6 = d6 > 0.0 ? 1.0 / d6 : 0.0;
-  const Y6 = Math.sqrt(d6) * load<f64>(et, 48);
   const l7_6 = g7_6 * v6;
   g7_7 -= l7_6 * g7_6;
   const d7 = g7_7 > 0.0 ? g7_7 : 0.0;
-  const Y7 = Math.sqrt(d7) * load<f64>(et, 56);
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
+  const s4 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d4), 1, d5)), v128.load(et, 32));
+  const Y4 = f64x2.extract_lane(s4, 0);
+  const Y5 = f64x2.extract_lane(s4, 1);
+  const s6 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d6), 1, d7)), v128.load(et, 48));
+  const Y6 = f64x2.extract_lane(s6, 0);
+  const Y7 = f64x2.extract_lane(s6, 1);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
   store<f64>(y, l2_0 * Y0 + l2_1 * Y1 + Y2, 16);
@@ -1137,7 +1153,6 @@
   let g8_8 = load<f64>(G, 640);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -1184,7 +1199,6 @@
   g8_8 -= l8_0 * g8_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -1222,7 +1236,6 @@
   g8_8 -= l8_1 * g8_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   const l5_2 = g5_2 * v2;
@@ -1252,7 +1265,6 @@
   g8_8 -= l8_2 * g8_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   const l5_3 = g5_3 * v3;
   const l6_3 = g6_3 * v3;
@@ -1275,7 +1287,6 @@
   g8_8 -= l8_3 * g8_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
   const v4 = d4 > 0.0 ? 1.0 / d4 : 0.0;
-  const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   const l5_4 = g5_4 * v4;
   const l6_4 = g6_4 * v4;
   const l7_4 = g7_4 * v4;
@@ -1292,7 +1303,6 @@
   g8_8 -= l8_4 * g8_4;
   const d5 = g5_5 > 0.0 ? g5_5 : 0.0;
   const v5 = d5 > 0.0 ? 1.0 / d5 : 0.0;
-  const Y5 = Math.sqrt(d5) * load<f64>(et, 40);
   const l6_5 = g6_5 * v5;
   const l7_5 = g7_5 * v5;
   const l8_5 = g8_5 * v5;
@@ -1304,7 +1314,6 @@
   g8_8 -= l8_5 * g8_5;
   const d6 = g6_6 > 0.0 ? g6_6 : 0.0;
   const v6 = d6 > 0.0 ? 1.0 / d6 : 0.0;
-  const Y6 = Math.sqrt(d6) * load<f64>(et, 48);
   const l7_6 = g7_6 * v6;
   const l8_6 = g8_6 * v6;
   g7_7 -= l7_6 * g7_6;
@@ -1312,10 +1321,21 @@
   g8_8 -= l8_6 * g8_6;
   const d7 = g7_7 > 0.0 ? g7_7 : 0.0;
   const v7 = d7 > 0.0 ? 1.0 / d7 : 0.0;
-  const Y7 = Math.sqrt(d7) * load<f64>(et, 56);
   const l8_7 = g8_7 * v7;
   g8_8 -= l8_7 * g8_7;
   const d8 = g8_8 > 0.0 ? g8_8 : 0.0;
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
+  const s4 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d4), 1, d5)), v128.load(et, 32));
+  const Y4 = f64x2.extract_lane(s4, 0);
+  const Y5 = f64x2.extract_lane(s4, 1);
+  const s6 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d6), 1, d7)), v128.load(et, 48));
+  const Y6 = f64x2.extract_lane(s6, 0);
+  const Y7 = f64x2.extract_lane(s6, 1);
   const Y8 = Math.sqrt(d8) * load<f64>(et, 64);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
@@ -1553,7 +1573,6 @@
   let g9_9 = load<f64>(G, 792);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const v0 = d0 > 0.0 ? 1.0 / d0 : 0.0;
-  const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   const l1_0 = g1_0 * v0;
   const l2_0 = g2_0 * v0;
   const l3_0 = g3_0 * v0;
@@ -1610,7 +1629,6 @@
   g9_9 -= l9_0 * g9_0;
   const d1 = g1_1 > 0.0 ? g1_1 : 0.0;
   const v1 = d1 > 0.0 ? 1.0 / d1 : 0.0;
-  const Y1 = Math.sqrt(d1) * load<f64>(et, 8);
   const l2_1 = g2_1 * v1;
   const l3_1 = g3_1 * v1;
   const l4_1 = g4_1 * v1;
@@ -1657,7 +1675,6 @@
   g9_9 -= l9_1 * g9_1;
   const d2 = g2_2 > 0.0 ? g2_2 : 0.0;
   const v2 = d2 > 0.0 ? 1.0 / d2 : 0.0;
-  const Y2 = Math.sqrt(d2) * load<f64>(et, 16);
   const l3_2 = g3_2 * v2;
   const l4_2 = g4_2 * v2;
   const l5_2 = g5_2 * v2;
@@ -1695,7 +1712,6 @@
   g9_9 -= l9_2 * g9_2;
   const d3 = g3_3 > 0.0 ? g3_3 : 0.0;
   const v3 = d3 > 0.0 ? 1.0 / d3 : 0.0;
-  const Y3 = Math.sqrt(d3) * load<f64>(et, 24);
   const l4_3 = g4_3 * v3;
   const l5_3 = g5_3 * v3;
   const l6_3 = g6_3 * v3;
@@ -1725,7 +1741,6 @@
   g9_9 -= l9_3 * g9_3;
   const d4 = g4_4 > 0.0 ? g4_4 : 0.0;
   const v4 = d4 > 0.0 ? 1.0 / d4 : 0.0;
-  const Y4 = Math.sqrt(d4) * load<f64>(et, 32);
   const l5_4 = g5_4 * v4;
   const l6_4 = g6_4 * v4;
   const l7_4 = g7_4 * v4;
@@ -1748,7 +1763,6 @@
   g9_9 -= l9_4 * g9_4;
   const d5 = g5_5 > 0.0 ? g5_5 : 0.0;
   const v5 = d5 > 0.0 ? 1.0 / d5 : 0.0;
-  const Y5 = Math.sqrt(d5) * load<f64>(et, 40);
   const l6_5 = g6_5 * v5;
   const l7_5 = g7_5 * v5;
   const l8_5 = g8_5 * v5;
@@ -1765,7 +1779,6 @@
   g9_9 -= l9_5 * g9_5;
   const d6 = g6_6 > 0.0 ? g6_6 : 0.0;
   const v6 = d6 > 0.0 ? 1.0 / d6 : 0.0;
-  const Y6 = Math.sqrt(d6) * load<f64>(et, 48);
   const l7_6 = g7_6 * v6;
   const l8_6 = g8_6 * v6;
   const l9_6 = g9_6 * v6;
@@ -1777,7 +1790,6 @@
   g9_9 -= l9_6 * g9_6;
   const d7 = g7_7 > 0.0 ? g7_7 : 0.0;
   const v7 = d7 > 0.0 ? 1.0 / d7 : 0.0;
-  const Y7 = Math.sqrt(d7) * load<f64>(et, 56);
   const l8_7 = g8_7 * v7;
   const l9_7 = g9_7 * v7;
   g8_8 -= l8_7 * g8_7;
@@ -1785,11 +1797,24 @@
   g9_9 -= l9_7 * g9_7;
   const d8 = g8_8 > 0.0 ? g8_8 : 0.0;
   const v8 = d8 > 0.0 ? 1.0 / d8 : 0.0;
-  const Y8 = Math.sqrt(d8) * load<f64>(et, 64);
   const l9_8 = g9_8 * v8;
   g9_9 -= l9_8 * g9_8;
   const d9 = g9_9 > 0.0 ? g9_9 : 0.0;
-  const Y9 = Math.sqrt(d9) * load<f64>(et, 72);
+  const s0 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d0), 1, d1)), v128.load(et, 0));
+  const Y0 = f64x2.extract_lane(s0, 0);
+  const Y1 = f64x2.extract_lane(s0, 1);
+  const s2 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d2), 1, d3)), v128.load(et, 16));
+  const Y2 = f64x2.extract_lane(s2, 0);
+  const Y3 = f64x2.extract_lane(s2, 1);
+  const s4 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d4), 1, d5)), v128.load(et, 32));
+  const Y4 = f64x2.extract_lane(s4, 0);
+  const Y5 = f64x2.extract_lane(s4, 1);
+  const s6 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d6), 1, d7)), v128.load(et, 48));
+  const Y6 = f64x2.extract_lane(s6, 0);
+  const Y7 = f64x2.extract_lane(s6, 1);
+  const s8 = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d8), 1, d9)), v128.load(et, 64));
+  const Y8 = f64x2.extract_lane(s8, 0);
+  const Y9 = f64x2.extract_lane(s8, 1);
   store<f64>(y, Y0, 0);
   store<f64>(y, l1_0 * Y0 + Y1, 8);
   store<f64>(y, l2_0 * Y0 + l2_1 * Y1 + Y2, 16);

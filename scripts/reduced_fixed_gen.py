@@ -18,12 +18,20 @@ def factor(n):
         out.append(f"  const d{j} = g{j}_{j} > 0.0 ? g{j}_{j} : 0.0;")
         if j < n - 1:
             out.append(f"  const v{j} = d{j} > 0.0 ? 1.0 / d{j} : 0.0;")
-        out.append(f"  const Y{j} = Math.sqrt(d{j}) * load<f64>(et, {8 * j});")
         for i in range(j + 1, n):
             out.append(f"  const l{i}_{j} = g{i}_{j} * v{j};")
         for i in range(j + 1, n):
             for c in range(j + 1, i + 1):
                 out.append(f"  g{i}_{c} -= l{i}_{j} * g{c}_{j};")
+    # sqrt(d_j) eta_j, two pivots at a time in f64x2 (the same correctly rounded roots)
+    for j in range(0, n - 1, 2):
+        out.append(
+            f"  const s{j} = f64x2.mul(f64x2.sqrt(f64x2.replace_lane(f64x2.splat(d{j}), 1, d{j + 1})), v128.load(et, {8 * j}));"
+        )
+        out.append(f"  const Y{j} = f64x2.extract_lane(s{j}, 0);")
+        out.append(f"  const Y{j + 1} = f64x2.extract_lane(s{j}, 1);")
+    if n % 2:
+        out.append(f"  const Y{n - 1} = Math.sqrt(d{n - 1}) * load<f64>(et, {8 * (n - 1)});")
     for i in range(n):
         terms = " + ".join([f"l{i}_{j} * Y{j}" for j in range(i)] + [f"Y{i}"])
         out.append(f"  store<f64>(y, {terms}, {8 * i});")
