@@ -389,13 +389,13 @@ export interface KernelExports {
   /**
    * `reducedErf(x: f64): f64` in assembly/reduced_erf.ts
    *
-   * erf x, the reduced kernel's (for the tests).
+   * erf x, the reduced kernel's (for the tests: lane 0 of the kernel's path).
    */
   reducedErf(x: number): number;
   /**
    * `reducedExp(t: f64): f64` in assembly/reduced_erf.ts
    *
-   * e^t (relative error ~3e-16; 0 for t < -708).
+   * e^t (relative error ~3e-16; 0 for t < -708): erfPair's operations on one lane (for the tests).
    */
   reducedExp(t: number): number;
   /**
