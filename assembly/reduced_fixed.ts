@@ -4,18 +4,18 @@
 // reference's intent, see there): factorY(n) is G = L diag(d) L^T
 // (right-looking, a zero column for a pivot <= 0) and y = L diag(sqrt d) eta;
 // updateG(n) is G_ic + (p_i a_c + a_i p_c) + (m_i w_c + w_i m_c) on the lower
-// half, mirrored.
+// half, mirrored. Not inlined: each is its own small function, which the
+// engine's optimising compiler takes up quickly (a long call of one large
+// function would run in the baseline compiler's code until it returns).
 
-// @ts-ignore: decorator
-@inline function factorY1(G: usize, et: usize, y: usize): void {
+function factorY1(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   const d0 = g0_0 > 0.0 ? g0_0 : 0.0;
   const Y0 = Math.sqrt(d0) * load<f64>(et, 0);
   store<f64>(y, Y0, 0);
 }
 
-// @ts-ignore: decorator
-@inline function updateG1(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG1(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const a0 = load<f64>(a, 0);
   const m0 = load<f64>(m, 0);
@@ -24,8 +24,7 @@
   store<f64>(G, x0_0, 0);
 }
 
-// @ts-ignore: decorator
-@inline function factorY2(G: usize, et: usize, y: usize): void {
+function factorY2(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 16);
   let g1_1 = load<f64>(G, 24);
@@ -41,8 +40,7 @@
   store<f64>(y, l1_0 * Y0 + Y1, 8);
 }
 
-// @ts-ignore: decorator
-@inline function updateG2(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG2(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const a0 = load<f64>(a, 0);
@@ -60,8 +58,7 @@
   store<f64>(G, x1_1, 24);
 }
 
-// @ts-ignore: decorator
-@inline function factorY3(G: usize, et: usize, y: usize): void {
+function factorY3(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 24);
   let g1_1 = load<f64>(G, 32);
@@ -89,8 +86,7 @@
   store<f64>(y, l2_0 * Y0 + l2_1 * Y1 + Y2, 16);
 }
 
-// @ts-ignore: decorator
-@inline function updateG3(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG3(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -120,8 +116,7 @@
   store<f64>(G, x2_2, 64);
 }
 
-// @ts-ignore: decorator
-@inline function factorY4(G: usize, et: usize, y: usize): void {
+function factorY4(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 32);
   let g1_1 = load<f64>(G, 40);
@@ -167,8 +162,7 @@
   store<f64>(y, l3_0 * Y0 + l3_1 * Y1 + l3_2 * Y2 + Y3, 24);
 }
 
-// @ts-ignore: decorator
-@inline function updateG4(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG4(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -213,8 +207,7 @@
   store<f64>(G, x3_3, 120);
 }
 
-// @ts-ignore: decorator
-@inline function factorY5(G: usize, et: usize, y: usize): void {
+function factorY5(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 40);
   let g1_1 = load<f64>(G, 48);
@@ -283,8 +276,7 @@
   store<f64>(y, l4_0 * Y0 + l4_1 * Y1 + l4_2 * Y2 + l4_3 * Y3 + Y4, 32);
 }
 
-// @ts-ignore: decorator
-@inline function updateG5(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG5(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -347,8 +339,7 @@
   store<f64>(G, x4_4, 192);
 }
 
-// @ts-ignore: decorator
-@inline function factorY6(G: usize, et: usize, y: usize): void {
+function factorY6(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 48);
   let g1_1 = load<f64>(G, 56);
@@ -448,8 +439,7 @@
   store<f64>(y, l5_0 * Y0 + l5_1 * Y1 + l5_2 * Y2 + l5_3 * Y3 + l5_4 * Y4 + Y5, 40);
 }
 
-// @ts-ignore: decorator
-@inline function updateG6(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG6(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -533,8 +523,7 @@
   store<f64>(G, x5_5, 280);
 }
 
-// @ts-ignore: decorator
-@inline function factorY7(G: usize, et: usize, y: usize): void {
+function factorY7(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 56);
   let g1_1 = load<f64>(G, 64);
@@ -672,8 +661,7 @@
   store<f64>(y, l6_0 * Y0 + l6_1 * Y1 + l6_2 * Y2 + l6_3 * Y3 + l6_4 * Y4 + l6_5 * Y5 + Y6, 48);
 }
 
-// @ts-ignore: decorator
-@inline function updateG7(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG7(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -781,8 +769,7 @@
   store<f64>(G, x6_6, 384);
 }
 
-// @ts-ignore: decorator
-@inline function factorY8(G: usize, et: usize, y: usize): void {
+function factorY8(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 64);
   let g1_1 = load<f64>(G, 72);
@@ -968,8 +955,7 @@
   store<f64>(y, l7_0 * Y0 + l7_1 * Y1 + l7_2 * Y2 + l7_3 * Y3 + l7_4 * Y4 + l7_5 * Y5 + l7_6 * Y6 + Y7, 56);
 }
 
-// @ts-ignore: decorator
-@inline function updateG8(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG8(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -1104,8 +1090,7 @@
   store<f64>(G, x7_7, 504);
 }
 
-// @ts-ignore: decorator
-@inline function factorY9(G: usize, et: usize, y: usize): void {
+function factorY9(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 72);
   let g1_1 = load<f64>(G, 80);
@@ -1348,8 +1333,7 @@
   store<f64>(y, l8_0 * Y0 + l8_1 * Y1 + l8_2 * Y2 + l8_3 * Y3 + l8_4 * Y4 + l8_5 * Y5 + l8_6 * Y6 + l8_7 * Y7 + Y8, 64);
 }
 
-// @ts-ignore: decorator
-@inline function updateG9(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG9(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -1514,8 +1498,7 @@
   store<f64>(G, x8_8, 640);
 }
 
-// @ts-ignore: decorator
-@inline function factorY10(G: usize, et: usize, y: usize): void {
+function factorY10(G: usize, et: usize, y: usize): void {
   let g0_0 = load<f64>(G, 0);
   let g1_0 = load<f64>(G, 80);
   let g1_1 = load<f64>(G, 88);
@@ -1827,8 +1810,7 @@
   store<f64>(y, l9_0 * Y0 + l9_1 * Y1 + l9_2 * Y2 + l9_3 * Y3 + l9_4 * Y4 + l9_5 * Y5 + l9_6 * Y6 + l9_7 * Y7 + l9_8 * Y8 + Y9, 72);
 }
 
-// @ts-ignore: decorator
-@inline function updateG10(G: usize, p: usize, a: usize, m: usize, w: usize): void {
+function updateG10(G: usize, p: usize, a: usize, m: usize, w: usize): void {
   const p0 = load<f64>(p, 0);
   const p1 = load<f64>(p, 8);
   const p2 = load<f64>(p, 16);
@@ -2027,8 +2009,7 @@
 }
 
 /** factorY for n = 1..10: false for larger n (the caller loops). */
-// @ts-ignore: decorator
-@inline export function factorYFixed(n: i32, G: usize, et: usize, y: usize): bool {
+export function factorYFixed(n: i32, G: usize, et: usize, y: usize): bool {
   switch (n) {
     case 1: factorY1(G, et, y); return true;
     case 2: factorY2(G, et, y); return true;
@@ -2045,8 +2026,7 @@
 }
 
 /** updateG for n = 1..10: false for larger n (the caller loops). */
-// @ts-ignore: decorator
-@inline export function updateGFixed(n: i32, G: usize, p: usize, a: usize, m: usize, w: usize): bool {
+export function updateGFixed(n: i32, G: usize, p: usize, a: usize, m: usize, w: usize): bool {
   switch (n) {
     case 1: updateG1(G, p, a, m, w); return true;
     case 2: updateG2(G, p, a, m, w); return true;
