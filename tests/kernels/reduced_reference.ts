@@ -6,11 +6,13 @@
  * sample's terms by dense products, where the kernel uses the masked
  * rank-one structure of M. The random numbers are the kernel's stream
  * (tests/kernels/reference.ts `Rng`): per step r + n normals, then the
- * chi-square deviate (Marsaglia and Tsang's gamma sampler).
+ * chi-square deviate (Marsaglia and Tsang's gamma sampler). The erf activation
+ * uses the kernel's own erf (tests/kernels/reduced_erf.ts, the same bits).
  * @module
  */
 import {
   act,
+  ACT_ERF,
   actDeriv,
   type Rng,
   RULE_SANGER,
@@ -18,6 +20,7 @@ import {
   zigExp,
   zigLog,
 } from "./reference.ts";
+import { reducedErfUnit } from "./reduced_erf.ts";
 
 /** The reduced state: spike coordinates A (n x r), bulk Gram G (n x n), biases b (K). */
 export interface ReducedState {
@@ -145,8 +148,15 @@ export function stepMatrices(
   const gp: number[] = [];
   for (let u = 0; u < K; u++) {
     const lam = (xu[u] + (cfg.bias ? b[u] : 0)) / sd;
-    g.push(act(cfg.act, lam));
-    gp.push(actDeriv(cfg.act, lam));
+    if (cfg.act === ACT_ERF) {
+      // the reduced kernel's own erf (assembly/reduced_erf.ts), to round-off the registry's
+      const e = reducedErfUnit(lam);
+      g.push(e.g);
+      gp.push(e.gp);
+    } else {
+      g.push(act(cfg.act, lam));
+      gp.push(actDeriv(cfg.act, lam));
+    }
   }
   // residual of unit u as coefficients: Delta_u = x + sum_j R[u][j] u_j
   const residual = (u: number) => {

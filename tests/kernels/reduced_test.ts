@@ -21,6 +21,7 @@ import {
   reducedTrain,
   vectorLayout,
 } from "./reduced_reference.ts";
+import { reducedErf, reducedErfUnit, reducedExp } from "./reduced_erf.ts";
 
 interface Case {
   name: string;
@@ -290,4 +291,55 @@ Deno.test("chi-square deviates have the chi-square's mean and variance, for smal
     assert.ok(Math.abs(variance - 2 * df) < 5 * seVar, `df ${df}: variance ${variance}`);
   }
   assert.equal(k.x.chiSquareDeviate(st, 0), 0);
+});
+
+Deno.test("the reduced kernel's erf is the registry's to round-off, and its TypeScript copy's bits", async () => {
+  const k = await createKernels();
+  // against 20-digit values (mpmath): within 3 ulps
+  const exact: [number, number][] = [
+    [0.001, 0.0011283787909692363799],
+    [-0.3, -0.32862675945912742764],
+    [0.49999, 0.52049108994331820075],
+    [0.5, 0.52049987781304653768],
+    [0.77, 0.72382161396485928925],
+    [1.3, 0.9340079449406524366],
+    [-2.2, -0.99813715370201810856],
+    [2.6746, 0.99984471119728481943],
+    [3.9, 0.99999996520775140277],
+    [-4.75, -0.99999999998151495228],
+    [5.6, 0.99999999999999761716],
+    [5.99, 0.9999999999999999757],
+  ];
+  for (const [x, want] of exact) {
+    const rel = Math.abs(k.x.reducedErf(x) - want) / Math.abs(want);
+    assert.ok(rel < 6.7e-16, `erf(${x}): relative error ${rel}`);
+  }
+  // a dense grid over [-8, 8]: the registry's erf (its own error up to ~1.1e-15) within 2e-15,
+  // g' = sqrt(2/pi) e^{-u^2/2} within 1e-15 (1 + u^2/2), and the TypeScript copy bit for bit
+  let worst = 0, worstD = 0;
+  for (let i = -400000; i <= 400000; i++) {
+    const x = i * 2e-5;
+    const got = k.x.reducedErf(x);
+    assert.equal(got, reducedErf(x));
+    const want = k.x.erf(x);
+    worst = Math.max(worst, want === 0 ? Math.abs(got) : Math.abs(got - want) / Math.abs(want));
+    const u = 1.4142135623730951 * x;
+    const gp = reducedErfUnit(u);
+    const gpWant = k.x.actDeriv(ACTIVATIONS.erf.kernelCode, u);
+    // the rounding of the exponent -u^2/2 alone moves e^{-u^2/2} by ~ulp u^2/2 relative
+    const rel = Math.abs(gp.gp - gpWant) / gpWant;
+    if (gpWant > 1e-300) worstD = Math.max(worstD, rel / (1 + 0.5 * u * u));
+  }
+  assert.ok(worst < 2e-15, `max relative difference from the registry's erf ${worst}`);
+  assert.ok(worstD < 1e-15, `max relative difference of g' ${worstD}`);
+  for (const x of [0, -0, 6, -6, 7.5, -40, Infinity, -Infinity]) {
+    assert.equal(k.x.reducedErf(x), reducedErf(x));
+    assert.ok(k.x.reducedErf(x) === k.x.erf(x), `erf(${x})`);
+  }
+  assert.ok(Number.isNaN(k.x.reducedErf(NaN)));
+  for (const t of [0, -1e-3, -0.5, -3, -40, -700, -708]) {
+    assert.equal(k.x.reducedExp(t), reducedExp(t));
+    assert.ok(Math.abs(reducedExp(t) - Math.exp(t)) <= 4e-16 * Math.exp(t), `exp(${t})`);
+  }
+  assert.equal(k.x.reducedExp(-709), 0); // below the smallest normal double
 });

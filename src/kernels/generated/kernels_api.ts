@@ -387,6 +387,18 @@ export interface KernelExports {
    */
   reducedTrain(st: Ptr, A: Ptr, G: Ptr, b: Ptr, steps: number, nv: number, r: number, k: number, sqrtRho: Ptr, sigmaB: number, d: number, df: number, eta: number, actCode: number, rule: number, tied: number, bias: number, ob: number, work: Ptr): void;
   /**
+   * `reducedErf(x: f64): f64` in assembly/reduced_erf.ts
+   *
+   * erf x, the reduced kernel's (for the tests: lane 0 of the kernel's path).
+   */
+  reducedErf(x: number): number;
+  /**
+   * `reducedExp(t: f64): f64` in assembly/reduced_erf.ts
+   *
+   * e^t (relative error ~3e-16; 0 for t < -708): erfPair's operations on one lane (for the tests).
+   */
+  reducedExp(t: number): number;
+  /**
    * `testErrorWorkSize(k: i32): i32` in assembly/metrics.ts
    *
    * f64 slots of scratch that testError needs: k*k (the Gram matrix) + k
@@ -581,6 +593,8 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   gammaDeviate: "function",
   chiSquareDeviate: "function",
   reducedTrain: "function",
+  reducedErf: "function",
+  reducedExp: "function",
   testErrorWorkSize: "function",
   testErrorBegin: "function",
   testErrorRows: "function",
