@@ -36,7 +36,8 @@ export type ParamType =
   | "boolean"
   | "choice"
   | "numbers"
-  | "integers";
+  | "integers"
+  | "text";
 
 /** The declaration of one parameter. */
 export interface ParamSpec {
@@ -66,6 +67,13 @@ export interface ParamSpec {
   readonly maxLength?: Bound;
   /** List elements must be distinct. */
   readonly distinct?: boolean;
+  /**
+   * A "text" parameter's grammar: whether a text is allowed (with `allowed`,
+   * the words for messages and help, e.g. "constant, inverse:TAU, ...").
+   */
+  readonly accepts?: (text: string) => boolean;
+  /** What a "text" parameter allows, in words. */
+  readonly allowed?: string;
   /** Default: a value or a function of the context; undefined means optional (absent). */
   readonly default?: unknown | ((ctx: ParamContext) => unknown);
   /** Unit or scale, for help texts (e.g. "t = steps / D"). */
@@ -80,6 +88,7 @@ export interface ParamSpec {
 export type ValueOf<S> = S extends { readonly type: "integer" | "number" } ? number
   : S extends { readonly type: "boolean" } ? boolean
   : S extends { readonly type: "numbers" | "integers" } ? number[]
+  : S extends { readonly type: "text" } ? string
   : S extends { readonly type: "choice"; readonly choices: () => readonly (infer C)[] } ? C
   : never;
 
@@ -247,6 +256,7 @@ export function parseText(spec: ParamSpec, text: string, name = paramName(spec))
       if (text.trim() === "") return [];
       return text.split(",").map((s) => parseDecimal(name, s.trim(), spec.type === "integers"));
     case "choice":
+    case "text":
       return text;
   }
 }
@@ -280,6 +290,8 @@ export function describeAllowed(spec: ParamSpec, ctx: ParamContext = {}): string
       return "true or false";
     case "choice":
       return (spec.choices?.() ?? []).join(", ");
+    case "text":
+      return spec.allowed ?? "a text";
     case "integer":
       return `an integer${range()}`;
     case "number":
@@ -331,6 +343,9 @@ export function checkParam(spec: ParamSpec, value: unknown, ctx: ParamContext = 
       if (typeof value !== "string" || !(spec.choices?.() ?? []).includes(value)) {
         reject(spec, value, ctx);
       }
+      return value;
+    case "text":
+      if (typeof value !== "string" || !(spec.accepts?.(value) ?? true)) reject(spec, value, ctx);
       return value;
     case "integer":
     case "number":

@@ -94,6 +94,14 @@ function checkConstraints(p: Problem): void {
     }
   }
   if (net.init !== undefined) validateInit(net.init, net.K, D, net.bias, net.outputBias);
+  const decay = net.weightDecay;
+  if (decay && decay.length !== 1 && decay.length !== net.K) {
+    throw new ConfigError(
+      "network.weightDecay (--weight-decay)",
+      decay,
+      `one lambda for every unit or K = ${net.K} of them (one per unit), each from 0 to 1e6`,
+    );
+  }
   checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {

@@ -31,6 +31,7 @@ import {
   type Sampler,
   samplerOf,
   type SamplerOptions,
+  type SgdProtocol,
   sgdTrainer,
   type TestErrorKernel,
   testErrorOf,
@@ -42,6 +43,7 @@ import { checkSimulateControl, type RecordEvent, seedsInWorkers, seedWorkers } f
 import { Pacer } from "../core/pacer.ts";
 import { displayable } from "../core/display.ts";
 import { runReducedSeed } from "./reduced.ts";
+import { scheduleFactor, scheduleOf, unitDecay } from "../problem/schedule.ts";
 import { exactErrors } from "./exact_error.ts";
 
 export type { RecordEvent } from "./parallel.ts";
@@ -240,8 +242,8 @@ interface RunMemory {
   OW: Ptr;
   OV: Ptr;
   kk: Ptr;
-  /** n SGD steps, each on a fresh sample drawn with random state rng. */
-  train: (rng: Ptr, n: number) => void;
+  /** n SGD steps (steps first .. first + n - 1 of the run), each on a fresh sample drawn with rng. */
+  train: (rng: Ptr, n: number, first: number) => void;
   /** The test error over the test block, by row chunks. */
   testError: TestErrorKernel;
   /** The data model's sampler. */
@@ -274,7 +276,7 @@ async function runSeed(
   for (const target of steps) {
     while (done < target) {
       const n = Math.min(chunks.steps, target - done);
-      mem.train(mem.rngTrain, n);
+      mem.train(mem.rngTrain, n, done);
       done += n;
       status.t = done / D;
       await pacer.tick();
@@ -428,6 +430,7 @@ async function allocate(
     tied,
     bias,
     work: k.f64(k.x.sgdWorkSize(D, K)),
+    protocol: protocolOf(prep, k, chunks.steps),
   };
   const samplerBound = samplerOf(k.x, sampler, k.alloc(SAMPLER_BYTES));
   const mem: RunMemory = {
@@ -483,6 +486,25 @@ async function allocate(
     }
   }
   return mem;
+}
+
+/**
+ * The schedule and weight decay of THEORY.md 7 for the kernel, or undefined
+ * for a constant eta without decay (the plain kernel: the same bits as before
+ * these options existed).
+ */
+function protocolOf(prep: Prepared, k: Kernels, capacity: number): SgdProtocol | undefined {
+  const cfg = prep.problem;
+  const schedule = scheduleOf(cfg);
+  const decay = unitDecay(cfg.network);
+  if (schedule.kind === "constant" && !decay) return undefined;
+  const D = prep.D;
+  return {
+    etaAt: (step) => cfg.lr * scheduleFactor(schedule, step / D, cfg.tMax),
+    etas: k.f64(capacity),
+    capacity,
+    decay: decay ? k.put(decay) : 0,
+  };
 }
 
 /**

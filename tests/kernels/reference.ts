@@ -610,3 +610,54 @@ export function testError(
   }
   return total / (2.0 * d * n);
 }
+
+/**
+ * The training protocols of THEORY.md 7, as assembly/sgd.ts's
+ * sgdTrainProtocol: step j on row j of xs at learning rate etas[j] (one
+ * {@link sgdSteps} step), then, with `decay` (lambda per unit), every weight
+ * vector of unit u (its row of w, and of v unless tied or Hebbian) multiplied
+ * by 1 - etas[j] decay[u] / d.
+ */
+export function sgdStepsProtocol(
+  w: Float64Array,
+  v: Float64Array,
+  b: Float64Array,
+  c: Float64Array | null,
+  xs: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  etas: readonly number[],
+  decay: readonly number[] | null,
+  actCode: number,
+  rule: number,
+  tied: boolean,
+  bias: boolean,
+): void {
+  const work = sgdWork(d, k);
+  const ownV = !tied && rule !== RULE_SANGER && rule !== RULE_OJA;
+  for (let j = 0; j < n; j++) {
+    sgdSteps(
+      w,
+      v,
+      b,
+      c,
+      xs.subarray(j * d, (j + 1) * d),
+      1,
+      d,
+      k,
+      etas[j],
+      actCode,
+      rule,
+      tied,
+      bias,
+      work,
+    );
+    if (!decay) continue;
+    for (let u = 0; u < k; u++) {
+      const f = 1 - etas[j] * decay[u] / d;
+      for (let i = 0; i < d; i++) w[u * d + i] = f * w[u * d + i];
+      if (ownV) { for (let i = 0; i < d; i++) v[u * d + i] = f * v[u * d + i]; }
+    }
+  }
+}
