@@ -27,7 +27,8 @@ import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { createKernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
-import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
+import { type OdeSolution, solvePiecewiseAsync } from "../ode/integrate.ts";
+import { protocolFlow } from "./protocols.ts";
 import { type Directions, directionsOf, FlowSystem, initialState } from "./system.ts";
 import {
   MAX_ADAPTIVE_STEPS,
@@ -309,6 +310,8 @@ async function theoryRun(
   y0.set(vectors);
   if (bias) (w0.b ?? []).forEach((b, k) => (y0[vectors.length + k] = b / Math.sqrt(D)));
   const act = activationSpec(cfg.network.activation);
+  // the schedule and weight decay of THEORY.md 7; the integration is split at eta's jumps
+  const protocol = protocolFlow(cfg);
   const sys = new FlowSystem(
     dirs,
     K,
@@ -318,7 +321,7 @@ async function theoryRun(
     await createKernels(),
     cfg.network.tied,
     bias ? act.biasedAverages : undefined,
-    { outputBias, form: opts.form },
+    { outputBias, form: opts.form, ...protocol.options },
   );
   await heed(signal);
   let lastReport = performance.now();
@@ -327,7 +330,7 @@ async function theoryRun(
   const maxSteps = adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS + prep.times.length;
   let sol: OdeSolution;
   try {
-    sol = await solveAsync({ rhs: sys.rhs, y0 }, prep.times, {
+    sol = await solvePiecewiseAsync({ rhs: sys.rhs, y0 }, prep.times, protocol.jumps, {
       method: opts.integrator,
       ...(opts.h !== undefined ? { h: opts.h } : {}),
       atol: opts.atol,
@@ -342,7 +345,7 @@ async function theoryRun(
           progress(t);
         }
       },
-    });
+    }, protocol.onSegment);
   } catch (e) {
     if (e instanceof IntegrationError && e.reason === "max-steps") {
       if (!adaptive) {
