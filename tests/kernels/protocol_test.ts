@@ -14,6 +14,7 @@ import {
   RULE_TRUNCATED,
   RULE_VANILLA,
   sgdSteps,
+  sgdStepsBatch,
   sgdStepsProtocol,
 } from "./reference.ts";
 
@@ -151,4 +152,104 @@ Deno.test("sgdTrainProtocol: a constant eta without decay gives the bits of sgdT
   assert.deepEqual(run("protocol", 0), run("plain", 0));
   assert.deepEqual(run("protocol", 0.5), run("given", 0.5));
   assert.notDeepEqual(run("protocol", 0.5), run("plain", 0));
+});
+
+Deno.test("sgdTrainBatch: the mean of B one-sample updates from the same weights, to 1e-11 (vanilla, truncated, tied, bias, output bias, decay, K and D off the blocks)", async () => {
+  const kern = await createKernels();
+  for (const [d, k, bs] of [[37, 3, 5], [130, 9, 8], [64, 4, 1], [33, 6, 3]]) {
+    const rng = new Rng(900 + d);
+    const n = 12;
+    const xs = normals(rng, n * bs * d, 1);
+    const w0 = normals(rng, k * d, 0.5), v0 = normals(rng, k * d, 0.5), b0 = normals(rng, k, 0.3);
+    const c0 = normals(rng, d, 0.2);
+    const etas = Array.from({ length: n }, (_, j) => 2 / (1 + j / 4));
+    const decay = Array.from({ length: k }, (_, u) => 1 + u);
+    const mark = kern.mark();
+    const xp = kern.put(xs), ep = kern.put(etas), lp = kern.put(decay);
+    const work = kern.f64(kern.x.sgdBatchWorkSize(d, k, bs));
+    for (const rule of [RULE_VANILLA, RULE_TRUNCATED]) {
+      for (const tied of [false, true]) {
+        for (const out of [false, true]) {
+          const act = ACTIVATIONS.erf.kernelCode;
+          const label = `D=${d} K=${k} B=${bs} rule=${rule} tied=${tied} out=${out}`;
+          const w = w0.slice(), v = tied ? w : v0.slice(), b = b0.slice();
+          const c = out ? c0.slice() : null;
+          const wp = kern.put(w), vp = tied ? wp : kern.put(v), bp = kern.put(b);
+          const cp = c ? kern.put(c) : 0;
+          const t = tied ? 1 : 0;
+          for (const [j0, m] of [[0, 5], [5, n - 5]]) {
+            kern.x.sgdTrainBatch(
+              0,
+              0,
+              xp + 8 * j0 * bs * d,
+              wp,
+              vp,
+              bp,
+              cp,
+              m,
+              bs,
+              d,
+              k,
+              ep + 8 * j0,
+              lp,
+              act,
+              rule,
+              t,
+              1,
+              work,
+            );
+          }
+          sgdStepsBatch(w, v, b, c, xs, n, bs, d, k, etas, decay, act, rule, tied, true);
+          assert.ok(relDiff(w, w0) > 1e-3, `${label}: the weights did not move`);
+          assert.ok(
+            relDiff(kern.read(wp, k * d), w) <= 1e-11,
+            `${label}: W ${relDiff(kern.read(wp, k * d), w)}`,
+          );
+          if (!tied) assert.ok(relDiff(kern.read(vp, k * d), v) <= 1e-11, `${label}: V`);
+          assert.ok(relDiff(kern.read(bp, k), b) <= 1e-11, `${label}: b`);
+          if (c) assert.ok(relDiff(kern.read(cp, d), c) <= 1e-11, `${label}: c`);
+        }
+      }
+    }
+    kern.release(mark);
+  }
+});
+
+Deno.test("sgdTrainBatch with B = 1 gives sgdTrainProtocol's weights; the sampler path equals given samples", async () => {
+  const kern = await createKernels();
+  const d = 50, k = 5, n = 40, bs = 4;
+  const rng = new Rng(3);
+  const w0 = normals(rng, k * d, 0.3), v0 = normals(rng, k * d, 0.3);
+  const desc = kern.alloc(kern.x.SAMPLER_BYTES.value);
+  kern.x.samplerSpiked(
+    desc,
+    kern.put(normals(rng, 2 * d, 1)),
+    kern.put([1.5, 0.8]),
+    2,
+    0.6,
+    d,
+    kern.f64(2),
+  );
+  const st = kern.alloc(RNG_BYTES);
+  const act = ACTIVATIONS.erf.kernelCode;
+  const etas = kern.put(new Array(n).fill(0.9));
+  const run = (how: "one" | "batch1" | "sampled" | "given") => {
+    const w = kern.put(w0), v = kern.put(v0), b = kern.f64(k);
+    kern.x.rngSeed(st, 5);
+    const B = how === "one" || how === "batch1" ? 1 : bs;
+    const work = kern.f64(Math.max(kern.x.sgdBatchWorkSize(d, k, B), kern.x.sgdWorkSize(d, k)));
+    if (how === "one") {
+      kern.x.sgdTrainProtocol(desc, st, 0, w, v, b, 0, n, d, k, etas, 0, act, 0, 0, 0, work);
+    } else if (how === "batch1" || how === "sampled") {
+      kern.x.sgdTrainBatch(desc, st, 0, w, v, b, 0, n, B, d, k, etas, 0, act, 0, 0, 0, work);
+    } else {
+      const xs = kern.f64(n * B * d);
+      kern.x.sampleFrom(desc, st, xs, n * B);
+      kern.x.sgdTrainBatch(0, 0, xs, w, v, b, 0, n, B, d, k, etas, 0, act, 0, 0, 0, work);
+    }
+    return [kern.read(w, k * d), kern.read(v, k * d)];
+  };
+  const [w1, v1] = run("one"), [w2, v2] = run("batch1");
+  assert.ok(relDiff(w2, w1) <= 1e-12 && relDiff(v2, v1) <= 1e-12);
+  assert.deepEqual(run("sampled"), run("given"));
 });

@@ -365,6 +365,23 @@ export interface KernelExports {
    */
   sgdTrainProtocol(smp: Ptr, st: Ptr, xs: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, d: number, k: number, etas: Ptr, decay: Ptr, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
   /**
+   * `sgdBatchWorkSize(d: i32, k: i32, bs: i32): i32` in assembly/batch.ts
+   *
+   * f64 slots of scratch that sgdTrainBatch needs for batch size bs.
+   */
+  sgdBatchWorkSize(d: number, k: number, bs: number): number;
+  /**
+   * `sgdTrainBatch(smp: usize, st: usize, xs: usize, w: usize, v: usize, b: usize, c: usize, n: i32, bs: i32, d: i32, k: i32, etas: usize, decay: usize, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/batch.ts
+   *
+   * n mini-batch SGD steps of bs samples each (vanilla or truncated, tied or
+   * untied, trained biases, output bias c or 0), step j at the learning rate
+   * etas[j] and followed by the weight decay (decay: lambda per unit, or 0).
+   * Samples come from sampler smp with state st (smp != 0: bs per step, in the
+   * order sampleFrom draws them), else from the rows of xs (bs per step).
+   * work: sgdBatchWorkSize(d, k, bs) f64 slots.
+   */
+  sgdTrainBatch(smp: Ptr, st: Ptr, xs: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, bs: number, d: number, k: number, etas: Ptr, decay: Ptr, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
+  /**
    * `reducedWorkSize(n: i32, r: i32, k: i32): i32` in assembly/reduced.ts
    *
    * f64 slots of scratch that reducedTrain needs for n vectors, r spikes and K units.
@@ -590,6 +607,8 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   sgdStepsC: "function",
   sgdTrain: "function",
   sgdTrainProtocol: "function",
+  sgdBatchWorkSize: "function",
+  sgdTrainBatch: "function",
   reducedWorkSize: "function",
   gammaDeviate: "function",
   chiSquareDeviate: "function",
