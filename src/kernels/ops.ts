@@ -53,6 +53,10 @@ export interface SgdProtocol {
   capacity: number;
   /** Per-unit weight decay lambda_k (K f64), or 0 for none. */
   decay: Ptr;
+  /** Mini-batch size B (absent or 1: one sample per step). */
+  batch?: number;
+  /** Scratch of `sgdBatchWorkSize(d, k, batch)` f64 slots when batch > 1. */
+  batchWork?: Ptr;
 }
 
 /**
@@ -60,7 +64,8 @@ export interface SgdProtocol {
  * `sampler` with random state `rng` (the samples that `sampler.draw(rng, xs,
  * n)` would draw, and the bits of the stepper on them). With a `protocol`
  * (`sgdTrainProtocol`), step j of the call is step `first + j` of the run, at
- * the learning rate `etaAt(first + j)`, followed by the weight decay.
+ * the learning rate `etaAt(first + j)`, followed by the weight decay; with
+ * `batch` B > 1 (`sgdTrainBatch`) each step averages the updates of B samples.
  *
  * @example
  * ```ts
@@ -96,25 +101,49 @@ export function sgdTrainer(
     if (n > p.capacity) throw new Error(`internal: ${n} steps for ${p.capacity} learning rates`);
     const etas = new Float64Array(x.memory.buffer, p.etas, n);
     for (let j = 0; j < n; j++) etas[j] = p.etaAt(first + j);
-    x.sgdTrainProtocol(
-      s,
-      rng,
-      0,
-      w,
-      v,
-      b,
-      c,
-      n,
-      d,
-      k,
-      p.etas,
-      p.decay,
-      activation,
-      rule,
-      tied,
-      bias,
-      work,
-    );
+    const B = p.batch ?? 1;
+    if (B > 1) {
+      x.sgdTrainBatch(
+        s,
+        rng,
+        0,
+        w,
+        v,
+        b,
+        c,
+        n,
+        B,
+        d,
+        k,
+        p.etas,
+        p.decay,
+        activation,
+        rule,
+        tied,
+        bias,
+        p.batchWork!,
+      );
+    } else {
+      x.sgdTrainProtocol(
+        s,
+        rng,
+        0,
+        w,
+        v,
+        b,
+        c,
+        n,
+        d,
+        k,
+        p.etas,
+        p.decay,
+        activation,
+        rule,
+        tied,
+        bias,
+        work,
+      );
+    }
   };
 }
 

@@ -35,6 +35,8 @@ export interface EngineProblem {
   snapshotTimes?: readonly number[];
   /** The learning-rate schedule (THEORY.md 7). */
   lrSchedule?: string;
+  /** The mini-batch size (THEORY.md 7). */
+  batch?: number;
 }
 
 /**
@@ -96,6 +98,9 @@ export function checkEngine(p: EngineProblem): void {
   // the training protocols of THEORY.md 7 run in the full engine only (for now)
   if ((p.network.weightDecay?.length ?? 0) > 0) {
     throw new ConfigError(where, p.engine, `"full" with network.weightDecay (--weight-decay)`);
+  }
+  if ((p.batch ?? 1) > 1) {
+    throw new ConfigError(where, p.engine, `"full" with batch (--batch) above 1`);
   }
   if ((p.lrSchedule ?? "constant") !== "constant") {
     throw new ConfigError(

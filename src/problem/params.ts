@@ -135,6 +135,17 @@ export const PROBLEM_PARAMS = [
     group: "Learning",
   },
   {
+    path: "batch",
+    flag: "batch",
+    type: "integer",
+    min: 1,
+    max: 4096,
+    default: 1,
+    doc: "mini-batch size B: each step averages the updates of B fresh samples (t stays " +
+      "steps / D; THEORY.md 7)",
+    group: "Learning",
+  },
+  {
     path: "lrSchedule",
     flag: "lr-schedule",
     type: "text",

@@ -102,6 +102,13 @@ function checkConstraints(p: Problem): void {
       `one lambda for every unit or K = ${net.K} of them (one per unit), each from 0 to 1e6`,
     );
   }
+  if (p.batch > 1 && !RULES[p.rule].decoder) {
+    throw new ConfigError(
+      "batch (--batch)",
+      p.batch,
+      `1 with rule ${p.rule} (mini-batches cover the gradient rules: vanilla, truncated)`,
+    );
+  }
   checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {

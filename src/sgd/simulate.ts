@@ -100,10 +100,11 @@ interface Chunks {
   normals: number;
 }
 
-function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
+function chunksOf(chunk: number, K: number, D: number, r: number, batch = 1): Chunks {
   const rows = (perCoordinate: number) => Math.max(1, Math.floor(chunk / (D * perCoordinate)));
   return {
-    steps: rows(5 * K + r + 1),
+    // a mini-batch step draws and processes B samples
+    steps: Math.max(1, Math.floor(rows(5 * K + r + 1) / batch)),
     testRows: rows(2 * K),
     sampleRows: rows(Math.max(r, 1)),
     orderRows: rows(K),
@@ -180,6 +181,7 @@ export async function simulate(
       problem.network.K,
       prep.D,
       prep.model.sampler.r,
+      problem.batch,
     );
     const record = control.onRecord
       ? (index: number, t: number, eps: number, order: OrderParameters) =>
@@ -198,6 +200,9 @@ export async function simulate(
     times: [...prep.times],
     ...summarise(runs.map((r) => r.eps)),
     ...(runs.every((r) => r.epsExact) ? { epsExact: meanOf(runs.map((r) => r.epsExact!)) } : {}),
+    ...(problem.batch > 1
+      ? { samples: prep.times.map((t) => Math.round(t * prep.D) * problem.batch) }
+      : {}),
     runs,
     pca: prep.pca,
     seconds: (performance.now() - started) / 1000,
@@ -497,13 +502,17 @@ function protocolOf(prep: Prepared, k: Kernels, capacity: number): SgdProtocol |
   const cfg = prep.problem;
   const schedule = scheduleOf(cfg);
   const decay = unitDecay(cfg.network);
-  if (schedule.kind === "constant" && !decay) return undefined;
+  const B = cfg.batch;
+  if (schedule.kind === "constant" && !decay && B === 1) return undefined;
   const D = prep.D;
+  const K = cfg.network.K;
   return {
     etaAt: (step) => cfg.lr * scheduleFactor(schedule, step / D, cfg.tMax),
     etas: k.f64(capacity),
     capacity,
     decay: decay ? k.put(decay) : 0,
+    batch: B,
+    ...(B > 1 ? { batchWork: k.f64(k.x.sgdBatchWorkSize(D, K, B)) } : {}),
   };
 }
 

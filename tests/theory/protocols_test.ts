@@ -115,3 +115,26 @@ Deno.test("SGD with weight decay per unit and a step schedule against the equati
     assert.ok(gap > 3 * dev.relative.at(-1)!, `${activation}: the protocol changed eps by ${gap}`);
   }
 });
+
+Deno.test("mini-batches leave the mean flow unchanged in t: SGD with B = 8 against the same equations (D = 300, K = 3), and the samples seen", async () => {
+  const problem = {
+    data: spikedModel({ D: 300, spikes: [3, 5, 9], seed: 1 }),
+    network: { K: 3, activation: "erf" as const },
+    lr: 1,
+    tMax: 25,
+    seeds: [1, 2],
+    nTimes: 20,
+    nTest: 200,
+  };
+  const th = await theory(problem);
+  // the equations do not see B: the same curve, bit for bit
+  assert.deepEqual((await theory({ ...problem, batch: 8 })).eps, th.eps);
+  const one = await simulate(problem);
+  const eight = await simulate({ ...problem, batch: 8 });
+  const dev8 = deviation(eight, th), dev1 = deviation(one, th);
+  assert.ok(dev8.max <= 0.15 && dev8.mean <= 0.05, `B = 8: max ${dev8.max}, mean ${dev8.mean}`);
+  // the noise shrinks: B = 8 follows the equations more closely than B = 1 on average
+  assert.ok(dev8.mean < dev1.mean, `B = 8: mean ${dev8.mean}, B = 1: ${dev1.mean}`);
+  assert.deepEqual(eight.samples, eight.times.map((t) => Math.round(t * 300) * 8));
+  assert.equal(one.samples, undefined);
+});
