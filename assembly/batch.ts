@@ -26,8 +26,28 @@ export function sgdBatchWorkSize(d: i32, k: i32, bs: i32): i32 {
 // out (m x n) = A B^T for A (m x d) and B (n x d), row-major: blocks of 2 rows
 // of A and 4 rows of B, their 8 partial sums in registers over d.
 function mmNT(a: usize, m: i32, b: usize, n: i32, d: i32, out: usize): void {
-  const rb = (<usize>d) << 3;
+  // positions in tiles, so that the tile of A's rows stays in L1 across the blocks of B
   const d2 = d & ~1;
+  if (d2 <= TILE || m < 2 || n < 4) {
+    mmNTTile(a, m, b, n, d, 0, d2, true, out);
+    return;
+  }
+  for (let p0 = 0; p0 < d2; p0 += TILE) {
+    const p1 = min(p0 + TILE, d2);
+    mmNTTile(a, m, b, n, d, p0, p1, p1 == d2, out);
+  }
+}
+
+// Positions per tile of the matrix-matrix products (128 x 8 bytes per row:
+// 32 rows of a batch of 32 samples fill 32 KB).
+const TILE: i32 = 128;
+
+// Positions p0 .. p1 - 1 (even) of out = A B^T, added to out unless p0 == 0;
+// last: the tail position d - 1 of an odd d too.
+function mmNTTile(
+  a: usize, m: i32, b: usize, n: i32, d: i32, p0: i32, d2: i32, last: bool, out: usize,
+): void {
+  const rb = (<usize>d) << 3;
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const a0 = a + <usize>i * rb, a1 = a0 + rb;
@@ -36,7 +56,7 @@ function mmNT(a: usize, m: i32, b: usize, n: i32, d: i32, out: usize): void {
       const b0 = b + <usize>j * rb, b1 = b0 + rb, b2 = b1 + rb, b3 = b2 + rb;
       let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
       let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
-      for (let p = 0; p < d2; p += 2) {
+      for (let p = p0; p < d2; p += 2) {
         const o = (<usize>p) << 3;
         const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
         const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
@@ -58,7 +78,7 @@ function mmNT(a: usize, m: i32, b: usize, n: i32, d: i32, out: usize): void {
       let t11 = f64x2.extract_lane(s11, 0) + f64x2.extract_lane(s11, 1);
       let t12 = f64x2.extract_lane(s12, 0) + f64x2.extract_lane(s12, 1);
       let t13 = f64x2.extract_lane(s13, 0) + f64x2.extract_lane(s13, 1);
-      if (d2 < d) {
+      if (last && d2 < d) {
         const o = (<usize>d2) << 3;
         const x0 = load<f64>(a0 + o), x1 = load<f64>(a1 + o);
         const y0 = load<f64>(b0 + o), y1 = load<f64>(b1 + o);
@@ -68,15 +88,21 @@ function mmNT(a: usize, m: i32, b: usize, n: i32, d: i32, out: usize): void {
       }
       const r0 = out + ((<usize>(i * n + j)) << 3);
       const r1 = r0 + ((<usize>n) << 3);
+      if (p0 > 0) {
+        t00 += load<f64>(r0); t01 += load<f64>(r0 + 8); t02 += load<f64>(r0 + 16); t03 += load<f64>(r0 + 24);
+        t10 += load<f64>(r1); t11 += load<f64>(r1 + 8); t12 += load<f64>(r1 + 16); t13 += load<f64>(r1 + 24);
+      }
       store<f64>(r0, t00); store<f64>(r0 + 8, t01); store<f64>(r0 + 16, t02); store<f64>(r0 + 24, t03);
       store<f64>(r1, t10); store<f64>(r1 + 8, t11); store<f64>(r1 + 16, t12); store<f64>(r1 + 24, t13);
     }
+    if (!last) continue;
     for (; j < n; j++) {
       const bj = b + <usize>j * rb;
       store<f64>(out + ((<usize>(i * n + j)) << 3), dot(a0, bj, d));
       store<f64>(out + ((<usize>((i + 1) * n + j)) << 3), dot(a1, bj, d));
     }
   }
+  if (!last) return;
   for (; i < m; i++) {
     const ai = a + <usize>i * rb;
     for (let j = 0; j < n; j++) store<f64>(out + ((<usize>(i * n + j)) << 3), dot(ai, b + <usize>j * rb, d));
@@ -89,32 +115,18 @@ function mmTNAcc(p: usize, m: i32, n: i32, x: usize, d: i32, y: usize): void {
   const rb = (<usize>d) << 3;
   const nb = (<usize>n) << 3;
   const d4 = d & ~3;
-  let u = 0;
-  for (; u + 4 <= n; u += 4) {
-    const y0 = y + <usize>u * rb, y1 = y0 + rb, y2 = y1 + rb, y3 = y2 + rb;
-    const pu = p + ((<usize>u) << 3);
-    for (let q = 0; q < d4; q += 4) {
-      const o = (<usize>q) << 3;
-      let a0 = v128.load(y0 + o), b0 = v128.load(y0 + o + 16);
-      let a1 = v128.load(y1 + o), b1 = v128.load(y1 + o + 16);
-      let a2 = v128.load(y2 + o), b2 = v128.load(y2 + o + 16);
-      let a3 = v128.load(y3 + o), b3 = v128.load(y3 + o + 16);
-      for (let r = 0; r < m; r++) {
-        const xr = x + <usize>r * rb + o;
-        const lo = v128.load(xr), hi = v128.load(xr + 16);
-        const pr = pu + <usize>r * nb;
-        const c0 = f64x2.splat(load<f64>(pr)), c1 = f64x2.splat(load<f64>(pr, 8));
-        const c2 = f64x2.splat(load<f64>(pr, 16)), c3 = f64x2.splat(load<f64>(pr, 24));
-        a0 = f64x2.add(a0, f64x2.mul(c0, lo)); b0 = f64x2.add(b0, f64x2.mul(c0, hi));
-        a1 = f64x2.add(a1, f64x2.mul(c1, lo)); b1 = f64x2.add(b1, f64x2.mul(c1, hi));
-        a2 = f64x2.add(a2, f64x2.mul(c2, lo)); b2 = f64x2.add(b2, f64x2.mul(c2, hi));
-        a3 = f64x2.add(a3, f64x2.mul(c3, lo)); b3 = f64x2.add(b3, f64x2.mul(c3, hi));
-      }
-      v128.store(y0 + o, a0); v128.store(y0 + o + 16, b0);
-      v128.store(y1 + o, a1); v128.store(y1 + o + 16, b1);
-      v128.store(y2 + o, a2); v128.store(y2 + o + 16, b2);
-      v128.store(y3 + o, a3); v128.store(y3 + o + 16, b3);
+  const n4 = n & ~3;
+  // positions in tiles, so that the tile of X's rows stays in L1 across the blocks of units
+  for (let q0 = 0; q0 < d4; q0 += TILE) {
+    const q1 = min(q0 + TILE, d4);
+    for (let u = 0; u < n4; u += 4) {
+      const y0 = y + <usize>u * rb, y1 = y0 + rb, y2 = y1 + rb, y3 = y2 + rb;
+      const pu = p + ((<usize>u) << 3);
+      mmTNBlock(pu, m, nb, x, rb, y0, y1, y2, y3, q0, q1);
     }
+  }
+  let u = 0;
+  for (; u < n4; u += 4) {
     for (let q = d4; q < d; q++) {
       const o = (<usize>q) << 3;
       for (let v = 0; v < 4; v++) {
@@ -137,18 +149,92 @@ function mmTNAcc(p: usize, m: i32, n: i32, x: usize, d: i32, y: usize): void {
   }
 }
 
+// Rows y0..y3 += P[:, u..u+3]^T X over positions q0 .. q1 - 1 (multiples of 4).
+// @ts-ignore: decorator
+@inline function mmTNBlock(
+  pu: usize, m: i32, nb: usize, x: usize, rb: usize, y0: usize, y1: usize, y2: usize, y3: usize,
+  q0: i32, q1: i32,
+): void {
+  for (let q = q0; q < q1; q += 4) {
+    const o = (<usize>q) << 3;
+    let a0 = v128.load(y0 + o), b0 = v128.load(y0 + o + 16);
+    let a1 = v128.load(y1 + o), b1 = v128.load(y1 + o + 16);
+    let a2 = v128.load(y2 + o), b2 = v128.load(y2 + o + 16);
+    let a3 = v128.load(y3 + o), b3 = v128.load(y3 + o + 16);
+    for (let r = 0; r < m; r++) {
+      const xr = x + <usize>r * rb + o;
+      const lo = v128.load(xr), hi = v128.load(xr + 16);
+      const pr = pu + <usize>r * nb;
+      const c0 = f64x2.splat(load<f64>(pr)), c1 = f64x2.splat(load<f64>(pr, 8));
+      const c2 = f64x2.splat(load<f64>(pr, 16)), c3 = f64x2.splat(load<f64>(pr, 24));
+      a0 = f64x2.add(a0, f64x2.mul(c0, lo)); b0 = f64x2.add(b0, f64x2.mul(c0, hi));
+      a1 = f64x2.add(a1, f64x2.mul(c1, lo)); b1 = f64x2.add(b1, f64x2.mul(c1, hi));
+      a2 = f64x2.add(a2, f64x2.mul(c2, lo)); b2 = f64x2.add(b2, f64x2.mul(c2, hi));
+      a3 = f64x2.add(a3, f64x2.mul(c3, lo)); b3 = f64x2.add(b3, f64x2.mul(c3, hi));
+    }
+    v128.store(y0 + o, a0); v128.store(y0 + o + 16, b0);
+    v128.store(y1 + o, a1); v128.store(y1 + o + 16, b1);
+    v128.store(y2 + o, a2); v128.store(y2 + o + 16, b2);
+    v128.store(y3 + o, a3); v128.store(y3 + o + 16, b3);
+  }
+}
+
 // dd (m x d) = X - 1 c^T - G V for X (m x d), G (m x n), V (n x d), c (d) or 0:
 // blocks of 4 rows and 4 positions, each load of V's rows serving 4 samples.
 function residuals(x: usize, c: usize, g: usize, v: usize, m: i32, n: i32, d: i32, dd: usize): void {
   const rb = (<usize>d) << 3;
   const nb = (<usize>n) << 3;
   const d4 = d & ~3;
+  const m4 = m & ~3;
+  // positions in tiles, so that the tile of V's rows stays in L1 across the blocks of samples
+  for (let q0 = 0; q0 < d4; q0 += TILE) {
+    const q1 = min(q0 + TILE, d4);
+    for (let r = 0; r < m4; r += 4) residualBlock(x, c, g, v, r, n, rb, nb, q0, q1, dd);
+  }
   let r = 0;
-  for (; r + 4 <= m; r += 4) {
+  for (; r < m4; r += 4) {
+    for (let s = r; s < r + 4; s++) residualTail(x, c, g, v, s, n, d, d4, dd);
+  }
+  for (; r < m; r++) {
+    residualRow(x, c, g, v, r, n, rb, nb, d4, dd);
+    residualTail(x, c, g, v, r, n, d, d4, dd);
+  }
+}
+
+// Positions 0 .. d4 - 1 of sample r's residual, two vectors at a time.
+function residualRow(
+  x: usize, c: usize, g: usize, v: usize, r: i32, n: i32, rb: usize, nb: usize, d4: i32, dd: usize,
+): void {
+  const xr = x + <usize>r * rb, orow = dd + <usize>r * rb, gr = g + <usize>r * nb;
+  for (let q = 0; q < d4; q += 4) {
+    const o = (<usize>q) << 3;
+    let a = v128.load(xr + o), b = v128.load(xr + o + 16);
+    if (c != 0) {
+      a = f64x2.sub(a, v128.load(c + o));
+      b = f64x2.sub(b, v128.load(c + o + 16));
+    }
+    for (let u = 0; u < n; u++) {
+      const vu = v + <usize>u * rb + o;
+      const gu = f64x2.splat(load<f64>(gr + ((<usize>u) << 3)));
+      a = f64x2.sub(a, f64x2.mul(gu, v128.load(vu)));
+      b = f64x2.sub(b, f64x2.mul(gu, v128.load(vu + 16)));
+    }
+    v128.store(orow + o, a);
+    v128.store(orow + o + 16, b);
+  }
+}
+
+// Samples r .. r + 3 of the residuals over positions q0 .. q1 - 1 (multiples of 4).
+// @ts-ignore: decorator
+@inline function residualBlock(
+  x: usize, c: usize, g: usize, v: usize, r: i32, n: i32, rb: usize, nb: usize, q0: i32, q1: i32,
+  dd: usize,
+): void {
+  {
     const x0 = x + <usize>r * rb;
     const o0 = dd + <usize>r * rb;
     const g0 = g + <usize>r * nb;
-    for (let q = 0; q < d4; q += 4) {
+    for (let q = q0; q < q1; q += 4) {
       const o = (<usize>q) << 3;
       let cl = f64x2.splat(0), ch = f64x2.splat(0);
       if (c != 0) {
@@ -177,9 +263,7 @@ function residuals(x: usize, c: usize, g: usize, v: usize, m: i32, n: i32, d: i3
       v128.store(o0 + 2 * rb + o, a2); v128.store(o0 + 2 * rb + o + 16, b2);
       v128.store(o0 + 3 * rb + o, a3); v128.store(o0 + 3 * rb + o + 16, b3);
     }
-    for (let s = r; s < r + 4; s++) residualTail(x, c, g, v, s, n, d, d4, dd);
   }
-  for (; r < m; r++) residualTail(x, c, g, v, r, n, d, 0, dd);
 }
 
 // Positions q0 .. d - 1 of sample r's residual.
