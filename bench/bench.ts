@@ -56,6 +56,7 @@ import { simulate, spikedModel } from "../mod.ts";
 import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../src/kernels/wasm.ts";
 import { samplerOf, sgdTrainer } from "../src/kernels/ops.ts";
 import { reducedTrainer } from "../src/kernels/reduced.ts";
+import { measureBatches, printBatches } from "./batch_rows.ts";
 import { type ReducedState, wishartInitialState } from "../src/sgd/reduced.ts";
 import {
   ACT_ERF,
@@ -402,101 +403,24 @@ interface Row {
 }
 
 // a line on stderr as each measurement ends: the first table takes a minute or more
-// --- mini-batches (THEORY.md 7): samples per second against the batch size B ---
-
-/** The batch sizes of the mini-batch rows. */
-const BATCHES = [1, 2, 4, 8, 16, 32, 64];
-
-/**
- * Training at batch size B, kernel level, sampling included (B = 1: the
- * one-sample kernel sgdTrain, as simulate runs it; B > 1: sgdTrainBatch):
- * body(n) processes n samples.
- */
-async function batchBody(K: number, B: number): Promise<Body> {
-  const kern: Kernels = await createKernels();
-  const x = kern.x;
-  const st = kern.alloc(RNG_BYTES);
-  x.rngSeed(st, 7);
-  const sampler = samplerOf(x, {
-    kind: "spiked",
-    u: kern.put(dirs),
-    coef: kern.put(coef),
-    r: SPIKES.length,
-    sigma,
-    d: D,
-    z: kern.f64(SPIKES.length),
-  }, kern.alloc(SAMPLER_BYTES));
-  const { w0, v0 } = weights(K);
-  const w = kern.put(w0), v = kern.put(v0);
-  const steps = Math.max(1, Math.floor(BANK / B));
-  const train = sgdTrainer(x, {
-    w,
-    v,
-    b: kern.f64(K),
-    d: D,
-    k: K,
-    eta: ETA,
-    activation: ACT_ERF,
-    rule: RULE_VANILLA,
-    tied: false,
-    bias: false,
-    work: kern.f64(x.sgdWorkSize(D, K)),
-    ...(B > 1
-      ? {
-        protocol: {
-          etaAt: () => ETA,
-          etas: kern.f64(steps),
-          capacity: steps,
-          decay: 0,
-          batch: B,
-          batchWork: kern.f64(x.sgdBatchWorkSize(D, K, B)),
-        },
-      }
-      : {}),
-  }, sampler);
-  return (n) => {
-    kern.write(w, w0);
-    kern.write(v, v0);
-    for (let done = 0; done < n; done += steps * B) {
-      train(st, Math.min(steps, Math.ceil((n - done) / B)));
-    }
-  };
-}
-
-/** Samples per second against B at D = 1024, K = 4 and 16, and the target at K = 16. */
-async function batchTable(): Promise<{ K: number; B: number; rates: Rates }[]> {
-  const out: { K: number; B: number; rates: Rates }[] = [];
-  for (const K of [4, 16]) {
-    for (const B of BATCHES) {
-      out.push({ K, B, rates: await measure(await batchBody(K, B), BANK) });
-    }
-  }
-  return out;
-}
-
-/** Print the mini-batch rows and the check of the target (K = 16: B = 32 at least 1.5x B = 1). */
-function printBatch(table: { K: number; B: number; rates: Rates }[]): void {
-  console.log(
-    `\nMini-batch SGD (vanilla, erf, untied, D = ${D}; sampling included; samples per second of ` +
-      "CPU time, best run; B = 1 is the one-sample kernel simulate runs):",
-  );
-  console.log(["K", ...BATCHES.map((B) => `B = ${B}`)].join("\t"));
-  for (const K of [4, 16]) {
-    const row = BATCHES.map((B) => table.find((r) => r.K === K && r.B === B)!.rates.cpu);
-    console.log([K, ...row.map((r) => Math.round(r).toLocaleString("en-US"))].join("\t"));
-  }
-  const at = (B: number) => table.find((r) => r.K === 16 && r.B === B)!.rates.cpu;
-  const ratio = at(32) / at(1);
-  console.log(
-    `K = 16: B = 32 processes ${ratio.toFixed(2)}x the samples per second of B = 1 ` +
-      `(target >= 1.5: ${ratio >= 1.5 ? "met" : "NOT met"})`,
-  );
-}
+// --- mini-batches (THEORY.md 7): samples per second against the batch size B (./batch_rows.ts) ---
+const batchSetup = {
+  D,
+  dirs,
+  coef,
+  sigma,
+  spikes: SPIKES.length,
+  eta: ETA,
+  bank: BANK,
+  weights,
+  measure,
+};
+const batchTable = () => measureBatches(batchSetup);
 
 if (Deno.args.includes("--batch")) {
   const table = await batchTable();
   if (asJson) console.log(JSON.stringify({ D, batch: table }));
-  else printBatch(table);
+  else printBatches(table, D);
   Deno.exit(0);
 }
 
@@ -736,4 +660,4 @@ if (asJson) {
 }
 
 // (the JSON record is one line above; --batch --json gives these rows as JSON)
-if (!onlyReduced && !asJson) printBatch(await batchTable());
+if (!onlyReduced && !asJson) printBatches(await batchTable(), D);
