@@ -19,8 +19,8 @@ import type { AnalysisControl } from "../types.ts";
 
 /** The gap scan: the increasing decays times these factors (equations only). */
 export const GAP_FACTORS = [0.25, 0.5, 1];
-/** The alignment whose first crossing times the alignment. */
-export const ALIGN_TIME_LEVEL = 0.75;
+/** The alignment whose first crossing times the alignment (near aligned: past the learning phase, whose rotation may happen to lie near the components). */
+export const ALIGN_TIME_LEVEL = 0.95;
 /** Largest change of the equal-decay alignment over the last decade of the long run. */
 export const STAYS = 0.01;
 /** Largest |SGD - theory| of the final alignment (same initial weights, means over seeds). */
