@@ -7,6 +7,7 @@ export * from "./blas";
 export * from "./rng";
 export * from "./sample";
 export * from "./sgd";
+export * from "./batch";
 export * from "./reduced";
 export * from "./metrics";
 export * from "./covariance";

@@ -171,6 +171,38 @@ export function sgdTrain(
   sgdDispatch(smp, st, 0, w, v, b, c, n, d, k, eta, actCode, rule, tied, bias, work);
 }
 
+/**
+ * The training protocols of THEORY.md section 7 on n steps: step j uses the
+ * learning rate etas[j] (a schedule), and, when decay != 0, after each step
+ * every weight vector of unit u (its row of w, and of v when v != w) is
+ * multiplied by 1 - etas[j] decay[u] / d (decoupled weight decay). Samples
+ * come from sampler smp with state st (smp != 0) or from the rows of xs; the
+ * same samples and, step by step, the same bits as one-step calls of sgdTrain
+ * or sgdStepsC at etas[j] each followed by the row scaling.
+ */
+export function sgdTrainProtocol(
+  smp: usize, st: usize, xs: usize, w: usize, v: usize, b: usize, c: usize, n: i32, d: i32,
+  k: i32, etas: usize, decay: usize, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize,
+): void {
+  const rowBytes = (<usize>d) << 3;
+  const dd = <f64>d;
+  for (let j = 0; j < n; j++) {
+    const eta = load<f64>(etas + ((<usize>j) << 3));
+    const xj = smp != 0 ? 0 : xs + <usize>j * rowBytes;
+    sgdDispatch(smp, st, xj, w, v, b, c, 1, d, k, eta, actCode, rule, tied, bias, work);
+    if (decay == 0) continue;
+    for (let u = 0; u < k; u++) {
+      const f = 1.0 - eta * load<f64>(decay + ((<usize>u) << 3)) / dd;
+      const wu = w + <usize>u * rowBytes;
+      scale(wu, f, wu, d);
+      if (v != w) {
+        const vu = v + <usize>u * rowBytes;
+        scale(vu, f, vu, d);
+      }
+    }
+  }
+}
+
 function sgdDispatch(
   smp: usize, st: usize, xs: usize, w: usize, v: usize, b: usize, c: usize, n: i32, d: i32,
   k: i32, eta: f64, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize,

@@ -42,8 +42,13 @@
  * (D = 1024, K = 4, 3000 steps) times the peers' loops, and their ratios to
  * simulate at K = 4 are printed; nothing is installed.
  *
+ *   batch          mini-batch SGD (THEORY.md 7): samples per second against the
+ *                  batch size B = 1 .. 64 at K = 4 and 16 (sampling included),
+ *                  and the ratio of B = 32 to B = 1 at K = 16.
+ *
  * Options: --quick (fewer, shorter repeats), --json (machine-readable output),
- * --reduced (only the full engine's vanilla K = 4 row and the reduced engine).
+ * --reduced (only the full engine's vanilla K = 4 row and the reduced engine),
+ * --batch (only the mini-batch rows).
  * @module
  */
 import process from "node:process";
@@ -51,6 +56,7 @@ import { simulate, spikedModel } from "../mod.ts";
 import { createKernels, type Kernels, RNG_BYTES, SAMPLER_BYTES } from "../src/kernels/wasm.ts";
 import { samplerOf, sgdTrainer } from "../src/kernels/ops.ts";
 import { reducedTrainer } from "../src/kernels/reduced.ts";
+import { measureBatches, printBatches } from "./batch_rows.ts";
 import { type ReducedState, wishartInitialState } from "../src/sgd/reduced.ts";
 import {
   ACT_ERF,
@@ -397,6 +403,27 @@ interface Row {
 }
 
 // a line on stderr as each measurement ends: the first table takes a minute or more
+// --- mini-batches (THEORY.md 7): samples per second against the batch size B (./batch_rows.ts) ---
+const batchSetup = {
+  D,
+  dirs,
+  coef,
+  sigma,
+  spikes: SPIKES.length,
+  eta: ETA,
+  bank: BANK,
+  weights,
+  measure,
+};
+const batchTable = () => measureBatches(batchSetup);
+
+if (Deno.args.includes("--batch")) {
+  const table = await batchTable();
+  if (asJson) console.log(JSON.stringify({ D, batch: table }));
+  else printBatches(table, D);
+  Deno.exit(0);
+}
+
 const benchStart = performance.now();
 const note = (what: string) =>
   console.error(
@@ -638,3 +665,6 @@ if (asJson) {
     }
   }
 }
+
+// (the JSON record is one line above; --batch --json gives these rows as JSON)
+if (!onlyReduced && !asJson) printBatches(await batchTable(), D);

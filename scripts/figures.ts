@@ -35,7 +35,15 @@ export async function loadPresets(dir: URL): Promise<[string, Preset][]> {
     if (!("experiment" in JSON.parse(text))) continue;
     out.push([entry.name.slice(0, -5), parsePreset(text, `examples/${entry.name}`)]);
   }
-  const order = ["sequential", "tied", "relu-bias", "truncated", "components", "realdata"];
+  const order = [
+    "sequential",
+    "tied",
+    "relu-bias",
+    "truncated",
+    "components",
+    "weight-decay",
+    "realdata",
+  ];
   return out.sort(([a], [b]) =>
     (order.indexOf(a) + 99 * +!order.includes(a)) - (order.indexOf(b) + 99 * +!order.includes(b)) ||
     a.localeCompare(b)

@@ -37,7 +37,8 @@ export type ParamType =
   | "choice"
   | "numbers"
   | "integers"
-  | "matrix";
+  | "matrix"
+  | "text";
 
 /** The declaration of one parameter. */
 export interface ParamSpec {
@@ -91,6 +92,13 @@ export interface ParamSpec {
   ) => string | { got: unknown; allowed: string } | undefined;
   /** The canonical form of an accepted value (e.g. an alias's name), which the context and the result hold. */
   readonly canonical?: (value: never) => unknown;
+  /**
+   * A "text" parameter's grammar: whether a text is allowed (with `allowed`,
+   * the words for messages and help, e.g. "constant, inverse:TAU, ...").
+   */
+  readonly accepts?: (text: string) => boolean;
+  /** What a "text" parameter allows, in words. */
+  readonly allowed?: string;
   /** Default: a value or a function of the context; undefined means optional (absent). */
   readonly default?: unknown | ((ctx: ParamContext) => unknown);
   /** Unit or scale, for help texts (e.g. "t = steps / D"). */
@@ -110,6 +118,7 @@ export type ValueOf<S> = S extends { readonly canonical: (v: never) => infer C }
   : S extends { readonly type: "boolean" } ? boolean
   : S extends { readonly type: "numbers" | "integers" } ? number[]
   : S extends { readonly type: "matrix" } ? number[][]
+  : S extends { readonly type: "text" } ? string
   : S extends { readonly type: "choice"; readonly choices: () => readonly (infer C)[] } ? C
   : never;
 
@@ -298,6 +307,7 @@ export function parseText(spec: ParamSpec, text: string, name = paramName(spec))
       if (text.trim() === "") return [];
       return text.split(",").map((s) => parseDecimal(name, s.trim(), spec.type === "integers"));
     case "choice":
+    case "text":
       return text;
     case "matrix":
       throw new ConfigError(name, text, "a matrix, from a file (not a text value)");
@@ -333,6 +343,8 @@ export function describeAllowed(spec: ParamSpec, ctx: ParamContext = {}): string
       return "true or false";
     case "choice":
       return (spec.choices?.() ?? []).join(", ");
+    case "text":
+      return spec.allowed ?? "a text";
     case "integer":
       return `an integer${range()}`;
     case "number":
@@ -426,6 +438,9 @@ function checkType(spec: ParamSpec, value: unknown, ctx: ParamContext): unknown 
       if (typeof value !== "string" || !(spec.choices?.() ?? []).includes(value)) {
         reject(spec, value, ctx);
       }
+      return value;
+    case "text":
+      if (typeof value !== "string" || !(spec.accepts?.(value) ?? true)) reject(spec, value, ctx);
       return value;
     case "integer":
     case "number":

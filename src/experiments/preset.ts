@@ -16,6 +16,7 @@ export type ExperimentKind =
   | "relu-bias"
   | "truncated"
   | "components"
+  | "weight-decay"
   | "realdata";
 /** The allowed experiment kinds. */
 export const EXPERIMENTS: readonly ExperimentKind[] = [
@@ -24,6 +25,7 @@ export const EXPERIMENTS: readonly ExperimentKind[] = [
   "relu-bias",
   "truncated",
   "components",
+  "weight-decay",
   "realdata",
 ];
 

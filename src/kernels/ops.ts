@@ -36,6 +36,27 @@ export interface SgdOptions {
   c?: Ptr;
   /** Scratch of `sgdWorkSize(d, k)` f64 slots. */
   work: Ptr;
+  /**
+   * The training protocols of THEORY.md 7 (absent: a constant eta, no weight
+   * decay, the plain kernel): each step's learning rate, and the decay.
+   */
+  protocol?: SgdProtocol;
+}
+
+/** A learning-rate schedule and weight decay for {@link sgdTrainer}. */
+export interface SgdProtocol {
+  /** The learning rate of step number `step` (0 the first step of the run). */
+  etaAt: (step: number) => number;
+  /** Scratch for one call's learning rates: `capacity` f64 slots. */
+  etas: Ptr;
+  /** Most steps of one call. */
+  capacity: number;
+  /** Per-unit weight decay lambda_k (K f64), or 0 for none. */
+  decay: Ptr;
+  /** Mini-batch size B (absent or 1: one sample per step). */
+  batch?: number;
+  /** Scratch of `sgdBatchWorkSize(d, k, batch)` f64 slots when batch > 1. */
+  batchWork?: Ptr;
 }
 
 /**
@@ -66,7 +87,10 @@ export function sgdStepper(x: KernelExports, o: SgdOptions): (xs: Ptr, n: number
 /**
  * Bind `sgdTrain`: the result runs n SGD steps on n fresh samples drawn from
  * `sampler` with random state `rng` (the samples that `sampler.draw(rng, xs,
- * n)` would draw, and the bits of the stepper on them).
+ * n)` would draw, and the bits of the stepper on them). With a `protocol`
+ * (`sgdTrainProtocol`), step j of the call is step `first + j` of the run, at
+ * the learning rate `etaAt(first + j)`, followed by the weight decay; with
+ * `batch` B > 1 (`sgdTrainBatch`) each step averages the updates of B samples.
  *
  * @example
  * ```ts
@@ -87,13 +111,65 @@ export function sgdTrainer(
   x: KernelExports,
   o: SgdOptions,
   sampler: Sampler,
-): (rng: Ptr, n: number) => void {
+): (rng: Ptr, n: number, first?: number) => void {
   const tied = o.tied ? 1 : 0, bias = o.bias ? 1 : 0;
   const { w, v, b, d, k, eta, activation, rule, work } = o;
   const c = o.c ?? 0;
   const s = sampler.desc;
-  return (rng, n) =>
-    x.sgdTrain(s, rng, w, v, b, c, n, d, k, eta, activation, rule, tied, bias, work);
+  const p = o.protocol;
+  if (!p) {
+    return (rng, n) =>
+      x.sgdTrain(s, rng, w, v, b, c, n, d, k, eta, activation, rule, tied, bias, work);
+  }
+  // steps 'first' .. first + n - 1 of the run, each at its own learning rate
+  return (rng, n, first = 0) => {
+    if (n > p.capacity) throw new Error(`internal: ${n} steps for ${p.capacity} learning rates`);
+    const etas = new Float64Array(x.memory.buffer, p.etas, n);
+    for (let j = 0; j < n; j++) etas[j] = p.etaAt(first + j);
+    const B = p.batch ?? 1;
+    if (B > 1) {
+      x.sgdTrainBatch(
+        s,
+        rng,
+        0,
+        w,
+        v,
+        b,
+        c,
+        n,
+        B,
+        d,
+        k,
+        p.etas,
+        p.decay,
+        activation,
+        rule,
+        tied,
+        bias,
+        p.batchWork!,
+      );
+    } else {
+      x.sgdTrainProtocol(
+        s,
+        rng,
+        0,
+        w,
+        v,
+        b,
+        c,
+        n,
+        d,
+        k,
+        p.etas,
+        p.decay,
+        activation,
+        rule,
+        tied,
+        bias,
+        work,
+      );
+    }
+  };
 }
 
 /** What a test-error evaluator needs. */

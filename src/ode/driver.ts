@@ -200,6 +200,82 @@ export async function solveAsync(
 }
 
 /**
+ * {@link solveAsync} for a right-hand side with jumps in t (e.g. a learning
+ * rate cut at given times): the integration is split at each jump time, so
+ * that no step straddles one and no step-size control or interpolation
+ * reaches across it. Before the segment i (from t0 or the jump i - 1 to
+ * jump i, the last one to the last requested time) `onSegment(i)` is called,
+ * so the right-hand side can take its value on that open interval (at the
+ * jump times themselves too). The states at `times` as {@link solveAsync}
+ * reports them; the counts are the segments' sums; each segment's
+ * `maxSteps` is the budget left by the segments before.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { solvePiecewiseAsync } from "./driver.ts";
+ * // y' = -k y with k = 1 before t = 1 and k = 3 after it
+ * let k = 1;
+ * const sol = await solvePiecewiseAsync(
+ *   { rhs: (_t, y, dy) => { dy[0] = -k * y[0]; }, y0: [1] },
+ *   [0.5, 2],
+ *   [1],
+ *   { method: "dopri5", rtol: 1e-10, atol: 1e-12 },
+ *   (i) => { k = i === 0 ? 1 : 3; },
+ * );
+ * assert.ok(Math.abs(sol.states[1][0] - Math.exp(-1 - 3)) < 1e-9);
+ * ```
+ */
+export async function solvePiecewiseAsync(
+  problem: OdeProblem,
+  times: readonly number[],
+  jumps: readonly number[],
+  opts: AsyncSolveOptions,
+  onSegment: (segment: number) => void,
+): Promise<OdeSolution> {
+  const t0 = problem.t0 ?? 0;
+  const tEnd = times.length ? times[times.length - 1] : t0;
+  const cuts = jumps.filter((t) => t > t0 && t < tEnd);
+  for (let i = 1; i < cuts.length; i++) {
+    if (!(cuts[i] > cuts[i - 1])) throw new ConfigError("jumps", jumps, "increasing times");
+  }
+  const out: OdeSolution = {
+    times: Array.from(times),
+    states: [],
+    steps: 0,
+    rhsEvaluations: 0,
+    rejected: 0,
+  };
+  let y: ArrayLike<number> = problem.y0;
+  let start = t0;
+  let next = 0; // the first requested time not yet reported
+  const budget = opts.maxSteps;
+  for (let seg = 0; seg <= cuts.length; seg++) {
+    const end = seg < cuts.length ? cuts[seg] : tEnd;
+    const inside: number[] = [];
+    while (next < times.length && (times[next] < end || (seg === cuts.length))) {
+      inside.push(times[next++]);
+    }
+    // a segment always ends on its jump (the state the next one starts from)
+    const grid = seg < cuts.length ? [...inside, end] : inside;
+    onSegment(cuts.filter((c) => c <= start).length);
+    const left = budget === undefined ? undefined : Math.max(1, budget - out.steps - out.rejected);
+    const sol = await solveAsync(
+      { rhs: problem.rhs, y0: y, t0: start },
+      grid,
+      { ...opts, ...(left === undefined ? {} : { maxSteps: left }) },
+    );
+    out.states.push(...sol.states.slice(0, inside.length));
+    out.steps += sol.steps;
+    out.rhsEvaluations += sol.rhsEvaluations;
+    out.rejected += sol.rejected;
+    y = sol.states[sol.states.length - 1] ?? y;
+    start = end;
+  }
+  return out;
+}
+
+/**
  * {@link solve} with an integrator entry given directly, e.g. one that is not
  * (yet) in the registry; `opts` as for {@link solve} without `method`.
  *

@@ -37,7 +37,7 @@ import type { OdeProblem, OdeSolution, SolveOptions } from "./types.ts";
 
 export { DomainError, IntegrationError } from "../core/errors.ts";
 export type { IntegrationFailure } from "../core/errors.ts";
-export { solve, solveAsync } from "./driver.ts";
+export { solve, solveAsync, solvePiecewiseAsync } from "./driver.ts";
 export type { AsyncSolveOptions } from "./driver.ts";
 export { ODE_METHODS } from "./methods.ts";
 export type { IntegratorName, OdeMethod, OdeMethodAlias } from "./methods.ts";

@@ -20,7 +20,7 @@
  * @module
  */
 export { dopri5, euler, rk4, rosenbrock } from "./integrate.ts";
-export { integrate, solve, solveAsync } from "./driver.ts";
+export { integrate, solve, solveAsync, solvePiecewiseAsync } from "./driver.ts";
 export type { AsyncSolveOptions } from "./driver.ts";
 export { INTEGRATORS, ODE_METHODS, resolveIntegrator } from "./methods.ts";
 export type { IntegratorName, OdeMethod, OdeMethodAlias } from "./methods.ts";

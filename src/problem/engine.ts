@@ -28,11 +28,15 @@ export interface EngineProblem {
   /** The data model. */
   data: DataModel;
   /** The network's shape. */
-  network: { K: number; tied: boolean; outputBias: boolean };
+  network: { K: number; tied: boolean; outputBias: boolean; weightDecay?: readonly number[] };
   /** The learning rule. */
   rule: Rule;
   /** Times at which weights are to be saved. */
   snapshotTimes?: readonly number[];
+  /** The learning-rate schedule (THEORY.md 7). */
+  lrSchedule?: string;
+  /** The mini-batch size (THEORY.md 7). */
+  batch?: number;
 }
 
 /**
@@ -92,6 +96,29 @@ function spikesOf(p: EngineProblem): number | string {
 export function checkEngine(p: EngineProblem): void {
   if (p.engine !== "reduced") return;
   const where = "engine (--engine)";
+  // the training protocols of THEORY.md 7 run in the full engine only (for now)
+  if ((p.network.weightDecay?.length ?? 0) > 0) {
+    throw new ConfigError(where, p.engine, `"full" with network.weightDecay (--weight-decay)`);
+  }
+  if ((p.batch ?? 1) > 1) {
+    throw new ConfigError(where, p.engine, `"full" with batch (--batch) above 1`);
+  }
+  if ((p.lrSchedule ?? "constant") !== "constant") {
+    throw new ConfigError(
+      where,
+      p.engine,
+      `"full" with lrSchedule (--lr-schedule) other than constant`,
+    );
+  }
+  if (!RULES[p.rule].reducedEngine) {
+    throw new ConfigError(
+      where,
+      p.engine,
+      `"full" with rule ${p.rule} (the reduced engine has the rules ${
+        Object.values(RULES).filter((r) => r.reducedEngine).map((r) => r.name).join(", ")
+      })`,
+    );
+  }
   const r = spikesOf(p);
   if (typeof r === "string") throw new ConfigError(where, p.engine, `"full" for this data: ${r}`);
   if (r > MAX_REDUCED_SPIKES) {

@@ -8,6 +8,7 @@ import type { ParamContext, ParamSpec } from "../core/params.ts";
 import { ACTIVATION_NAMES } from "../activations/mod.ts";
 import { RULE_NAMES } from "./rules.ts";
 import { ENGINE_NAMES } from "./engine.ts";
+import { isSchedule, SCHEDULE_ALLOWED } from "./schedule.ts";
 
 /** Largest number of f64 values one array of a run may hold (the wasm memory is 4 GiB at most). */
 export const MAX_BLOCK = 1.5e8;
@@ -91,6 +92,19 @@ export const PROBLEM_PARAMS = [
     group: "Network",
   },
   {
+    path: "network.weightDecay",
+    flag: "weight-decay",
+    type: "numbers",
+    min: 0,
+    max: 1e6,
+    minLength: 1,
+    maxLength: (c: ParamContext): number => c["network.K"] as number,
+    maxNote: "one per unit: K",
+    doc: "decoupled weight decay lambda (one for every unit, or one per unit): after each step " +
+      "unit k's weight vectors are multiplied by 1 - eta lambda_k / D (THEORY.md 7; default none)",
+    group: "Network",
+  },
+  {
     path: "rule",
     flag: "rule",
     type: "choice",
@@ -118,6 +132,29 @@ export const PROBLEM_PARAMS = [
     max: 1e6,
     default: 1,
     doc: "learning rate eta (the rules scale it by 1/D)",
+    group: "Learning",
+  },
+  {
+    path: "batch",
+    flag: "batch",
+    type: "integer",
+    min: 1,
+    max: 4096,
+    default: 1,
+    doc: "mini-batch size B: each step averages the updates of B fresh samples (t stays " +
+      "steps / D; THEORY.md 7)",
+    group: "Learning",
+  },
+  {
+    path: "lrSchedule",
+    flag: "lr-schedule",
+    type: "text",
+    accepts: isSchedule,
+    allowed: SCHEDULE_ALLOWED,
+    default: "constant",
+    doc:
+      "learning-rate schedule eta(t) (THEORY.md 7): constant, inverse:TAU = eta / (1 + t / TAU), " +
+      "cosine (eta to 0 at t-max), steps:T1@F1,... (eta times F from time T on)",
     group: "Learning",
   },
   {

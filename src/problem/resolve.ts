@@ -100,6 +100,21 @@ function checkConstraints(p: Problem): void {
     const decoder = !net.tied && RULES[p.rule].decoder;
     validateInit(net.init, net.K, D, net.bias, net.outputBias, decoder);
   }
+  const decay = net.weightDecay;
+  if (decay && decay.length !== 1 && decay.length !== net.K) {
+    throw new ConfigError(
+      "network.weightDecay (--weight-decay)",
+      decay,
+      `one lambda for every unit or K = ${net.K} of them (one per unit), each from 0 to 1e6`,
+    );
+  }
+  if (p.batch > 1 && !RULES[p.rule].decoder) {
+    throw new ConfigError(
+      "batch (--batch)",
+      p.batch,
+      `1 with rule ${p.rule} (mini-batches cover the gradient rules: vanilla, truncated)`,
+    );
+  }
   checkEngine(p);
   const times = recordingTimes({ ...p, D });
   if (!times.some((t) => t > 0)) {

@@ -20,6 +20,8 @@ export interface CurveExtras {
   warnings?: { t: number; message: string }[];
   /** The predicted spread between seeds at this D (a theory with paths). */
   fluctuations?: Fluctuations;
+  /** Samples seen at each recorded time (simulations with mini-batches). */
+  samples?: number[];
 }
 
 /**
@@ -48,6 +50,7 @@ export function curveResult(
     pca: prep.pca,
     ...(extras.warnings?.length ? { warnings: extras.warnings } : {}),
     ...(extras.fluctuations ? { fluctuations: extras.fluctuations } : {}),
+    ...(extras.samples ? { samples: extras.samples } : {}),
     seconds: (performance.now() - started) / 1000,
   };
   return displayable(result, "curve");

@@ -69,6 +69,11 @@ export interface RuleSpec {
    */
   readonly learnsComponents: boolean;
   /**
+   * Whether the exact reduced engine (assembly/reduced.ts, THEORY.md 6a)
+   * has this rule's update; `--engine reduced` refuses the rules it has not.
+   */
+  readonly reducedEngine: boolean;
+  /**
    * What the rule requires of the network, as [network key, required value,
    * reason] (e.g. Sanger's rule: a linear, untied network without bias).
    */
@@ -115,6 +120,7 @@ const vanilla: RuleSpec = {
   decoder: true,
   vectors: "V",
   learnsComponents: false,
+  reducedEngine: true,
   requires: [],
 };
 
@@ -127,6 +133,7 @@ const truncated: RuleSpec = {
   decoder: true,
   vectors: "V",
   learnsComponents: true,
+  reducedEngine: true,
   requires: [],
 };
 
@@ -140,6 +147,7 @@ const sanger: RuleSpec = {
   hebbian: hebbianFlow(upTo),
   vectors: "W",
   learnsComponents: true,
+  reducedEngine: true,
   requires: hebbianRequires("Sanger's rule"),
 };
 
@@ -153,6 +161,7 @@ const oja: RuleSpec = {
   hebbian: hebbianFlow(every),
   vectors: "W",
   learnsComponents: false,
+  reducedEngine: false,
   requires: hebbianRequires("Oja's rule"),
 };
 

@@ -179,6 +179,11 @@ export interface CurveResult {
   epsMax: number[];
   /** Exact population error, mean over runs (simulations with Gaussian inputs). */
   epsExact?: number[];
+  /**
+   * Training samples seen by each run at each recorded time: steps times the
+   * mini-batch size (simulations with batch > 1, THEORY.md 7).
+   */
+  samples?: number[];
   /** The individual runs (one per seed). */
   runs: Run[];
   /** PCA levels of the input covariance. */

@@ -30,6 +30,7 @@ import {
   type Sampler,
   samplerOf,
   type SamplerOptions,
+  type SgdProtocol,
   sgdTrainer,
   type TestErrorKernel,
   testErrorOf,
@@ -47,6 +48,7 @@ import {
 import { Pacer } from "../core/pacer.ts";
 import { curveResult } from "../problem/result.ts";
 import { runReducedSeed } from "./reduced.ts";
+import { scheduleFactor, scheduleOf, unitDecay } from "../problem/schedule.ts";
 import { exactErrors } from "../problem/exact_error.ts";
 
 export type { RecordEvent } from "./parallel.ts";
@@ -103,10 +105,11 @@ interface Chunks {
   normals: number;
 }
 
-function chunksOf(chunk: number, K: number, D: number, r: number): Chunks {
+function chunksOf(chunk: number, K: number, D: number, r: number, batch = 1): Chunks {
   const rows = (perCoordinate: number) => Math.max(1, Math.floor(chunk / (D * perCoordinate)));
   return {
-    steps: rows(5 * K + r + 1),
+    // a mini-batch step draws and processes B samples
+    steps: Math.max(1, Math.floor(rows(5 * K + r + 1) / batch)),
     testRows: rows(2 * K),
     sampleRows: rows(Math.max(r, 1)),
     orderRows: rows(K),
@@ -185,7 +188,12 @@ export async function simulate(
     },
   });
   const runs = problem.seeds.map((seed) => withExactError(prep, done.get(seed)!));
-  return curveResult(prep, "simulation", runs, started);
+  return curveResult(prep, "simulation", runs, started, {
+    // the samples seen at each recorded time: B per step (mini-batches of THEORY.md 7)
+    ...(problem.batch > 1
+      ? { samples: prep.times.map((t) => Math.round(t * prep.D) * problem.batch) }
+      : {}),
+  });
 }
 
 /**
@@ -211,7 +219,13 @@ export async function runSeedTask(
   if (prep.problem.engine === "reduced") {
     return await runReducedSeed(prep, seed, pacer, status, chunk, record);
   }
-  const chunks = chunksOf(chunk, prep.problem.network.K, prep.D, prep.model.sampler.r);
+  const chunks = chunksOf(
+    chunk,
+    prep.problem.network.K,
+    prep.D,
+    prep.model.sampler.r,
+    prep.problem.batch,
+  );
   return withExactError(prep, await runSeed(prep, seed, pacer, status, chunks, record));
 }
 
@@ -248,8 +262,8 @@ interface RunMemory {
   OW: Ptr;
   OV: Ptr;
   kk: Ptr;
-  /** n SGD steps, each on a fresh sample drawn with random state rng. */
-  train: (rng: Ptr, n: number) => void;
+  /** n SGD steps (steps first .. first + n - 1 of the run), each on a fresh sample drawn with rng. */
+  train: (rng: Ptr, n: number, first: number) => void;
   /** The test error over the test block, by row chunks. */
   testError: TestErrorKernel;
   /** The data model's sampler. */
@@ -282,7 +296,7 @@ async function runSeed(
   for (const target of steps) {
     while (done < target) {
       const n = Math.min(chunks.steps, target - done);
-      mem.train(mem.rngTrain, n);
+      mem.train(mem.rngTrain, n, done);
       done += n;
       status.t = done / D;
       await pacer.tick();
@@ -412,6 +426,7 @@ async function allocate(
     tied,
     bias,
     work: k.f64(k.x.sgdWorkSize(D, K)),
+    protocol: protocolOf(prep, k, chunks.steps),
   };
   const samplerBound = samplerOf(k.x, sampler, k.alloc(SAMPLER_BYTES));
   const mem: RunMemory = {
@@ -539,6 +554,29 @@ async function drawTestBlock(
     mem.sampler.draw(rngTest, mem.Xtest + 8 * r0 * prep.D, Math.min(rows, mem.nTest - r0));
     await pacer.tick();
   }
+}
+
+/**
+ * The schedule and weight decay of THEORY.md 7 for the kernel, or undefined
+ * for a constant eta without decay (the plain kernel: the same bits as before
+ * these options existed).
+ */
+function protocolOf(prep: Prepared, k: Kernels, capacity: number): SgdProtocol | undefined {
+  const cfg = prep.problem;
+  const schedule = scheduleOf(cfg);
+  const decay = unitDecay(cfg.network);
+  const B = cfg.batch;
+  if (schedule.kind === "constant" && !decay && B === 1) return undefined;
+  const D = prep.D;
+  const K = cfg.network.K;
+  return {
+    etaAt: (step) => cfg.lr * scheduleFactor(schedule, step / D, cfg.tMax),
+    etas: k.f64(capacity),
+    capacity,
+    decay: decay ? k.put(decay) : 0,
+    batch: B,
+    ...(B > 1 ? { batchWork: k.f64(k.x.sgdBatchWorkSize(D, K, B)) } : {}),
+  };
 }
 
 /**

@@ -113,6 +113,10 @@ export function biasFlow(
  * decoder v = w / sqrt(D), so b = a / D): the rule's own flow (`RuleSpec.hebbian`,
  * e.g. dw^k/dt = (eta/D) (Omega w^k - sum_{a in A(k)} Q_ka w^a)) on the a rows,
  * b rows = a rows / D.
+ *
+ * Weight decay (THEORY.md 7, `decay` = lambda_k per unit, null for none):
+ * M0[a_k, a_k] and M0[b_k, b_k] gain -eta lambda_k (a tied or Hebbian unit's
+ * one vector: its a row, which the b row follows).
  */
 export function flowMatrices(
   K: number,
@@ -124,6 +128,7 @@ export function flowMatrices(
   M1: Float64Array,
   M0: Float64Array,
   tied = false,
+  decay: readonly number[] | null = null,
 ): void {
   const f = "J2" in avgOrFields ? centralFields(avgOrFields, o.Q, K) : avgOrFields;
   const out = o.C !== undefined;
@@ -135,8 +140,16 @@ export function flowMatrices(
   M0.fill(0);
   const c = lr / D;
   const spec = RULES[rule];
+  // decoupled weight decay (THEORY.md 7): each vector of unit k shrinks at the rate eta lambda_k,
+  // so each of its projections gains -eta lambda_k times itself (a tied or Hebbian unit has one
+  // vector, whose a rows carry it to the b rows below)
+  const decayRows = (rows: number[]) => {
+    if (!decay) return;
+    for (let k = 0; k < K; k++) for (const r of rows) M0[(r + k) * m + r + k] -= lr * decay[k];
+  };
   if (spec.hebbian) {
     spec.hebbian(K, m, c, o.Q, M1, M0);
+    decayRows([0]);
     copyRowsScaled(K, m, M1, M0, 1 / D);
     return;
   }
@@ -176,7 +189,10 @@ export function flowMatrices(
       }
       if (out) M0[k * m + 2 * K] = sd * M0[(K + k) * m + 2 * K];
     }
+    decayRows([0]);
     copyRowsScaled(K, m, M1, M0, 1 / sd);
+  } else {
+    decayRows([0, K]);
   }
 }
 

@@ -185,6 +185,10 @@ export interface FlowOptions {
   outputBias?: boolean;
   /** The form of the equations (default "projected"): the density form warns of domain crossings (module notes). */
   form?: Form;
+  /** The learning rate at time t (a schedule, THEORY.md 7); absent: the constant `lr`. */
+  lrAt?: (t: number) => number;
+  /** Decoupled weight decay lambda_k per unit (THEORY.md 7); absent: none. */
+  weightDecay?: readonly number[];
 }
 
 /** A warning recorded along an integration: its time and what happened. */
@@ -323,7 +327,7 @@ export class FlowSystem {
   }
 
   /** dy/dt at state y. */
-  rhs = (_t: number, y: Float64Array, dy: Float64Array): void => {
+  rhs = (t: number, y: Float64Array, dy: Float64Array): void => {
     const { K, n, nG, m } = this;
     const x = this.#k.x;
     const p = this.#ptr;
@@ -331,16 +335,18 @@ export class FlowSystem {
     this.#load(y);
     this.#moments();
     const f = this.fields();
+    const lr = this.options.lrAt ? this.options.lrAt(t) : this.lr;
     flowMatrices(
       K,
       this.rule,
-      this.lr,
+      lr,
       this.dirs.D,
       f,
       this.overlaps,
       this.#m1,
       this.#m0,
       this.tied,
+      this.options.weightDecay ?? null,
     );
     this.#k.write(p.m1, this.#m1);
     this.#k.write(p.m0, this.#m0);
@@ -348,7 +354,7 @@ export class FlowSystem {
     x.gramRhs(p.y + 8 * m * n, p.grho, nG, m, p.m1, p.m0, p.dy + 8 * m * n, p.work);
     dy.set(this.#k.view(p.dy, this.size));
     if (this.biasAvg) {
-      biasFlow(K, this.rule, this.lr, f, this.overlaps, dy.subarray(this.size, this.size + K));
+      biasFlow(K, this.rule, lr, f, this.overlaps, dy.subarray(this.size, this.size + K));
     }
   };
 

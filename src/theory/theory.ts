@@ -27,7 +27,8 @@ import { RULES } from "../problem/rules.ts";
 import { activationSpec } from "../activations/mod.ts";
 import { createKernels, type Kernels } from "../kernels/wasm.ts";
 import { INTEGRATORS } from "../ode/methods.ts";
-import { type OdeSolution, solveAsync } from "../ode/integrate.ts";
+import { type OdeSolution, solvePiecewiseAsync } from "../ode/integrate.ts";
+import { type ProtocolFlow, protocolFlow } from "./protocols.ts";
 import { type Directions, directionsOf, FlowSystem, initialState } from "./system.ts";
 import { samplePaths } from "./fluctuations.ts";
 import {
@@ -119,6 +120,14 @@ export async function theory(
   const cfg = prep.problem;
   // the paths of the diffusion limit (when asked for) count as runs after the seeds
   const nPaths = settings.paths ?? 0;
+  if (nPaths > 0 && (cfg.batch > 1 || cfg.lrSchedule !== "constant" || cfg.network.weightDecay)) {
+    throw new ConfigError(
+      "paths (--paths)",
+      nPaths,
+      "no paths with --batch, --lr-schedule or --weight-decay (the diffusion theory of " +
+        "THEORY.md 6b covers online SGD at a constant learning rate without decay for now)",
+    );
+  }
   const progress = seedProgress(control.onProgress, {
     runs: cfg.seeds.length + nPaths,
     tMax: cfg.tMax,
@@ -256,7 +265,9 @@ async function theoryRun(
   const dirs = directionsOf(prep.spectrum, K, opts.form, opts.bins);
   const y0 = initialVector(prep, dirs, seed);
   await heed(signal);
-  const sys = systemOf(prep, opts, dirs, await createKernels());
+  // the schedule and weight decay of THEORY.md 7; the integration is split at eta's jumps
+  const protocol = protocolFlow(cfg);
+  const sys = systemOf(prep, opts, dirs, await createKernels(), protocol.options);
   await heed(signal);
   let lastReport = performance.now();
   const adaptive = INTEGRATORS[opts.integrator].adaptive;
@@ -264,7 +275,7 @@ async function theoryRun(
   const maxSteps = adaptive ? MAX_ADAPTIVE_STEPS : MAX_FIXED_STEPS + prep.times.length;
   let sol: OdeSolution;
   try {
-    sol = await solveAsync({ rhs: sys.rhs, y0 }, prep.times, {
+    sol = await solvePiecewiseAsync({ rhs: sys.rhs, y0 }, prep.times, protocol.jumps, {
       method: opts.integrator,
       ...(opts.h !== undefined ? { h: opts.h } : {}),
       atol: opts.atol,
@@ -279,7 +290,7 @@ async function theoryRun(
           progress(t);
         }
       },
-    });
+    }, protocol.onSegment);
   } catch (e) {
     if (e instanceof IntegrationError && e.reason === "max-steps") {
       if (!adaptive) {
@@ -356,12 +367,13 @@ function initialVector(prep: Prepared, dirs: Directions, seed: number): Float64A
   return y0;
 }
 
-/** The flow system of a problem on the given kernels. */
+/** The flow system of a problem on the given kernels (with a schedule's and a decay's terms). */
 function systemOf(
   prep: Prepared,
   opts: SolverSettings,
   dirs: Directions,
   kernels: Kernels,
+  protocol: ProtocolFlow["options"] = {},
 ): FlowSystem {
   const cfg = prep.problem;
   const act = activationSpec(cfg.network.activation);
@@ -374,7 +386,7 @@ function systemOf(
     kernels,
     cfg.network.tied,
     cfg.network.bias ? act.biasedAverages : undefined,
-    { outputBias: cfg.network.outputBias, form: opts.form },
+    { outputBias: cfg.network.outputBias, form: opts.form, ...protocol },
   );
 }
 

@@ -610,3 +610,119 @@ export function testError(
   }
   return total / (2.0 * d * n);
 }
+
+/**
+ * The training protocols of THEORY.md 7, as assembly/sgd.ts's
+ * sgdTrainProtocol: step j on row j of xs at learning rate etas[j] (one
+ * {@link sgdSteps} step), then, with `decay` (lambda per unit), every weight
+ * vector of unit u (its row of w, and of v unless tied or Hebbian) multiplied
+ * by 1 - etas[j] decay[u] / d.
+ */
+export function sgdStepsProtocol(
+  w: Float64Array,
+  v: Float64Array,
+  b: Float64Array,
+  c: Float64Array | null,
+  xs: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  etas: readonly number[],
+  decay: readonly number[] | null,
+  actCode: number,
+  rule: number,
+  tied: boolean,
+  bias: boolean,
+): void {
+  const work = sgdWork(d, k);
+  const ownV = !tied && rule !== RULE_SANGER && rule !== RULE_OJA;
+  for (let j = 0; j < n; j++) {
+    sgdSteps(
+      w,
+      v,
+      b,
+      c,
+      xs.subarray(j * d, (j + 1) * d),
+      1,
+      d,
+      k,
+      etas[j],
+      actCode,
+      rule,
+      tied,
+      bias,
+      work,
+    );
+    if (!decay) continue;
+    for (let u = 0; u < k; u++) {
+      const f = 1 - etas[j] * decay[u] / d;
+      for (let i = 0; i < d; i++) w[u * d + i] = f * w[u * d + i];
+      if (ownV) { for (let i = 0; i < d; i++) v[u * d + i] = f * v[u * d + i]; }
+    }
+  }
+}
+
+/**
+ * Mini-batch SGD (THEORY.md 7), as assembly/batch.ts's sgdTrainBatch: step j
+ * averages the updates of the bs samples in rows j bs .. (j + 1) bs - 1 of xs,
+ * each the update of one {@link sgdSteps} step at learning rate etas[j] from
+ * the same weights; then the weight decay (`decay`: lambda per unit, or null).
+ * Vanilla and truncated rules only.
+ */
+export function sgdStepsBatch(
+  w: Float64Array,
+  v: Float64Array,
+  b: Float64Array,
+  c: Float64Array | null,
+  xs: Float64Array,
+  n: number,
+  bs: number,
+  d: number,
+  k: number,
+  etas: readonly number[],
+  decay: readonly number[] | null,
+  actCode: number,
+  rule: number,
+  tied: boolean,
+  bias: boolean,
+): void {
+  const work = sgdWork(d, k);
+  for (let j = 0; j < n; j++) {
+    const sum = { w: new Float64Array(w.length), v: new Float64Array(v.length) };
+    const sumB = new Float64Array(b.length), sumC = c ? new Float64Array(c.length) : null;
+    for (let r = 0; r < bs; r++) {
+      const w1 = w.slice(), v1 = tied ? w1 : v.slice(), b1 = b.slice(), c1 = c ? c.slice() : null;
+      const row = (j * bs + r) * d;
+      sgdSteps(
+        w1,
+        v1,
+        b1,
+        c1,
+        xs.subarray(row, row + d),
+        1,
+        d,
+        k,
+        etas[j],
+        actCode,
+        rule,
+        tied,
+        bias,
+        work,
+      );
+      for (let i = 0; i < w.length; i++) sum.w[i] += w1[i] - w[i];
+      if (!tied) { for (let i = 0; i < v.length; i++) sum.v[i] += v1[i] - v[i]; }
+      for (let i = 0; i < b.length; i++) sumB[i] += b1[i] - b[i];
+      if (c && c1 && sumC) { for (let i = 0; i < c.length; i++) sumC[i] += c1[i] - c[i]; }
+    }
+    for (let i = 0; i < w.length; i++) w[i] += sum.w[i] / bs;
+    if (!tied) { for (let i = 0; i < v.length; i++) v[i] += sum.v[i] / bs; }
+    for (let i = 0; i < b.length; i++) b[i] += sumB[i] / bs;
+    if (c && sumC) { for (let i = 0; i < c.length; i++) c[i] += sumC[i] / bs; }
+    if (!decay) continue;
+    for (let u = 0; u < k; u++) {
+      const f = 1 - etas[j] * decay[u] / d;
+      for (let i = 0; i < d; i++) w[u * d + i] = f * w[u * d + i];
+      if (!tied) { for (let i = 0; i < d; i++) v[u * d + i] = f * v[u * d + i]; }
+    }
+  }
+}

@@ -93,12 +93,16 @@ function goodValue(spec: ParamSpec, D: number): fc.Arbitrary<unknown> {
     case "numbers":
       return spec.path === "data.spikes"
         ? fc.array(fc.double({ min: 0.1, max: 9, noNaN: true }), { maxLength: 4 })
+        : spec.path === "network.weightDecay" // one lambda for every unit (K of them: K varies)
+        ? fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 1 })
         : fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 4 });
     case "integers":
       return fc.uniqueArray(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 4 });
     case "matrix":
       // no problem or solver parameter is a matrix (initial weights come from a file)
       throw new Error(`no generator for the matrix ${spec.path}`);
+    case "text":
+      return fc.constantFrom("constant", "inverse:50", "cosine", "steps:2@0.5,4@0.1");
   }
 }
 

@@ -169,6 +169,11 @@ Deno.test("data the reduced engine does not cover are refused, naming --engine a
     /--engine.*continuous spectrum/,
   );
   await refused({ data: { D: 8 }, network: { K: 3 }, engine: "reduced" }, /--engine.*D >= r \+ n/);
+  // a rule the reduced kernel does not have (it ran and never learnt, before this refusal)
+  await refused(
+    { data: { D: 50 }, network: { K: 2, activation: "linear" }, rule: "oja", engine: "reduced" },
+    /--engine.*"full" with rule oja \(the reduced engine has the rules vanilla, truncated, sanger\)/,
+  );
   await refused(
     { data: { D: 50 }, network: { K: 2 }, tMax: 1, snapshotTimes: [1], engine: "reduced" },
     /--snapshot-times.*--engine reduced/,

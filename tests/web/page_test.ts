@@ -29,7 +29,7 @@ import {
 
 const FULL = Deno.env.get("AEDYN_WEB_FULL") === "1";
 /** The presets that take longest at reduced size (run with AEDYN_WEB_FULL=1). */
-const LONG_PRESETS = ["truncated", "realdata"];
+const LONG_PRESETS = ["truncated", "weight-decay", "realdata"];
 
 // The functions given to page.evaluate and waitForFunction run in the page: its globals, typed
 // loosely here (module-scoped, so that the DOM's types stay out of the other tests' programs).

@@ -64,7 +64,8 @@ export const RUN: Command = {
        [--workers N]
 
 Runs an experiment preset, a file or the name of one in examples/
-(sequential, tied, relu-bias, truncated, components, realdata): every variant simulated and integrated by
+(sequential, tied, relu-bias, truncated, components, weight-decay, realdata): every variant simulated and
+integrated by
 the theory from the same initial weights, the claim's numeric checks with a
 verdict, and its figures. --out DIR writes summary.json, report.html and one
 Vega-Lite spec (and SVG) per figure. --workers N: the seeds of each

@@ -11,6 +11,7 @@ import { tied } from "./tied.ts";
 import { reluBias } from "./relu_bias.ts";
 import { truncated } from "./truncated.ts";
 import { components } from "./components.ts";
+import { weightDecay } from "./weight_decay.ts";
 
 export { THRESHOLDS } from "./shared.ts";
 
@@ -21,4 +22,5 @@ export const ANALYSES: Record<string, AnalysisFn> = {
   "relu-bias": reluBias,
   truncated,
   components,
+  "weight-decay": weightDecay,
 };

@@ -353,6 +353,35 @@ export interface KernelExports {
    */
   sgdTrain(smp: Ptr, st: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, d: number, k: number, eta: number, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
   /**
+   * `sgdTrainProtocol(smp: usize, st: usize, xs: usize, w: usize, v: usize, b: usize, c: usize, n: i32, d: i32, k: i32, etas: usize, decay: usize, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/sgd.ts
+   *
+   * The training protocols of THEORY.md section 7 on n steps: step j uses the
+   * learning rate etas[j] (a schedule), and, when decay != 0, after each step
+   * every weight vector of unit u (its row of w, and of v when v != w) is
+   * multiplied by 1 - etas[j] decay[u] / d (decoupled weight decay). Samples
+   * come from sampler smp with state st (smp != 0) or from the rows of xs; the
+   * same samples and, step by step, the same bits as one-step calls of sgdTrain
+   * or sgdStepsC at etas[j] each followed by the row scaling.
+   */
+  sgdTrainProtocol(smp: Ptr, st: Ptr, xs: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, d: number, k: number, etas: Ptr, decay: Ptr, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
+  /**
+   * `sgdBatchWorkSize(d: i32, k: i32, bs: i32): i32` in assembly/batch.ts
+   *
+   * f64 slots of scratch that sgdTrainBatch needs for batch size bs.
+   */
+  sgdBatchWorkSize(d: number, k: number, bs: number): number;
+  /**
+   * `sgdTrainBatch(smp: usize, st: usize, xs: usize, w: usize, v: usize, b: usize, c: usize, n: i32, bs: i32, d: i32, k: i32, etas: usize, decay: usize, actCode: i32, rule: i32, tied: i32, bias: i32, work: usize): void` in assembly/batch.ts
+   *
+   * n mini-batch SGD steps of bs samples each (vanilla or truncated, tied or
+   * untied, trained biases, output bias c or 0), step j at the learning rate
+   * etas[j] and followed by the weight decay (decay: lambda per unit, or 0).
+   * Samples come from sampler smp with state st (smp != 0: bs per step, in the
+   * order sampleFrom draws them), else from the rows of xs (bs per step).
+   * work: sgdBatchWorkSize(d, k, bs) f64 slots.
+   */
+  sgdTrainBatch(smp: Ptr, st: Ptr, xs: Ptr, w: Ptr, v: Ptr, b: Ptr, c: Ptr, n: number, bs: number, d: number, k: number, etas: Ptr, decay: Ptr, actCode: number, rule: number, tied: number, bias: number, work: Ptr): void;
+  /**
    * `reducedWorkSize(n: i32, r: i32, k: i32): i32` in assembly/reduced.ts
    *
    * f64 slots of scratch that reducedTrain needs for n vectors, r spikes and K units.
@@ -589,6 +618,9 @@ export const KERNEL_EXPORT_KINDS: KernelExportKinds = {
   sgdSteps: "function",
   sgdStepsC: "function",
   sgdTrain: "function",
+  sgdTrainProtocol: "function",
+  sgdBatchWorkSize: "function",
+  sgdTrainBatch: "function",
   reducedWorkSize: "function",
   gammaDeviate: "function",
   chiSquareDeviate: "function",
