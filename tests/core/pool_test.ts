@@ -36,7 +36,7 @@ Deno.test("an error in a worker comes back as the package's class; an abort stop
 });
 
 Deno.test("every error class of the package crosses a worker boundary with its class, fields and message", () => {
-  const errors: Error[] = [
+  const made: Error[] = [
     new errors.AedynError("plain", 2),
     new errors.ConfigError("network.K (--K)", 0, "an integer from 1 to D"),
     new errors.DataFormatError(
@@ -50,7 +50,7 @@ Deno.test("every error class of the package crosses a worker boundary with its c
     new errors.IntegrationError("max-steps", 4, "too many steps"),
     new errors.DownloadError("https://example.org/x", "404"),
   ];
-  for (const e of errors) {
+  for (const e of made) {
     const back = reviveError(structuredClone(serializeError(e)));
     assert.equal(back.constructor, e.constructor, e.name);
     assert.equal(back.message, e.message, e.name);
