@@ -11,11 +11,16 @@
  *   seeds' mean against the paths' mean, with the pooled standard deviation
  *   of seeds and paths, so that the standard error combines SGD's
  *   sigma / sqrt(n) and the paths' own sigma / sqrt(P). The largest |t| over
- *   the m recorded times is compared with the Bonferroni bound
- *   Phi^-1(1 - ALPHA / (2 m)).
+ *   the m recorded times is compared with the Bonferroni bound: the
+ *   quantile 1 - ALPHA / (2 m) of Student's t with n + P - 2 degrees of
+ *   freedom.
  * - **spread** (n >= 2 seeds): the seeds' standard deviation over the
- *   predicted one where the predicted spread is most visible (the largest
- *   std / mean). Under the hypothesis (n - 1) s^2 / sigma^2 is chi-square
+ *   predicted one where the predicted spread is most visible (the widest
+ *   10-90% band relative to its median). The predicted one is read from the
+ *   band, sigma = (q90 - q10) / (2 Phi^-1(0.9)), which a few paths that
+ *   escape late (the error's distribution near an escape has a long tail)
+ *   do not inflate as they inflate the paths' std. Under the hypothesis
+ *   (n - 1) s^2 / sigma^2 is chi-square
  *   with n - 1 degrees of freedom, so the ratio's two-sided interval is
  *   sqrt(chi2_q(n - 1) / (n - 1)) for q = ALPHA / 2 and 1 - ALPHA / 2: wide
  *   for few seeds, as it must be.
@@ -39,7 +44,7 @@ export interface MeanAgreement {
   measured: number;
   /** The predicted mean there. */
   predicted: number;
-  /** The bound on maxZ: Phi^-1(1 - ALPHA / (2 m)) for m recorded times. */
+  /** The bound on maxZ: Student's t quantile 1 - ALPHA / (2 m) (n + P - 2 degrees of freedom) for m recorded times. */
   threshold: number;
   /** maxZ <= threshold. */
   holds: boolean;
@@ -49,11 +54,11 @@ export interface MeanAgreement {
 export interface SpreadAgreement {
   /** Seeds' std / predicted std at `at`. */
   ratio: number;
-  /** The time compared: the largest predicted std / mean over t > 0. */
+  /** The time compared: the widest predicted 10-90% band over its median, t > 0. */
   at: number;
   /** The seeds' std there. */
   measured: number;
-  /** The predicted std there. */
+  /** The predicted std there: the 10-90% width / (2 Phi^-1(0.9)). */
   predicted: number;
   /** Lower end of the ratio's interval for n seeds at level ALPHA. */
   low: number;
@@ -110,6 +115,57 @@ function lnGamma(a: number): number {
   for (let i = 1; i < 9; i++) s += c[i] / (x + i);
   const t = x + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
+/** Regularised incomplete beta I_x(a, b) (continued fraction, Lentz). */
+export function betaI(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(
+    lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
+  );
+  if (x > (a + 1) / (a + b + 2)) return 1 - betaI(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1, d = 1 - (a + b) * x / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m < 1000; m++) {
+    const m2 = 2 * m;
+    let aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return front * h / a;
+}
+
+/** Quantile p >= 0.5 of Student's t with nu degrees of freedom (bisection on the tail I_{nu/(nu+t^2)}(nu/2, 1/2) / 2). */
+export function studentQuantile(p: number, nu: number): number {
+  if (!(p >= 0.5 && p < 1) || !(nu > 0)) {
+    throw new RangeError(`studentQuantile: p = ${p}, nu = ${nu} (need 0.5 <= p < 1, nu > 0)`);
+  }
+  const tail = (t: number) => 0.5 * betaI(nu / (nu + t * t), nu / 2, 0.5);
+  let lo = 0, hi = 1;
+  while (tail(hi) > 1 - p) hi *= 2;
+  for (let i = 0; i < 300 && hi - lo > 1e-13 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 /** Regularised lower incomplete gamma P(a, x) (series below a + 1, continued fraction above). */
@@ -216,7 +272,7 @@ export function finiteAgreement(simulation: CurveResult, theory: CurveResult): F
   const { curves, basis } = seedCurves(simulation);
   const n = curves.length, P = f.paths;
   const tested = times.map((_, j) => j).filter((j) => times[j] > 0);
-  const threshold = normalQuantile(1 - ALPHA / (2 * Math.max(1, tested.length)));
+  const threshold = studentQuantile(1 - ALPHA / (2 * Math.max(1, tested.length)), n + P - 2);
   let maxZ = 0, maxJ = tested[0] ?? 0;
   for (const j of tested) {
     const [ms, ss] = meanStd(curves.map((c) => c[j]));
@@ -240,16 +296,17 @@ export function finiteAgreement(simulation: CurveResult, theory: CurveResult): F
   };
   let spread: SpreadAgreement | undefined;
   if (n >= 2) {
+    const q10 = f.quantiles["0.1"], q50 = f.quantiles["0.5"], q90 = f.quantiles["0.9"];
     let at = tested[0] ?? 0, best = -1;
     for (const j of tested) {
-      const rel = f.std[j] / Math.abs(f.mean[j]);
+      const rel = (q90[j] - q10[j]) / Math.abs(q50[j]);
       if (rel > best) {
         best = rel;
         at = j;
       }
     }
     const measured = meanStd(curves.map((c) => c[at]))[1];
-    const predicted = f.std[at];
+    const predicted = (q90[at] - q10[at]) / (2 * normalQuantile(0.9));
     const ratio = measured / predicted;
     const [low, high] = spreadInterval(n);
     spread = {

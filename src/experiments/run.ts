@@ -9,6 +9,7 @@ import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { type Deviation, deviation } from "../analysis/deviation.ts";
+import { finiteAgreement } from "../analysis/finite_agreement.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
@@ -16,8 +17,10 @@ import { ANALYSES } from "./analyses/mod.ts";
 import {
   AGREEMENT,
   type Agreement,
+  type Check,
   check,
   type ExperimentSummary,
+  PATHS,
   REALDATA_AGREEMENT,
   REALDATA_LEARNING,
   type VariantRun,
@@ -40,20 +43,29 @@ export async function runVariants(
     const simulation = await simulate(config, control);
     let theoryResult: CurveResult | undefined;
     let theoryMissing: string | undefined;
-    try {
-      theoryResult = await theory(config, {}, {
-        ...(control.signal ? { signal: control.signal } : {}),
-        ...(control.workers ? { workers: control.workers } : {}),
-      });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      theoryMissing = e.message;
+    let pathsMissing: string | undefined;
+    const theoryControl = {
+      ...(control.signal ? { signal: control.signal } : {}),
+      ...(control.workers ? { workers: control.workers } : {}),
+    };
+    // the finite-D prediction (paths of the diffusion limit) where the theory
+    // can sample them; the D -> infinity curve alone where it cannot
+    for (const solver of [{ paths: PATHS[size] }, {}]) {
+      try {
+        theoryResult = await theory(config, solver, theoryControl);
+        break;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        if ("paths" in solver) pathsMissing = e.message;
+        else theoryMissing = e.message;
+      }
     }
     out.push({
       label: v?.label ?? preset.title,
       config,
       simulation,
       ...(theoryResult ? { theory: theoryResult } : { theoryMissing }),
+      ...(theoryResult && pathsMissing ? { pathsMissing } : {}),
     });
   }
   return out;
@@ -85,13 +97,11 @@ export async function runPreset(
     ...(control.workers ? { workers: control.workers } : {}),
     ...(control.signal ? { signal: control.signal } : {}),
   });
-  const agreement = runs.filter((r) => r.theory).map((r) =>
-    agreementOf(r.label, r.simulation, r.theory!)
-  );
-  const agreementChecks = agreement.flatMap((a) => [
-    check(`${a.label}: max deviation simulation vs theory`, a.max, "<=", AGREEMENT.max),
-    check(`${a.label}: mean deviation simulation vs theory`, a.mean, "<=", AGREEMENT.mean),
-  ]);
+  const agreement = runs.filter((r) => r.theory).map((r) => ({
+    ...agreementOf(r.label, r.simulation, r.theory!),
+    ...(r.pathsMissing ? { finiteDMissing: r.pathsMissing } : {}),
+  }));
+  const agreementChecks = agreement.flatMap(agreementChecksOf);
   const { summary, figures } = assemble(name, preset, size, started, {
     checks: analysis.checks,
     agreement,
@@ -102,13 +112,70 @@ export async function runPreset(
   return { summary, figures, runs };
 }
 
-/** The agreement record of one variant: exact error of the SGD weights where the inputs are Gaussian. */
+/**
+ * The agreement record of one variant: the deviation of the mean SGD error
+ * (exact error of the SGD weights where the inputs are Gaussian) from the
+ * D -> infinity curve, and with a theory with paths the seeds against the
+ * finite-D prediction.
+ */
 export function agreementOf(
   label: string,
   simulation: CurveResult,
   theory: CurveResult,
 ): Agreement {
-  return agreementFrom(label, deviation(simulation, theory));
+  return {
+    ...agreementFrom(label, deviation(simulation, theory)),
+    ...(theory.fluctuations ? { finiteD: finiteAgreement(simulation, theory) } : {}),
+  };
+}
+
+/**
+ * The agreement checks of one variant, each naming what it measured: with a
+ * finite-D prediction the seeds' mean and spread against it; without one the
+ * deviation from the D -> infinity curve against the tolerances AGREEMENT.
+ */
+export function agreementChecksOf(a: Agreement): Check[] {
+  const f = a.finiteD;
+  if (!f) {
+    return [
+      check(`${a.label}: max deviation from the D -> infinity theory`, a.max, "<=", AGREEMENT.max),
+      check(
+        `${a.label}: mean deviation from the D -> infinity theory`,
+        a.mean,
+        "<=",
+        AGREEMENT.mean,
+      ),
+    ];
+  }
+  const seeds = `${f.seeds} seed${f.seeds === 1 ? "" : "s"}`;
+  return [
+    check(
+      `${a.label}: mean of ${seeds} vs predicted mean at this D (${f.paths} paths), largest |difference| / standard error over the recorded times`,
+      f.mean.maxZ,
+      "<=",
+      f.mean.threshold,
+    ),
+    ...(f.spread
+      ? [
+        check(
+          `${a.label}: std of ${seeds} / predicted std at t = ${
+            f.spread.at.toPrecision(3)
+          } (at least, for ${seeds})`,
+          f.spread.ratio,
+          ">=",
+          f.spread.low,
+        ),
+        check(
+          `${a.label}: std of ${seeds} / predicted std at t = ${
+            f.spread.at.toPrecision(3)
+          } (at most, for ${seeds})`,
+          f.spread.ratio,
+          "<=",
+          f.spread.high,
+        ),
+      ]
+      : []),
+  ];
 }
 
 /** The agreement record of a deviation already measured. */

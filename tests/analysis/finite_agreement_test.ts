@@ -9,11 +9,15 @@ import {
   finiteAgreementText,
   normalQuantile,
   spreadInterval,
+  studentQuantile,
 } from "../../src/analysis/finite_agreement.ts";
 import { summariseFluctuations } from "../../src/theory/fluctuations.ts";
 
 Deno.test("chi-square and normal quantiles match tabulated values", () => {
   assertAlmostEquals(normalQuantile(0.975), 1.959963984540054, 1e-9);
+  assertAlmostEquals(studentQuantile(0.975, 1), 12.70620474, 1e-6);
+  assertAlmostEquals(studentQuantile(0.995, 5), 4.032142984, 1e-6);
+  assertAlmostEquals(studentQuantile(0.975, 1e6), 1.959966, 1e-5);
   assertAlmostEquals(chiSquareQuantile(0.975, 1), 5.023886187, 1e-6);
   assertAlmostEquals(chiSquareQuantile(0.005, 1), 3.927042e-5, 1e-9);
   assertAlmostEquals(chiSquareQuantile(0.95, 10), 18.30703805, 1e-6);
