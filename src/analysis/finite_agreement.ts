@@ -14,22 +14,23 @@
  *   the m recorded times is compared with the Bonferroni bound: the
  *   quantile 1 - ALPHA / (2 m) of Student's t with n + P - 2 degrees of
  *   freedom.
- * - **spread** (n >= 2 seeds): the seeds' standard deviation over the
- *   predicted one where the predicted spread is most visible (the widest
- *   10-90% band relative to its median). The predicted one is read from the
- *   band, sigma = (q90 - q10) / (2 Phi^-1(0.9)), which a few paths that
- *   escape late (the error's distribution near an escape has a long tail)
- *   do not inflate as they inflate the paths' std. Under the hypothesis
- *   (n - 1) s^2 / sigma^2 is chi-square
- *   with n - 1 degrees of freedom, so the ratio's two-sided interval is
- *   sqrt(chi2_q(n - 1) / (n - 1)) for q = ALPHA / 2 and 1 - ALPHA / 2: wide
- *   for few seeds, as it must be.
+ * - **spread** (n >= 2 seeds): the spread between seeds is the spread of
+ *   the times at which they leave the plateaus (near an escape the error's
+ *   distribution is bimodal, escaped or not, so its std says little). For
+ *   the plateau with the widest predicted spread that every seed and at
+ *   least 80% of the paths leave, the std of ln(escape time) over the seeds
+ *   is divided by that over the paths (escape times by `escapeTimes`, the
+ *   same estimator for both). Under the hypothesis (n - 1) s^2 / sigma^2 is
+ *   chi-square with n - 1 degrees of freedom, so the ratio's two-sided
+ *   interval is sqrt(chi2_q(n - 1) / (n - 1)) for q = ALPHA / 2 and
+ *   1 - ALPHA / 2: wide for few seeds, as it must be.
  * @module
  */
 import type { CurveResult } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
 import { ncdf } from "../math/erf.ts";
 import { populationError, populationErrorUnavailable } from "./population.ts";
+import { escapeTimes } from "../theory/fluctuations.ts";
 
 /** Level of each test (two-sided). */
 export const ALPHA = 0.01;
@@ -50,15 +51,17 @@ export interface MeanAgreement {
   holds: boolean;
 }
 
-/** The seeds' spread against the predicted spread. */
+/** The seeds' spread of escape times against the predicted spread. */
 export interface SpreadAgreement {
-  /** Seeds' std / predicted std at `at`. */
+  /** Seeds' std of ln(escape time) / the paths'. */
   ratio: number;
-  /** The time compared: the widest predicted 10-90% band over its median, t > 0. */
+  /** The plateau eps_PCA(m) whose escape is compared. */
+  m: number;
+  /** The paths' median escape time from it. */
   at: number;
-  /** The seeds' std there. */
+  /** The seeds' std of ln(escape time). */
   measured: number;
-  /** The predicted std there: the 10-90% width / (2 Phi^-1(0.9)). */
+  /** The paths' std of ln(escape time). */
   predicted: number;
   /** Lower end of the ratio's interval for n seeds at level ALPHA. */
   low: number;
@@ -296,28 +299,30 @@ export function finiteAgreement(simulation: CurveResult, theory: CurveResult): F
   };
   let spread: SpreadAgreement | undefined;
   if (n >= 2) {
-    const q10 = f.quantiles["0.1"], q50 = f.quantiles["0.5"], q90 = f.quantiles["0.9"];
-    let at = tested[0] ?? 0, best = -1;
-    for (const j of tested) {
-      const rel = (q90[j] - q10[j]) / Math.abs(q50[j]);
-      if (rel > best) {
-        best = rel;
-        at = j;
-      }
+    const seedEscapes = escapeTimes(times, curves, simulation.pca.epsPCA);
+    let best = -1;
+    for (const pe of f.escapes) {
+      const se = seedEscapes.find((e) => e.m === pe.m);
+      if (!se || se.left < n || pe.left < 0.8 * P || pe.left < 2) continue;
+      const lnPaths = pe.times.filter((t): t is number => t !== null && t > 0).map(Math.log);
+      const lnSeeds = se.times.map((t) => Math.log(t!));
+      const predicted = meanStd(lnPaths)[1];
+      if (!(predicted > best)) continue;
+      best = predicted;
+      const measured = meanStd(lnSeeds)[1];
+      const [low, high] = spreadInterval(n);
+      const ratio = measured / predicted;
+      spread = {
+        ratio,
+        m: pe.m,
+        at: pe.quantiles["0.5"] ?? NaN,
+        measured,
+        predicted,
+        low,
+        high,
+        holds: ratio >= low && ratio <= high,
+      };
     }
-    const measured = meanStd(curves.map((c) => c[at]))[1];
-    const predicted = (q90[at] - q10[at]) / (2 * normalQuantile(0.9));
-    const ratio = measured / predicted;
-    const [low, high] = spreadInterval(n);
-    spread = {
-      ratio,
-      at: times[at],
-      measured,
-      predicted,
-      low,
-      high,
-      holds: ratio >= low && ratio <= high,
-    };
   }
   return {
     seeds: n,

@@ -301,8 +301,9 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
   // with --paths: the seeds against the prediction at this D beside the D -> infinity deviation
   assert.equal(c.finiteD.seeds, 2);
   assert.equal(c.finiteD.paths, 8);
-  assert.ok(c.finiteD.mean.maxZ >= 0 && c.finiteD.spread.low < 1 && c.finiteD.spread.high > 1);
-  assert.equal(c.finiteD.holds, c.finiteD.mean.holds && c.finiteD.spread.holds);
+  assert.ok(c.finiteD.mean.maxZ >= 0 && c.finiteD.mean.threshold > 3);
+  assert.ok(!c.finiteD.spread || (c.finiteD.spread.low < 1 && c.finiteD.spread.high > 1));
+  assert.equal(c.finiteD.holds, c.finiteD.mean.holds && (c.finiteD.spread?.holds ?? true));
   assert.ok(await exists(`${dir}/band.svg`));
   // an activation without closed-form averages goes the same way (quadrature in the theory)
   const tanh = await run(
