@@ -9,7 +9,8 @@ import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { type Deviation, deviation } from "../analysis/deviation.ts";
-import { finiteAgreement } from "../analysis/finite_agreement.ts";
+import { finiteAgreement, seedCurves } from "../analysis/finite_agreement.ts";
+import { bandSpec } from "../plot/band.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
@@ -102,13 +103,23 @@ export async function runPreset(
     ...(r.pathsMissing ? { finiteDMissing: r.pathsMissing } : {}),
   }));
   const agreementChecks = agreement.flatMap(agreementChecksOf);
+  // the seeds as thin lines in the predicted 10-90% band at this D, per variant with paths
+  const bands: Record<string, VegaLiteSpec> = {};
+  runs.forEach((r, i) => {
+    if (!r.theory?.fluctuations) return;
+    bands[`band_${i + 1}`] = bandSpec(r.theory, {
+      seeds: seedCurves(r.simulation).curves,
+      times: r.simulation.times,
+      title: `${r.label}: SGD seeds in the predicted spread at D = ${r.simulation.config.D}`,
+    });
+  });
   const { summary, figures } = assemble(name, preset, size, started, {
     checks: analysis.checks,
     agreement,
     agreementChecks,
     numbers: analysis.numbers,
     ...(analysis.notes?.length ? { notes: analysis.notes } : {}),
-  }, analysis.figures);
+  }, { ...analysis.figures, ...bands });
   return { summary, figures, runs };
 }
 
