@@ -17,8 +17,6 @@
  */
 export { deviation } from "./deviation.ts";
 export type { Deviation, DeviationBasis, DeviationOptions } from "./deviation.ts";
-export { finiteAgreement, finiteAgreementText } from "./finite_agreement.ts";
-export type { FiniteAgreement, MeanAgreement, SpreadAgreement } from "./finite_agreement.ts";
 export { populationError, populationErrorUnavailable } from "./population.ts";
 export type { PopulationError } from "./population.ts";
 export {

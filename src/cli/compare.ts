@@ -4,12 +4,14 @@
  * @module
  */
 import { bandSpec } from "../plot/band.ts";
+import { escapesSpec } from "../plot/escapes.ts";
+import { escapeTimes } from "../theory/fluctuations.ts";
 import type { CurveResult } from "../problem/types.ts";
 import { deviation } from "../analysis/deviation.ts";
 import { errorCurveSpec } from "../plot/mod.ts";
 import { seedsLabel } from "../plot/result_figures.ts";
 import { specFiles } from "./figures.ts";
-import { finiteAgreement, finiteAgreementText, seedCurves } from "../analysis/finite_agreement.ts";
+import { finiteAgreement, finiteAgreementText, seedCurves } from "../theory/finite_agreement.ts";
 import { findPlateaus, formatPlateauTable, matchPlateaus } from "../analysis/plateaus.ts";
 
 /** The error curve of a theory result. */
@@ -51,6 +53,14 @@ export function comparisonFigures(
           times: simulation.times,
           title: `SGD seeds (thin lines) in the predicted spread at D = ${simulation.config.D}`,
         }),
+        escapes: escapesSpec(
+          theory.fluctuations.escapes,
+          escapeTimes(simulation.times, seedCurves(simulation).curves, simulation.pca.epsPCA),
+          {
+            title:
+              `Escape times at D = ${simulation.config.D}: paths (lines) and SGD seeds (diamonds)`,
+          },
+        ),
       }
       : {}),
   }, opts.svg);

@@ -4,7 +4,7 @@
  * @module
  */
 import { AGREEMENT, type Check, type ExperimentSummary, REALDATA_AGREEMENT } from "./types.ts";
-import { ALPHA, finiteAgreementText } from "../analysis/finite_agreement.ts";
+import { ALPHA, finiteAgreementText } from "../theory/finite_agreement.ts";
 
 /** The record written as summary.json by `deno task figures`. */
 export interface FiguresSummary {

@@ -9,7 +9,7 @@ import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { type Deviation, deviation } from "../analysis/deviation.ts";
-import { finiteAgreement, seedCurves } from "../analysis/finite_agreement.ts";
+import { finiteAgreement, seedCurves } from "../theory/finite_agreement.ts";
 import { bandSpec } from "../plot/band.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";

@@ -7,7 +7,7 @@
 import type { CurveResult, Problem } from "../problem/types.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import type { Preset, Size } from "./preset.ts";
-import type { FiniteAgreement } from "../analysis/finite_agreement.ts";
+import type { FiniteAgreement } from "../theory/finite_agreement.ts";
 
 /** One variant's curves. */
 export interface VariantRun {

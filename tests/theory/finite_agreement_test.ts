@@ -10,7 +10,7 @@ import {
   normalQuantile,
   spreadInterval,
   studentQuantile,
-} from "../../src/analysis/finite_agreement.ts";
+} from "../../src/theory/finite_agreement.ts";
 import { summariseFluctuations } from "../../src/theory/fluctuations.ts";
 
 Deno.test("chi-square and normal quantiles match tabulated values", () => {

@@ -29,8 +29,7 @@
 import type { CurveResult } from "../problem/types.ts";
 import { ConfigError } from "../core/errors.ts";
 import { ncdf } from "../math/erf.ts";
-import { populationError, populationErrorUnavailable } from "./population.ts";
-import { escapeTimes } from "../theory/fluctuations.ts";
+import { escapeTimes, exactErrors } from "./fluctuations.ts";
 
 /** Level of each test (two-sided). */
 export const ALPHA = 0.01;
@@ -240,8 +239,12 @@ function meanStd(xs: readonly number[]): [number, number] {
 export function seedCurves(
   simulation: CurveResult,
 ): { curves: number[][]; basis: "population" | "held-out" } {
-  return populationErrorUnavailable(simulation) === undefined
-    ? { curves: populationError(simulation).runs, basis: "population" }
+  const gaussian = ["spiked", "gaussian"].includes(String(simulation.config?.data?.kind));
+  // with an output bias the exact error needs its overlaps C, C0 in the record
+  const recorded = !simulation.config.network?.outputBias ||
+    simulation.runs.every((r) => r.order.every((o) => o.C !== undefined));
+  return gaussian && recorded
+    ? { curves: exactErrors(simulation), basis: "population" }
     : { curves: simulation.runs.map((r) => r.eps), basis: "held-out" };
 }
 
