@@ -96,7 +96,7 @@ export function escapesSpec(
     field: "plateau",
     type: "nominal",
     scale: { domain: plateaus, range: plateaus.map((_, i) => PALETTE[i % PALETTE.length]) },
-    legend: { ...LINE_LEGEND, title: "plateau ε_PCA(m) left" },
+    legend: { ...LINE_LEGEND, title: "plateau left" },
   };
   const layer: LayerSpec[] = [{
     data: { values: paths },
