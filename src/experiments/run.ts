@@ -11,6 +11,8 @@ import { theory } from "../theory/theory.ts";
 import { type Deviation, deviation } from "../analysis/deviation.ts";
 import { finiteAgreement, seedCurves } from "../theory/finite_agreement.ts";
 import { bandSpec } from "../plot/band.ts";
+import { escapesSpec } from "../plot/escapes.ts";
+import { escapeTimes } from "../theory/fluctuations.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
@@ -112,6 +114,17 @@ export async function runPreset(
       times: r.simulation.times,
       title: `${r.label}: SGD seeds in the predicted spread at D = ${r.simulation.config.D}`,
     });
+    const seedEscapes = escapeTimes(
+      r.simulation.times,
+      seedCurves(r.simulation).curves,
+      r.simulation.pca.epsPCA,
+    );
+    if ([...seedEscapes, ...r.theory.fluctuations.escapes].some((e) => e.left > 0)) {
+      bands[`escapes_${i + 1}`] = escapesSpec(r.theory.fluctuations.escapes, seedEscapes, {
+        title:
+          `${r.label}: escape times at D = ${r.simulation.config.D}, paths (lines) and SGD seeds (diamonds)`,
+      });
+    }
   });
   const { summary, figures } = assemble(name, preset, size, started, {
     checks: analysis.checks,

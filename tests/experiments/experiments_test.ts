@@ -149,4 +149,5 @@ Deno.test("report.html carries each verdict computed from the summary", async ()
   assert.match(page4, /1 of \d+ agreement checks? fails?/);
   assert.match(page4, /from the D -&gt; infinity curve/);
   assert.ok(summary.figures.some((f) => f.startsWith("components_band_")), "the seeds in the band");
+  assert.ok(summary.figures.some((f) => f.startsWith("components_escapes_")), "the escape times");
 });
