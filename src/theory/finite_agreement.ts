@@ -20,10 +20,10 @@
  *   the plateau with the widest predicted spread that every seed and at
  *   least 80% of the paths leave, the std of ln(escape time) over the seeds
  *   is divided by that over the paths (escape times by `escapeTimes`, the
- *   same estimator for both). Under the hypothesis (n - 1) s^2 / sigma^2 is
- *   chi-square with n - 1 degrees of freedom, so the ratio's two-sided
- *   interval is sqrt(chi2_q(n - 1) / (n - 1)) for q = ALPHA / 2 and
- *   1 - ALPHA / 2: wide for few seeds, as it must be.
+ *   same estimator for both). Under the hypothesis the squared ratio is
+ *   F-distributed with (n - 1, P' - 1) degrees of freedom (P' paths that
+ *   left), so the ratio's two-sided interval is sqrt(F_q) for q = ALPHA / 2
+ *   and 1 - ALPHA / 2: wide for few seeds or paths, as it must be.
  * @module
  */
 import type { CurveResult } from "../problem/types.ts";
@@ -62,7 +62,7 @@ export interface SpreadAgreement {
   measured: number;
   /** The paths' std of ln(escape time). */
   predicted: number;
-  /** Lower end of the ratio's interval for n seeds at level ALPHA. */
+  /** Lower end of the ratio's interval for n seeds and the paths at level ALPHA. */
   low: number;
   /** Upper end of that interval. */
   high: number;
@@ -216,12 +216,38 @@ export function chiSquareQuantile(q: number, k: number): number {
   return (lo + hi) / 2;
 }
 
-/** The interval of s / sigma for n samples at two-sided level `alpha`. */
-export function spreadInterval(n: number, alpha = ALPHA): [number, number] {
+/** Quantile q of Fisher's F distribution with (d1, d2) degrees of freedom. */
+export function fQuantile(q: number, d1: number, d2: number): number {
+  if (!(q > 0 && q < 1) || !(d1 > 0 && d2 > 0)) {
+    throw new RangeError(`fQuantile: q = ${q}, d1 = ${d1}, d2 = ${d2} (need 0 < q < 1, d > 0)`);
+  }
+  const cdf = (x: number) => betaI(d1 * x / (d1 * x + d2), d1 / 2, d2 / 2);
+  let lo = 0, hi = 1;
+  while (cdf(hi) < q) hi *= 2;
+  for (let i = 0; i < 300 && hi - lo > 1e-14 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < q) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * The interval of s_n / s_P (sample stds of n and of P draws of one normal
+ * distribution) at two-sided level `alpha`: the square roots of the F(n - 1,
+ * P - 1) quantiles; without P, of s_n / sigma (chi-square, sigma known).
+ */
+export function spreadInterval(n: number, alpha = ALPHA, P = Infinity): [number, number] {
   const k = n - 1;
+  if (!Number.isFinite(P)) {
+    return [
+      Math.sqrt(chiSquareQuantile(alpha / 2, k) / k),
+      Math.sqrt(chiSquareQuantile(1 - alpha / 2, k) / k),
+    ];
+  }
   return [
-    Math.sqrt(chiSquareQuantile(alpha / 2, k) / k),
-    Math.sqrt(chiSquareQuantile(1 - alpha / 2, k) / k),
+    Math.sqrt(fQuantile(alpha / 2, k, P - 1)),
+    Math.sqrt(fQuantile(1 - alpha / 2, k, P - 1)),
   ];
 }
 
@@ -313,7 +339,7 @@ export function finiteAgreement(simulation: CurveResult, theory: CurveResult): F
       if (!(predicted > best)) continue;
       best = predicted;
       const measured = meanStd(lnSeeds)[1];
-      const [low, high] = spreadInterval(n);
+      const [low, high] = spreadInterval(n, ALPHA, lnPaths.length);
       const ratio = measured / predicted;
       spread = {
         ratio,

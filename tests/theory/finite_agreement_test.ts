@@ -7,6 +7,7 @@ import {
   chiSquareQuantile,
   finiteAgreement,
   finiteAgreementText,
+  fQuantile,
   normalQuantile,
   spreadInterval,
   studentQuantile,
@@ -22,6 +23,9 @@ Deno.test("chi-square and normal quantiles match tabulated values", () => {
   assertAlmostEquals(chiSquareQuantile(0.005, 1), 3.927042e-5, 1e-9);
   assertAlmostEquals(chiSquareQuantile(0.95, 10), 18.30703805, 1e-6);
   assertAlmostEquals(chiSquareQuantile(0.5, 200), 199.3334, 1e-3);
+  // F(1, 10) 0.99 quantile 10.04; F(5, 20) 0.995 quantile 4.762
+  assertAlmostEquals(fQuantile(0.99, 1, 10), 10.04429, 1e-4);
+  assertAlmostEquals(fQuantile(0.995, 5, 20), 4.76150, 1e-4);
   const [low, high] = spreadInterval(400);
   assert(low > 0.9 && high < 1.1, `400 seeds pin the spread: [${low}, ${high}]`);
 });
