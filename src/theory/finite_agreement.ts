@@ -377,7 +377,7 @@ export function finiteAgreementText(a: FiniteAgreement): string {
       g(a.spread.measured)
     } vs ${g(a.spread.predicted)}), ${a.spread.holds ? "within" : "outside"} [${g(a.spread.low)}, ${
       g(a.spread.high)
-    }] for ${a.seeds} seeds`
+    }] for ${a.seeds} seeds and ${a.paths} paths`
     : "; spread not tested with 1 seed";
   return `${a.holds ? "agrees" : "disagrees"} with the finite-D prediction (${mean}${spread})`;
 }
