@@ -182,17 +182,13 @@ export function agreementChecksOf(a: Agreement): Check[] {
     ...(f.spread
       ? [
         check(
-          `${a.label}: std of ${seeds} / predicted std at t = ${
-            f.spread.at.toPrecision(3)
-          } (at least, for ${seeds})`,
+          `${a.label}: spread of the escapes from eps_PCA(${f.spread.m}), std of ln t over ${seeds} / over the paths (at least)`,
           f.spread.ratio,
           ">=",
           f.spread.low,
         ),
         check(
-          `${a.label}: std of ${seeds} / predicted std at t = ${
-            f.spread.at.toPrecision(3)
-          } (at most, for ${seeds})`,
+          `${a.label}: spread of the escapes from eps_PCA(${f.spread.m}), std of ln t over ${seeds} / over the paths (at most)`,
           f.spread.ratio,
           "<=",
           f.spread.high,

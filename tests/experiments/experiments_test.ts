@@ -125,7 +125,9 @@ Deno.test("report.html carries each verdict computed from the summary", async ()
   // under its own sentence, never under the verdict; the D -> infinity deviation is labelled
   assert.ok(summary.agreement.length > 0 && summary.agreement.every((a) => a.finiteD));
   assert.ok(
-    summary.agreementChecks.every((c) => /vs predicted mean at this D|predicted std/.test(c.what)),
+    summary.agreementChecks.every((c) =>
+      /vs predicted mean at this D|spread of the escapes from eps_PCA/.test(c.what)
+    ),
   );
   const failing = {
     ...summary,
