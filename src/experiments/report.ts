@@ -191,8 +191,8 @@ held-out sample, whose deviation is given beside it); for real images on the hel
       `<li><a href="#${esc(e.name)}">${esc(e.title)}</a>: ${e.holds ? "holds" : "does not hold"}${
         e.agreement.length
           ? `; simulation vs theory: ${e.agrees ? "agree" : "disagree"} (${
-            agreementRows(e).filter((c) => c.holds).length
-          } of ${agreementRows(e).length} agreement checks pass)`
+            e.agreementChecks.filter((c) => c.holds).length
+          } of ${e.agreementChecks.length} agreement checks pass)`
           : ""
       }</li>`
     ).join("")
