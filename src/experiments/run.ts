@@ -9,6 +9,10 @@ import { resolveProblem } from "../problem/resolve.ts";
 import { simulate, type SimulateControl } from "../sgd/simulate.ts";
 import { theory } from "../theory/theory.ts";
 import { type Deviation, deviation } from "../analysis/deviation.ts";
+import { finiteAgreement, seedCurves } from "../theory/finite_agreement.ts";
+import { bandSpec } from "../plot/band.ts";
+import { escapesSpec } from "../plot/escapes.ts";
+import { escapeTimes } from "../theory/fluctuations.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import { type Preset, type Size, type Variant, variantProblem } from "./preset.ts";
@@ -16,8 +20,10 @@ import { ANALYSES } from "./analyses/mod.ts";
 import {
   AGREEMENT,
   type Agreement,
+  type Check,
   check,
   type ExperimentSummary,
+  PATHS,
   REALDATA_AGREEMENT,
   REALDATA_LEARNING,
   type VariantRun,
@@ -40,20 +46,29 @@ export async function runVariants(
     const simulation = await simulate(config, control);
     let theoryResult: CurveResult | undefined;
     let theoryMissing: string | undefined;
-    try {
-      theoryResult = await theory(config, {}, {
-        ...(control.signal ? { signal: control.signal } : {}),
-        ...(control.workers ? { workers: control.workers } : {}),
-      });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      theoryMissing = e.message;
+    let pathsMissing: string | undefined;
+    const theoryControl = {
+      ...(control.signal ? { signal: control.signal } : {}),
+      ...(control.workers ? { workers: control.workers } : {}),
+    };
+    // the finite-D prediction (paths of the diffusion limit) where the theory
+    // can sample them; the D -> infinity curve alone where it cannot
+    for (const solver of [{ paths: PATHS[size] }, {}]) {
+      try {
+        theoryResult = await theory(config, solver, theoryControl);
+        break;
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        if ("paths" in solver) pathsMissing = e.message;
+        else theoryMissing = e.message;
+      }
     }
     out.push({
       label: v?.label ?? preset.title,
       config,
       simulation,
       ...(theoryResult ? { theory: theoryResult } : { theoryMissing }),
+      ...(theoryResult && pathsMissing ? { pathsMissing } : {}),
     });
   }
   return out;
@@ -85,30 +100,102 @@ export async function runPreset(
     ...(control.workers ? { workers: control.workers } : {}),
     ...(control.signal ? { signal: control.signal } : {}),
   });
-  const agreement = runs.filter((r) => r.theory).map((r) =>
-    agreementOf(r.label, r.simulation, r.theory!)
-  );
-  const agreementChecks = agreement.flatMap((a) => [
-    check(`${a.label}: max deviation simulation vs theory`, a.max, "<=", AGREEMENT.max),
-    check(`${a.label}: mean deviation simulation vs theory`, a.mean, "<=", AGREEMENT.mean),
-  ]);
+  const agreement = runs.filter((r) => r.theory).map((r) => ({
+    ...agreementOf(r.label, r.simulation, r.theory!),
+    ...(r.pathsMissing ? { finiteDMissing: r.pathsMissing } : {}),
+  }));
+  const agreementChecks = agreement.flatMap(agreementChecksOf);
+  // the seeds as thin lines in the predicted 10-90% band at this D, per variant with paths
+  const bands: Record<string, VegaLiteSpec> = {};
+  runs.forEach((r, i) => {
+    if (!r.theory?.fluctuations) return;
+    bands[`band_${i + 1}`] = bandSpec(r.theory, {
+      seeds: seedCurves(r.simulation).curves,
+      times: r.simulation.times,
+      title: `${r.label}: SGD seeds in the predicted spread at D = ${r.simulation.config.D}`,
+    });
+    const seedEscapes = escapeTimes(
+      r.simulation.times,
+      seedCurves(r.simulation).curves,
+      r.simulation.pca.epsPCA,
+    );
+    if ([...seedEscapes, ...r.theory.fluctuations.escapes].some((e) => e.left > 0)) {
+      bands[`escapes_${i + 1}`] = escapesSpec(r.theory.fluctuations.escapes, seedEscapes, {
+        title:
+          `${r.label}: escape times at D = ${r.simulation.config.D}, paths (lines) and SGD seeds (diamonds)`,
+      });
+    }
+  });
   const { summary, figures } = assemble(name, preset, size, started, {
     checks: analysis.checks,
     agreement,
     agreementChecks,
     numbers: analysis.numbers,
     ...(analysis.notes?.length ? { notes: analysis.notes } : {}),
-  }, analysis.figures);
+  }, { ...analysis.figures, ...bands });
   return { summary, figures, runs };
 }
 
-/** The agreement record of one variant: exact error of the SGD weights where the inputs are Gaussian. */
+/**
+ * The agreement record of one variant: the deviation of the mean SGD error
+ * (exact error of the SGD weights where the inputs are Gaussian) from the
+ * D -> infinity curve, and with a theory with paths the seeds against the
+ * finite-D prediction.
+ */
 export function agreementOf(
   label: string,
   simulation: CurveResult,
   theory: CurveResult,
 ): Agreement {
-  return agreementFrom(label, deviation(simulation, theory));
+  return {
+    ...agreementFrom(label, deviation(simulation, theory)),
+    ...(theory.fluctuations ? { finiteD: finiteAgreement(simulation, theory) } : {}),
+  };
+}
+
+/**
+ * The agreement checks of one variant, each naming what it measured: with a
+ * finite-D prediction the seeds' mean and spread against it; without one the
+ * deviation from the D -> infinity curve against the tolerances AGREEMENT.
+ */
+export function agreementChecksOf(a: Agreement): Check[] {
+  const f = a.finiteD;
+  if (!f) {
+    return [
+      check(`${a.label}: max deviation from the D -> infinity theory`, a.max, "<=", AGREEMENT.max),
+      check(
+        `${a.label}: mean deviation from the D -> infinity theory`,
+        a.mean,
+        "<=",
+        AGREEMENT.mean,
+      ),
+    ];
+  }
+  const seeds = `${f.seeds} seed${f.seeds === 1 ? "" : "s"}`;
+  return [
+    check(
+      `${a.label}: mean of ${seeds} vs predicted mean at this D (${f.paths} paths), largest |difference| / standard error over the recorded times`,
+      f.mean.maxZ,
+      "<=",
+      f.mean.threshold,
+    ),
+    ...(f.spread
+      ? [
+        check(
+          `${a.label}: spread of the escapes from eps_PCA(${f.spread.m}), std of ln t over ${seeds} / over the paths (at least)`,
+          f.spread.ratio,
+          ">=",
+          f.spread.low,
+        ),
+        check(
+          `${a.label}: spread of the escapes from eps_PCA(${f.spread.m}), std of ln t over ${seeds} / over the paths (at most)`,
+          f.spread.ratio,
+          "<=",
+          f.spread.high,
+        ),
+      ]
+      : []),
+  ];
 }
 
 /** The agreement record of a deviation already measured. */

@@ -7,6 +7,7 @@
 import type { CurveResult, Problem } from "../problem/types.ts";
 import type { VegaLiteSpec } from "../plot/mod.ts";
 import type { Preset, Size } from "./preset.ts";
+import type { FiniteAgreement } from "../theory/finite_agreement.ts";
 
 /** One variant's curves. */
 export interface VariantRun {
@@ -17,6 +18,8 @@ export interface VariantRun {
   theory?: CurveResult;
   /** Why there is no theory, when there is none. */
   theoryMissing?: string;
+  /** Why the theory has no paths (no finite-D prediction), when it has none. */
+  pathsMissing?: string;
 }
 
 /** A numeric check of a claim: `value op threshold`. */
@@ -89,9 +92,28 @@ export interface Agreement {
   basis?: "population" | "held-out";
   /** The held-out estimate's deviation, when the basis is the exact error. */
   heldOut?: { max: number; maxAt: number; mean: number };
+  /**
+   * The seeds against the finite-D prediction (paths of the diffusion
+   * limit): what the agreement checks judge when present. `max`, `maxAt`
+   * and `mean` above stay the deviation from the D -> infinity curve.
+   */
+  finiteD?: FiniteAgreement;
+  /** Why there is no finite-D prediction, when there is none. */
+  finiteDMissing?: string;
 }
 
-/** Agreement tolerances of simulation against theory: max and mean relative deviation. */
+/**
+ * Paths of the diffusion limit per variant at each size: enough for the
+ * predicted mean and spread to be judged against the seeds (the test
+ * accounts for their number) while `deno task figures` stays within minutes.
+ */
+export const PATHS: Record<Size, number> = { reduced: 6, default: 16, full: 200 };
+
+/**
+ * Agreement tolerances of simulation against the D -> infinity theory (max
+ * and mean relative deviation): the checks of a variant without a finite-D
+ * prediction.
+ */
 export const AGREEMENT = { max: 0.15, mean: 0.05 };
 
 /** Largest relative deviation of SGD on real images from the theory (acceptance of claim 6). */

@@ -19,6 +19,7 @@
 export { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./style.ts";
 export { type ErrorCurveOptions, type ErrorCurveSource, errorCurveSpec } from "./error_curve.ts";
 export { type BandOptions, type BandSource, bandSpec } from "./band.ts";
+export { type EscapeSample, type EscapesOptions, escapesSpec } from "./escapes.ts";
 export { type ComponentsOptions, componentsSpec } from "./components.ts";
 export { type SubspaceOptions, subspaceSpec } from "./subspace.ts";
 export { type ImageGridOptions, imageGridSpec } from "./image_grid.ts";

@@ -17,6 +17,8 @@
  * @module
  */
 export { theory } from "./theory.ts";
+export { finiteAgreement, finiteAgreementText } from "./finite_agreement.ts";
+export type { FiniteAgreement, MeanAgreement, SpreadAgreement } from "./finite_agreement.ts";
 export type { TheoryControl } from "./theory.ts";
 export {
   crossingTime,

@@ -279,11 +279,17 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
     "20",
     "--n-test",
     "500",
+    "--paths",
+    "8",
     "--out",
     dir,
   );
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /deviation of the mean simulated error from the theory: max/);
+  assert.match(
+    r.stderr,
+    /deviation of the mean simulated error from the D -> infinity theory: max/,
+  );
+  assert.match(r.stderr, /SGD (agrees|disagrees) with the finite-D prediction \(mean of 2 seeds/);
   assert.match(r.stderr, /nearest m/);
   const c = JSON.parse(await Deno.readTextFile(`${dir}/comparison.json`));
   assert.deepEqual(c.simulation.times, c.theory.times);
@@ -292,6 +298,13 @@ Deno.test("cli: compare writes one plot and one JSON with the deviation and the 
   assert.ok(c.deviation.max >= c.deviation.mean && c.deviation.mean >= 0);
   assert.equal(c.plateaus.simulation.length, 2);
   assert.ok(await exists(`${dir}/error_curve.svg`));
+  // with --paths: the seeds against the prediction at this D beside the D -> infinity deviation
+  assert.equal(c.finiteD.seeds, 2);
+  assert.equal(c.finiteD.paths, 8);
+  assert.ok(c.finiteD.mean.maxZ >= 0 && c.finiteD.mean.threshold > 3);
+  assert.ok(!c.finiteD.spread || (c.finiteD.spread.low < 1 && c.finiteD.spread.high > 1));
+  assert.equal(c.finiteD.holds, c.finiteD.mean.holds && (c.finiteD.spread?.holds ?? true));
+  assert.ok(await exists(`${dir}/band.svg`));
   // an activation without closed-form averages goes the same way (quadrature in the theory)
   const tanh = await run(
     "compare",

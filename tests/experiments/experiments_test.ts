@@ -121,4 +121,35 @@ Deno.test("report.html carries each verdict computed from the summary", async ()
   const page3 = reportHtml({ version: "test", size: "reduced", seconds: 1, experiments: [noted] });
   assert.ok(page3.includes("the constant offset &lt;sum_k v^k b_k&gt;"));
   assert.ok(page3.includes("on the exact error of the SGD weights"));
+  // the agreement is judged against the finite-D prediction (paths at this D), in its own table
+  // under its own sentence, never under the verdict; the D -> infinity deviation is labelled
+  assert.ok(summary.agreement.length > 0 && summary.agreement.every((a) => a.finiteD));
+  assert.ok(
+    summary.agreementChecks.every((c) =>
+      /vs predicted mean at this D|spread of the escapes from eps_PCA/.test(c.what)
+    ),
+  );
+  const failing = {
+    ...summary,
+    agrees: false,
+    agreementChecks: summary.agreementChecks.map((c, i) => i === 0 ? { ...c, holds: false } : c),
+  };
+  const page4 = reportHtml({
+    version: "test",
+    size: "reduced",
+    seconds: 1,
+    experiments: [failing],
+  });
+  const claimTable = page4.slice(
+    page4.indexOf("Checks of the claim (the verdict)"),
+    page4.indexOf("Agreement of simulation and theory (beside the verdict)"),
+  );
+  assert.ok(
+    claimTable.length > 0 && !claimTable.includes('class="no"'),
+    "no failing row under the verdict",
+  );
+  assert.match(page4, /1 of \d+ agreement checks? fails?/);
+  assert.match(page4, /from the D -&gt; infinity curve/);
+  assert.ok(summary.figures.some((f) => f.startsWith("components_band_")), "the seeds in the band");
+  assert.ok(summary.figures.some((f) => f.startsWith("components_escapes_")), "the escape times");
 });
