@@ -10,8 +10,8 @@ import type { VegaLiteSpec } from "../src/plot/mod.ts";
 
 /** Real images for a run: the data set the worker holds, split and preprocessed as published. */
 export interface ImagesRequest {
-  /** Held-out images (test error, covariance). */
-  nHeldOut: number;
+  /** Held-out images (test error, covariance); default: 2000, or a fifth of a smaller data set. */
+  nHeldOut?: number;
   /** Seed of the split. */
   splitSeed: number;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 /// <reference lib="dom" />
-import { type PageState, problemInput } from "./query.ts";
+import { PAGE_DEFAULTS, type PageState, problemInput } from "./query.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 import { liveCurveSpec, type LiveRun } from "./figures.ts";
 import { call, stopWorker } from "./rpc.ts";
@@ -151,7 +151,15 @@ async function runProblem(state: PageState, key: string, intro?: string): Promis
       type: "run",
       input,
       width: paneWidth(),
-      ...(state.images ? { images: { nHeldOut: state.heldOut, splitSeed: state.splitSeed } } : {}),
+      // the held-out default adapts to a small data set in the worker (a CSV of a few hundred rows)
+      ...(state.images
+        ? {
+          images: {
+            ...(state.heldOut !== PAGE_DEFAULTS.heldOut ? { nHeldOut: state.heldOut } : {}),
+            splitSeed: state.splitSeed,
+          },
+        }
+        : {}),
     },
     (r) => {
       if (r.type === "theory") {

@@ -18,7 +18,7 @@ import { ConfigError } from "../src/core/errors.ts";
 import { readDataset } from "../src/datasets/detect.ts";
 import type { Dataset } from "../src/datasets/dataset.ts";
 import { loadEmbeddedMnist } from "../src/datasets/mnist_embedded.ts";
-import { checkHeldOut, preprocess } from "../src/datasets/preprocess.ts";
+import { checkHeldOut, defaultHeldOut, preprocess } from "../src/datasets/preprocess.ts";
 import { datasetModel } from "../src/data/mod.ts";
 import { resultFigures } from "../src/plot/result_figures.ts";
 import { curveHeight } from "./figures.ts";
@@ -45,8 +45,9 @@ function problemOf(input: ProblemInput, images?: ImagesRequest): ProblemInput {
   if (!dataset) {
     throw new ConfigError("images", "none loaded", "a data file dropped on the page, or MNIST");
   }
-  checkHeldOut(dataset, images.nHeldOut, "heldOut");
-  const p = preprocess(dataset, { nHeldOut: images.nHeldOut, seed: images.splitSeed });
+  const nHeldOut = images.nHeldOut ?? defaultHeldOut(dataset.n);
+  checkHeldOut(dataset, nHeldOut, "heldOut");
+  const p = preprocess(dataset, { nHeldOut, seed: images.splitSeed });
   return { ...input, data: datasetModel(p) };
 }
 
