@@ -93,10 +93,19 @@ Deno.test("the solver's settings come from their declaration, constraints includ
     /^invalid bins: got 4; allowed: binning with the projected form only$/,
   );
   assert.equal(resolveSolver({ bins: 4 }, problem).bins, 4);
-  assert.match(messageOf(() => resolveSolver({ paths: 3 } as never, problem)), /solver key/);
+  assert.match(messageOf(() => resolveSolver({ pathz: 3 } as never, problem)), /solver key/);
+  // the diffusion paths' options: declared constraints too
+  assert.match(
+    messageOf(() => resolveSolver({ pathStep: 0.01 }, problem)),
+    /^invalid pathStep \(--path-step\): got 0\.01; allowed: only with paths \(--paths N\)$/,
+  );
+  assert.match(
+    messageOf(() => resolveSolver({ form: "density", paths: 4 }, problem)),
+    /^invalid paths: got 4; allowed: paths with the projected form only$/,
+  );
   // every key of the settings is one declaration
   assert.deepEqual(
-    Object.keys(resolveSolver({ integrator: "euler", bins: 2 }, problem)).sort(),
+    Object.keys(resolveSolver({ integrator: "euler", bins: 2, paths: 4 }, problem)).sort(),
     SOLVER_PARAMS.map((s) => s.path).sort(),
   );
 });
