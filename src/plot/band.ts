@@ -123,6 +123,13 @@ export function bandSpec(result: BandSource, opts: BandOptions = {}): VegaLiteSp
     scale: { domain: names, range: colours.slice(0, names.length) },
     legend: { ...LINE_LEGEND, columns: 2 },
   };
+  // the dashes by series too, so that the legend draws the equations' curve dashed, as it is drawn
+  const strokeDash: LayerEncoding["strokeDash"] = {
+    field: "series",
+    type: "nominal",
+    scale: { domain: names, range: names.map((n) => (n === odeName ? [6, 4] : [1, 0])) },
+    legend: { ...LINE_LEGEND, columns: 2 },
+  };
   // the seeds first, the band over them (translucent), the curves on top
   const layer: LayerSpec[] = [];
   if (seedRows.length) {
@@ -137,11 +144,11 @@ export function bandSpec(result: BandSource, opts: BandOptions = {}): VegaLiteSp
     mark: { type: "area", opacity: 0.4 },
     encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" }, color },
   });
-  for (const [name, dash] of [[medianName, [1, 0]], [odeName, [6, 4]]] as [string, number[]][]) {
+  for (const name of [medianName, odeName]) {
     layer.push({
       data: { values: lines.filter((r) => r.series === name) },
-      mark: { type: "line", strokeWidth: 2.2, strokeDash: dash },
-      encoding: { x, y, color },
+      mark: { type: "line", strokeWidth: 2.2 },
+      encoding: { x, y, color, strokeDash },
     });
   }
   if (pcaRows.length) {
